@@ -1,0 +1,122 @@
+// What every panel shares: a HiDPI canvas, its plot rectangle, ticks and labels.
+
+/** Space around each plot, in CSS pixels (the same for every panel, so time lines up). */
+export const MARGIN = { left: 64, right: 84, top: 22, bottom: 34 };
+
+/**
+ * Size a canvas for its CSS box at `ratio` device pixels per CSS pixel (the screen's, unless an
+ * export asks for more) and return a context that draws in CSS pixels.
+ * @param {HTMLCanvasElement} canvas
+ * @param {number} width CSS pixels
+ * @param {number} height CSS pixels
+ */
+export function prepareCanvas(canvas, width, height, ratio = window.devicePixelRatio || 1) {
+  const dpr = ratio;
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  canvas.width = Math.max(1, Math.round(width * dpr));
+  canvas.height = Math.max(1, Math.round(height * dpr));
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return ctx;
+}
+
+/** The plot area inside a panel of the given CSS size. */
+export function plotRect(width, height) {
+  return {
+    x: MARGIN.left,
+    y: MARGIN.top,
+    width: Math.max(1, width - MARGIN.left - MARGIN.right),
+    height: Math.max(1, height - MARGIN.top - MARGIN.bottom),
+  };
+}
+
+/** About `count` round numbers covering [lo, hi] (1, 2 or 5 times a power of ten apart). */
+export function niceTicks(lo, hi, count = 5) {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+    ticks.push(Number(v.toPrecision(12)));
+  }
+  return ticks;
+}
+
+/** Timestep ticks for t = 1 ... T at whole steps, starting from t = 1 where it fits. */
+export function timeTicks(T, count = 8) {
+  const ticks = niceTicks(1, T, count).filter((t) => Number.isInteger(t) && t >= 1 && t <= T);
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : T;
+  if (ticks[0] !== 1 && ticks[0] - 1 >= step / 2) ticks.unshift(1);
+  return ticks;
+}
+
+/**
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {import("./theme.js").Theme} theme
+ */
+export function setFont(ctx, theme, size = 11, weight = "normal") {
+  ctx.font = `${weight} ${size * theme.scale}px ${theme.font}`;
+}
+
+/**
+ * The time axis under a plot: ticks at t (1-based; x of the centre of column t - 1) and a label.
+ * Token labels (a sentence) replace the numbers while they fit.
+ */
+export function drawTimeAxis(ctx, theme, rect, T, tokens = []) {
+  setFont(ctx, theme);
+  ctx.fillStyle = theme.text;
+  ctx.strokeStyle = theme.muted;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  const x = (t) => rect.x + ((t - 0.5) / T) * rect.width;
+  const y = rect.y + rect.height;
+  const columnWidth = rect.width / T;
+  const useTokens = tokens.length > 0 && columnWidth >= 28;
+  const ticks = useTokens ? tokens.map((_, i) => i + 1) : timeTicks(T);
+  ctx.beginPath();
+  for (const t of ticks) {
+    ctx.moveTo(x(t), y);
+    ctx.lineTo(x(t), y + 4);
+  }
+  ctx.stroke();
+  for (const t of ticks) {
+    ctx.fillText(useTokens ? tokens[t - 1] : String(t), x(t), y + 6);
+  }
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = "right";
+  ctx.fillText(useTokens ? "word (timestep t)" : "timestep t", rect.x + rect.width, y + 19 * theme.scale);
+}
+
+/** A vertical axis on the left with labelled ticks at the given positions (y in CSS px). */
+export function drawLeftAxis(ctx, theme, rect, ticks, label) {
+  setFont(ctx, theme);
+  ctx.fillStyle = theme.text;
+  ctx.strokeStyle = theme.muted;
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  ctx.beginPath();
+  for (const { y } of ticks) {
+    ctx.moveTo(rect.x - 4, y);
+    ctx.lineTo(rect.x, y);
+  }
+  ctx.stroke();
+  for (const { y, text } of ticks) ctx.fillText(text, rect.x - 6, y);
+  ctx.save();
+  ctx.translate(12, rect.y + rect.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = "center";
+  ctx.fillStyle = theme.muted;
+  ctx.fillText(label, 0, 0);
+  ctx.restore();
+}
+
+/** The panel's title, top left. */
+export function drawTitle(ctx, theme, rect, title) {
+  setFont(ctx, theme, 12, "600");
+  ctx.fillStyle = theme.text;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "alphabetic";
+  ctx.fillText(title, rect.x, rect.y - 7);
+}

@@ -1,0 +1,328 @@
+"""RNNExplorer: the live lecture widget. Python computes and validates; the browser draws.
+
+Data flow of one slider move:
+
+1. The browser sets a parameter and the id of its request in one message.
+2. :meth:`RNNExplorer.set_state` treats that message as untrusted input: unknown and
+   kernel-owned keys are dropped, each value is validated (a ``TraitError`` names the allowed
+   range), and a refused change leaves every parameter at its last good value, puts the
+   browser's controls back, and shows the message in the view.
+3. The parameters that changed are applied together and the frame is recomputed once
+   (:func:`rnnwidget.frame.compute_frame`: forward pass, BPTT, diagnostics).
+4. The arrays go out as float32 buffers (:mod:`rnnwidget._wire`) with the diagnostics and the
+   request's id, all in one message, so the browser redraws once and knows its change is done.
+
+Setting a parameter from Python (``w.w_hh_scale = 1.3``) takes steps 3 and 4 the same way.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from ._files import write_atomically
+from ._traits import BoundedFloat, BoundedInt, Choice, Text
+from ._version import __version__
+from ._wire import encode_array
+from .frame import Frame, Params, compute_frame
+from .inputs import INPUT_KINDS, THE_CAT_SAT, tokenize
+from .model import Grads, SimpleRNN, Trace
+
+__all__ = ["PARAMETERS", "RNNExplorer"]
+
+STATIC = Path(__file__).parent / "static"
+
+#: The settings of the explorer, in the order the view lists them.
+PARAMETERS = ("w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed", "sentence")
+
+#: What a browser may set. Everything else it sends is ignored: the kernel owns the results.
+_FROM_BROWSER = frozenset(PARAMETERS) | {"_request"}
+
+_DEFAULTS = Params()
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_MAX_SNAPSHOT_BYTES = 64 * 2**20  # a 4K screen at 2x is ~10 MB; anything far bigger is junk
+_KEPT_SNAPSHOTS = 16  # the newest; older ones are dropped, so memory stays bounded
+
+#: The frame's arrays the browser draws (see :class:`rnnwidget.frame.Frame`).
+_ARRAYS = ("x", "h", "log10_abs_grad", "log10_grad_norm", "h_norm", "tanh_slope")
+
+
+class RNNExplorer(anywidget.AnyWidget):
+    """Drag the knobs of an Elman RNN and watch its hidden state and its gradients change.
+
+    >>> w = RNNExplorer(w_hh_scale=0.9, seq_len=200)   # display w in a notebook cell
+    >>> w.w_hh_scale = 1.3                             # the view redraws
+    >>> w.grads.W_hh.shape                             # the exact BPTT gradients behind it
+    (32, 32)
+
+    The layer has :data:`~rnnwidget.frame.FEATURES` input features; the loss reads the last
+    state, so the gradient chart shows how much of dL/dh_T reaches each earlier step.
+    """
+
+    _esm = STATIC / "widget.js"
+    _css = STATIC / "widget.css"
+
+    # -- the knobs -----------------------------------------------------------------------------
+    w_hh_scale = BoundedFloat(
+        _DEFAULTS.w_hh_scale,
+        0.0,
+        3.0,
+        help="W_hh's spectral radius and every singular value: below 1 memory fades, above 1 "
+        "it can blow up.",
+    ).tag(sync=True)
+    seq_len = BoundedInt(_DEFAULTS.seq_len, 1, 1000, help="Timesteps in the input sequence.").tag(
+        sync=True
+    )
+    saturation = BoundedFloat(
+        _DEFAULTS.saturation,
+        0.1,
+        5.0,
+        help="The tanh gain g in h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b)): above 1 units "
+        "saturate and gradients die.",
+    ).tag(sync=True)
+    units = BoundedInt(_DEFAULTS.units, 1, 256, help="Size of the hidden state.").tag(sync=True)
+    input_kind = Choice(
+        INPUT_KINDS,
+        _DEFAULTS.input_kind,
+        help="The demo input: one kick at t=1, white noise, sine waves, or a sentence.",
+    ).tag(sync=True)
+    seed = BoundedInt(
+        _DEFAULTS.seed, 0, 2**32 - 1, help="Seeds the weights and the noise input."
+    ).tag(sync=True)
+    sentence = Text(
+        THE_CAT_SAT, max_length=500, help="The words of the sentence input, one per step."
+    ).tag(sync=True)
+
+    # -- what the kernel computed (read-only for the browser) ----------------------------------
+    spectral_radius = traitlets.Float(help="Spectral radius of W_hh.").tag(sync=True)
+    saturated_fraction = traitlets.Float(
+        help="Fraction of (step, unit) cells with |h| > 0.99."
+    ).tag(sync=True)
+    gradient_ratio_log10 = traitlets.Float(
+        None,
+        allow_none=True,
+        help="log10(||dL/dh_1|| / ||dL/dh_T||); None when the gradient vanishes exactly.",
+    ).tag(sync=True)
+    error = traitlets.Unicode(
+        "", help="Why the last change was refused; empty when all is well."
+    ).tag(sync=True)
+    version = traitlets.Unicode(__version__, read_only=True).tag(sync=True)
+
+    # -- the wire ------------------------------------------------------------------------------
+    _frame = traitlets.Dict().tag(sync=True)  # arrays as float32 buffers, revision, params
+    _request = traitlets.Int(0).tag(sync=True)  # browser -> kernel: id of its latest change
+    _ack = traitlets.Int(0).tag(sync=True)  # kernel -> browser: the last id it has finished
+
+    def __init__(self, **kwargs: Any) -> None:
+        #: PNG bytes of the snapshots taken in the browser, newest last (the last 16 are kept).
+        self.snapshots: deque[bytes] = deque(maxlen=_KEPT_SNAPSHOTS)
+        self._current: Frame | None = None
+        self._ready = False
+        _check_keywords(kwargs)
+        self._batching = False
+        self._revision = itertools.count(1)
+        super().__init__(**kwargs)
+        self.on_msg(self._on_custom_message)
+        self._ready = True
+        self._current = compute_frame(self.params)
+        self._publish(self._current)
+
+    # -- what a notebook user reads ------------------------------------------------------------
+    @property
+    def params(self) -> Params:
+        """The current settings."""
+        return Params(**{name: getattr(self, name) for name in PARAMETERS})
+
+    @property
+    def frame(self) -> Frame:
+        """Everything the view shows: arrays, diagnostics, the layer, its trace and gradients."""
+        if self._current is None:
+            raise RuntimeError("this RNNExplorer is closed; create a new one")
+        return self._current
+
+    @property
+    def model(self) -> SimpleRNN:
+        """The layer the view shows."""
+        return self.frame.model
+
+    @property
+    def trace(self) -> Trace:
+        """Its forward pass over the input."""
+        return self.frame.trace
+
+    @property
+    def grads(self) -> Grads | None:
+        """Its exact BPTT gradients, or None where they pass float64's range (the view and
+        ``frame.log10_grad_norm`` still show their true size)."""
+        return self.frame.grads
+
+    def close(self) -> None:
+        """Remove every view and free the model, its arrays and the snapshots."""
+        super().close()
+        self._ready = False  # parameter changes no longer recompute
+        self._current = None
+        self._frame = {}
+        self.snapshots.clear()
+
+    # -- validation and recompute --------------------------------------------------------------
+    @traitlets.validate("sentence")
+    def _validate_sentence(self, proposal: dict[str, Any]) -> str:
+        text: str = proposal["value"]
+        if not tokenize(text):
+            raise traitlets.TraitError(f"sentence must hold at least one word; got {text!r}")
+        return text
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A refused setting from Python raises as usual, and the view says why too.
+        try:
+            super().__setattr__(name, value)
+        except traitlets.TraitError as error:
+            if name in PARAMETERS and getattr(self, "_ready", False):
+                self.error = str(error)
+            raise
+
+    @traitlets.observe(*PARAMETERS)
+    def _on_parameter_change(self, change: dict[str, Any]) -> None:
+        if self._ready and not self._batching:
+            self._recompute()
+
+    @contextmanager
+    def _one_recompute(self) -> Iterator[None]:
+        """Apply several parameter changes, then recompute once (if anything changed)."""
+        before = self.params
+        self._batching = True
+        try:
+            yield
+        finally:
+            self._batching = False
+        if self.params != before:
+            self._recompute()
+
+    def _recompute(self) -> None:
+        self._current = compute_frame(self.params)
+        self._publish(self._current)
+
+    def _publish(self, frame: Frame) -> None:
+        """Send a frame's arrays and diagnostics to every view, as one message."""
+        ratio = frame.gradient_ratio_log10
+        with self.hold_sync():
+            self.spectral_radius = frame.spectral_radius
+            self.saturated_fraction = frame.saturated_fraction
+            self.gradient_ratio_log10 = ratio if abs(ratio) != float("inf") else None
+            self.error = ""
+            self._frame = {
+                "revision": next(self._revision),
+                "params": frame.params.as_dict(),
+                "tokens": list(frame.tokens),
+                "scales": {name: list(scale) for name, scale in frame.colour_scales.items()},
+                "arrays": {name: encode_array(getattr(frame, name)) for name in _ARRAYS},
+            }
+
+    # -- messages from the browser -------------------------------------------------------------
+    def _handle_msg(self, msg: dict[str, Any]) -> None:
+        """Every comm message from a browser. ipywidgets' own handler assumes a well-formed
+        message and answers anything else with a traceback in the kernel's log; here a
+        malformed message is dropped and the view says so, and the rest goes on as usual."""
+        try:
+            data = msg["content"]["data"]
+            method = data["method"]
+            if not isinstance(method, str):
+                raise TypeError(f"method must be a string; got {method!r}")
+            buffers = list(msg.get("buffers") or [])
+            if method == "update" and "state" in data:
+                state = dict(data["state"])
+                for path, buffer in zip(data.get("buffer_paths") or [], buffers):
+                    _put_buffer(state, path, buffer)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            self.error = "ignored a malformed message from the browser"
+            return
+        if method == "update" and "state" in data:
+            self.set_state(state)
+        elif method == "custom" and "content" in data:
+            self._handle_custom_msg(data["content"], buffers)
+        elif method == "request_state":
+            self.send_state()
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply a state update from a browser. Its content is untrusted: only the parameters
+        (and the request id) are taken, each is validated, and a refused update changes nothing
+        but the error message, while the browser's controls are put back to the kernel's values.
+        """
+        update = {key: value for key, value in sync_data.items() if key in _FROM_BROWSER}
+        refused = sorted((set(sync_data) - _FROM_BROWSER) & set(self.keys))
+        with self.hold_sync():
+            try:
+                with self._one_recompute():
+                    super().set_state(update)
+            except traitlets.TraitError as error:
+                self.error = str(error)
+                refused += [key for key in update if key in PARAMETERS]
+            if isinstance(update.get("_request"), int):
+                self._ack = update["_request"]
+        if refused:
+            self.send_state(refused)  # the browser shows the kernel's values again
+
+    def _on_custom_message(self, _: Any, content: Any, buffers: Sequence[Any]) -> None:
+        """A browser's custom messages (untrusted): only PNG snapshots are taken."""
+        if not isinstance(content, dict) or content.get("type") != "snapshot":
+            return
+        png = bytes(buffers[0]) if len(buffers) == 1 else b""
+        if not png.startswith(_PNG_SIGNATURE) or len(png) > _MAX_SNAPSHOT_BYTES:
+            self.error = "a snapshot from the browser was not a PNG image of a sane size; ignored"
+            return
+        self.snapshots.append(png)
+
+    # -- export --------------------------------------------------------------------------------
+    def save_snapshot(self, path: str | os.PathLike[str]) -> Path:
+        """Write the latest snapshot taken with the view's Snapshot button to ``path`` (.png).
+
+        For a figure without a browser, use :meth:`save_png`.
+        """
+        if Path(path).suffix.lower() != ".png":
+            raise ValueError(f"a snapshot is a PNG: the path must end in .png; got {str(path)!r}")
+        if not self.snapshots:
+            raise LookupError(
+                "no snapshot yet: click Snapshot in the widget's view first, or call "
+                "save_png(path), which renders the same picture without a browser"
+            )
+        return write_atomically(path, self.snapshots[-1])
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in PARAMETERS)
+        return f"RNNExplorer({settings})"
+
+
+def _put_buffer(state: dict[str, Any], path: list[Any], buffer: Any) -> None:
+    """Put one binary buffer where the browser said it goes in ``state`` (ipywidgets'
+    ``buffer_paths``); raises KeyError/IndexError/TypeError for a path that is not there."""
+    if not isinstance(path, list) or not path:
+        raise TypeError(f"a buffer path must be a non-empty list; got {path!r}")
+    container: Any = state
+    for key in path[:-1]:
+        container = container[key]
+    if not isinstance(container, dict | list):
+        raise TypeError("a buffer path must end in a dict or a list")
+    container[path[-1]] = buffer
+
+
+def _check_keywords(kwargs: dict[str, Any]) -> None:
+    """Refuse misspelt settings (``RNNExplorer(w_hh_scal=2)``) instead of ignoring them."""
+    allowed = set(PARAMETERS) | {"layout"}
+    for key in kwargs:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, PARAMETERS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise TypeError(
+                f"RNNExplorer() got an unexpected keyword argument {key!r}{hint} "
+                f"(settings: {', '.join(PARAMETERS)})"
+            )
