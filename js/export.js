@@ -8,26 +8,29 @@ const MIN_EXPORT_RATIO = 2;
 
 /**
  * The caption of a snapshot, the same text the headless renderer writes (rnnwidget/render.py):
- * "w_hh_scale=1.20  seq_len=200  saturation=1.0  units=64  input=impulse  seed=0  rnnwidget 0.1.0"
+ * "w_hh_scale=1.20  seq_len=200  saturation=1.0  units=64  input=impulse  seed=0  rnnwidget 0.1.0",
+ * then the sentence (JSON-quoted) for a sentence input.
  */
 export function caption(params, version) {
   const items = [
-    `w_hh_scale=${params.w_hh_scale.toFixed(2)}`,
+    `w_hh_scale=${decimals(params.w_hh_scale, 2)}`,
     `seq_len=${params.seq_len}`,
-    `saturation=${formatSaturation(params.saturation)}`,
+    `saturation=${decimals(params.saturation, 1)}`,
     `units=${params.units}`,
     `input=${params.input_kind}`,
     `seed=${params.seed}`,
+    `rnnwidget ${version}`,
   ];
   if (params.input_kind === "sentence") items.push(`sentence=${JSON.stringify(params.sentence)}`);
-  items.push(`rnnwidget ${version}`);
   return items.join("  ");
 }
 
-/** One decimal, more when the value has them: 1 -> "1.0", 2.25 -> "2.25". */
-function formatSaturation(value) {
-  const text = String(Number(value.toPrecision(12)));
-  return text.includes(".") ? text : value.toFixed(1);
+/** `places` decimals, or as many more as give the value back exactly: 2.25 -> "2.25". */
+function decimals(value, places) {
+  const fixed = value.toFixed(places);
+  if (Number(fixed) === value) return fixed;
+  const shortest = String(value); // JavaScript's shortest round-trip digits
+  return (shortest.split(".")[1] ?? "").length >= places ? shortest : fixed;
 }
 
 /** "rnnwidget-scale1.20-T200.png" */

@@ -283,23 +283,44 @@ class RNNExplorer(anywidget.AnyWidget):
         self.snapshots.append(png)
 
     # -- export --------------------------------------------------------------------------------
+    def save_png(self, path: str | os.PathLike[str], *, scale: float = 2.0) -> Path:
+        """Render the view's picture headlessly (no browser needed) and write it as a PNG at
+        ``scale`` times its layout size (2: sharp on a projector). Needs the ``export`` extra
+        (matplotlib): ``pip install 'rnnwidget[export]'``."""
+        from . import render  # matplotlib is optional: only this method needs it
+
+        return render.save(self.frame, _with_suffix(path, ".png"), scale=scale)
+
+    def save_svg(self, path: str | os.PathLike[str]) -> Path:
+        """Render the view's picture headlessly as an SVG, with real text, for vector slides.
+        Needs the ``export`` extra (matplotlib)."""
+        from . import render
+
+        return render.save(self.frame, _with_suffix(path, ".svg"))
+
     def save_snapshot(self, path: str | os.PathLike[str]) -> Path:
         """Write the latest snapshot taken with the view's Snapshot button to ``path`` (.png).
 
         For a figure without a browser, use :meth:`save_png`.
         """
-        if Path(path).suffix.lower() != ".png":
-            raise ValueError(f"a snapshot is a PNG: the path must end in .png; got {str(path)!r}")
+        path = _with_suffix(path, ".png")
         if not self.snapshots:
             raise LookupError(
                 "no snapshot yet: click Snapshot in the widget's view first, or call "
                 "save_png(path), which renders the same picture without a browser"
             )
-        return write_atomically(path, self.snapshots[-1])
+        return write_atomically(path, self.snapshots[-1], what="snapshot")
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in PARAMETERS)
         return f"RNNExplorer({settings})"
+
+
+def _with_suffix(path: str | os.PathLike[str], suffix: str) -> Path:
+    """``path``, which must end in ``suffix`` (a figure saved as .png is not an SVG)."""
+    if Path(path).suffix.lower() != suffix:
+        raise ValueError(f"the path must end in {suffix}; got {str(path)!r}")
+    return Path(path)
 
 
 def _put_buffer(state: dict[str, Any], path: list[Any], buffer: Any) -> None:

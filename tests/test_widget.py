@@ -193,3 +193,35 @@ def test_a_browser_cannot_set_what_the_kernel_computes():
     assert w.spectral_radius == radius
     assert w.error == ""
     assert w._ack == 6
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+def test_save_png_and_svg_draw_the_views_picture_without_a_browser(tmp_path):
+    from PIL import Image
+
+    from rnnwidget.colormaps import colourize
+    from rnnwidget.render import caption, panel_boxes
+
+    w = RNNExplorer(w_hh_scale=1.2, seq_len=40, units=10)
+    png = w.save_png(tmp_path / "fig.png", scale=1.0)
+    image = Image.open(png)
+    assert image.text["Description"] == caption(w.params)
+    box = panel_boxes(w.frame, scale=1.0)["hidden"]
+    for t, unit in [(0, 0), (20, 5), (39, 9)]:
+        expected = colourize(np.float32(w.frame.h[t, unit]), -1, 1, role="diverging")
+        assert image.getpixel(box.cell_centre(t, unit))[:3] == tuple(expected)
+    svg = w.save_svg(tmp_path / "fig.svg").read_text()
+    assert caption(w.params) in svg
+
+
+def test_export_paths_are_checked_before_anything_is_written(tmp_path):
+    w = RNNExplorer()
+    with pytest.raises(ValueError, match=r"must end in \.png"):
+        w.save_png(tmp_path / "fig.svg")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        w.save_png(tmp_path / "missing" / "fig.png")
+    with pytest.raises(LookupError, match="no snapshot yet"):
+        w.save_snapshot(tmp_path / "snap.png")
+    assert list(tmp_path.iterdir()) == []

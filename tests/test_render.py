@@ -1,0 +1,563 @@
+"""The headless renderer: real PNGs decoded with Pillow, real SVGs parsed as XML, and the
+numbers-for-people text checked against the browser's own JavaScript, run with Node."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from rnnwidget import __version__
+from rnnwidget.colormaps import colourize, table
+from rnnwidget.frame import Frame, Params, compute_frame
+from rnnwidget.render import (
+    PanelBox,
+    _nice_ticks,
+    _time_ticks,
+    caption,
+    panel_boxes,
+    render_png,
+    render_svg,
+    save,
+)
+from rnnwidget.text import (
+    format_decade,
+    format_pow10,
+    format_tick,
+    gradient_summary,
+    js_number,
+    range_note,
+    to_fixed,
+    to_precision_value,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SVG = "{http://www.w3.org/2000/svg}"
+TITLES = (
+    "Input x_t",
+    "Hidden state h_t",
+    "Gradient |dL/dh_t| (log scale)",
+    "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)",
+)
+
+# Cells of at least 3 x 3 pixels at scale 1, so that every cell's centre pixel is its own.
+SMALL = Params(w_hh_scale=1.1, seq_len=50, units=16, input_kind="noise")
+
+
+@pytest.fixture(scope="module")
+def small() -> Frame:
+    return compute_frame(SMALL)
+
+
+def decode(png: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    return image
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(decode(png).convert("RGB"))
+
+
+def cell_colours(image: np.ndarray, box: PanelBox) -> np.ndarray:
+    """The colour at the centre pixel of every cell, as ``(columns, rows, 3)``: time-major,
+    like the frame's arrays."""
+    centres = [[box.cell_centre(t, row) for row in range(box.rows)] for t in range(box.columns)]
+    xy = np.array(centres)
+    return image[xy[..., 1], xy[..., 0]]
+
+
+def expected_cells(frame: Frame, panel: str, palette: str = "standard") -> np.ndarray:
+    """What the browser paints: the table colour of each float32 value it receives."""
+    values, scale, role = {
+        "input": (frame.x, frame.colour_scales["x"], "diverging"),
+        "hidden": (frame.h, (-1.0, 1.0), "diverging"),
+        "gradient": (frame.log10_abs_grad, frame.colour_scales["log10_abs_grad"], "sequential"),
+    }[panel]
+    return colourize(values.astype(np.float32), *scale, palette=palette, role=role)
+
+
+def svg_texts(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    return ["".join(element.itertext()) for element in root.iter(f"{SVG}text")]
+
+
+# -- PNG: size, metadata, pixels ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5, 2.0])
+def test_png_decodes_at_the_asked_size(small, scale):
+    image = decode(render_png(small, scale=scale))
+    assert image.format == "PNG"
+    assert image.mode == "RGB"  # opaque: no transparency surprises on a dark slide
+    one = decode(render_png(small, scale=1.0))
+    assert image.width == round(880 * scale)
+    assert image.height == round(one.height * scale)
+    assert image.info["dpi"] == pytest.approx((100 * scale, 100 * scale), rel=1e-3)  # per metre
+
+
+def test_png_is_two_x_by_default(small):
+    assert decode(render_png(small)).width == 1760
+
+
+def test_png_metadata_holds_the_caption_the_summary_and_the_software(small):
+    image = decode(render_png(small, scale=1.0))
+    assert image.text["Description"] == caption(SMALL)
+    summary = gradient_summary(small.log10_grad_norm.astype(np.float32))
+    assert image.text["Title"] == f"RNN explorer: {summary}"
+    assert image.text["Software"].startswith(f"rnnwidget {__version__}")
+
+
+def test_the_background_is_white(small):
+    image = pixels(render_png(small, scale=1.0))
+    assert (image[0, 0] == 255).all()
+    assert (image[-1, -1] == 255).all()
+    assert (image[:, :3] == 255).all()  # the left edge: padding only
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0, 1.5])
+@pytest.mark.parametrize("panel", ["input", "hidden", "gradient"])
+def test_every_cell_has_exactly_its_table_colour(small, panel, scale):
+    image = pixels(render_png(small, scale=scale))
+    box = panel_boxes(small, scale=scale)[panel]
+    assert (box.columns, box.rows) == (50, 4 if panel == "input" else 16)
+    np.testing.assert_array_equal(cell_colours(image, box), expected_cells(small, panel))
+
+
+def test_sampled_hidden_and_gradient_cells_match_colourize_of_the_frame():
+    frame = compute_frame(Params(w_hh_scale=0.9, seq_len=100, units=32, input_kind="sine"))
+    image = pixels(render_png(frame, scale=2.0))
+    boxes = panel_boxes(frame, scale=2.0)
+    lo, hi = frame.colour_scales["log10_abs_grad"]
+    for t, unit in [(0, 0), (99, 31), (0, 31), (99, 0), (17, 5), (50, 20), (73, 11)]:
+        x, y = boxes["hidden"].cell_centre(t, unit)
+        assert (image[y, x] == colourize(frame.h[t, unit], -1, 1, role="diverging")).all()
+        x, y = boxes["gradient"].cell_centre(t, unit)
+        expected = colourize(frame.log10_abs_grad[t, unit], lo, hi, role="sequential")
+        assert (image[y, x] == expected).all()
+
+
+def test_heatmaps_fill_their_boxes_exactly(small):
+    image = pixels(render_png(small, scale=2.0))
+    white = np.array([255, 255, 255])
+    for name in ("input", "hidden", "gradient"):
+        box = panel_boxes(small, scale=2.0)[name]
+        colours = {tuple(c) for c in table("standard", "diverging")} | {
+            tuple(c) for c in table("standard", "sequential")
+        }
+        inside = image[box.top : box.bottom, box.left : box.right].reshape(-1, 3)
+        assert {tuple(c) for c in inside} <= colours  # table colours only: no blending
+        middle_row, middle_column = (box.top + box.bottom) // 2, (box.left + box.right) // 2
+        assert (image[middle_row, box.left - 1] == white).all()
+        assert (image[middle_row, box.right] == white).all()
+        assert (image[box.top - 1, middle_column] == white).all()
+
+
+def test_the_colour_bar_spans_the_table(small):
+    image = pixels(render_png(small, scale=2.0))
+    box = panel_boxes(small, scale=2.0)["hidden"]
+    bar_x = box.left + box.width + 2 * 12 + 10  # 12 CSS px right of the plot, 10 wide
+    assert (image[box.top, bar_x] == table("standard", "diverging")[-1]).all()  # h = 1 on top
+    assert (image[box.bottom - 1, bar_x] == table("standard", "diverging")[0]).all()
+
+
+def test_cell_centre_checks_its_cell():
+    box = PanelBox(left=10, top=20, right=110, bottom=60, columns=10, rows=4)
+    assert box.cell_centre(0, 0) == (15, 25)
+    assert box.cell_centre(9, 3) == (105, 55)
+    with pytest.raises(IndexError, match="outside the 10 x 4 grid"):
+        box.cell_centre(10, 0)
+
+
+def test_a_parameter_change_changes_the_image(small):
+    other = compute_frame(Params(**{**SMALL.as_dict(), "w_hh_scale": 0.6}))
+    png, other_png = render_png(small, scale=1.0), render_png(other, scale=1.0)
+    assert png != other_png
+    box = panel_boxes(small, scale=1.0)["hidden"]
+    assert box == panel_boxes(other, scale=1.0)["hidden"]
+    hidden = cell_colours(pixels(png), box)
+    other_hidden = cell_colours(pixels(other_png), box)
+    assert (hidden != other_hidden).any(axis=-1).mean() > 0.5
+    np.testing.assert_array_equal(other_hidden, expected_cells(other, "hidden"))
+
+
+def test_the_colorblind_palette_uses_its_own_tables(small):
+    standard = pixels(render_png(small, scale=1.0))
+    colorblind = pixels(render_png(small, scale=1.0, palette="colorblind"))
+    boxes = panel_boxes(small, scale=1.0)
+    for panel in ("hidden", "gradient"):
+        got = cell_colours(colorblind, boxes[panel])
+        np.testing.assert_array_equal(got, expected_cells(small, panel, "colorblind"))
+        assert (got != cell_colours(standard, boxes[panel])).any()
+
+
+def test_an_unknown_palette_or_scale_is_refused(small):
+    with pytest.raises(ValueError, match="palette must be one of standard, colorblind"):
+        render_png(small, palette="viridis")
+    for scale in (0, -1.0, math.nan, math.inf, 11):
+        with pytest.raises(ValueError, match="scale must be"):
+            render_png(small, scale=scale)
+
+
+def test_params_are_computed_first(small):
+    assert render_png(SMALL, scale=1.0) == render_png(small, scale=1.0)
+    with pytest.raises(TypeError, match="expected a Frame"):
+        render_png({"w_hh_scale": 1.0})  # type: ignore[arg-type]
+
+
+def test_rendering_is_deterministic_and_thread_safe(small):
+    other = compute_frame(Params(seq_len=30, units=8))
+    jobs = [(small, 1.0), (other, 2.0), (small, 2.0), (other, 1.0)] * 2
+    alone = [render_png(frame, scale=scale) for frame, scale in jobs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda job: render_png(job[0], scale=job[1]), jobs))
+    assert together == alone
+    assert render_svg(small) == render_svg(small)
+
+
+def test_values_beyond_float64_are_shaded_and_named():
+    frame = compute_frame(Params(w_hh_scale=0.1, seq_len=1000, units=8))
+    assert frame.log10_grad_norm[0] < -308
+    grey = np.array([0xEE, 0xEE, 0xEE])
+    box = panel_boxes(frame, scale=1.0)["norms"]
+    chart = pixels(render_png(frame, scale=1.0))[box.top : box.bottom, box.left : box.right]
+    assert (chart == grey).all(axis=-1).mean() > 0.3
+    texts = svg_texts(render_svg(frame))
+    assert "underflows float64 (< 1e-308)" in texts
+    assert any(text.endswith("(underflows float64 (< 1e-308)).") for text in texts)
+
+    plain = compute_frame(Params(w_hh_scale=1.0, seq_len=50, units=8))
+    box = panel_boxes(plain, scale=1.0)["norms"]
+    chart = pixels(render_png(plain, scale=1.0))[box.top : box.bottom, box.left : box.right]
+    assert not (chart == grey).all(axis=-1).any()
+
+
+def test_a_single_step_and_a_sentence_draw():
+    one = compute_frame(Params(seq_len=1, units=1))
+    assert decode(render_png(one, scale=1.0)).width == 880
+    assert "One timestep: nothing to backpropagate through." in svg_texts(render_svg(one))
+
+    words = compute_frame(Params(input_kind="sentence", seq_len=8, units=4))
+    texts = svg_texts(render_svg(words))
+    assert {"The", "cat", "sat", "on", "the", "mat", "word (timestep t)"} <= set(texts)
+
+
+# -- SVG ------------------------------------------------------------------------------------------
+
+
+def test_svg_is_xml_with_the_caption_and_the_titles_as_text(small):
+    svg = render_svg(small)
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg"
+    texts = svg_texts(svg)
+    assert caption(SMALL) in texts
+    for title in TITLES:
+        assert title in texts
+    assert {"-1", "-0.5", "0", "0.5", "1", "timestep t", "unit", "feature"} <= set(texts)
+    assert "RNN explorer" in texts
+    assert gradient_summary(small.log10_grad_norm.astype(np.float32)) in texts
+    assert caption(SMALL) in "".join(root.itertext())  # in the metadata too
+    assert len(root.findall(f".//{SVG}image")) == 6  # three heatmaps, three colour bars
+
+
+def test_a_dollar_sign_in_a_sentence_is_not_mathtext():
+    params = Params(input_kind="sentence", seq_len=6, units=4, sentence="pay $5 for $x$")
+    texts = svg_texts(render_svg(params))
+    assert caption(params) in texts
+    image = decode(render_png(params, scale=1.0))
+    assert image.text["Description"] == caption(params)
+
+
+# -- the caption ----------------------------------------------------------------------------------
+
+
+def test_caption_format_is_exact():
+    params = Params(w_hh_scale=1.2, seq_len=200, saturation=1.0, units=64)
+    assert caption(params) == (
+        "w_hh_scale=1.20  seq_len=200  saturation=1.0  units=64  input=impulse  seed=0  "
+        f"rnnwidget {__version__}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "part"),
+    [
+        ({"saturation": 2.25}, "  saturation=2.25  "),
+        ({"saturation": 0.1}, "  saturation=0.1  "),
+        ({"saturation": 5}, "  saturation=5.0  "),
+        ({"w_hh_scale": 3}, "w_hh_scale=3.00  "),
+        ({"w_hh_scale": 0.0}, "w_hh_scale=0.00  "),
+        ({"w_hh_scale": 1.234}, "w_hh_scale=1.234  "),
+        ({"w_hh_scale": 0.1 + 0.2}, "w_hh_scale=0.30000000000000004  "),
+        ({"seed": 4294967295, "input_kind": "noise"}, "  input=noise  seed=4294967295  "),
+    ],
+)
+def test_caption_keeps_every_digit_it_needs(changes, part):
+    assert part in caption(Params(**changes))
+
+
+def test_caption_names_the_sentence_only_for_the_sentence_input():
+    assert "sentence=" not in caption(Params(sentence='He said "hi"'))
+    params = Params(input_kind="sentence", sentence='He said "hi"')
+    assert caption(params).endswith(f'  rnnwidget {__version__}  sentence="He said \\"hi\\""')
+
+
+# -- saving ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["figure.png", "figure.svg", "FIGURE.PNG"])
+def test_save_writes_the_format_of_the_suffix(small, tmp_path, name):
+    path = save(small, tmp_path / name, scale=1.0)
+    assert path == tmp_path / name
+    data = path.read_bytes()
+    if name.lower().endswith(".png"):
+        assert data == render_png(small, scale=1.0)
+    else:
+        assert data.decode("utf-8") == render_svg(small)
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_save_replaces_a_file_whole_with_ordinary_permissions(small, tmp_path):
+    path = tmp_path / "figure.png"
+    path.write_bytes(b"an old figure")
+    save(small, path, scale=1.0)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0o600
+    assert os.listdir(tmp_path) == ["figure.png"]
+
+
+def test_save_to_a_missing_folder_says_so_and_creates_nothing(small, tmp_path):
+    path = tmp_path / "no such folder" / "figure.png"
+    with pytest.raises(FileNotFoundError, match="does not exist") as caught:
+        save(small, path)
+    assert str(path) in str(caught.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_under_a_file_says_so(small, tmp_path):
+    (tmp_path / "notes.txt").write_text("notes")
+    path = tmp_path / "notes.txt" / "figure.png"
+    with pytest.raises(NotADirectoryError, match="is not a folder") as caught:
+        save(small, path)
+    assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["figure.jpg", "figure", "figure.png.bak", "figure.pdf"])
+def test_save_refuses_other_suffixes(small, tmp_path, name):
+    with pytest.raises(ValueError, match=r"\.png or \.svg") as caught:
+        save(small, tmp_path / name)
+    assert str(tmp_path / name) in str(caught.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_failed_write_leaves_no_temporary_file(small, tmp_path):
+    # The write itself fails (the target is a folder, so os.replace refuses): the figure has
+    # been drawn and its temporary file written by then, and must be gone afterwards.
+    target = tmp_path / "figure.png"
+    (target / "inside").mkdir(parents=True)
+    with pytest.raises(IsADirectoryError) as caught:
+        save(small, target, scale=1.0)
+    assert str(target) in str(caught.value)
+    assert os.listdir(tmp_path) == ["figure.png"]
+    assert os.listdir(target) == ["inside"]
+
+
+# -- without matplotlib -------------------------------------------------------------------------
+
+
+def test_rnnwidget_imports_without_matplotlib_and_render_says_how_to_get_it():
+    code = """
+import sys
+sys.modules["matplotlib"] = None  # as if it were not installed
+import rnnwidget
+from rnnwidget import render
+from rnnwidget.frame import Params
+assert render.caption(Params()).startswith("w_hh_scale=1.00")
+try:
+    render.render_png(Params(seq_len=5, units=2))
+except ImportError as error:
+    print(error)
+else:
+    raise SystemExit("no ImportError")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pip install 'rnnwidget[export]'" in result.stdout
+
+
+# -- the text agrees with the browser's JavaScript ----------------------------------------------
+
+NODE = shutil.which("node")
+
+
+def run_js(script: str, data: object) -> Any:
+    """Run ``script`` as an ES module with Node after :data:`JS_PRELUDE` (the browser's
+    modules, ``data`` read from stdin as JSON, ``print``); its JSON output."""
+    assert NODE, "Node.js is needed to check the text against js/format.js"
+    result = subprocess.run(
+        [NODE, "--input-type=module", "-e", JS_PRELUDE + script],
+        input=json.dumps(data),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(result.stdout)
+
+
+def as_js(value: float) -> str:
+    """A float as text that JavaScript's Number() reads back exactly (JSON has no infinity)."""
+    text = repr(float(value))
+    return {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}.get(text, text)
+
+
+FORMAT_JS, AXES_JS = ROOT / "js" / "format.js", ROOT / "js" / "axes.js"
+JS_PRELUDE = f"""
+import {{ readFileSync }} from "node:fs";
+import {{ formatDecade, formatPow10, gradientSummary, rangeNote }} from "{FORMAT_JS}";
+import {{ niceTicks, timeTicks }} from "{AXES_JS}";
+const data = JSON.parse(readFileSync(0, "utf8"));
+const num = (text) => Number(text);
+const print = (value) => console.log(JSON.stringify(value));
+"""
+
+LOGS = [
+    0.0, -0.0, 1e-12, -1e-12, 0.5, -0.5, 1.0, 2.0, 3.0, 3.9999, 3.96, 3.94, 4.0, -2.0, -2.0001,
+    -1.9999, -2.97, -3.0, -3.04, 2.9999, 0.999, -6.49, -29.82, 12.96, -12.96, 99.99, -99.99,
+    math.log10(0.125), math.log10(0.045), math.log10(2.5), math.log10(950),
+    307.9, 308.2547155599167, 308.3, 476.3, 1234.56, -307.6, -307.7, -308.5, -500.2, -1176.1,
+    1e5, -1e5, math.inf, -math.inf, math.nan,
+]  # fmt: skip
+LOGS += list(np.random.default_rng(0).uniform(-1200, 1200, 200))
+LOGS += list(np.random.default_rng(1).uniform(-4, 5, 200))
+
+
+def test_format_pow10_and_range_note_match_the_javascript():
+    script = """
+const logs = data.map(num);
+print({
+  one: logs.map((v) => formatPow10(v)),
+  two: logs.map((v) => formatPow10(v, 2)),
+  note: logs.map(rangeNote),
+  decade: [-20, -7, -1, 0, 1, 2, 12, 308].map(formatDecade),
+});
+"""
+    got = run_js(script, [as_js(v) for v in LOGS])
+    assert got["one"] == [format_pow10(v) for v in LOGS]
+    assert got["two"] == [format_pow10(v, 2) for v in LOGS]
+    assert got["note"] == [range_note(v) for v in LOGS]
+    assert got["decade"] == [format_decade(d) for d in [-20, -7, -1, 0, 1, 2, 12, 308]]
+    # a few by eye
+    assert format_pow10(-6.49) == "3.2e-7"
+    assert format_pow10(0) == "1"
+    assert format_pow10(-math.inf) == "0"
+    assert format_pow10(math.nan) == "?"
+    assert format_pow10(3.9999) == "1.0e+4"
+
+
+SUMMARIES = [
+    [],
+    [0.0],
+    [-30.1, 0.0],
+    [1.5, 0.7, 0.0],
+    [-2.0, 0.0],
+    [2.0, 0.0],
+    [2.01, -1.0, 0.0],
+    [-math.inf, -5.0, 0.0],
+    [-math.inf, -math.inf],
+    [0.0, -math.inf],
+    [476.3, 200.0, 0.0],
+    [-500.2, -250.0, 0.0],
+    [308.3, 0.0],
+    [-307.7, 0.0],
+    [math.nan, 0.0],
+]
+
+
+def test_gradient_summary_matches_the_javascript():
+    frames = [
+        compute_frame(Params(w_hh_scale=w, seq_len=n, units=8, saturation=g))
+        for w, n, g in [(0.5, 100, 1.0), (1.0, 200, 1.0), (3.0, 300, 1.0), (0.1, 1000, 1.0)]
+    ]
+    # The browser reads the logarithms as float32; so do these, as the renderer passes them.
+    cases = SUMMARIES + [f.log10_grad_norm.astype(np.float32).tolist() for f in frames]
+    script = """
+print(data.map((logs) => gradientSummary(Float32Array.from(logs.map(num)))));
+"""
+    got = run_js(script, [[as_js(v) for v in case] for case in cases])
+    assert got == [gradient_summary(case) for case in cases]
+    assert got[2] == "The gradient reaching t=1 is 7.9e-31 of the one at t=2: it vanishes."
+    assert got[7] == "No gradient reaches t=1 from t=3: it vanishes exactly."
+    assert got[11].endswith("it vanishes (underflows float64 (< 1e-308)).")
+
+
+def test_the_javascript_number_primitives_are_ported_exactly():
+    values = [
+        0.5, 1.5, 2.5, -2.5, 0.125, 1.25, 1.005, 0.045, -0.0001, -0.0, 0.0, 1e21, 1e-7, 1e-6,
+        1.5e-6, 123.456, 1e16, 1 / 3, 2 / 3, 5e-324, 1.7976931348623157e308, -2.345, 99.95,
+    ]  # fmt: skip
+    values += list(np.random.default_rng(2).uniform(-10, 10, 100))
+    values += list(10 ** np.random.default_rng(3).uniform(-30, 30, 100))
+    script = """
+const values = data.map(num);
+print({
+  string: values.map((v) => String(v)),
+  fixed: values.map((v) => [0, 1, 2].map((d) => v.toFixed(d))),
+  precision: values.map((v) => [2, 12].map((p) => String(Number(v.toPrecision(p))))),
+  tick: values.map((v) => Number(v.toPrecision(2)).toString()),
+});
+"""
+    got = run_js(script, [as_js(v) for v in values])
+    assert got["string"] == [js_number(v) for v in values]
+    assert got["fixed"] == [[to_fixed(v, d) for d in (0, 1, 2)] for v in values]
+    assert got["precision"] == [
+        [js_number(to_precision_value(v, p)) for p in (2, 12)] for v in values
+    ]
+    assert got["tick"] == [format_tick(v) for v in values]
+
+
+def test_tick_rules_match_the_javascript():
+    ranges = [(0, 3, 4), (0, 15, 6), (0, 63, 6), (0, 255, 6), (0, 0, 1), (-31, 1, 5)]
+    ranges += [(-1001, 2, 5), (-2, 2, 5), (-1, 1, 5), (1, 200, 8), (1, 7, 8), (1, 1000, 8)]
+    lengths = [1, 2, 7, 8, 30, 50, 99, 100, 200, 333, 1000]
+    script = """
+print({
+  nice: data.ranges.map(([lo, hi, n]) => niceTicks(lo, hi, n)),
+  time: data.lengths.map((T) => timeTicks(T)),
+});
+"""
+    got = run_js(script, {"ranges": ranges, "lengths": lengths})
+    assert got["nice"] == [_nice_ticks(lo, hi, n) for lo, hi, n in ranges]
+    assert got["time"] == [_time_ticks(T) for T in lengths]
+
+
+def test_the_browsers_snapshot_caption_matches_the_headless_one():
+    settings = [
+        Params(),
+        Params(w_hh_scale=1.2, seq_len=200, saturation=1.0, units=64),
+        Params(w_hh_scale=1.234, saturation=2.25, input_kind="noise", seed=7),
+        Params(w_hh_scale=0.1 + 0.2, saturation=0.1, input_kind="sine"),
+        Params(input_kind="sentence", sentence='The "cat" sat on the mat'),
+    ]
+    script = f"""
+import {{ caption }} from "{ROOT / "js" / "export.js"}";
+print(data.map(([params, version]) => caption(params, version)));
+"""
+    got = run_js(script, [[p.as_dict(), __version__] for p in settings])
+    assert got == [caption(p) for p in settings]
