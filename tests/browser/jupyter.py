@@ -127,8 +127,9 @@ class ServerError(RuntimeError):
 
 
 @contextlib.contextmanager
-def run_server(app: App, base_dir: Path) -> Iterator[JupyterServer]:
-    """Run a Jupyter server inside `base_dir` for the duration of the ``with`` block.
+def run_server(app: App, base_dir: Path, *options: str) -> Iterator[JupyterServer]:
+    """Run a Jupyter server inside `base_dir` for the duration of the ``with`` block, with
+    any extra command-line `options`.
 
     `base_dir` receives ``root/`` (the server's root directory), ``home/`` (every user directory)
     and ``server.log``. The server and any kernel it left behind are stopped on exit.
@@ -150,6 +151,7 @@ def run_server(app: App, base_dir: Path) -> Iterator[JupyterServer]:
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root_dir}",
         *APP_OPTIONS[app],
+        *options,
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -1,0 +1,180 @@
+"""Slider to redrawn picture, in a real JupyterLab 4 in Debian's Chromium: RNNExplorer against the
+lecturer's do-it-yourself path, ``ipywidgets.interact`` + matplotlib ``imshow`` of the same array.
+
+Run: python benchmarks/bench_latency.py   (needs the ``test`` extra and /usr/bin/chromium)
+
+For each setup it focuses the W_hh slider, presses the right arrow key 50 times (after 5 warm-up
+presses), waits for each redraw before the next key, and prints the milliseconds from the key
+to the finished drawing, as measured inside the page:
+- RNNExplorer: from the slider's keydown to the end of the canvas redraw for the new value
+  (its ``rnnwidget:drawn`` event);
+- interact + matplotlib: from the slider's keydown to the new PNG in the output, decoded.
+Both run with rnnwidget's server extension (TCP_NODELAY on kernel websockets, the default after
+``pip install rnnwidget``) and without it (a stock jupyter_server).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.jupyter import NotebookPage, isolated_environment, run_server  # noqa: E402
+
+STEPS, WARM_UP = 50, 5
+SEQ_LEN, UNITS = 200, 64
+
+EXPLORER_CELL = f"""\
+from rnnwidget import RNNExplorer
+
+w = RNNExplorer(seq_len={SEQ_LEN}, units={UNITS}, input_kind="noise")
+w"""
+
+INTERACT_CELL = f"""\
+import ipywidgets
+import matplotlib.pyplot as plt
+
+from rnnwidget import SimpleRNN
+from rnnwidget.inputs import white_noise
+
+x = white_noise({SEQ_LEN}, 4)
+
+
+def show(w_hh_scale=1.0):
+    h = SimpleRNN(4, {UNITS}, w_hh_scale=w_hh_scale).forward(x).h[0]
+    fig, ax = plt.subplots(figsize=(9, 3))
+    image = ax.imshow(h.T, aspect="auto", cmap="RdBu_r", vmin=-1, vmax=1, origin="lower")
+    ax.set(xlabel="timestep t", ylabel="unit")
+    fig.colorbar(image)
+    plt.show()
+
+
+ipywidgets.interact(show, w_hh_scale=ipywidgets.FloatSlider(1.0, min=0, max=3, step=0.01))"""
+
+# Installed in the page: time from each keydown on `target` to the matching redraw.
+EXPLORER_PROBE = """
+(slider) => {
+  window.latencies = [];
+  let start = null;
+  slider.addEventListener("keydown", () => { start = performance.now(); }, true);
+  slider.closest(".rnnwidget").addEventListener("rnnwidget:drawn", (event) => {
+    if (start !== null && event.detail.params.w_hh_scale === Number(slider.value)) {
+      window.latencies.push(performance.now() - start);
+      start = null;
+    }
+  });
+}
+"""
+
+INTERACT_PROBE = """
+([handle, output]) => {
+  // Without this attribute JupyterLab takes the arrow keys of the focused handle for its own
+  // shortcuts; rnnwidget's sliders carry it too.
+  handle.setAttribute("data-lm-suppress-shortcuts", "true");
+  window.latencies = [];
+  let start = null;
+  handle.addEventListener("keydown", () => { start = performance.now(); }, true);
+  new MutationObserver(async (records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        const img = node.nodeName === "IMG" ? node : node.querySelector?.("img");
+        if (img && start !== null) {
+          const began = start;
+          start = null;
+          await img.decode();
+          window.latencies.push(performance.now() - began);
+        }
+      }
+    }
+  }).observe(output, { childList: true, subtree: true });
+}
+"""
+
+
+def measure(page: Page, control_selector: str, probe: str, probe_args: list[str]) -> list[float]:
+    """Press the right arrow STEPS + WARM_UP times on a control; the latencies after warm-up."""
+    handles = [page.locator(selector).first.element_handle() for selector in probe_args]
+    page.evaluate(probe, handles[0] if len(handles) == 1 else handles)
+    control = page.locator(control_selector).first
+    control.focus()
+    for step in range(STEPS + WARM_UP):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("(n) => window.latencies.length >= n", arg=step + 1)
+    return page.evaluate("window.latencies")[WARM_UP:]
+
+
+def run_setup(browser_context, workdir: Path, *server_options: str) -> dict[str, list[float]]:
+    workdir.mkdir(parents=True)
+    notebook = workdir / "latency.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(c) for c in (EXPLORER_CELL, INTERACT_CELL)],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        ),
+        notebook,
+    )
+    (workdir / "server").mkdir(parents=True)
+    with run_server("lab", workdir / "server", *server_options) as server:
+        nb = NotebookPage(server, server.add_notebook(notebook), browser_context.new_page())
+        try:
+            nb.load()
+            nb.run_all()
+            explorer_slider = ".rnnwidget input[data-trait='w_hh_scale']"
+            handle = ".widget-interact .noUi-handle"
+            output = ".widget-interact .widget-output"
+            return {
+                "RNNExplorer": measure(nb.page, explorer_slider, EXPLORER_PROBE, [explorer_slider]),
+                "interact + matplotlib": measure(nb.page, handle, INTERACT_PROBE, [handle, output]),
+            }
+        finally:
+            nb.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        workdir = Path(tmp)
+        context = playwright.chromium.launch_persistent_context(
+            workdir / "profile",
+            env=isolated_environment(workdir / "home"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        try:
+            results = {
+                "with rnnwidget's server extension": run_setup(context, workdir / "fast"),
+                "stock jupyter_server": run_setup(
+                    context,
+                    workdir / "stock",
+                    "--ServerApp.jpserver_extensions=rnnwidget.server_extension=False",
+                ),
+            }
+        finally:
+            context.close()
+
+    print(
+        f"Slider -> redrawn picture, JupyterLab 4, Chromium, seq_len={SEQ_LEN}, units={UNITS}, "
+        f"{STEPS} arrow-key steps (ms)"
+    )
+    print(f"{'server':<36} {'widget':<22} {'p50':>6} {'p95':>6} {'max':>6}")
+    for server, widgets in results.items():
+        for widget, latencies in widgets.items():
+            p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
+            print(f"{server:<36} {widget:<22} {p50:>6.1f} {p95:>6.1f} {max(latencies):>6.1f}")
+
+
+if __name__ == "__main__":
+    main()
