@@ -120,3 +120,31 @@ export function drawTitle(ctx, theme, rect, title) {
   ctx.textBaseline = "alphabetic";
   ctx.fillText(title, rect.x, rect.y - 7);
 }
+
+/**
+ * What play-through-time adds on top of a plot: columns outside `reveal` dimmed (not reached
+ * yet), and a line at the `marker` column.
+ */
+export function drawPlayback(ctx, theme, rect, T, reveal, marker) {
+  const x = (column) => rect.x + (column / T) * rect.width;
+  if (reveal) {
+    const [from, to] = reveal;
+    ctx.save();
+    ctx.globalAlpha = 0.85;
+    ctx.fillStyle = theme.background;
+    if (from > 0) ctx.fillRect(rect.x, rect.y, x(from) - rect.x, rect.height);
+    if (to < T - 1) ctx.fillRect(x(to + 1), rect.y, rect.x + rect.width - x(to + 1), rect.height);
+    ctx.restore();
+  }
+  if (marker !== null && marker >= 0 && marker < T) {
+    ctx.save();
+    ctx.strokeStyle = theme.text;
+    ctx.lineWidth = 1.5 * theme.scale;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(x(marker + 0.5), rect.y);
+    ctx.lineTo(x(marker + 0.5), rect.y + rect.height);
+    ctx.stroke();
+    ctx.restore();
+  }
+}

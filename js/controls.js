@@ -120,6 +120,36 @@ export function buildControls(model, sender) {
   inputRow.append(selectLabel, select, seedLabel, seed);
   el.append(inputRow);
 
+  const stackRow = element("div", "rnnwidget-control");
+  const layersId = uid("layers");
+  const layersLabel = element("label", "rnnwidget-label", "Layers");
+  layersLabel.htmlFor = layersId;
+  layersLabel.title = "With 2, layer 1 returns its whole sequence to layer 2 (return_sequences)";
+  const layers = focusable(document.createElement("select"));
+  layers.id = layersId;
+  layers.dataset.trait = "layers";
+  for (const [value, text] of [["1", "1 recurrent layer"], ["2", "2, stacked"]]) {
+    const option = element("option", "", text);
+    option.value = value;
+    layers.append(option);
+  }
+  layers.addEventListener("change", () => sender.send({ layers: Number(layers.value) }));
+
+  const paletteId = uid("palette");
+  const paletteLabel = element("label", "rnnwidget-label", "Colours");
+  paletteLabel.htmlFor = paletteId;
+  const palette = focusable(document.createElement("select"));
+  palette.id = paletteId;
+  palette.dataset.trait = "palette";
+  for (const [value, text] of [["standard", "Standard"], ["colorblind", "Colour-blind safe"]]) {
+    const option = element("option", "", text);
+    option.value = value;
+    palette.append(option);
+  }
+  palette.addEventListener("change", () => sender.send({ palette: palette.value }));
+  stackRow.append(layersLabel, layers);
+  el.append(stackRow);
+
   const sentenceRow = element("div", "rnnwidget-control rnnwidget-sentence");
   const sentenceId = uid("sentence");
   const sentenceLabel = element("label", "rnnwidget-label", "Sentence");
@@ -136,6 +166,26 @@ export function buildControls(model, sender) {
     if (document.activeElement !== seed) seed.value = String(model.get("seed"));
     if (document.activeElement !== sentence) sentence.value = String(model.get("sentence"));
     sentenceRow.hidden = model.get("input_kind") !== "sentence";
+  });
+
+  const viewRow = element("div", "rnnwidget-control");
+  const presentationId = uid("presentation");
+  const presentation = focusable(document.createElement("input"));
+  Object.assign(presentation, { type: "checkbox", id: presentationId });
+  presentation.dataset.trait = "presentation";
+  const presentationLabel = element("label", "rnnwidget-label-inline", "Presentation mode");
+  presentationLabel.htmlFor = presentationId;
+  presentationLabel.title = "Larger text and strokes, for a projector";
+  presentation.addEventListener("change", () =>
+    sender.send({ presentation: presentation.checked }),
+  );
+  viewRow.append(paletteLabel, palette, presentation, presentationLabel);
+  el.append(viewRow);
+
+  updaters.push(() => {
+    layers.value = String(model.get("layers"));
+    palette.value = String(model.get("palette"));
+    presentation.checked = Boolean(model.get("presentation"));
   });
 
   const presets = element("div", "rnnwidget-presets");

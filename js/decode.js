@@ -28,10 +28,17 @@ export function decodeArray(encoded) {
 }
 
 /**
- * Every array of a frame, decoded.
- * @param {Record<string, any>} arrays
- * @returns {Record<string, Matrix>}
+ * Every array of a frame, decoded, wherever it sits in nested objects and lists.
+ * @param {any} value
+ * @returns {any}
  */
-export function decodeArrays(arrays) {
-  return Object.fromEntries(Object.entries(arrays).map(([name, a]) => [name, decodeArray(a)]));
+export function decodeArrays(value) {
+  if (Array.isArray(value)) return value.map(decodeArrays);
+  if (value && typeof value === "object" && "buffer" in value && "shape" in value) {
+    return decodeArray(value);
+  }
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([name, v]) => [name, decodeArrays(v)]));
+  }
+  return value;
 }

@@ -3,9 +3,9 @@
 
 import {
   drawLeftAxis,
+  drawPlayback,
   drawTimeAxis,
   drawTitle,
-  MARGIN,
   niceTicks,
   plotRect,
   prepareCanvas,
@@ -43,6 +43,10 @@ export class Heatmap {
     /** @type {HeatmapData | null} */
     this.data = null;
     this.rect = plotRect(1, height);
+    /** Columns [from, to] (0-based) shown in full, the rest dimmed; null shows every column. */
+    this.reveal = null;
+    /** A column (0-based) to mark with a line: the play head or the step in focus. */
+    this.marker = null;
   }
 
   /** @param {HeatmapData} data */
@@ -85,6 +89,7 @@ export class Heatmap {
     const { timesteps, rows, tokens } = this.data;
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.cells, rect.x, rect.y, rect.width, rect.height);
+    drawPlayback(ctx, theme, rect, timesteps, this.reveal, this.marker);
     drawTimeAxis(ctx, theme, rect, timesteps, tokens);
     const rowTicks = niceTicks(0, rows - 1, Math.min(6, rows)).filter(Number.isInteger);
     drawLeftAxis(
@@ -140,4 +145,3 @@ function packTable(table) {
   return new Uint32Array(bytes.buffer);
 }
 
-export { MARGIN };

@@ -2,7 +2,16 @@
 // exploding gradients obvious at a glance. Values arrive as logarithms, so the chart covers
 // 1e-500 as easily as 1e+500, and shades what lies beyond float64's range.
 
-import { drawLeftAxis, drawTimeAxis, drawTitle, niceTicks, plotRect, prepareCanvas, setFont } from "./axes.js";
+import {
+  drawLeftAxis,
+  drawPlayback,
+  drawTimeAxis,
+  drawTitle,
+  niceTicks,
+  plotRect,
+  prepareCanvas,
+  setFont,
+} from "./axes.js";
 import { FLOAT64_LIMITS, formatDecade } from "./format.js";
 
 export class NormChart {
@@ -15,21 +24,31 @@ export class NormChart {
     this.canvas.dataset.panel = "norms";
     this.canvas.setAttribute("role", "img");
     this.canvas.setAttribute("aria-label", title);
-    /** @type {Float32Array | null} */
+    /** @type {Float32Array | null} the first series: what hover and the x axis read */
     this.logNorms = null;
+    /** @type {{ label: string, values: Float32Array }[]} */
+    this.series = [];
     this.rect = plotRect(1, height);
     this.range = { lo: -1, hi: 1 };
+    this.reveal = null;
+    this.marker = null;
   }
 
-  /** @param {Float32Array} logNorms log10 ||dL/dh_t|| for t = 1 ... T */
-  setData(logNorms) {
-    this.logNorms = logNorms;
+  /**
+   * @param {{ label: string, values: Float32Array }[]} series log10 ||dL/dh_t|| for
+   *   t = 1 ... T, one curve per layer
+   */
+  setData(series) {
+    this.series = series;
+    this.logNorms = series[0].values;
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of logNorms) {
-      if (Number.isFinite(v)) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
+    for (const { values } of series) {
+      for (const v of values) {
+        if (Number.isFinite(v)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
       }
     }
     if (!Number.isFinite(lo)) [lo, hi] = [-1, 1];
@@ -84,31 +103,53 @@ export class NormChart {
     drawLeftAxis(ctx, theme, rect, decades.map((d) => ({ y: this.y(d), text: formatDecade(d) })), "‖dL/dh_t‖");
     drawTimeAxis(ctx, theme, rect, T);
 
-    // The curve; an exact zero (-inf) breaks it.
+    // The curves; an exact zero (-inf) breaks one.
+    const colours = [theme.line, theme.warn];
     ctx.save();
     ctx.beginPath();
     ctx.rect(rect.x, rect.y, rect.width, rect.height);
     ctx.clip();
-    ctx.strokeStyle = theme.line;
-    ctx.lineWidth = 2 * theme.scale;
-    ctx.lineJoin = "round";
-    ctx.beginPath();
-    let drawing = false;
-    for (let t = 0; t < T; t++) {
-      const v = this.logNorms[t];
-      if (!Number.isFinite(v)) {
-        drawing = false;
-        continue;
+    this.series.forEach(({ values }, i) => {
+      ctx.strokeStyle = colours[i % colours.length];
+      ctx.fillStyle = ctx.strokeStyle;
+      ctx.lineWidth = 2 * theme.scale;
+      ctx.lineJoin = "round";
+      ctx.beginPath();
+      let drawing = false;
+      for (let t = 0; t < T; t++) {
+        const v = values[t];
+        if (!Number.isFinite(v)) {
+          drawing = false;
+          continue;
+        }
+        if (drawing) ctx.lineTo(this.x(t), this.y(v));
+        else ctx.moveTo(this.x(t), this.y(v));
+        drawing = true;
       }
-      if (drawing) ctx.lineTo(this.x(t), this.y(v));
-      else ctx.moveTo(this.x(t), this.y(v));
-      drawing = true;
-    }
-    if (T === 1 && Number.isFinite(this.logNorms[0])) {
-      ctx.arc(this.x(0), this.y(this.logNorms[0]), 3, 0, 2 * Math.PI);
-    }
-    ctx.stroke();
+      ctx.stroke();
+      if (T === 1 && Number.isFinite(values[0])) {
+        ctx.beginPath();
+        ctx.arc(this.x(0), this.y(values[0]), 3 * theme.scale, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    });
     ctx.restore();
+    drawPlayback(ctx, theme, rect, T, this.reveal, this.marker);
+    if (this.series.length > 1) this.drawLegend(ctx, theme, rect, colours);
+  }
+
+  drawLegend(ctx, theme, rect, colours) {
+    setFont(ctx, theme, 11);
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    let x = rect.x + rect.width + 10;
+    this.series.forEach(({ label }, i) => {
+      const y = rect.y + 8 + i * 16 * theme.scale;
+      ctx.fillStyle = colours[i % colours.length];
+      ctx.fillRect(x, y - 1.5, 14, 3);
+      ctx.fillStyle = theme.text;
+      ctx.fillText(label, x + 18, y);
+    });
   }
 
   shadeBeyondFloat64(ctx, theme, rect) {

@@ -3,18 +3,26 @@
 import "./style.css";
 
 import { colourTable } from "./colormaps.js";
+import { watchKernel } from "./connection.js";
 import { buildControls, element } from "./controls.js";
 import { decodeArrays } from "./decode.js";
-import { watchKernel } from "./connection.js";
 import { caption, composeSnapshot, download, snapshotName, toPng } from "./export.js";
 import { formatDecade, formatPow10, gradientSummary, rangeNote } from "./format.js";
 import { Heatmap } from "./heatmap.js";
+import { icon } from "./icons.js";
 import { NormChart } from "./linechart.js";
+import { OrderPanel } from "./order.js";
+import { buildPlaybackControls, momentAt, Player } from "./playback.js";
 import { ChangeSender } from "./sync.js";
 import { readTheme } from "./theme.js";
+import { UnrolledLoop } from "./unrolled.js";
 
 /** One ChangeSender per model, shared by all its views (two cells showing one widget). */
 const senders = new WeakMap();
+
+const PARAMETERS = ["w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed",
+  "sentence", "layers", "palette", "presentation"];
+const STATS = ["spectral_radius", "saturated_fraction", "gradient_ratio_log10"];
 
 class ExplorerView {
   /**
@@ -24,44 +32,45 @@ class ExplorerView {
   constructor(model, el) {
     this.model = model;
     this.sender = senders.get(model);
-    this.palette = "standard";
+    /** The newest frame from the kernel, decoded; null until one arrives. */
     this.frame = null;
+    /** The timestep (0-based) under the pointer, if any: the unrolled loop shows it. */
+    this.hovered = null;
 
     this.root = element("div", "rnnwidget");
     this.summary = element("p", "rnnwidget-summary");
     this.summary.setAttribute("role", "status");
-    this.errorBar = element("div", "rnnwidget-error");
-    this.errorBar.setAttribute("role", "alert");
-    this.errorBar.hidden = true;
     this.statusBar = element("div", "rnnwidget-disconnected");
     this.statusBar.setAttribute("role", "status");
     this.statusBar.hidden = true;
+    this.errorBar = element("div", "rnnwidget-error");
+    this.errorBar.setAttribute("role", "alert");
+    this.errorBar.hidden = true;
     this.controls = buildControls(model, this.sender);
-    this.panels = {
-      input: new Heatmap({ name: "input", title: "Input x_t", rowLabel: "feature",
-        colourLabel: "x", height: 110 }),
-      hidden: new Heatmap({ name: "hidden", title: "Hidden state h_t", rowLabel: "unit",
-        colourLabel: "h", height: 230 }),
-      gradient: new Heatmap({ name: "gradient", title: "Gradient |dL/dh_t| (log scale)",
-        rowLabel: "unit", colourLabel: "|dL/dh|", height: 230 }),
-    };
-    this.chart = new NormChart({ title: "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)",
-      height: 190 });
+    this.player = new Player(() => this.showPlayhead());
+    this.playback = buildPlaybackControls(this.player, element);
+    this.shapes = element("p", "rnnwidget-shapes");
+    this.figure = element("div", "rnnwidget-figure");
+    /** @type {Record<string, Heatmap>} */
+    this.heatmaps = {};
+    this.chart = new NormChart({
+      title: "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)", height: 190 });
+    this.order = new OrderPanel();
+    this.unrolled = new UnrolledLoop();
     this.stats = element("div", "rnnwidget-stats");
     this.tooltip = element("div", "rnnwidget-tooltip");
     this.tooltip.setAttribute("role", "tooltip");
     this.tooltip.hidden = true;
 
-    const figure = element("div", "rnnwidget-figure");
-    figure.append(...Object.values(this.panels).map((p) => p.canvas), this.chart.canvas);
     const header = element("div", "rnnwidget-header");
     header.append(element("h3", "rnnwidget-title", "RNN explorer"), this.summary,
       this.snapshotButton());
-    this.root.append(header, this.statusBar, this.errorBar, this.controls.el, figure, this.stats,
-      this.tooltip);
+    this.root.append(header, this.statusBar, this.errorBar, this.controls.el, this.playback.el,
+      this.shapes, this.figure, this.unrolled.el, this.stats, this.tooltip);
     el.append(this.root);
 
     this.listen();
+    this.showOptions();
     this.showError();
     this.showFrame();
   }
@@ -70,17 +79,16 @@ class ExplorerView {
     const { model } = this;
     this.onFrame = () => this.showFrame();
     this.onParams = () => this.controls.update();
+    this.onOptions = () => this.showOptions();
     this.onError = () => this.showError();
     this.onStats = () => this.showStats();
     model.on("change:_frame", this.onFrame);
     model.on("change:error", this.onError);
-    for (const name of ["w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed",
-      "sentence"]) {
-      model.on(`change:${name}`, this.onParams);
+    for (const name of PARAMETERS) model.on(`change:${name}`, this.onParams);
+    for (const name of ["palette", "presentation", "gradient_range"]) {
+      model.on(`change:${name}`, this.onOptions);
     }
-    for (const name of ["spectral_radius", "saturated_fraction", "gradient_ratio_log10"]) {
-      model.on(`change:${name}`, this.onStats);
-    }
+    for (const name of STATS) model.on(`change:${name}`, this.onStats);
     this.resize = new ResizeObserver(() => this.scheduleRedraw());
     this.resize.observe(this.root);
     // JupyterLab switches themes by changing CSS variables under <body data-jp-theme-name>.
@@ -91,7 +99,7 @@ class ExplorerView {
     this.onSilence = (silent) => this.showSilence(silent);
     this.sender.listeners.add(this.onSilence);
     this.onPointer = (event) => this.hover(event);
-    this.onLeave = () => (this.tooltip.hidden = true);
+    this.onLeave = () => this.hover(null);
     this.root.addEventListener("pointermove", this.onPointer);
     this.root.addEventListener("pointerleave", this.onLeave);
   }
@@ -101,44 +109,18 @@ class ExplorerView {
     model.off("change:_frame", this.onFrame);
     model.off("change:error", this.onError);
     model.off(null, this.onParams);
+    model.off(null, this.onOptions);
     model.off(null, this.onStats);
     this.resize.disconnect();
     this.themeWatch.disconnect();
     this.stopWatching();
     this.sender.listeners.delete(this.onSilence);
+    this.player.dispose();
     cancelAnimationFrame(this.pending);
     this.root.remove();
   }
 
-  snapshotButton() {
-    const button = element("button", "rnnwidget-button rnnwidget-snapshot");
-    button.type = "button";
-    button.setAttribute("data-lm-suppress-shortcuts", "true");
-    button.setAttribute("aria-label", "Save a PNG snapshot of this view");
-    button.title = "Save a PNG of this view for slides (also in w.snapshots)";
-    button.append(cameraIcon(), element("span", "", "Snapshot"));
-    button.addEventListener("click", () => this.snapshot());
-    return button;
-  }
-
-  /** Compose every panel into one PNG; download it and send the same bytes to the kernel. */
-  async snapshot() {
-    if (!this.frame) return;
-    const { params } = this.frame;
-    const captionText = caption(params, String(this.model.get("version")));
-    const canvas = composeSnapshot({
-      panels: [...Object.values(this.panels), this.chart],
-      width: Math.max(320, this.root.clientWidth),
-      theme: readTheme(this.root),
-      title: "RNN explorer",
-      summary: this.summary.textContent ?? "",
-      captionText,
-    });
-    const bytes = await toPng(canvas, captionText);
-    const filename = snapshotName(params);
-    download(bytes, filename);
-    this.model.send({ type: "snapshot", filename }, undefined, [bytes.buffer]);
-  }
+  // -- frames from the kernel ---------------------------------------------------------------
 
   /** Decode the kernel's newest frame and draw it, right away: one message, one redraw. */
   showFrame() {
@@ -152,46 +134,144 @@ class ExplorerView {
       this.errorBar.hidden = false;
       return; // keep the last good picture
     }
-    this.frame = { ...frame, arrays };
+    this.frame = { ...frame, arrays, T: arrays.x.shape[0] };
+    this.layoutPanels(arrays.layers.length, frame.order !== null);
     this.setPanelData();
-    this.redraw();
+    this.player.setTimesteps(this.frame.T);
+    this.shapes.textContent = `Shapes: ${frame.shapes}`;
+    this.showPlayhead(); // draws every panel
     this.root.dataset.revision = String(frame.revision);
     this.root.dispatchEvent(new CustomEvent("rnnwidget:drawn", { bubbles: true,
       detail: { revision: frame.revision, params: frame.params } }));
   }
 
-  setPanelData() {
-    const { arrays, tokens, scales } = this.frame;
-    const [T, features] = arrays.x.shape;
-    const units = arrays.h.shape[1];
-    const diverging = colourTable(this.palette, "diverging");
-    const sequential = colourTable(this.palette, "sequential");
-    const ticks = (values) => values.map((v) => ({ value: v, text: formatTick(v) }));
-
-    const [xLo, xHi] = scales.x;
-    this.panels.input.setData({ values: arrays.x.data, timesteps: T, rows: features,
-      vmin: xLo, vmax: xHi, table: diverging, tokens, colourTicks: ticks([xLo, 0, xHi]) });
-    this.panels.hidden.setData({ values: arrays.h.data, timesteps: T, rows: units,
-      vmin: -1, vmax: 1, table: diverging, tokens, colourTicks: ticks([-1, -0.5, 0, 0.5, 1]) });
-    const [lo, hi] = scales.log10_abs_grad;
-    this.panels.gradient.setData({ values: arrays.log10_abs_grad.data, timesteps: T, rows: units,
-      vmin: lo, vmax: hi, table: sequential, tokens,
-      colourTicks: decadeTicks(lo, hi).map((d) => ({ value: d, text: formatDecade(d) })) });
-    this.chart.setData(arrays.log10_grad_norm.data);
-    this.summary.textContent = gradientSummary(arrays.log10_grad_norm.data);
+  /** The panels for a number of layers (and the order panel for a sentence), in order. */
+  layoutPanels(layers, withOrder) {
+    const key = `${layers}/${withOrder}`;
+    if (this.layoutKey === key) return;
+    this.layoutKey = key;
+    const height = layers === 1 ? 230 : 160;
+    const name = (kind, i) => (i === 0 ? kind : `${kind}${i + 1}`);
+    const prefix = (i) => (layers === 1 ? "" : `Layer ${i + 1}: `);
+    const capital = (text, i) => (layers === 1 ? text[0].toUpperCase() + text.slice(1) : text);
+    const sub = (i) => (layers === 1 ? "" : String(i + 1));
+    this.heatmaps = { input: new Heatmap({ name: "input", title: "Input x_t",
+      rowLabel: "feature", colourLabel: "x", height: 110 }) };
+    for (let i = 0; i < layers; i++) {
+      this.heatmaps[name("hidden", i)] = new Heatmap({ name: name("hidden", i),
+        title: `${prefix(i)}${capital("hidden state", i)} h${sub(i)}_t`, rowLabel: "unit", colourLabel: "h",
+        height });
+    }
+    for (let i = 0; i < layers; i++) {
+      this.heatmaps[name("gradient", i)] = new Heatmap({ name: name("gradient", i),
+        title: `${prefix(i)}${capital("gradient", i)} |dL/dh${sub(i)}_t| (log scale)`, rowLabel: "unit",
+        colourLabel: "|dL/dh|", height });
+    }
+    const canvases = Object.values(this.heatmaps).map((panel) => panel.canvas);
+    this.figure.replaceChildren(...canvases, this.chart.canvas,
+      ...(withOrder ? [this.order.canvas] : []));
   }
+
+  /** Hand every panel its data and colours (on a new frame, or a new palette). */
+  setPanelData() {
+    if (!this.frame) return;
+    const { arrays, tokens, scales, order } = this.frame;
+    const T = this.frame.T;
+    const palette = String(this.model.get("palette"));
+    const diverging = colourTable(palette, "diverging");
+    const sequential = colourTable(palette, "sequential");
+    const ticks = (values) => values.map((v) => ({ value: v, text: formatTick(v) }));
+    const [xLo, xHi] = scales.x;
+    const [lo, hi] = this.model.get("gradient_range") ?? scales.log10_abs_grad;
+    const gradientTicks = decadeTicks(lo, hi).map((d) => ({ value: d, text: formatDecade(d) }));
+
+    this.heatmaps.input.setData({ values: arrays.x.data, timesteps: T, rows: arrays.x.shape[1],
+      vmin: xLo, vmax: xHi, table: diverging, tokens, colourTicks: ticks([xLo, 0, xHi]) });
+    arrays.layers.forEach((layer, i) => {
+      const units = layer.h.shape[1];
+      const suffix = i === 0 ? "" : String(i + 1);
+      this.heatmaps[`hidden${suffix}`].setData({ values: layer.h.data, timesteps: T,
+        rows: units, vmin: -1, vmax: 1, table: diverging, tokens,
+        colourTicks: ticks([-1, -0.5, 0, 0.5, 1]) });
+      this.heatmaps[`gradient${suffix}`].setData({ values: layer.log10_abs_grad.data,
+        timesteps: T, rows: units, vmin: lo, vmax: hi, table: sequential, tokens,
+        colourTicks: gradientTicks });
+    });
+    this.chart.setData(arrays.layers.map((layer, i) => ({ label: `layer ${i + 1}`,
+      values: layer.log10_grad_norm.data })));
+    if (order) {
+      const units = arrays.order.rnn_final.shape[1];
+      this.order.setData({ words: order.words, shuffled: order.shuffled, units,
+        rnn: arrays.order.rnn_final.data, dense: arrays.order.dense_output.data,
+        table: diverging });
+    }
+    this.summary.textContent = gradientSummary(arrays.layers[0].log10_grad_norm.data);
+  }
+
+  // -- drawing -------------------------------------------------------------------------------
 
   scheduleRedraw() {
     cancelAnimationFrame(this.pending);
     this.pending = requestAnimationFrame(() => this.redraw());
   }
 
+  /** Every canvas, at the view's width, in the theme's colours. */
   redraw() {
     const width = Math.max(320, this.root.clientWidth);
     const theme = readTheme(this.root);
-    for (const panel of Object.values(this.panels)) panel.draw(width, theme);
-    this.chart.draw(width, theme);
+    for (const panel of this.panels()) panel.draw(width, theme);
     this.showStats();
+  }
+
+  /** The drawable panels in view order (what a snapshot composes too). */
+  panels() {
+    const order = this.frame?.order ? [this.order] : [];
+    return [...Object.values(this.heatmaps), this.chart, ...order];
+  }
+
+  /**
+   * Play-through-time: during the forward pass the states appear up to the play head and the
+   * gradients are not there yet; during BPTT the gradients appear from the last step back.
+   */
+  showPlayhead() {
+    if (!this.frame) return;
+    const T = this.frame.T;
+    const position = this.player.position;
+    const moment = position === null ? null : momentAt(position, T);
+    const forward = moment?.phase === "forward";
+    for (const [name, panel] of Object.entries(this.heatmaps)) {
+      const isGradient = name.startsWith("gradient");
+      panel.marker = moment ? moment.t - 1 : null;
+      panel.reveal = !moment ? null
+        : isGradient ? (forward ? [0, -1] : [moment.t - 1, T - 1])
+        : (forward ? [0, moment.t - 1] : null);
+    }
+    this.chart.marker = moment ? moment.t - 1 : null;
+    this.chart.reveal = !moment ? null : forward ? [0, -1] : [moment.t - 1, T - 1];
+    this.playback.update(T);
+    this.showStep();
+    this.redraw();
+  }
+
+  /** The unrolled loop around the step in focus: under the pointer, else the play head. */
+  showStep() {
+    const { arrays, tokens, T } = this.frame;
+    const position = this.player.position;
+    const t = this.hovered ?? (position === null ? T - 1 : momentAt(position, T).t - 1);
+    this.unrolled.show(t + 1, {
+      T,
+      word: tokens[t],
+      layers: arrays.layers.map((layer) => ({ hNorm: layer.h_norm.data[t],
+        logGradNorm: layer.log10_grad_norm.data[t], tanhSlope: layer.tanh_slope.data[t] })),
+    });
+  }
+
+  showOptions() {
+    const presentation = Boolean(this.model.get("presentation"));
+    this.root.classList.toggle("rnnwidget-presentation", presentation);
+    this.root.style.setProperty("--rnnwidget-scale", presentation ? "1.5" : "1");
+    this.setPanelData();
+    this.scheduleRedraw();
   }
 
   showStats() {
@@ -205,6 +285,8 @@ class ExplorerView {
     ];
     this.stats.textContent = parts.join("   ·   ");
   }
+
+  // -- connection and errors -----------------------------------------------------------------
 
   /** The kernel restarted or died: this view can no longer change anything. Say so. */
   showDisconnected() {
@@ -231,71 +313,97 @@ class ExplorerView {
     this.errorBar.hidden = message === "";
   }
 
+  // -- snapshot --------------------------------------------------------------------------------
+
+  snapshotButton() {
+    const button = element("button", "rnnwidget-button rnnwidget-snapshot");
+    button.type = "button";
+    button.setAttribute("data-lm-suppress-shortcuts", "true");
+    button.setAttribute("aria-label", "Save a PNG snapshot of this view");
+    button.title = "Save a PNG of this view for slides (also in w.snapshots)";
+    button.append(icon("camera"), element("span", "", "Snapshot"));
+    button.addEventListener("click", () => this.snapshot());
+    return button;
+  }
+
+  /** Compose every panel into one PNG; download it and send the same bytes to the kernel. */
+  async snapshot() {
+    if (!this.frame) return;
+    const { params } = this.frame;
+    const captionText = caption(params, String(this.model.get("version")));
+    const canvas = composeSnapshot({
+      panels: this.panels(),
+      width: Math.max(320, this.root.clientWidth),
+      theme: readTheme(this.root),
+      title: "RNN explorer",
+      summary: this.summary.textContent ?? "",
+      captionText,
+    });
+    const bytes = await toPng(canvas, captionText);
+    const filename = snapshotName(params);
+    download(bytes, filename);
+    this.model.send({ type: "snapshot", filename }, undefined, [bytes.buffer]);
+  }
+
+  // -- hover -----------------------------------------------------------------------------------
+
   hover(event) {
     if (!this.frame) return;
-    const text = this.describe(event);
-    if (!text) {
+    const found = event ? this.describe(event) : null;
+    const step = found?.t ?? null;
+    if (step !== this.hovered) {
+      this.hovered = step;
+      this.showStep();
+    }
+    if (!found) {
       this.tooltip.hidden = true;
       return;
     }
-    this.tooltip.textContent = text;
+    this.tooltip.textContent = found.text;
     this.tooltip.hidden = false;
     const box = this.root.getBoundingClientRect();
     this.tooltip.style.left = `${event.clientX - box.left + 14}px`;
     this.tooltip.style.top = `${event.clientY - box.top + 14}px`;
   }
 
-  /** The read-out for the cell or step under the pointer, or "". */
+  /**
+   * The read-out for the cell or step under the pointer.
+   * @returns {{ t: number, text: string } | null} t 0-based
+   */
   describe(event) {
     const { arrays, tokens } = this.frame;
-    const units = arrays.h.shape[1];
     const word = (t) => (tokens[t] ? ` · word "${tokens[t]}"` : "");
-    for (const [name, panel] of Object.entries(this.panels)) {
+    for (const [name, panel] of Object.entries(this.heatmaps)) {
       if (event.target !== panel.canvas) continue;
       const cell = panel.cellAt(event.clientX, event.clientY);
-      if (!cell) return "";
+      if (!cell) return null;
       const { t, row } = cell;
       if (name === "input") {
-        return `t=${t + 1} · feature ${row} · x = ${arrays.x.data[t * arrays.x.shape[1] + row].toFixed(3)}${word(t)}`;
+        const x = arrays.x.data[t * arrays.x.shape[1] + row];
+        return { t, text: `t=${t + 1} · feature ${row} · x = ${x.toFixed(3)}${word(t)}` };
       }
-      const h = arrays.h.data[t * units + row];
-      const g = arrays.log10_abs_grad.data[t * units + row];
+      const index = Number(name.replace(/\D+/g, "") || 1) - 1;
+      const layer = arrays.layers[index];
+      const units = layer.h.shape[1];
+      const h = layer.h.data[t * units + row];
+      const g = layer.log10_abs_grad.data[t * units + row];
       const note = rangeNote(g);
-      return `t=${t + 1} · unit ${row} · h = ${h.toFixed(3)} · |dL/dh| = ${formatPow10(g)}${note ? ` (${note})` : ""}${word(t)}`;
+      const where = arrays.layers.length > 1 ? `layer ${index + 1} · ` : "";
+      return { t, text: `t=${t + 1} · ${where}unit ${row} · h = ${h.toFixed(3)} · ` +
+        `|dL/dh| = ${formatPow10(g)}${note ? ` (${note})` : ""}${word(t)}` };
     }
     if (event.target === this.chart.canvas) {
       const t = this.chart.stepAt(event.clientX, event.clientY);
-      if (t === null) return "";
-      const g = arrays.log10_grad_norm.data[t];
+      if (t === null) return null;
+      const layer = arrays.layers[0];
+      const g = layer.log10_grad_norm.data[t];
       const note = rangeNote(g);
-      return `t=${t + 1} · ‖dL/dh_t‖ = ${formatPow10(g)}${note ? ` (${note})` : ""} · ‖h_t‖ = ${arrays.h_norm.data[t].toFixed(3)} · mean tanh' = ${arrays.tanh_slope.data[t].toFixed(3)}`;
+      return { t, text: `t=${t + 1} · ‖dL/dh_t‖ = ${formatPow10(g)}${note ? ` (${note})` : ""}` +
+        ` · ‖h_t‖ = ${layer.h_norm.data[t].toFixed(3)} · mean tanh' = ` +
+        `${layer.tanh_slope.data[t].toFixed(3)}` };
     }
-    return "";
+    return null;
   }
-}
-
-/** A camera, drawn as SVG so the bundle needs no icon font or image file. */
-function cameraIcon() {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("width", "16");
-  svg.setAttribute("height", "16");
-  svg.setAttribute("aria-hidden", "true");
-  svg.classList.add("rnnwidget-icon");
-  const body = document.createElementNS(ns, "path");
-  body.setAttribute("d", "M4 7h3l2-3h6l2 3h3a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1z");
-  const lens = document.createElementNS(ns, "circle");
-  lens.setAttribute("cx", "12");
-  lens.setAttribute("cy", "13");
-  lens.setAttribute("r", "4");
-  for (const shape of [body, lens]) {
-    shape.setAttribute("fill", "none");
-    shape.setAttribute("stroke", "currentColor");
-    shape.setAttribute("stroke-width", "2");
-    svg.append(shape);
-  }
-  return svg;
 }
 
 /** A colour-bar label: at most two significant digits. */

@@ -9,9 +9,10 @@ from ._version import __version__
 from .model import Grads, SimpleRNN, Trace
 
 if TYPE_CHECKING:
+    from .comparison import compare
     from .widget import RNNExplorer
 
-__all__ = ["Grads", "RNNExplorer", "SimpleRNN", "Trace", "__version__"]
+__all__ = ["Grads", "RNNExplorer", "SimpleRNN", "Trace", "__version__", "compare"]
 
 
 def __getattr__(name: str) -> Any:
@@ -21,4 +22,8 @@ def __getattr__(name: str) -> Any:
         from .widget import RNNExplorer
 
         return RNNExplorer
+    if name == "compare":
+        from .comparison import compare
+
+        return compare
     raise AttributeError(f"module 'rnnwidget' has no attribute {name!r}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 import os
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -33,6 +34,7 @@ from ._files import write_atomically
 from ._traits import BoundedFloat, BoundedInt, Choice, Text
 from ._version import __version__
 from ._wire import encode_array
+from .colormaps import PALETTES
 from .frame import Frame, Params, compute_frame
 from .inputs import INPUT_KINDS, THE_CAT_SAT, tokenize
 from .model import Grads, SimpleRNN, Trace
@@ -41,11 +43,16 @@ __all__ = ["PARAMETERS", "RNNExplorer"]
 
 STATIC = Path(__file__).parent / "static"
 
-#: The settings of the explorer, in the order the view lists them.
-PARAMETERS = ("w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed", "sentence")
+#: The settings of the explorer, in the order the view lists them: changing one recomputes.
+PARAMETERS = (
+    "w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed", "sentence", "layers",
+)  # fmt: skip
+
+#: How the view looks; changing one only redraws.
+VIEW_OPTIONS = ("palette", "presentation", "gradient_range")
 
 #: What a browser may set. Everything else it sends is ignored: the kernel owns the results.
-_FROM_BROWSER = frozenset(PARAMETERS) | {"_request"}
+_FROM_BROWSER = frozenset(PARAMETERS) | {"palette", "presentation", "_request"}
 
 _DEFAULTS = Params()
 
@@ -53,8 +60,8 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MAX_SNAPSHOT_BYTES = 64 * 2**20  # a 4K screen at 2x is ~10 MB; anything far bigger is junk
 _KEPT_SNAPSHOTS = 16  # the newest; older ones are dropped, so memory stays bounded
 
-#: The frame's arrays the browser draws (see :class:`rnnwidget.frame.Frame`).
-_ARRAYS = ("x", "h", "log10_abs_grad", "log10_grad_norm", "h_norm", "tanh_slope")
+#: Each layer's arrays the browser draws (see :class:`rnnwidget.frame.Layer`).
+_LAYER_ARRAYS = ("h", "log10_abs_grad", "log10_grad_norm", "h_norm", "tanh_slope")
 
 
 class RNNExplorer(anywidget.AnyWidget):
@@ -101,6 +108,29 @@ class RNNExplorer(anywidget.AnyWidget):
     ).tag(sync=True)
     sentence = Text(
         THE_CAT_SAT, max_length=500, help="The words of the sentence input, one per step."
+    ).tag(sync=True)
+    layers = BoundedInt(
+        _DEFAULTS.layers,
+        1,
+        2,
+        help="Recurrent layers: with 2, layer 1 returns its whole sequence to layer 2 "
+        "(return_sequences) and the loss reads layer 2's last state.",
+    ).tag(sync=True)
+
+    # -- how it looks --------------------------------------------------------------------------
+    palette = Choice(
+        PALETTES, "standard", help='Colour tables: "standard", or "colorblind" (PuOr, cividis).'
+    ).tag(sync=True)
+    presentation = traitlets.Bool(False, help="Larger text and strokes, for a projector.").tag(
+        sync=True
+    )
+    gradient_range = traitlets.Tuple(
+        traitlets.Float(),
+        traitlets.Float(),
+        default_value=None,
+        allow_none=True,
+        help="(low, high) log10 range of the gradient heatmaps' colours, instead of each "
+        "frame's own; None fits each frame. rnnwidget.compare() sets one for all its explorers.",
     ).tag(sync=True)
 
     # -- what the kernel computed (read-only for the browser) ----------------------------------
@@ -187,7 +217,7 @@ class RNNExplorer(anywidget.AnyWidget):
         try:
             super().__setattr__(name, value)
         except traitlets.TraitError as error:
-            if name in PARAMETERS and getattr(self, "_ready", False):
+            if name in PARAMETERS + VIEW_OPTIONS and getattr(self, "_ready", False):
                 self.error = str(error)
             raise
 
@@ -220,13 +250,16 @@ class RNNExplorer(anywidget.AnyWidget):
             self.saturated_fraction = frame.saturated_fraction
             self.gradient_ratio_log10 = ratio if abs(ratio) != float("inf") else None
             self.error = ""
-            self._frame = {
-                "revision": next(self._revision),
-                "params": frame.params.as_dict(),
-                "tokens": list(frame.tokens),
-                "scales": {name: list(scale) for name, scale in frame.colour_scales.items()},
-                "arrays": {name: encode_array(getattr(frame, name)) for name in _ARRAYS},
-            }
+            self._frame = frame_payload(frame, next(self._revision))
+
+    @traitlets.validate("gradient_range")
+    def _validate_gradient_range(self, proposal: dict[str, Any]) -> tuple[float, float] | None:
+        value = proposal["value"]
+        if value is not None and not (math.isfinite(value[0]) and value[0] < value[1] < math.inf):
+            raise traitlets.TraitError(
+                f"gradient_range must be None or (low, high) with finite low < high; got {value!r}"
+            )
+        return value  # type: ignore[no-any-return]
 
     # -- messages from the browser -------------------------------------------------------------
     def _handle_msg(self, msg: dict[str, Any]) -> None:
@@ -289,14 +322,16 @@ class RNNExplorer(anywidget.AnyWidget):
         (matplotlib): ``pip install 'rnnwidget[export]'``."""
         from . import render  # matplotlib is optional: only this method needs it
 
-        return render.save(self.frame, _with_suffix(path, ".png"), scale=scale)
+        return render.save(
+            self.frame, _with_suffix(path, ".png"), palette=self.palette, scale=scale
+        )
 
     def save_svg(self, path: str | os.PathLike[str]) -> Path:
         """Render the view's picture headlessly as an SVG, with real text, for vector slides.
         Needs the ``export`` extra (matplotlib)."""
         from . import render
 
-        return render.save(self.frame, _with_suffix(path, ".svg"))
+        return render.save(self.frame, _with_suffix(path, ".svg"), palette=self.palette)
 
     def save_snapshot(self, path: str | os.PathLike[str]) -> Path:
         """Write the latest snapshot taken with the view's Snapshot button to ``path`` (.png).
@@ -314,6 +349,36 @@ class RNNExplorer(anywidget.AnyWidget):
     def __repr__(self) -> str:
         settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in PARAMETERS)
         return f"RNNExplorer({settings})"
+
+
+def frame_payload(frame: Frame, revision: int) -> dict[str, Any]:
+    """What the browser draws, for one frame: small values as JSON, arrays as float32 buffers."""
+    scales = frame.colour_scales
+    payload: dict[str, Any] = {
+        "revision": revision,
+        "params": frame.params.as_dict(),
+        "tokens": list(frame.tokens),
+        "shapes": frame.shapes,
+        "scales": {name: list(scale) for name, scale in scales.items()},
+        "arrays": {
+            "x": encode_array(frame.x),
+            "layers": [
+                {name: encode_array(getattr(layer, name)) for name in _LAYER_ARRAYS}
+                for layer in frame.layers
+            ],
+        },
+        "order": None,
+    }
+    if frame.order is not None:
+        payload["order"] = {
+            "words": list(frame.order.words),
+            "shuffled": list(frame.order.shuffled),
+        }
+        payload["arrays"]["order"] = {
+            "rnn_final": encode_array(frame.order.rnn_final),
+            "dense_output": encode_array(frame.order.dense_output),
+        }
+    return payload
 
 
 def _with_suffix(path: str | os.PathLike[str], suffix: str) -> Path:
@@ -338,12 +403,12 @@ def _put_buffer(state: dict[str, Any], path: list[Any], buffer: Any) -> None:
 
 def _check_keywords(kwargs: dict[str, Any]) -> None:
     """Refuse misspelt settings (``RNNExplorer(w_hh_scal=2)``) instead of ignoring them."""
-    allowed = set(PARAMETERS) | {"layout"}
+    allowed = (*PARAMETERS, *VIEW_OPTIONS)
     for key in kwargs:
-        if key not in allowed:
-            close = difflib.get_close_matches(key, PARAMETERS, n=1)
+        if key not in allowed and key != "layout":
+            close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise TypeError(
                 f"RNNExplorer() got an unexpected keyword argument {key!r}{hint} "
-                f"(settings: {', '.join(PARAMETERS)})"
+                f"(settings: {', '.join(allowed)})"
             )

@@ -131,3 +131,46 @@ def test_saturation_statistics_match_a_direct_count():
         slopes = [1 - h[n, t, u] ** 2 for n in range(2) for u in range(10)]
         assert diag.mean_tanh_derivative(trace)[t] == pytest.approx(np.mean(slopes))
     assert diag.saturated_fraction(trace).max() > 0.3  # gain 4 really saturates
+
+
+def test_log10_gradients_chain_through_stacked_layers_at_any_size():
+    rng = np.random.default_rng(5)
+    rnn1 = SimpleRNN(3, 6, w_hh_scale=1.1, seed=1)
+    rnn2 = SimpleRNN(6, 5, w_hh_scale=0.9, saturation=1.5, seed=2)
+    t1 = rnn1.forward(rng.normal(size=(2, 25, 3)))
+    t2 = rnn2.forward(t1.h)
+    dh2 = last_step_loss(t2)
+    g2 = rnn2.backward(t2, dh2)
+    g1 = rnn1.backward(t1, g2.x)
+    lg2 = diag.log10_gradients(rnn2, t2, dh2)
+    np.testing.assert_allclose(
+        10 ** lg2.log10_norm[:, None, None] * lg2.x_scaled.swapaxes(0, 1),
+        g2.x.swapaxes(0, 1),
+        rtol=1e-9,
+        atol=1e-300,
+    )
+    lg1 = diag.log10_gradients(rnn1, t1, lg2.x_scaled, dh_log10_scale=lg2.log10_norm)
+    np.testing.assert_allclose(lg1.log10_abs, np.log10(np.abs(g1.h)), atol=1e-9)
+
+
+def test_stacked_log10_gradients_stay_true_where_float64_underflows():
+    # Layer 2 at scale 0.3 over 800 steps: its input gradient at t=1 is ~1e-420, zero in
+    # float64; carried in log space, layer 1 still sees (and passes on) its true size.
+    rnn1 = SimpleRNN(2, 8, w_hh_scale=0.5, seed=1)
+    rnn2 = SimpleRNN(8, 8, w_hh_scale=0.3, seed=2)
+    t1 = rnn1.forward(np.random.default_rng(0).normal(size=(1, 800, 2)))
+    t2 = rnn2.forward(t1.h)
+    lg2 = diag.log10_gradients(rnn2, t2, last_step_loss(t2))
+    lg1 = diag.log10_gradients(rnn1, t1, lg2.x_scaled, dh_log10_scale=lg2.log10_norm)
+    assert lg2.log10_norm[0] < -400
+    assert np.isfinite(lg1.log10_norm).all()
+    assert lg1.log10_norm[0] < -308
+
+
+def test_log10_gradients_take_direct_gradients_near_float64s_limit():
+    rnn = SimpleRNN(2, 4, seed=0)
+    trace = rnn.forward(np.ones((1, 5, 2)))
+    dh = np.zeros((1, 5, 4))
+    dh[:, -1] = 1e300  # squaring this would overflow
+    logs = diag.log10_gradients(rnn, trace, dh)
+    assert logs.log10_norm[-1] == pytest.approx(300 + np.log10(2))

@@ -40,6 +40,7 @@ ACCEPTS = {
     "input_kind": lambda v: isinstance(v, str) and v in INPUT_KINDS,
     "seed": number_in(0, 2**32 - 1, whole=True),
     "sentence": lambda v: isinstance(v, str) and len(v) <= 500 and bool(tokenize(v)),
+    "layers": number_in(1, 2, whole=True),
 }
 
 JSON = st.recursive(
@@ -93,7 +94,7 @@ def test_any_json_value_for_any_parameter_is_applied_or_refused_whole(explorer, 
         assert name in w.error
     # Whatever happened, what the view shows is the model for the current settings.
     assert w._frame["params"] == w.params.as_dict()
-    assert decode_array(w._frame["arrays"]["h"]).shape == (w.seq_len, w.units)
+    assert decode_array(w._frame["arrays"]["layers"][0]["h"]).shape == (w.seq_len, w.units)
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ GOOD = {
     "input_kind": "sine",
     "seed": 42,
     "sentence": "mat the on sat cat The",
+    "layers": 2,
 }
 BAD = {
     "w_hh_scale": ([-0.1, 3.01, math.nan, math.inf, "1", None, True], "from 0 to 3"),
@@ -36,11 +37,15 @@ BAD = {
     "input_kind": (["square", "", 3, None], "'impulse', 'noise', 'sine', 'sentence'"),
     "seed": ([-1, 2**32, 1.5, "seed"], "from 0 to 4294967295"),
     "sentence": (["x" * 501, 12, None], "at most 500 characters"),
+    "layers": ([0, 3, 1.0, "2"], "from 1 to 2"),
 }
 
 
-def arrays(widget):
-    return {name: decode_array(a) for name, a in widget._frame["arrays"].items()}
+def arrays(widget, layer=0):
+    """The input and one layer's arrays, as the browser receives them."""
+    sent = widget._frame["arrays"]
+    layer_arrays = {name: decode_array(a) for name, a in sent["layers"][layer].items()}
+    return {"x": decode_array(sent["x"]), **layer_arrays}
 
 
 def test_defaults_compute_a_frame_that_matches_the_model():
@@ -131,7 +136,7 @@ def test_the_last_step_gradient_has_norm_one():
 def test_arrays_travel_as_binary_buffers_not_json_lists():
     w = RNNExplorer(seq_len=200, units=64)
     state, buffer_paths, buffers = _remove_buffers(w.get_state())
-    assert ["_frame", "arrays", "h", "buffer"] in buffer_paths
+    assert ["_frame", "arrays", "layers", 0, "h", "buffer"] in buffer_paths
     assert sum(len(b) for b in buffers) >= 200 * 64 * 4 * 2  # h and the gradient, float32
     # The JSON part of the frame holds only shapes, scales and the parameters.
     assert len(json.dumps(state["_frame"])) < 2000
