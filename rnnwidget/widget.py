@@ -31,6 +31,7 @@ import anywidget
 import traitlets
 
 from ._files import write_atomically
+from ._threads import single_threaded_blas
 from ._traits import BoundedFloat, BoundedInt, Choice, Text
 from ._version import __version__
 from ._wire import encode_array
@@ -164,8 +165,7 @@ class RNNExplorer(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.on_msg(self._on_custom_message)
         self._ready = True
-        self._current = compute_frame(self.params)
-        self._publish(self._current)
+        self._recompute()
 
     # -- what a notebook user reads ------------------------------------------------------------
     @property
@@ -239,7 +239,8 @@ class RNNExplorer(anywidget.AnyWidget):
             self._recompute()
 
     def _recompute(self) -> None:
-        self._current = compute_frame(self.params)
+        with single_threaded_blas():
+            self._current = compute_frame(self.params)
         self._publish(self._current)
 
     def _publish(self, frame: Frame) -> None:
