@@ -1,5 +1,19 @@
 // What every panel shares: a HiDPI canvas, its plot rectangle, ticks and labels.
 
+/**
+ * A panel's canvas: an image for screen readers, named by `data-panel` for tests and export.
+ * @param {string} name
+ * @param {string} [label] the accessible description
+ */
+export function panelCanvas(name, label) {
+  const canvas = document.createElement("canvas");
+  canvas.className = "rnnwidget-canvas";
+  canvas.dataset.panel = name;
+  canvas.setAttribute("role", "img");
+  if (label) canvas.setAttribute("aria-label", label);
+  return canvas;
+}
+
 /** Space around each plot, in CSS pixels (the same for every panel, so time lines up). */
 export const MARGIN = { left: 64, right: 84, top: 22, bottom: 34 };
 

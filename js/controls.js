@@ -48,6 +48,33 @@ function focusable(el) {
   return el;
 }
 
+/** A label for `control`, which gets an id of its own. */
+function labelFor(control, text, className = "rnnwidget-label") {
+  control.id = uid(control.dataset.trait ?? "control");
+  const label = element("label", className, text);
+  label.htmlFor = control.id;
+  return label;
+}
+
+/** A select for a trait, its options as [value, text] pairs. */
+function selectFor(trait, options) {
+  const select = focusable(document.createElement("select"));
+  select.dataset.trait = trait;
+  for (const [value, text] of options) {
+    const option = element("option", "", text);
+    option.value = value;
+    select.append(option);
+  }
+  return select;
+}
+
+/** A row of the controls grid holding `children`. */
+function row(...children) {
+  const el = element("div", "rnnwidget-control");
+  el.append(...children);
+  return el;
+}
+
 /**
  * Build the controls for one view.
  * @param {import("@anywidget/types").AnyModel} model
@@ -61,17 +88,14 @@ export function buildControls(model, sender) {
   const updaters = [];
 
   for (const spec of SLIDERS) {
-    const row = element("div", "rnnwidget-control");
-    const id = uid(spec.name);
-    const label = element("label", "rnnwidget-label", spec.label);
-    label.htmlFor = id;
-    label.title = spec.hint;
     const slider = focusable(document.createElement("input"));
-    Object.assign(slider, { type: "range", id, min: String(spec.min), max: String(spec.max),
+    Object.assign(slider, { type: "range", min: String(spec.min), max: String(spec.max),
       step: String(spec.step) });
     slider.dataset.trait = spec.name;
+    const label = labelFor(slider, spec.label);
+    label.title = spec.hint;
     const output = element("output", "rnnwidget-value");
-    output.htmlFor = id;
+    output.htmlFor = slider.id;
     const show = (value) => {
       const text = Number(value).toFixed(spec.digits);
       output.textContent = text;
@@ -88,101 +112,54 @@ export function buildControls(model, sender) {
       if (document.activeElement !== slider || wanted === undefined) slider.value = String(value);
       show(value);
     });
-    row.append(label, slider, output);
-    el.append(row);
+    el.append(row(label, slider, output));
   }
 
-  const inputRow = element("div", "rnnwidget-control");
-  const selectId = uid("input");
-  const selectLabel = element("label", "rnnwidget-label", "Input");
-  selectLabel.htmlFor = selectId;
-  const select = focusable(document.createElement("select"));
-  select.id = selectId;
-  select.dataset.trait = "input_kind";
-  for (const [value, text] of INPUTS) {
-    const option = element("option", "", text);
-    option.value = value;
-    select.append(option);
-  }
-  select.addEventListener("change", () => sender.send({ input_kind: select.value }));
-
-  const seedId = uid("seed");
-  const seedLabel = element("label", "rnnwidget-label rnnwidget-label-inline", "Seed");
-  seedLabel.htmlFor = seedId;
+  const input = selectFor("input_kind", INPUTS);
+  input.addEventListener("change", () => sender.send({ input_kind: input.value }));
   const seed = focusable(document.createElement("input"));
-  Object.assign(seed, { type: "number", id: seedId, min: "0", max: String(2 ** 32 - 1), step: "1" });
+  Object.assign(seed, { type: "number", min: "0", max: String(2 ** 32 - 1), step: "1" });
   seed.className = "rnnwidget-seed";
   seed.dataset.trait = "seed";
   seed.addEventListener("change", () => {
     const value = Number(seed.value);
     if (seed.value !== "" && Number.isInteger(value)) sender.send({ seed: value });
   });
-  inputRow.append(selectLabel, select, seedLabel, seed);
-  el.append(inputRow);
+  el.append(row(labelFor(input, "Input"), input,
+    labelFor(seed, "Seed", "rnnwidget-label rnnwidget-label-inline"), seed));
 
-  const stackRow = element("div", "rnnwidget-control");
-  const layersId = uid("layers");
-  const layersLabel = element("label", "rnnwidget-label", "Layers");
-  layersLabel.htmlFor = layersId;
-  layersLabel.title = "With 2, layer 1 returns its whole sequence to layer 2 (return_sequences)";
-  const layers = focusable(document.createElement("select"));
-  layers.id = layersId;
-  layers.dataset.trait = "layers";
-  for (const [value, text] of [["1", "1 recurrent layer"], ["2", "2, stacked"]]) {
-    const option = element("option", "", text);
-    option.value = value;
-    layers.append(option);
-  }
+  const layers = selectFor("layers", [["1", "1 recurrent layer"], ["2", "2, stacked"]]);
   layers.addEventListener("change", () => sender.send({ layers: Number(layers.value) }));
+  const layersLabel = labelFor(layers, "Layers");
+  layersLabel.title = "With 2, layer 1 returns its whole sequence to layer 2 (return_sequences)";
+  el.append(row(layersLabel, layers));
 
-  const paletteId = uid("palette");
-  const paletteLabel = element("label", "rnnwidget-label", "Colours");
-  paletteLabel.htmlFor = paletteId;
-  const palette = focusable(document.createElement("select"));
-  palette.id = paletteId;
-  palette.dataset.trait = "palette";
-  for (const [value, text] of [["standard", "Standard"], ["colorblind", "Colour-blind safe"]]) {
-    const option = element("option", "", text);
-    option.value = value;
-    palette.append(option);
-  }
-  palette.addEventListener("change", () => sender.send({ palette: palette.value }));
-  stackRow.append(layersLabel, layers);
-  el.append(stackRow);
-
-  const sentenceRow = element("div", "rnnwidget-control rnnwidget-sentence");
-  const sentenceId = uid("sentence");
-  const sentenceLabel = element("label", "rnnwidget-label", "Sentence");
-  sentenceLabel.htmlFor = sentenceId;
   const sentence = focusable(document.createElement("input"));
-  Object.assign(sentence, { type: "text", id: sentenceId, maxLength: 500, spellcheck: false });
+  Object.assign(sentence, { type: "text", maxLength: 500, spellcheck: false });
   sentence.dataset.trait = "sentence";
   sentence.addEventListener("change", () => sender.send({ sentence: sentence.value }));
-  sentenceRow.append(sentenceLabel, sentence);
+  const sentenceRow = row(labelFor(sentence, "Sentence"), sentence);
+  sentenceRow.classList.add("rnnwidget-sentence");
   el.append(sentenceRow);
 
-  updaters.push(() => {
-    select.value = String(model.get("input_kind"));
-    if (document.activeElement !== seed) seed.value = String(model.get("seed"));
-    if (document.activeElement !== sentence) sentence.value = String(model.get("sentence"));
-    sentenceRow.hidden = model.get("input_kind") !== "sentence";
-  });
-
-  const viewRow = element("div", "rnnwidget-control");
-  const presentationId = uid("presentation");
+  const palette = selectFor("palette", [["standard", "Standard"],
+    ["colorblind", "Colour-blind safe"]]);
+  palette.addEventListener("change", () => sender.send({ palette: palette.value }));
   const presentation = focusable(document.createElement("input"));
-  Object.assign(presentation, { type: "checkbox", id: presentationId });
+  presentation.type = "checkbox";
   presentation.dataset.trait = "presentation";
-  const presentationLabel = element("label", "rnnwidget-label-inline", "Presentation mode");
-  presentationLabel.htmlFor = presentationId;
-  presentationLabel.title = "Larger text and strokes, for a projector";
   presentation.addEventListener("change", () =>
     sender.send({ presentation: presentation.checked }),
   );
-  viewRow.append(paletteLabel, palette, presentation, presentationLabel);
-  el.append(viewRow);
+  const presentationLabel = labelFor(presentation, "Presentation mode", "rnnwidget-label-inline");
+  presentationLabel.title = "Larger text and strokes, for a projector";
+  el.append(row(labelFor(palette, "Colours"), palette, presentation, presentationLabel));
 
   updaters.push(() => {
+    input.value = String(model.get("input_kind"));
+    if (document.activeElement !== seed) seed.value = String(model.get("seed"));
+    if (document.activeElement !== sentence) sentence.value = String(model.get("sentence"));
+    sentenceRow.hidden = model.get("input_kind") !== "sentence";
     layers.value = String(model.get("layers"));
     palette.value = String(model.get("palette"));
     presentation.checked = Boolean(model.get("presentation"));

@@ -19,6 +19,7 @@ export function caption(params, version) {
     `units=${params.units}`,
     `input=${params.input_kind}`,
     `seed=${params.seed}`,
+    ...(params.layers > 1 ? [`layers=${params.layers}`] : []),
     `rnnwidget ${version}`,
   ];
   if (params.input_kind === "sentence") items.push(`sentence=${JSON.stringify(params.sentence)}`);

@@ -7,6 +7,7 @@ import {
   drawTimeAxis,
   drawTitle,
   niceTicks,
+  panelCanvas,
   plotRect,
   prepareCanvas,
   setFont,
@@ -34,11 +35,7 @@ export class Heatmap {
     this.rowLabel = rowLabel;
     this.colourLabel = colourLabel;
     this.height = height;
-    this.canvas = document.createElement("canvas");
-    this.canvas.className = "rnnwidget-canvas";
-    this.canvas.dataset.panel = name;
-    this.canvas.setAttribute("role", "img");
-    this.canvas.setAttribute("aria-label", title);
+    this.canvas = panelCanvas(name, title);
     this.cells = document.createElement("canvas"); // one pixel per cell, scaled up when drawn
     /** @type {HeatmapData | null} */
     this.data = null;

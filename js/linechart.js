@@ -8,6 +8,7 @@ import {
   drawTimeAxis,
   drawTitle,
   niceTicks,
+  panelCanvas,
   plotRect,
   prepareCanvas,
   setFont,
@@ -19,11 +20,7 @@ export class NormChart {
   constructor({ title, height }) {
     this.title = title;
     this.height = height;
-    this.canvas = document.createElement("canvas");
-    this.canvas.className = "rnnwidget-canvas";
-    this.canvas.dataset.panel = "norms";
-    this.canvas.setAttribute("role", "img");
-    this.canvas.setAttribute("aria-label", title);
+    this.canvas = panelCanvas("norms", title);
     /** @type {Float32Array | null} the first series: what hover and the x axis read */
     this.logNorms = null;
     /** @type {{ label: string, values: Float32Array }[]} */

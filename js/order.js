@@ -2,7 +2,7 @@
 // states differ: it reads the words in order) and through an order-blind dense model on the
 // average word vector (outputs identical). The seed's own example, "The cat sat on the mat".
 
-import { MARGIN, prepareCanvas, setFont } from "./axes.js";
+import { MARGIN, panelCanvas, prepareCanvas, setFont } from "./axes.js";
 import { colourIndex } from "./colormaps.js";
 
 const ROW = 16;
@@ -11,10 +11,7 @@ const GAP = 6;
 export class OrderPanel {
   constructor() {
     this.height = 150;
-    this.canvas = document.createElement("canvas");
-    this.canvas.className = "rnnwidget-canvas";
-    this.canvas.dataset.panel = "order";
-    this.canvas.setAttribute("role", "img");
+    this.canvas = panelCanvas("order");
     /** @type {{ words: string[], shuffled: string[], rnn: Float32Array, dense: Float32Array,
      *   units: number, table: number[][] } | null} */
     this.data = null;

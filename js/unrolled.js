@@ -39,12 +39,13 @@ export class UnrolledLoop {
     for (let k = first; k <= Math.min(T, first + 2); k++) steps.push(k);
     const rows = layers.length;
     const height = 60 + rows * 70;
-    const width = 40 + steps.length * STEP;
+    const left = 120; // room for the arrow coming in from h_0 or the steps before
+    const width = left + steps.length * STEP;
     this.svg.replaceChildren();
     this.svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     this.svg.append(this.arrowMarker());
 
-    const xOf = (i) => 60 + i * STEP;
+    const xOf = (i) => left + i * STEP;
     const inputY = height - 26;
     const stateY = (row) => height - 26 - 70 * (row + 1);
     steps.forEach((k, i) => {
