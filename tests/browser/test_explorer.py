@@ -276,3 +276,21 @@ def test_a_kernel_restart_leaves_a_clear_disconnected_state(
     expect(root).to_have_attribute("data-connection", "lost")
     expect(root.locator("input[data-trait='w_hh_scale']")).to_be_disabled()
     expect(root.locator("canvas[data-panel='hidden']")).to_be_visible()  # the last picture stays
+
+
+def test_magnitudes_past_float64_are_shown_true_and_marked(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    source = SETUP.replace(
+        "RNNExplorer(", "RNNExplorer(w_hh_scale=3.0, saturation=0.1, input_kind='noise', "
+    ).replace("seq_len=60", "seq_len=1000")
+    nb = open_notebook(lab_server, write_notebook(tmp_path / "underflow.ipynb", source))
+    chart = explorer(nb).locator("canvas[data-panel='norms']")
+    box = json.loads(chart.evaluate("(c) => JSON.stringify(c.dataset)"))
+    chart.hover(position={"x": float(box["plotX"]) + 0.2, "y": float(box["plotY"]) + 10})
+    exponent = nb.python_value("int(__import__('math').floor(w.frame.log10_grad_norm[0]))")
+    assert exponent < -308  # the true size, far below float64's smallest normal number
+    tooltip = explorer(nb).locator(".rnnwidget-tooltip")
+    expect(tooltip).to_contain_text("t=1 · ‖dL/dh_t‖ = ")
+    expect(tooltip).to_contain_text(f"e{exponent} (underflows float64 (< 1e-308))")
+    expect(explorer(nb).locator(".rnnwidget-summary")).to_contain_text("underflows float64")
