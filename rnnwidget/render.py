@@ -8,11 +8,16 @@ Lecturers regenerate slide figures from a script, a CI job or ``jupyter nbconver
     save(compute_frame(Params(w_hh_scale=1.2, seq_len=200, units=64)), "exploding.png")
 
 The figure is the live view's, panel for panel (``js/widget.js``): a title line with the
-widget's one-sentence summary; the heatmaps "Input x_t", "Hidden state h_t" and
-"Gradient |dL/dh_t| (log scale)" (rows against timesteps t = 1 ... T, row 0 at the top), each
-with its colour bar; the chart of ``log10 ||dL/dh_t||``; the widget's statistics line; and a
-caption naming every parameter and the version (:func:`caption`), which also goes into the
-file's metadata. It is always drawn on white, whatever the notebook's theme.
+widget's one-sentence summary and the shapes line ("Shapes: (1, 50, 4) → (1, 32)"); the
+heatmaps "Input x_t", "Hidden state h_t" and "Gradient |dL/dh_t| (log scale)" (rows against
+timesteps t = 1 ... T, row 0 at the top), each with its colour bar, or with two stacked layers
+"Layer 1: hidden state h1_t", "Layer 2: hidden state h2_t", then both layers' gradients on one
+colour scale; the chart of ``log10 ||dL/dh_t||``, a curve per layer (with a legend for two);
+for the sentence input, "Why order matters" (``js/order.js``); the widget's statistics line;
+and a caption naming every parameter and the version (:func:`caption`), which also goes into
+the file's metadata. It is always drawn on white, whatever the notebook's theme. What only the
+live view has (the controls, play-through-time, the unrolled loop, hover read-outs) is not
+drawn.
 
 Every heatmap cell has EXACTLY the colour the browser gives it: values are mapped through the
 shared tables with :func:`rnnwidget.colormaps.colourize`, from the float32 values the widget
@@ -23,8 +28,8 @@ matplotlib (the ``export`` extra) is imported only when a figure is drawn, so ``
 rnnwidget`` never needs it. The renderer uses matplotlib's object-oriented API on a fresh
 :class:`~matplotlib.figure.Figure` per call (never pyplot: no global figure, no GUI backend).
 For speed it creates no Axes at all (each costs about 2 ms to set up, and this figure would
-need seven) and no layout engine runs: images, lines and texts sit directly on the figure at a
-fixed layout in CSS pixels, the browser's own units.
+need seven to twelve) and no layout engine runs: images, lines and texts sit directly on the
+figure at a fixed layout in CSS pixels, the browser's own units.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ from numpy.typing import NDArray
 from ._files import write_atomically
 from ._version import __version__
 from .colormaps import colourize, table
-from .frame import Frame, Params, compute_frame
+from .frame import Frame, OrderDemo, Params, compute_frame
 from .text import (
     FLOAT64_MAX_LOG10,
     FLOAT64_MIN_LOG10,
@@ -78,19 +83,31 @@ _GRID = "#e0e0e0"
 _LINE = "#1976d2"
 _WARN = "#e65100"
 _FONT = "DejaVu Sans"  # ships with matplotlib, so every machine draws the same glyphs
+_MONO_FONT = "DejaVu Sans Mono"  # the shapes line, in the browser's code font
+_CURVE_COLOURS = (_LINE, _WARN)  # the norm chart's curves, layer 1 first (js/linechart.js)
 
 # -- the layout, in CSS pixels like the browser (js/axes.js); scale multiplies it ------------
 _WIDTH = 880
 _PAD = 8
 _MARGIN_LEFT, _MARGIN_RIGHT, _MARGIN_TOP, _MARGIN_BOTTOM = 64, 84, 22, 34
-_HEATMAPS = (  # name, title, row label, colour-bar label, panel height, as in js/widget.js
-    ("input", "Input x_t", "feature", "x", 110),
-    ("hidden", "Hidden state h_t", "unit", "h", 230),
-    ("gradient", "Gradient |dL/dh_t| (log scale)", "unit", "|dL/dh|", 230),
-)
+_INPUT_HEIGHT = 110
+# each hidden-state and gradient panel: one layer, or each of stacked layers (layoutPanels)
+_SINGLE_HEIGHT, _STACKED_HEIGHT = 230, 160
 _H_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 _CHART_TITLE = "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)"
 _CHART_HEIGHT = 190
+# "Why order matters" (js/order.js): the panel's height, where its strips start (170 CSS px
+# right of the plots' left edge), the height of a row (a strip and a 2 px gap), the gap
+# between its two groups
+_ORDER_HEIGHT = 150
+_ORDER_TITLE = "Why order matters: the same words in another order"
+_ORDER_LABELS = 170
+_ORDER_ROW = 16
+_ORDER_GAP = 6
+_ORDER_GROUPS = (  # panel_boxes name, title, whether the two rows differ (the text's colour)
+    ("order_rnn", "RNN, final state h_T", True),
+    ("order_dense", "Dense on the mean word vector", False),
+)
 _PX_TO_PT = 0.72  # a CSS pixel is 1/100 inch here: 100 dpi at scale 1
 _CSS_DPI = 100
 _MAX_SCALE = 10.0
@@ -149,7 +166,8 @@ def caption(params: Params) -> str:
 
     ``w_hh_scale`` has two decimals and ``saturation`` one, or as many more as the value needs
     to be exact (``saturation=2.25``, ``w_hh_scale=1.234``), so the caption always gives back
-    the very figure. A sentence input appends ``sentence="..."`` (JSON-quoted).
+    the very figure. Stacked layers add ``layers=2`` after the seed, and a sentence input
+    appends ``sentence="..."`` (JSON-quoted).
     """
     items = [
         f"w_hh_scale={_decimals(params.w_hh_scale, 2)}",
@@ -158,8 +176,10 @@ def caption(params: Params) -> str:
         f"units={params.units}",
         f"input={params.input_kind}",
         f"seed={params.seed}",
-        f"rnnwidget {__version__}",
     ]
+    if params.layers > 1:
+        items.append(f"layers={params.layers}")
+    items.append(f"rnnwidget {__version__}")
     if params.input_kind == "sentence":
         items.append(f"sentence={json.dumps(params.sentence, ensure_ascii=False)}")
     return "  ".join(items)
@@ -167,8 +187,9 @@ def caption(params: Params) -> str:
 
 def render_png(frame: Frame | Params, *, palette: str = "standard", scale: float = 2.0) -> bytes:
     """The explorer's picture of ``frame`` as PNG bytes: the title line with the gradient
-    summary, the input, hidden-state and gradient heatmaps with their colour bars, the
-    gradient-norm chart, the statistics line and the caption, on white.
+    summary, the shapes line, the input, hidden-state and gradient heatmaps (per layer) with
+    their colour bars, the gradient-norm chart, "Why order matters" for the sentence input,
+    the statistics line and the caption, on white.
 
     The image is ``scale`` times the layout's CSS size (880 pixels wide): 2 (the default) is
     sharp on a projector, 1 is quicker. The caption is also in the PNG's ``Description`` text,
@@ -261,18 +282,26 @@ def save(
 
 def panel_boxes(frame: Frame | Params, *, scale: float = 2.0) -> dict[str, PanelBox]:
     """Where each panel's plot area lies in the PNG that ``render_png(frame, scale=scale)``
-    gives: ``"input"``, ``"hidden"``, ``"gradient"`` (their cells, see
-    :meth:`PanelBox.cell_centre`) and ``"norms"`` (the chart; one row of T steps)."""
+    gives, by the browser's ``data-panel`` names: ``"input"``, then per layer ``"hidden"``
+    and ``"gradient"`` (layer 2's: ``"hidden2"``, ``"gradient2"``), T columns by the
+    features or units (see :meth:`PanelBox.cell_centre`), and ``"norms"`` (the chart; one row
+    of T steps). For the sentence input, the strips of the "Why order matters" panel
+    (``data-panel="order"``): ``"order_rnn"`` (the RNN's final states) and ``"order_dense"``
+    (the order-blind dense model's outputs), each ``units`` columns by 2 rows, row 0 the
+    sentence and row 1 its shuffled words (a 2 px gap lies between the rows, never at a
+    cell's centre)."""
     frame = _as_frame(frame)
     _check_scale(scale)
     _matplotlib()
     layout = _layout(frame)
-    T = frame.h.shape[0]
-    rows = {"input": frame.x.shape[1], "hidden": frame.h.shape[1], "gradient": frame.h.shape[1]}
+    T = frame.x.shape[0]
+    grids = {panel.name: (T, panel.rows) for panel in _heatmap_panels(frame)}
+    units = frame.layers[-1].h.shape[1]
+    grids |= {"norms": (T, 1), "order_rnn": (units, 2), "order_dense": (units, 2)}
     boxes = {}
     for name, rect in layout.rects.items():
         left, top, right, bottom = _pixel_edges(rect, scale)
-        boxes[name] = PanelBox(left, top, right, bottom, T, rows.get(name, 1))
+        boxes[name] = PanelBox(left, top, right, bottom, *grids[name])
     return boxes
 
 
@@ -294,19 +323,80 @@ class _Layout:
     height: int  # CSS pixels; the width is _WIDTH
     title_baseline: float
     summary: tuple[tuple[float, float, str], ...]  # (x, baseline, text) of each line
-    rects: dict[str, _Rect]
+    shapes_baseline: float
+    rects: dict[str, _Rect]  # the plot areas by panel_boxes name, in drawing order
+    order_top: float | None  # the top of the "Why order matters" panel, if any
     stats_top: float
     caption_lines: tuple[str, ...]
     caption_top: float
 
 
+@dataclass(frozen=True)
+class _Heatmap:
+    """One heatmap panel, as ``layoutPanels`` and ``setPanelData`` build it."""
+
+    name: str  # the browser's data-panel
+    title: str
+    row_label: str
+    colour_label: str
+    height: int  # the whole panel's, in CSS pixels
+    kind: str  # "input", "hidden" or "gradient"
+    values: NDArray[np.float64]  # time-major
+
+    @property
+    def rows(self) -> int:
+        return int(self.values.shape[1])
+
+
 _TITLE_SIZE, _SUMMARY_SIZE, _PANEL_TITLE_SIZE, _TICK_SIZE, _SMALL_SIZE = 15, 13, 12, 11, 10
-_STATS_SIZE, _CAPTION_SIZE = 13, 11
+_STATS_SIZE, _CAPTION_SIZE, _LEGEND_SIZE, _ORDER_SIZE = 13, 11, 11, 11
+
+
+def _heatmap_panels(frame: Frame) -> list[_Heatmap]:
+    """The heatmaps in view order: the input, every layer's hidden state, every layer's
+    gradient, with the browser's names, titles and heights."""
+    n = len(frame.layers)
+    height = _SINGLE_HEIGHT if n == 1 else _STACKED_HEIGHT
+
+    def name(kind: str, i: int) -> str:
+        return kind if i == 0 else f"{kind}{i + 1}"
+
+    def title(text: str, i: int) -> str:  # "Hidden state h_t", "Layer 2: hidden state h2_t"
+        return text[0].upper() + text[1:] if n == 1 else f"Layer {i + 1}: {text}"
+
+    sub = [("" if n == 1 else str(i + 1)) for i in range(n)]
+    panels = [_Heatmap("input", "Input x_t", "feature", "x", _INPUT_HEIGHT, "input", frame.x)]
+    for i, layer in enumerate(frame.layers):
+        panels.append(
+            _Heatmap(
+                name("hidden", i),
+                title(f"hidden state h{sub[i]}_t", i),
+                "unit",
+                "h",
+                height,
+                "hidden",
+                layer.h,
+            )
+        )
+    for i, layer in enumerate(frame.layers):
+        panels.append(
+            _Heatmap(
+                name("gradient", i),
+                title(f"gradient |dL/dh{sub[i]}_t| (log scale)", i),
+                "unit",
+                "|dL/dh|",
+                height,
+                "gradient",
+                layer.log10_abs_grad,
+            )
+        )
+    return panels
 
 
 def _layout(frame: Frame) -> _Layout:
     """Where everything goes, in CSS pixels: the browser's panel heights and margins, with the
-    title line on top and the statistics and caption below. Long summaries and captions wrap."""
+    title line and the shapes line on top and the statistics and caption below. Long summaries
+    and captions wrap."""
     inner = _WIDTH - 2 * _PAD
     summary = _summary(frame)
     title_width = _text_width("RNN explorer", _TITLE_SIZE, bold=True)
@@ -318,13 +408,19 @@ def _layout(frame: Frame) -> _Layout:
     else:  # the summary on lines of its own, as the browser's flexbox wraps it
         wrapped = _wrap(summary, _SUMMARY_SIZE, inner)
         summary_lines = tuple((_PAD, baseline + 19 * (i + 1), s) for i, s in enumerate(wrapped))
-    top = summary_lines[-1][1] + 11
+    shapes_baseline = summary_lines[-1][1] + 21
+    top = shapes_baseline + 9
     rects = {}
-    for name, _title, _row_label, _colour_label, height in _HEATMAPS:
-        rects[name] = _plot_rect(top, height)
-        top += height
+    for panel in _heatmap_panels(frame):
+        rects[panel.name] = _plot_rect(top, panel.height)
+        top += panel.height
     rects["norms"] = _plot_rect(top, _CHART_HEIGHT)
     top += _CHART_HEIGHT
+    order_top = None
+    if frame.order is not None:
+        order_top = top
+        rects |= _order_rects(top)
+        top += _ORDER_HEIGHT
     stats_top = top + 4
     caption_top = stats_top + 24
     caption_lines = _wrap(caption(frame.params), _CAPTION_SIZE, inner)
@@ -333,11 +429,28 @@ def _layout(frame: Frame) -> _Layout:
         height=height,
         title_baseline=baseline,
         summary=summary_lines,
+        shapes_baseline=shapes_baseline,
         rects=rects,
+        order_top=order_top,
         stats_top=stats_top,
         caption_lines=caption_lines,
         caption_top=caption_top,
     )
+
+
+def _order_rects(top: float) -> dict[str, _Rect]:
+    """The strips of the "Why order matters" panel whose top is ``top``, as ``OrderPanel.draw``
+    places them: per group, a title line of 14 px, then two rows of 16 px (a 14 px strip and a
+    2 px gap), then 6 px; from 170 px right of the plots' left edge to their right edge."""
+    left = _MARGIN_LEFT + _ORDER_LABELS
+    width = _WIDTH - _MARGIN_RIGHT - left
+    rects = {}
+    y = top + 24
+    for name, _title, _differ in _ORDER_GROUPS:
+        y += 14
+        rects[name] = _Rect(left, y, width, 2 * _ORDER_ROW - 2)
+        y += 2 * _ORDER_ROW + _ORDER_GAP
+    return rects
 
 
 def _plot_rect(top: float, height: float) -> _Rect:
@@ -415,6 +528,7 @@ class _Canvas:
         ha: str = "left",
         va: str = "baseline",
         rotation: float = 0.0,
+        family: str = _FONT,
     ) -> None:
         self.figure.text(
             x,
@@ -422,7 +536,7 @@ class _Canvas:
             text,
             transform=self.css,
             fontsize=size * _PX_TO_PT,
-            fontfamily=_FONT,
+            fontfamily=family,
             fontweight="bold" if bold else "normal",
             color=colour,
             ha=ha,
@@ -496,9 +610,15 @@ def _build_figure(frame: Frame, palette: str, scale: float) -> Figure:
     canvas.text(_PAD, layout.title_baseline, "RNN explorer", size=_TITLE_SIZE, bold=True)
     for x, y, line in layout.summary:
         canvas.text(x, y, line, size=_SUMMARY_SIZE)
+    shapes = f"Shapes: {frame.shapes}"
+    canvas.text(
+        _PAD, layout.shapes_baseline, shapes, size=_SUMMARY_SIZE, colour=_MUTED, family=_MONO_FONT
+    )
 
     _draw_heatmaps(canvas, frame, palette, layout)
     _draw_chart(canvas, frame, layout.rects["norms"])
+    if frame.order is not None and layout.order_top is not None:
+        _draw_order(canvas, frame.order, palette, layout.order_top, layout.rects)
 
     canvas.text(_PAD, layout.stats_top, _stats(frame), size=_STATS_SIZE, colour=_MUTED, va="top")
     for i, line in enumerate(layout.caption_lines):
@@ -516,16 +636,15 @@ def _inches(pixels: int, dpi: float) -> float:
 
 
 def _draw_heatmaps(canvas: _Canvas, frame: Frame, palette: str, layout: _Layout) -> None:
-    """The three heatmaps with their axes and colour bars, as ``Heatmap.draw`` does."""
+    """The heatmaps with their axes and colour bars, as ``Heatmap.draw`` does; every layer's
+    gradient on the one scale that spans them all."""
     x_lo, x_hi = frame.colour_scales["x"]
     g_lo, g_hi = frame.colour_scales["log10_abs_grad"]
-    # values (time-major), colour scale, colour table, colour-bar ticks: as setPanelData
-    content: dict[str, tuple[NDArray[np.float64], float, float, str, list[tuple[float, str]]]]
-    content = {
-        "input": (frame.x, x_lo, x_hi, "diverging", [(v, format_tick(v)) for v in (x_lo, 0, x_hi)]),
-        "hidden": (frame.h, -1.0, 1.0, "diverging", [(v, format_tick(v)) for v in _H_TICKS]),
+    # colour scale, colour table, colour-bar ticks, by kind: as setPanelData
+    scales: dict[str, tuple[float, float, str, list[tuple[float, str]]]] = {
+        "input": (x_lo, x_hi, "diverging", [(v, format_tick(v)) for v in (x_lo, 0, x_hi)]),
+        "hidden": (-1.0, 1.0, "diverging", [(v, format_tick(v)) for v in _H_TICKS]),
         "gradient": (
-            frame.log10_abs_grad,
             g_lo,
             g_hi,
             "sequential",
@@ -533,21 +652,21 @@ def _draw_heatmaps(canvas: _Canvas, frame: Frame, palette: str, layout: _Layout)
         ),
     }
     ticks: list[list[tuple[float, float]]] = []
-    for name, title, row_label, colour_label, _height in _HEATMAPS:
-        rect = layout.rects[name]
-        values, vmin, vmax, role, colour_ticks = content[name]
-        T, rows = values.shape
+    for panel in _heatmap_panels(frame):
+        rect = layout.rects[panel.name]
+        vmin, vmax, role, colour_ticks = scales[panel.kind]
+        T, rows = panel.values.shape
         # The browser colours the float32 values it receives; so do we, cell for cell.
-        cells = colourize(values.astype(np.float32).T, vmin, vmax, palette=palette, role=role)
+        cells = colourize(panel.values.astype(np.float32).T, vmin, vmax, palette=palette, role=role)
         canvas.image(cells, rect)
-        canvas.text(rect.x, rect.y - 7, title, size=_PANEL_TITLE_SIZE, bold=True)
+        canvas.text(rect.x, rect.y - 7, panel.title, size=_PANEL_TITLE_SIZE, bold=True)
         ticks += _time_axis(canvas, rect, T, frame.tokens)
         row_ticks = [r for r in _nice_ticks(0, rows - 1, min(6, rows)) if r.is_integer()]
         ticks += _left_axis(
             canvas,
             rect,
             [(rect.y + (r + 0.5) / rows * rect.height, str(int(r))) for r in row_ticks],
-            row_label,
+            panel.row_label,
         )
         # The colour bar: the whole table, highest value on top, with its ticks and label.
         bar = _Rect(rect.x + rect.width + 12, rect.y, 10, rect.height)
@@ -556,20 +675,21 @@ def _draw_heatmaps(canvas: _Canvas, frame: Frame, palette: str, layout: _Layout)
         for value, text in colour_ticks:
             y = rect.y + rect.height * (1 - (value - vmin) / span)
             canvas.text(bar.x + bar.width + 4, y, text, size=_SMALL_SIZE, va="center")
-        canvas.text(bar.x - 2, rect.y - 7, colour_label, size=_SMALL_SIZE, colour=_MUTED)
+        canvas.text(bar.x - 2, rect.y - 7, panel.colour_label, size=_SMALL_SIZE, colour=_MUTED)
     canvas.segments(ticks, _MUTED)
 
 
 def _draw_chart(canvas: _Canvas, frame: Frame, rect: _Rect) -> None:
     """The chart of log10 ||dL/dh_t|| against t, as ``NormChart.draw`` does: decade grid,
-    shaded bands where the values pass float64's range, and the curve (broken at -inf)."""
+    shaded bands where the values pass float64's range, one curve per layer (broken at
+    -inf), and with two layers a legend."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
     # The browser receives float32 logarithms; the chart's range comes from the same values.
-    logs = frame.log10_grad_norm.astype(np.float32).astype(np.float64)
-    T = len(logs)
-    lo, hi = _chart_range(logs)
+    series = [layer.log10_grad_norm.astype(np.float32).astype(np.float64) for layer in frame.layers]
+    T = len(series[0])
+    lo, hi = _chart_range(np.concatenate(series))
 
     def y(value: float) -> float:
         return rect.y + rect.height * (1 - (value - lo) / (hi - lo))
@@ -612,24 +732,99 @@ def _draw_chart(canvas: _Canvas, frame: Frame, rect: _Rect) -> None:
     canvas.segments(ticks, _MUTED)
 
     xs = rect.x + (np.arange(T) + 0.5) / T * rect.width
-    with np.errstate(invalid="ignore"):
-        ys = rect.y + rect.height * (1 - (logs - lo) / (hi - lo))
-    ys[~np.isfinite(logs)] = np.nan  # an exact zero (-inf) breaks the curve
-    curve = Line2D(
-        xs,
-        ys,
-        transform=canvas.css,
-        color=_LINE,
-        linewidth=2 * _PX_TO_PT,
-        solid_joinstyle="round",
-        solid_capstyle="butt",
-        zorder=3,
-    )
-    if T == 1:
-        curve.set(marker="o", markersize=6 * _PX_TO_PT, markerfacecolor="none")
-        curve.set_markeredgewidth(2 * _PX_TO_PT)
-    curve.set_clip_box(canvas.clip_box(rect))
-    canvas.figure.add_artist(curve)
+    for i, logs in enumerate(series):
+        colour = _CURVE_COLOURS[i % len(_CURVE_COLOURS)]
+        with np.errstate(invalid="ignore"):
+            ys = rect.y + rect.height * (1 - (logs - lo) / (hi - lo))
+        ys[~np.isfinite(logs)] = np.nan  # an exact zero (-inf) breaks the curve
+        curve = Line2D(
+            xs,
+            ys,
+            transform=canvas.css,
+            color=colour,
+            linewidth=2 * _PX_TO_PT,
+            solid_joinstyle="round",
+            solid_capstyle="butt",
+            zorder=3,
+        )
+        if T == 1:  # a dot of radius 3 px
+            curve.set(marker="o", markersize=6 * _PX_TO_PT, markerfacecolor=colour)
+            curve.set_markeredgewidth(0)
+        curve.set_clip_box(canvas.clip_box(rect))
+        canvas.figure.add_artist(curve)
+
+    if len(series) > 1:  # the legend, right of the plot (drawLegend)
+        x = rect.x + rect.width + 10
+        for i in range(len(series)):
+            colour = _CURVE_COLOURS[i % len(_CURVE_COLOURS)]
+            y_mid = rect.y + 8 + i * 16
+            canvas.figure.add_artist(
+                Rectangle(
+                    (x, y_mid - 1.5),
+                    14,
+                    3,
+                    transform=canvas.css,
+                    facecolor=colour,
+                    edgecolor="none",
+                    linewidth=0,
+                    zorder=3,
+                )
+            )
+            canvas.text(x + 18, y_mid, f"layer {i + 1}", size=_LEGEND_SIZE, va="center")
+
+
+def _draw_order(
+    canvas: _Canvas, order: OrderDemo, palette: str, top: float, rects: dict[str, _Rect]
+) -> None:
+    """Why order matters, as ``OrderPanel.draw`` does: per model (the RNN's final state, the
+    dense model on the mean word vector) a title, the distance between its two outputs, and a
+    strip of units coloured on [-1, 1] for the sentence and for its shuffled words."""
+    canvas.text(_MARGIN_LEFT, top + 15, _ORDER_TITLE, size=12, bold=True)
+    label_width = _ORDER_LABELS - 8
+    sentences = [
+        _fit(" ".join(words), _SMALL_SIZE, label_width) for words in (order.words, order.shuffled)
+    ]
+    for (name, title, differ), values in zip(_ORDER_GROUPS, (order.rnn_final, order.dense_output)):
+        rect = rects[name]
+        # The browser receives float32 values; it colours them and measures their distance.
+        values32 = values.astype(np.float32)
+        title_y = rect.y - 3
+        canvas.text(_MARGIN_LEFT, title_y, title, size=_ORDER_SIZE, bold=True)
+        canvas.text(
+            _WIDTH - 8,
+            title_y,
+            f"‖difference‖ = {to_fixed(_distance(values32), 3)}",
+            size=_ORDER_SIZE,
+            colour=_TEXT if differ else _MUTED,
+            ha="right",
+        )
+        cells = colourize(values32, -1.0, 1.0, palette=palette, role="diverging")
+        for i, sentence in enumerate(sentences):
+            row_top = rect.y + i * _ORDER_ROW
+            canvas.text(
+                _MARGIN_LEFT, row_top + _ORDER_ROW - 4, sentence, size=_SMALL_SIZE, colour=_MUTED
+            )
+            strip = _Rect(rect.x, row_top, rect.width, _ORDER_ROW - 2)
+            canvas.image(cells[i][np.newaxis], strip)
+
+
+def _distance(values: NDArray[np.float32]) -> float:
+    """``||a - b||`` of the two rows, summed in order in float64 as the browser's
+    ``distance`` does."""
+    total = 0.0
+    for a, b in zip(values[0].tolist(), values[1].tolist()):
+        total += (a - b) ** 2
+    return math.sqrt(total)
+
+
+def _fit(text: str, size_px: float, width: float) -> str:
+    """``text``, cut with an ellipsis to fit ``width`` CSS pixels (``fit`` in js/order.js)."""
+    if _text_width(text, size_px) <= width:
+        return text
+    cut = text
+    while len(cut) > 1 and _text_width(f"{cut}…", size_px) > width:
+        cut = cut[:-1]
+    return f"{cut}…"
 
 
 def _time_axis(

@@ -24,6 +24,10 @@ from rnnwidget.colormaps import colourize, table
 from rnnwidget.frame import Frame, Params, compute_frame
 from rnnwidget.render import (
     PanelBox,
+    _build_figure,
+    _chart_range,
+    _decade_ticks,
+    _layout,
     _nice_ticks,
     _time_ticks,
     caption,
@@ -52,13 +56,37 @@ TITLES = (
     "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)",
 )
 
+STACKED_TITLES = (
+    "Input x_t",
+    "Layer 1: hidden state h1_t",
+    "Layer 2: hidden state h2_t",
+    "Layer 1: gradient |dL/dh1_t| (log scale)",
+    "Layer 2: gradient |dL/dh2_t| (log scale)",
+    "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)",
+)
+STACKED_PANELS = ("input", "hidden", "hidden2", "gradient", "gradient2")  # in view order
+ORDER_TITLE = "Why order matters: the same words in another order"
+LINE, WARN = (0x19, 0x76, 0xD2), (0xE6, 0x51, 0x00)  # the live view's light-theme colours
+
 # Cells of at least 3 x 3 pixels at scale 1, so that every cell's centre pixel is its own.
 SMALL = Params(w_hh_scale=1.1, seq_len=50, units=16, input_kind="noise")
+STACKED = Params(w_hh_scale=1.1, seq_len=50, units=16, input_kind="noise", layers=2)
+SENTENCE = Params(w_hh_scale=0.9, seq_len=10, units=24, input_kind="sentence", layers=2)
 
 
 @pytest.fixture(scope="module")
 def small() -> Frame:
     return compute_frame(SMALL)
+
+
+@pytest.fixture(scope="module")
+def stacked() -> Frame:
+    return compute_frame(STACKED)
+
+
+@pytest.fixture(scope="module")
+def sentence() -> Frame:
+    return compute_frame(SENTENCE)
 
 
 def decode(png: bytes) -> Image.Image:
@@ -79,13 +107,21 @@ def cell_colours(image: np.ndarray, box: PanelBox) -> np.ndarray:
     return image[xy[..., 1], xy[..., 0]]
 
 
+def panel_values(frame: Frame, panel: str) -> tuple[np.ndarray, tuple[float, float], str]:
+    """A heatmap's values (time-major), colour scale and table role, by the browser's name:
+    "input", "hidden", "gradient", "hidden2", "gradient2"."""
+    if panel == "input":
+        return frame.x, frame.colour_scales["x"], "diverging"
+    kind = panel.rstrip("0123456789")
+    layer = frame.layers[int(panel[len(kind) :] or 1) - 1]
+    if kind == "hidden":
+        return layer.h, (-1.0, 1.0), "diverging"
+    return layer.log10_abs_grad, frame.colour_scales["log10_abs_grad"], "sequential"
+
+
 def expected_cells(frame: Frame, panel: str, palette: str = "standard") -> np.ndarray:
     """What the browser paints: the table colour of each float32 value it receives."""
-    values, scale, role = {
-        "input": (frame.x, frame.colour_scales["x"], "diverging"),
-        "hidden": (frame.h, (-1.0, 1.0), "diverging"),
-        "gradient": (frame.log10_abs_grad, frame.colour_scales["log10_abs_grad"], "sequential"),
-    }[panel]
+    values, scale, role = panel_values(frame, panel)
     return colourize(values.astype(np.float32), *scale, palette=palette, role=role)
 
 
@@ -254,6 +290,210 @@ def test_a_single_step_and_a_sentence_draw():
     assert {"The", "cat", "sat", "on", "the", "mat", "word (timestep t)"} <= set(texts)
 
 
+# -- stacked layers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0, 1.5])
+@pytest.mark.parametrize("panel", STACKED_PANELS)
+def test_every_cell_of_stacked_layers_has_exactly_its_table_colour(stacked, panel, scale):
+    image = pixels(render_png(stacked, scale=scale))
+    box = panel_boxes(stacked, scale=scale)[panel]
+    assert (box.columns, box.rows) == (50, 4 if panel == "input" else 16)
+    np.testing.assert_array_equal(cell_colours(image, box), expected_cells(stacked, panel))
+
+
+def test_sampled_cells_of_both_layers_match_colourize_of_the_frame():
+    frame = compute_frame(
+        Params(w_hh_scale=0.9, seq_len=100, units=32, input_kind="sine", layers=2)
+    )
+    image = pixels(render_png(frame, scale=2.0))
+    boxes = panel_boxes(frame, scale=2.0)
+    lo, hi = frame.colour_scales["log10_abs_grad"]
+    for i, layer in enumerate(frame.layers):
+        suffix = "" if i == 0 else str(i + 1)
+        for t, unit in [(0, 0), (99, 31), (0, 31), (99, 0), (17, 5), (50, 20), (73, 11)]:
+            x, y = boxes[f"hidden{suffix}"].cell_centre(t, unit)
+            assert (image[y, x] == colourize(layer.h[t, unit], -1, 1, role="diverging")).all()
+            x, y = boxes[f"gradient{suffix}"].cell_centre(t, unit)
+            expected = colourize(layer.log10_abs_grad[t, unit], lo, hi, role="sequential")
+            assert (image[y, x] == expected).all()
+
+
+def test_both_layers_gradients_share_one_colour_scale(stacked):
+    # The shared scale spans both layers; layer 2 on a scale of its own would look different.
+    lo, hi = stacked.colour_scales["log10_abs_grad"]
+    own = stacked.layers[1].log10_abs_grad
+    own_lo, own_hi = float(np.percentile(own, 1)), float(own.max())
+    assert (own_lo, own_hi) != (lo, hi)
+    got = cell_colours(
+        pixels(render_png(stacked, scale=1.0)), panel_boxes(stacked, scale=1.0)["gradient2"]
+    )
+    np.testing.assert_array_equal(got, expected_cells(stacked, "gradient2"))
+    alone = colourize(own.astype(np.float32), own_lo, own_hi, role="sequential")
+    assert (got != alone).any()
+    # and the colour bars of both gradient panels carry the same decade ticks
+    texts = svg_texts(render_svg(stacked))
+    decades = _decade_ticks(lo, hi)
+    assert len(decades) >= 3
+    for d in decades:
+        assert texts.count(format_decade(d)) >= 2  # (the norm chart may show it too)
+
+
+def test_stacked_panels_follow_the_live_views_order_names_and_heights(small, stacked):
+    boxes = panel_boxes(stacked, scale=1.0)
+    assert list(boxes) == [*STACKED_PANELS, "norms"]
+    tops = [boxes[name].top for name in boxes]
+    assert tops == sorted(tops)
+    # layoutPanels: 160 CSS px per layer panel when stacked, 230 for one layer; minus margins
+    assert {boxes[name].height for name in STACKED_PANELS[1:]} == {160 - 22 - 34}
+    assert panel_boxes(small, scale=1.0)["hidden"].height == 230 - 22 - 34
+    assert list(panel_boxes(small, scale=1.0)) == ["input", "hidden", "gradient", "norms"]
+    assert (
+        decode(render_png(stacked, scale=1.0)).height > decode(render_png(small, scale=1.0)).height
+    )
+
+
+def test_stacked_titles_legend_and_svg_images(stacked):
+    texts = svg_texts(render_svg(stacked))
+    for title in STACKED_TITLES:
+        assert title in texts
+    assert "Hidden state h_t" not in texts
+    assert {"layer 1", "layer 2"} <= set(texts)
+    root = ET.fromstring(render_svg(stacked))
+    assert len(root.findall(f".//{SVG}image")) == 10  # five heatmaps, five colour bars
+
+
+def test_a_single_layer_has_no_legend(small):
+    assert not {"layer 1", "layer 2"} & set(svg_texts(render_svg(small)))
+
+
+def test_the_norm_chart_has_a_curve_and_a_legend_swatch_per_layer(small, stacked):
+    box = panel_boxes(stacked, scale=2.0)["norms"]
+    image = pixels(render_png(stacked, scale=2.0))
+    # drawLegend: 14 x 3 px swatches 10 px right of the plot, at 8 and 24 px below its top
+    x = box.right + 2 * 17
+    assert tuple(image[box.top + 2 * 8, x]) == LINE
+    assert tuple(image[box.top + 2 * 24, x]) == WARN
+    chart = image[box.top : box.bottom, box.left : box.right].reshape(-1, 3)
+    colours = {tuple(c) for c in chart}
+    assert {LINE, WARN} <= colours
+    single = pixels(render_png(small, scale=2.0))
+    box = panel_boxes(small, scale=2.0)["norms"]
+    assert tuple(single[box.top + 2 * 8, box.right + 2 * 17]) == (255, 255, 255)
+    chart = single[box.top : box.bottom, box.left : box.right].reshape(-1, 3)
+    assert LINE in {tuple(c) for c in chart}
+    assert WARN not in {tuple(c) for c in chart}
+
+
+def test_a_single_step_of_stacked_layers_draws_a_dot_per_layer():
+    frame = compute_frame(Params(seq_len=1, units=2, layers=2))
+    box = panel_boxes(frame, scale=2.0)["norms"]
+    image = pixels(render_png(frame, scale=2.0))
+    chart = {tuple(c) for c in image[box.top : box.bottom, box.left : box.right].reshape(-1, 3)}
+    assert {LINE, WARN} <= chart
+
+
+# -- the shapes line ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "shapes"),
+    [
+        (SMALL, "Shapes: (1, 50, 4) → (1, 16)"),
+        (STACKED, "Shapes: (1, 50, 4) → (1, 50, 16) → (1, 16)"),
+    ],
+)
+def test_the_shapes_line_is_under_the_header(params, shapes):
+    frame = compute_frame(params)
+    assert f"Shapes: {frame.shapes}" == shapes
+    svg = render_svg(frame)
+    assert shapes in svg_texts(svg)
+    root = ET.fromstring(svg)
+    # between the title line and the first panel's title, in the browser's code font
+    order = [t for t in svg_texts(svg) if t in (shapes, "RNN explorer", "Input x_t")]
+    assert order == ["RNN explorer", shapes, "Input x_t"]
+    (element,) = [e for e in root.iter(f"{SVG}text") if e.text == shapes]
+    assert "Mono" in element.get("style", "")
+
+
+# -- why order matters ----------------------------------------------------------------------------
+
+
+def test_order_panel_only_for_the_sentence_input(small, sentence):
+    assert "order_rnn" not in panel_boxes(small)
+    assert ORDER_TITLE not in svg_texts(render_svg(small))
+    boxes = panel_boxes(sentence, scale=1.0)
+    assert list(boxes)[-3:] == ["norms", "order_rnn", "order_dense"]
+    assert boxes["norms"].bottom < boxes["order_rnn"].top < boxes["order_dense"].top
+    units = sentence.order.rnn_final.shape[1]
+    assert (boxes["order_rnn"].columns, boxes["order_rnn"].rows) == (units, 2)
+    assert (
+        decode(render_png(sentence, scale=1.0)).height
+        > decode(
+            render_png(Params(**{**SENTENCE.as_dict(), "input_kind": "noise"}), scale=1.0)
+        ).height
+    )
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0, 1.5])
+@pytest.mark.parametrize("units", [24, 64])
+def test_order_strips_are_coloured_on_minus_one_to_one(scale, units):
+    frame = compute_frame(Params(**{**SENTENCE.as_dict(), "units": units}))
+    order = frame.order
+    assert order is not None
+    image = pixels(render_png(frame, scale=scale))
+    boxes = panel_boxes(frame, scale=scale)
+    white = np.array([255, 255, 255])
+    for name, values in (("order_rnn", order.rnn_final), ("order_dense", order.dense_output)):
+        box = boxes[name]
+        assert (box.columns, box.rows) == (units, 2)
+        got = cell_colours(image, box)  # (units, 2, 3)
+        # the browser's: the table colour of each float32 value it receives
+        expected = colourize(values.astype(np.float32).T, -1, 1, role="diverging")
+        np.testing.assert_array_equal(got, expected)
+        for row in (0, 1):
+            for unit in (0, units // 3, units // 2, units - 1):
+                x, y = box.cell_centre(unit, row)
+                want = colourize(values[row, unit], -1, 1, role="diverging")
+                assert (image[y, x] == want).all()
+        # a white gap between the sentence's row and the shuffled one
+        gap = round(box.top + box.height * 15 / 30)
+        assert (image[gap, (box.left + box.right) // 2] == white).all()
+    rnn = cell_colours(image, boxes["order_rnn"])
+    dense = cell_colours(image, boxes["order_dense"])
+    assert (rnn[:, 0] != rnn[:, 1]).any()  # the RNN reads the order
+    np.testing.assert_array_equal(dense[:, 0], dense[:, 1])  # the mean does not
+
+
+def test_order_panel_texts(sentence):
+    order = sentence.order
+    assert order is not None
+    texts = svg_texts(render_svg(sentence))
+    rnn32 = order.rnn_final.astype(np.float32).astype(np.float64)
+    difference = float(np.linalg.norm(rnn32[0] - rnn32[1]))
+    assert difference > 0.1
+    for text in (
+        ORDER_TITLE,
+        "RNN, final state h_T",
+        "Dense on the mean word vector",
+        f"‖difference‖ = {to_fixed(difference, 3)}",
+        "‖difference‖ = 0.000",
+    ):
+        assert text in texts
+    assert texts.count("The cat sat on the mat") == 2
+    assert texts.count(" ".join(order.shuffled)) == 2
+    assert order.shuffled != order.words
+
+
+def test_a_long_sentence_label_is_cut_with_an_ellipsis():
+    words = "one two three four five six seven eight nine ten eleven twelve thirteen"
+    frame = compute_frame(Params(input_kind="sentence", seq_len=13, units=4, sentence=words))
+    texts = svg_texts(render_svg(frame))
+    cut = [t for t in texts if t.endswith("…")]
+    assert len(cut) == 4  # two rows in each of two groups
+    assert all(words.startswith(t[:-1]) for t in cut[::2])
+
+
 # -- SVG ------------------------------------------------------------------------------------------
 
 
@@ -306,6 +546,16 @@ def test_caption_format_is_exact():
 )
 def test_caption_keeps_every_digit_it_needs(changes, part):
     assert part in caption(Params(**changes))
+
+
+def test_caption_names_stacked_layers_after_the_seed():
+    assert "layers=" not in caption(Params(layers=1))
+    assert caption(Params(layers=2, seed=3)) == (
+        "w_hh_scale=1.00  seq_len=100  saturation=1.0  units=32  input=impulse  seed=3  "
+        f"layers=2  rnnwidget {__version__}"
+    )
+    params = Params(layers=2, input_kind="sentence", sentence="a b")
+    assert caption(params).endswith(f'  seed=0  layers=2  rnnwidget {__version__}  sentence="a b"')
 
 
 def test_caption_names_the_sentence_only_for_the_sentence_input():
@@ -554,6 +804,8 @@ def test_the_browsers_snapshot_caption_matches_the_headless_one():
         Params(w_hh_scale=1.234, saturation=2.25, input_kind="noise", seed=7),
         Params(w_hh_scale=0.1 + 0.2, saturation=0.1, input_kind="sine"),
         Params(input_kind="sentence", sentence='The "cat" sat on the mat'),
+        Params(layers=2),
+        Params(w_hh_scale=1.5, layers=2, input_kind="sentence", seed=9),
     ]
     script = f"""
 import {{ caption }} from "{ROOT / "js" / "export.js"}";
@@ -561,3 +813,159 @@ print(data.map(([params, version]) => caption(params, version)));
 """
     got = run_js(script, [[p.as_dict(), __version__] for p in settings])
     assert got == [caption(p) for p in settings]
+
+
+# -- the panels' geometry agrees with the browser's drawing code ---------------------------------
+
+# Node has no canvas: a context that records every call and every property set, a minimal
+# document and window, and a loader hook so that js/colormaps.js can import its JSON.
+CANVAS_PRELUDE = """
+import { register } from "node:module";
+register("data:text/javascript," + encodeURIComponent(`
+export async function load(url, context, next) {
+  if (url.endsWith(".json")) return next(url, { ...context, importAttributes: { type: "json" } });
+  return next(url, context);
+}`));
+const calls = [];
+const state = {};
+const ctx = new Proxy(state, {
+  get(target, prop) {
+    if (prop in target) return target[prop];
+    if (prop === "measureText") return () => ({ width: 0 });
+    return (...args) => calls.push({ call: prop, args, ...target });
+  },
+  set(target, prop, value) { target[prop] = value; return true; },
+});
+globalThis.window = { devicePixelRatio: 1 };
+globalThis.document = { createElement: () => ({ dataset: {}, style: {}, setAttribute() {},
+  getContext: () => ctx }) };
+const theme = { background: "#ffffff", panel: "#eeeeee", text: "#212121", muted: "#757575",
+  grid: "#e0e0e0", line: "#1976d2", warn: "#e65100", error: "#d32f2f", font: "F", scale: 1 };
+"""
+
+
+def drawn_texts(
+    frame: Frame, top: float, bottom: float
+) -> list[tuple[str, float, float, str, float, bool, str]]:
+    """The renderer's texts between two heights (CSS px), as (text, x, y - top, alignment,
+    size in px, bold, colour), sorted; positions to 6 decimals."""
+    figure = _build_figure(frame, "standard", 1.0)
+    texts = []
+    for text in figure.texts:
+        x, y = text.get_position()
+        if top <= y < bottom:
+            bold = text.get_fontweight() == "bold"
+            size = round(text.get_fontsize() / 0.72, 6)
+            x, y = round(x, 6), round(y - top, 6)
+            texts.append((text.get_text(), x, y, text.get_ha(), size, bold, text.get_color()))
+    return sorted(texts)
+
+
+def js_texts(calls: list[dict[str, Any]]) -> list[tuple[str, float, float, str, float, bool, str]]:
+    """The JavaScript's fillText calls in the same form ("600 12px F": bold, 12 px)."""
+    texts = []
+    for call in calls:
+        if call["call"] == "fillText":
+            weight, size, _family = call["font"].split(" ")
+            text, x, y = call["args"]
+            bold = weight == "600"
+            x, y = round(x, 6), round(y, 6)
+            texts.append((text, x, y, call["textAlign"], float(size[:-2]), bold, call["fillStyle"]))
+    return sorted(texts)
+
+
+def test_the_order_panel_is_drawn_where_and_as_js_order_draws_it(sentence):
+    order = sentence.order
+    assert order is not None
+    script = """
+const { OrderPanel } = await import(data.module);
+const panel = new OrderPanel();
+panel.setData({ words: data.words, shuffled: data.shuffled, units: data.units,
+  rnn: Float32Array.from(data.rnn.map(num)), dense: Float32Array.from(data.dense.map(num)),
+  table: data.table });
+panel.draw(880, theme);
+print({ height: panel.height, calls });
+"""
+    got = run_js(
+        CANVAS_PRELUDE + script,
+        {
+            "module": str(ROOT / "js" / "order.js"),
+            "words": list(order.words),
+            "shuffled": list(order.shuffled),
+            "units": order.rnn_final.shape[1],
+            "rnn": [as_js(v) for v in order.rnn_final.ravel()],
+            "dense": [as_js(v) for v in order.dense_output.ravel()],
+            "table": table("standard", "diverging").tolist(),
+        },
+    )
+    top = _layout(sentence).order_top
+    assert top is not None
+    assert js_texts(got["calls"]) == drawn_texts(sentence, top, top + got["height"])
+
+    # The strips: every cell's rectangle and colour, against the PNG's boxes and pixels.
+    cells = [c for c in got["calls"] if c["call"] == "fillRect"][1:]  # after the background
+    units = order.rnn_final.shape[1]
+    assert len(cells) == 4 * units
+    image = pixels(render_png(sentence, scale=1.0))
+    boxes = panel_boxes(sentence, scale=1.0)
+    for k, name in enumerate(("order_rnn", "order_dense")):
+        box = boxes[name]
+        for row in (0, 1):
+            strip = cells[(2 * k + row) * units : (2 * k + row + 1) * units]
+            x, y, _width, height = strip[0]["args"]
+            assert (x, y + top, height) == (box.left, box.top + 16 * row, 14)
+            right = strip[-1]["args"][0] + (strip[-1]["args"][0] - strip[-2]["args"][0])
+            assert right == pytest.approx(box.right)
+            for unit, cell in enumerate(strip):
+                cx, cy = box.cell_centre(unit, row)
+                assert cell["fillStyle"] == "rgb({}, {}, {})".format(*image[cy, cx])
+
+
+def test_the_norm_chart_legend_and_curves_are_the_ones_js_linechart_draws(stacked):
+    script = """
+const { NormChart } = await import(data.module);
+const chart = new NormChart({ title: data.title, height: 190 });
+chart.setData(data.series.map((values, i) => ({ label: `layer ${i + 1}`,
+  values: Float32Array.from(values.map(num)) })));
+chart.draw(880, theme);
+print({ range: chart.range, calls });
+"""
+    series = [[as_js(v) for v in layer.log10_grad_norm] for layer in stacked.layers]
+    got = run_js(
+        CANVAS_PRELUDE + script,
+        {"module": str(ROOT / "js" / "linechart.js"), "title": TITLES[3], "series": series},
+    )
+    # The curves' colours, in order, and the legend: swatches and labels.
+    clip = next(i for i, c in enumerate(got["calls"]) if c["call"] == "clip")
+    curves = [c["strokeStyle"] for c in got["calls"][clip:] if c["call"] == "stroke"][:2]
+    assert curves == ["#1976d2", "#e65100"]
+    swatches = [c for c in got["calls"] if c["call"] == "fillRect" and c["args"][2:] == [14, 3]]
+    assert len(swatches) == 2
+
+    from matplotlib.colors import to_hex
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    rect = _layout(stacked).rects["norms"]
+    top = rect.y - 22  # the chart panel's top: MARGIN.top above its plot
+    figure = _build_figure(stacked, "standard", 1.0)
+    drawn = [
+        ([a.get_x(), a.get_y() - top, a.get_width(), a.get_height()], to_hex(a.get_facecolor()))
+        for a in figure.artists
+        if isinstance(a, Rectangle) and (a.get_width(), a.get_height()) == (14, 3)
+    ]
+    assert drawn == [(c["args"], c["fillStyle"]) for c in swatches]
+    lines = [to_hex(a.get_color()) for a in figure.artists if isinstance(a, Line2D)]
+    assert lines == curves
+    # Every text (legend, title, ticks) where the browser writes it; not the rotated axis
+    # label, which the browser writes at (0, 0) of a rotated frame.
+    texts = drawn_texts(stacked, top, top + 190)
+    assert {"layer 1", "layer 2", TITLES[3]} <= {t[0] for t in texts}
+    rotated = "‖dL/dh_t‖"
+    assert [t for t in js_texts(got["calls"]) if t[0] != rotated] == [
+        t for t in texts if t[0] != rotated
+    ]
+    # the chart's decades span both curves, as the browser's
+    assert (got["range"]["lo"], got["range"]["hi"]) == _chart_range(
+        np.concatenate([layer.log10_grad_norm.astype(np.float32) for layer in stacked.layers])
+    )
