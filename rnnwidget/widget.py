@@ -33,16 +33,23 @@ from ._files import write_atomically
 from ._traits import BoundedFloat, BoundedInt, Choice, Text
 from ._version import __version__
 from ._wire import encode_array
+from .classroom import ControlNames
 from .frame import Frame, Params, compute_frame
 from .inputs import INPUT_KINDS, THE_CAT_SAT, tokenize
 from .model import Grads, SimpleRNN, Trace
 
-__all__ = ["PARAMETERS", "RNNExplorer"]
+__all__ = ["CONFIG", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer"]
 
 STATIC = Path(__file__).parent / "static"
 
 #: The settings of the explorer, in the order the view lists them.
 PARAMETERS = ("w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed", "sentence")
+
+#: Settings of the view itself, beside the parameters, and their defaults.
+VIEW_OPTIONS: dict[str, Any] = {"controls": None}
+
+#: Everything that recreates a view, ``RNNExplorer(**w.config)``: its parameters and options.
+CONFIG = PARAMETERS + tuple(VIEW_OPTIONS)
 
 #: What a browser may set. Everything else it sends is ignored: the kernel owns the results.
 _FROM_BROWSER = frozenset(PARAMETERS) | {"_request"}
@@ -103,6 +110,13 @@ class RNNExplorer(anywidget.AnyWidget):
         THE_CAT_SAT, max_length=500, help="The words of the sentence input, one per step."
     ).tag(sync=True)
 
+    # -- the view ------------------------------------------------------------------------------
+    controls = ControlNames(
+        PARAMETERS,
+        help="The controls the view shows, e.g. ['w_hh_scale']; None (the default) shows all. "
+        "Hidden settings keep their values.",
+    ).tag(sync=True)
+
     # -- what the kernel computed (read-only for the browser) ----------------------------------
     spectral_radius = traitlets.Float(help="Spectral radius of W_hh.").tag(sync=True)
     saturated_fraction = traitlets.Float(
@@ -117,6 +131,9 @@ class RNNExplorer(anywidget.AnyWidget):
         "", help="Why the last change was refused; empty when all is well."
     ).tag(sync=True)
     version = traitlets.Unicode(__version__, read_only=True).tag(sync=True)
+    code = traitlets.Unicode(
+        read_only=True, help="The line of Python that recreates this view: repr(w)."
+    ).tag(sync=True)
 
     # -- the wire ------------------------------------------------------------------------------
     _frame = traitlets.Dict().tag(sync=True)  # arrays as float32 buffers, revision, params
@@ -142,6 +159,15 @@ class RNNExplorer(anywidget.AnyWidget):
     def params(self) -> Params:
         """The current settings."""
         return Params(**{name: getattr(self, name) for name in PARAMETERS})
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """Every setting, ``{name: value}``: :data:`PARAMETERS`, then :data:`VIEW_OPTIONS`.
+        ``RNNExplorer(**w.config)`` recreates this view, its arrays bit for bit."""
+        config = {name: getattr(self, name) for name in CONFIG}
+        if config["controls"] is not None:
+            config["controls"] = list(config["controls"])
+        return config
 
     @property
     def frame(self) -> Frame:
@@ -196,6 +222,10 @@ class RNNExplorer(anywidget.AnyWidget):
         if self._ready and not self._batching:
             self._recompute()
 
+    @traitlets.observe(*VIEW_OPTIONS)
+    def _on_view_option_change(self, change: dict[str, Any]) -> None:
+        self.set_trait("code", repr(self))
+
     @contextmanager
     def _one_recompute(self) -> Iterator[None]:
         """Apply several parameter changes, then recompute once (if anything changed)."""
@@ -220,6 +250,7 @@ class RNNExplorer(anywidget.AnyWidget):
             self.saturated_fraction = frame.saturated_fraction
             self.gradient_ratio_log10 = ratio if abs(ratio) != float("inf") else None
             self.error = ""
+            self.set_trait("code", repr(self))
             self._frame = {
                 "revision": next(self._revision),
                 "params": frame.params.as_dict(),
@@ -312,7 +343,15 @@ class RNNExplorer(anywidget.AnyWidget):
         return write_atomically(path, self.snapshots[-1], what="snapshot")
 
     def __repr__(self) -> str:
-        settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in PARAMETERS)
+        """The constructor call that recreates this view: every parameter, then each view
+        option that is not at its default, e.g. ``RNNExplorer(w_hh_scale=1.2, seq_len=200,
+        ...)``. Floats print in their shortest exact form, so ``eval`` gives back the very
+        arrays."""
+        settings = ", ".join(
+            f"{name}={value!r}"
+            for name, value in self.config.items()
+            if name in PARAMETERS or value != VIEW_OPTIONS[name]
+        )
         return f"RNNExplorer({settings})"
 
 
@@ -338,12 +377,12 @@ def _put_buffer(state: dict[str, Any], path: list[Any], buffer: Any) -> None:
 
 def _check_keywords(kwargs: dict[str, Any]) -> None:
     """Refuse misspelt settings (``RNNExplorer(w_hh_scal=2)``) instead of ignoring them."""
-    allowed = set(PARAMETERS) | {"layout"}
+    allowed = set(CONFIG) | {"layout"}
     for key in kwargs:
         if key not in allowed:
-            close = difflib.get_close_matches(key, PARAMETERS, n=1)
+            close = difflib.get_close_matches(key, CONFIG, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise TypeError(
                 f"RNNExplorer() got an unexpected keyword argument {key!r}{hint} "
-                f"(settings: {', '.join(PARAMETERS)})"
+                f"(settings: {', '.join(CONFIG)})"
             )
