@@ -1,7 +1,9 @@
 // The lecturer's knobs: labelled sliders with live values, the input select, the seed, the
 // sentence, and presets for the regimes a lecture walks through. Every control is reachable by
 // keyboard and carries data-lm-suppress-shortcuts, without which JupyterLab 4 and Notebook 7
-// take the arrow keys of a focused slider for their own shortcuts.
+// take the arrow keys of a focused slider for their own shortcuts. A classroom view
+// (RNNExplorer(controls=[...])) shows only the named knobs, and only the presets that set no
+// hidden knob.
 
 export const SLIDERS = [
   { name: "w_hh_scale", label: "W_hh scale", min: 0, max: 3, step: 0.01, digits: 2,
@@ -53,12 +55,17 @@ function focusable(el) {
  * @param {import("@anywidget/types").AnyModel} model
  * @param {{ send(changes: Record<string, unknown>): void, wanted(name: string): unknown }} sender
  * @returns {{ el: HTMLElement, update(): void, setDisabled(disabled: boolean): void }}
- *   update() shows the model's values; setDisabled() turns every control off or on
+ *   update() shows the model's values and the knobs `controls` names; setDisabled() turns every
+ *   control off or on
  */
 export function buildControls(model, sender) {
   const el = element("div", "rnnwidget-controls");
   /** @type {(() => void)[]} */
   const updaters = [];
+  const shown = (name) => {
+    const names = model.get("controls");
+    return !Array.isArray(names) || names.includes(name);
+  };
 
   for (const spec of SLIDERS) {
     const row = element("div", "rnnwidget-control");
@@ -87,6 +94,7 @@ export function buildControls(model, sender) {
       const value = wanted ?? model.get(spec.name);
       if (document.activeElement !== slider || wanted === undefined) slider.value = String(value);
       show(value);
+      row.hidden = !shown(spec.name);
     });
     row.append(label, slider, output);
     el.append(row);
@@ -135,7 +143,10 @@ export function buildControls(model, sender) {
     select.value = String(model.get("input_kind"));
     if (document.activeElement !== seed) seed.value = String(model.get("seed"));
     if (document.activeElement !== sentence) sentence.value = String(model.get("sentence"));
-    sentenceRow.hidden = model.get("input_kind") !== "sentence";
+    sentenceRow.hidden = model.get("input_kind") !== "sentence" || !shown("sentence");
+    select.hidden = selectLabel.hidden = !shown("input_kind");
+    seed.hidden = seedLabel.hidden = !shown("seed");
+    inputRow.hidden = select.hidden && seed.hidden;
   });
 
   const presets = element("div", "rnnwidget-presets");
@@ -146,10 +157,15 @@ export function buildControls(model, sender) {
     const button = focusable(element("button", "rnnwidget-button", preset.label));
     button.type = "button";
     button.title = preset.title;
+    button.dataset.preset = preset.label;
     button.addEventListener("click", () => sender.send({ ...preset.values }));
     presets.append(button);
+    updaters.push(() => (button.hidden = !Object.keys(preset.values).every(shown)));
   }
   el.append(presets);
+  updaters.push(() => {
+    presets.hidden = [...presets.querySelectorAll("button")].every((button) => button.hidden);
+  });
 
   const update = () => updaters.forEach((f) => f());
   update();

@@ -4,6 +4,7 @@ import "./style.css";
 
 import { colourTable } from "./colormaps.js";
 import { buildControls, element } from "./controls.js";
+import { copyCodeControl } from "./copycode.js";
 import { decodeArrays } from "./decode.js";
 import { watchKernel } from "./connection.js";
 import { caption, composeSnapshot, download, snapshotName, toPng } from "./export.js";
@@ -37,6 +38,7 @@ class ExplorerView {
     this.statusBar.setAttribute("role", "status");
     this.statusBar.hidden = true;
     this.controls = buildControls(model, this.sender);
+    this.copyCode = copyCodeControl(model);
     this.panels = {
       input: new Heatmap({ name: "input", title: "Input x_t", rowLabel: "feature",
         colourLabel: "x", height: 110 }),
@@ -56,9 +58,9 @@ class ExplorerView {
     figure.append(...Object.values(this.panels).map((p) => p.canvas), this.chart.canvas);
     const header = element("div", "rnnwidget-header");
     header.append(element("h3", "rnnwidget-title", "RNN explorer"), this.summary,
-      this.snapshotButton());
-    this.root.append(header, this.statusBar, this.errorBar, this.controls.el, figure, this.stats,
-      this.tooltip);
+      this.snapshotButton(), this.copyCode.el);
+    this.root.append(header, this.copyCode.panel, this.statusBar, this.errorBar, this.controls.el,
+      figure, this.stats, this.tooltip);
     el.append(this.root);
 
     this.listen();
@@ -78,6 +80,7 @@ class ExplorerView {
       "sentence"]) {
       model.on(`change:${name}`, this.onParams);
     }
+    model.on("change:controls", this.onParams);
     for (const name of ["spectral_radius", "saturated_fraction", "gradient_ratio_log10"]) {
       model.on(`change:${name}`, this.onStats);
     }
@@ -105,6 +108,7 @@ class ExplorerView {
     this.resize.disconnect();
     this.themeWatch.disconnect();
     this.stopWatching();
+    this.copyCode.destroy();
     this.sender.listeners.delete(this.onSilence);
     cancelAnimationFrame(this.pending);
     this.root.remove();
