@@ -29,6 +29,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from . import preview
 from ._files import write_atomically
 from ._traits import BoundedFloat, BoundedInt, Choice, Text
 from ._version import __version__
@@ -341,6 +342,17 @@ class RNNExplorer(anywidget.AnyWidget):
                 "save_png(path), which renders the same picture without a browser"
             )
         return write_atomically(path, self.snapshots[-1], what="snapshot")
+
+    # -- display -------------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The widget view and, for readers without a kernel (GitHub, nbviewer, nbconvert), a
+        PNG of its picture: see :mod:`rnnwidget.preview`."""
+        bundle: tuple[dict[str, Any], dict[str, Any]] | None = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None and self._current is not None:
+            png = preview.png_base64(self._current)
+            if png is not None:
+                bundle[0]["image/png"] = png
+        return bundle
 
     def __repr__(self) -> str:
         """The constructor call that recreates this view: every parameter, then each view

@@ -1,9 +1,14 @@
 """Lessons that travel, on the Python side: a setting is one line (``w.config``, ``repr(w)``,
-the synced ``code``), and a classroom view shows only the named controls."""
+the synced ``code``), a classroom view shows only the named controls, and the display bundle
+carries a PNG of the view."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -171,3 +176,32 @@ def test_unknown_controls_are_refused_naming_the_allowed_ones(controls, message)
     with pytest.raises(traitlets.TraitError, match=message):
         w.controls = controls
     assert w.controls == ["seed"]
+
+
+# -- the display bundle's picture ----------------------------------------------------------------
+
+
+def test_the_display_bundle_carries_a_png_of_the_view():
+    from PIL import Image
+
+    from rnnwidget.render import render_png
+
+    w = RNNExplorer(w_hh_scale=1.3, seq_len=50, units=10)
+    data, _ = w._repr_mimebundle_()
+    assert data["text/plain"] == repr(w)
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
+    png = base64.b64decode(data["image/png"], validate=True)
+    shown = np.asarray(Image.open(io.BytesIO(png)))
+    expected = np.asarray(Image.open(io.BytesIO(render_png(w.frame, scale=1.0))))
+    assert shown.shape == expected.shape == (shown.shape[0], 880, 3)
+    assert np.array_equal(shown, expected)
+
+
+def test_without_matplotlib_the_bundle_has_no_picture_and_no_complaint(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now fails
+    w = RNNExplorer()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data, _ = w._repr_mimebundle_()
+    assert "image/png" not in data
+    assert "application/vnd.jupyter.widget-view+json" in data
