@@ -56,7 +56,7 @@ function focusable(el) {
  * @param {{ send(changes: Record<string, unknown>): void, wanted(name: string): unknown }} sender
  * @returns {{ el: HTMLElement, update(): void, setDisabled(disabled: boolean): void }}
  *   update() shows the model's values and the knobs `controls` names; setDisabled() turns every
- *   control off or on
+ *   knob and preset (what needs the kernel) off or on
  */
 export function buildControls(model, sender) {
   const el = element("div", "rnnwidget-controls");
@@ -170,7 +170,9 @@ export function buildControls(model, sender) {
   const update = () => updaters.forEach((f) => f());
   update();
   const setDisabled = (disabled) => {
-    for (const control of el.querySelectorAll("input, select, button")) control.disabled = disabled;
+    for (const control of el.querySelectorAll("[data-trait], [data-preset]")) {
+      control.disabled = disabled;
+    }
   };
   return { el, update, setDisabled };
 }

@@ -11,6 +11,7 @@ import { caption, composeSnapshot, download, snapshotName, toPng } from "./expor
 import { formatDecade, formatPow10, gradientSummary, rangeNote } from "./format.js";
 import { Heatmap } from "./heatmap.js";
 import { NormChart } from "./linechart.js";
+import { isStandalone } from "./static-model.js";
 import { ChangeSender } from "./sync.js";
 import { readTheme } from "./theme.js";
 
@@ -66,6 +67,7 @@ class ExplorerView {
     this.listen();
     this.showError();
     this.showFrame();
+    if (isStandalone(model)) this.showStandalone();
   }
 
   listen() {
@@ -215,6 +217,16 @@ class ExplorerView {
     this.root.dataset.connection = "lost";
     this.statusBar.textContent =
       "Kernel disconnected: this is the last picture computed. Run the cell again to reconnect.";
+    this.statusBar.hidden = false;
+    this.controls.setDisabled(true);
+  }
+
+  /** A page without a kernel (RNNExplorer.to_html): what was computed can be explored, the
+   * knobs cannot recompute anything. Say so up front rather than let them do nothing. */
+  showStandalone() {
+    this.root.dataset.connection = "none";
+    this.statusBar.textContent = "This page has no kernel: hover the pictures to read their " +
+      "numbers; the sliders need a running notebook (Copy as code gives the line to run there).";
     this.statusBar.hidden = false;
     this.controls.setDisabled(true);
   }

@@ -29,7 +29,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from . import preview
+from . import html, preview
 from ._files import write_atomically
 from ._traits import BoundedFloat, BoundedInt, Choice, Text
 from ._version import __version__
@@ -342,6 +342,12 @@ class RNNExplorer(anywidget.AnyWidget):
                 "save_png(path), which renders the same picture without a browser"
             )
         return write_atomically(path, self.snapshots[-1], what="snapshot")
+
+    def to_html(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
+        """Write the view as one standalone page (``.html``) that opens without a kernel, even
+        offline: hover still reads out every number, the knobs say they need a notebook.
+        ``title`` heads the page. See :mod:`rnnwidget.html`."""
+        return html.save_html(self, path, title=title)
 
     # -- display -------------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:

@@ -1,12 +1,13 @@
 """Lessons that travel, on the Python side: a setting is one line (``w.config``, ``repr(w)``,
-the synced ``code``), a classroom view shows only the named controls, and the display bundle
-carries a PNG of the view."""
+the synced ``code``), a classroom view shows only the named controls, the display bundle
+carries a PNG of the view, and ``to_html`` embeds the whole computed state in one page."""
 
 from __future__ import annotations
 
 import base64
 import io
 import json
+import re
 import sys
 import warnings
 
@@ -16,7 +17,8 @@ import traitlets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rnnwidget import RNNExplorer
+from rnnwidget import RNNExplorer, html
+from rnnwidget._wire import decode_array
 from rnnwidget.inputs import INPUT_KINDS, tokenize
 from rnnwidget.widget import CONFIG, PARAMETERS, VIEW_OPTIONS
 
@@ -205,3 +207,80 @@ def test_without_matplotlib_the_bundle_has_no_picture_and_no_complaint(monkeypat
         data, _ = w._repr_mimebundle_()
     assert "image/png" not in data
     assert "application/vnd.jupyter.widget-view+json" in data
+
+
+# -- to_html --------------------------------------------------------------------------------------
+
+
+def embedded(page: str) -> dict:
+    """The state a page embeds, read back as the browser reads it."""
+    match = re.search(r'<script type="application/json" id="rnnwidget-state">(.*?)</script>', page)
+    assert match, "no embedded state"
+    return json.loads(match.group(1))
+
+
+def test_to_html_writes_one_self_contained_page(tmp_path):
+    w = RNNExplorer(w_hh_scale=1.2, seq_len=80, units=12)
+    path = w.to_html(tmp_path / "lesson.html", title="Exploding gradients")
+    assert path == tmp_path / "lesson.html"
+    assert list(tmp_path.iterdir()) == [path]  # nothing beside it, no temporary file left
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>")
+    assert "<title>Exploding gradients</title>" in page
+    # Nothing to fetch: no external script, style sheet, image or font.
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
+    assert not re.search(r"url\(|@import", page)
+    assert page.count("<script") == 2  # the state and the inlined bundle
+    assert html._read_static("standalone.js").strip()[:200] in page
+    assert f"<code>{w.code.replace(chr(39), '&#x27;')}</code>" in page
+
+
+def test_the_page_embeds_every_trait_and_every_array(tmp_path):
+    w = RNNExplorer(w_hh_scale=0.8, seq_len=30, units=6)
+    state = embedded(w.to_html(tmp_path / "lesson.html").read_text())
+    assert state["format"] == html.FORMAT
+    assert set(RNNExplorer.class_own_traits(sync=True)) == set(state["state"])  # with defaults
+    assert state["state"]["_request"] == 0
+    assert state["state"]["error"] == ""
+    assert state["state"]["controls"] is None
+    assert state["state"]["code"] == repr(w)
+    paths = {tuple(b["path"]) for b in state["buffers"]}
+    assert paths == {("_frame", "arrays", name, "buffer") for name in w._frame["arrays"]}
+    for buffer in state["buffers"]:
+        _, _, name, _ = buffer["path"]
+        encoded = dict(state["state"]["_frame"]["arrays"][name])
+        encoded["buffer"] = base64.b64decode(buffer["data"])
+        assert buffer["encoding"] == "base64"
+        assert np.array_equal(decode_array(encoded), getattr(w.frame, name).astype(np.float32))
+
+
+def test_markup_in_a_sentence_stays_data_in_the_page(tmp_path):
+    sentence = "</script><script>alert(1)</script> <!-- & -->"
+    w = RNNExplorer(input_kind="sentence", sentence=sentence)
+    page = w.to_html(tmp_path / "lesson.html").read_text()
+    assert page.count("<script") == 2
+    assert "alert(1)</script>" not in page
+    assert embedded(page)["state"]["sentence"] == sentence
+
+
+def test_to_html_checks_the_path_before_writing(tmp_path):
+    w = RNNExplorer()
+    with pytest.raises(ValueError, match=r"must end in \.html or \.htm"):
+        w.to_html(tmp_path / "lesson.png")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        w.to_html(tmp_path / "missing" / "lesson.html")
+    assert list(tmp_path.iterdir()) == []
+    assert w.to_html(tmp_path / "LESSON.HTM").exists()
+
+
+def test_to_html_says_when_the_front_end_is_not_built(tmp_path, monkeypatch):
+    monkeypatch.setattr(html, "STATIC", tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"not built \(npm install && npm run build\)"):
+        RNNExplorer().to_html(tmp_path / "lesson.html")
+
+
+def test_a_closed_explorer_has_no_page(tmp_path):
+    w = RNNExplorer()
+    w.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        w.to_html(tmp_path / "lesson.html")
