@@ -233,7 +233,8 @@ class ExplorerView {
 
   /** A change got no answer in time (or an answer came after all). */
   showSilence(silent) {
-    if (this.root.dataset.connection === "lost") return;
+    const { connection } = this.root.dataset;
+    if (connection === "lost" || connection === "none") return; // already says why
     this.root.dataset.connection = silent ? "silent" : "live";
     this.statusBar.textContent = silent
       ? "The kernel is not answering (busy, or disconnected?): changes will apply when it does."
