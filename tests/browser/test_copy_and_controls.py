@@ -19,11 +19,6 @@ KNOBS = ["w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed"]
 PRESETS = ["Vanishing", "Edge of chaos", "Exploding", "Saturated"]
 
 
-@pytest.fixture(params=["lab", "notebook7"])
-def server(request: pytest.FixtureRequest) -> JupyterServer:
-    return request.getfixturevalue(f"{request.param}_server")
-
-
 def test_copy_as_code_puts_the_line_that_recreates_the_view_on_the_clipboard(
     server: JupyterServer, open_notebook: OpenNotebook, chromium: BrowserContext, tmp_path: Path
 ) -> None:

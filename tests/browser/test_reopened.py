@@ -9,14 +9,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from playwright.sync_api import BrowserContext, expect
 
+from ..test_converted_notebooks import LESSON, execute, widget_outputs
 from .jupyter import JupyterServer, NotebookPage
 
 pytestmark = pytest.mark.browser
 
-LESSON = Path(__file__).resolve().parents[2] / "examples" / "05_sharing_a_lesson.ipynb"
 DATA_URL = "data:image/png;base64,"
 
 
@@ -24,34 +23,15 @@ DATA_URL = "data:image/png;base64,"
 def saved_lesson(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The lesson run and saved as JupyterLab saves it by default: outputs, no widget state."""
     folder = tmp_path_factory.mktemp("saved")
-    notebook = nbformat.read(LESSON, as_version=4)
-    NotebookClient(
-        notebook,
-        timeout=120,
-        kernel_name="python3",
-        store_widget_state=False,
-        resources={"metadata": {"path": str(folder)}},
-    ).execute()
     path = folder / LESSON.name
-    nbformat.write(notebook, path)
+    nbformat.write(execute(folder, store_widget_state=False), path)
     return path
-
-
-@pytest.fixture(params=["lab", "notebook7"])
-def server(request: pytest.FixtureRequest) -> JupyterServer:
-    return request.getfixturevalue(f"{request.param}_server")
 
 
 def test_a_reopened_lesson_shows_each_widgets_picture(
     server: JupyterServer, chromium: BrowserContext, saved_lesson: Path
 ) -> None:
-    saved = nbformat.read(saved_lesson, as_version=4)
-    pngs = [
-        output["data"]["image/png"]
-        for cell in saved.cells
-        for output in cell.get("outputs", [])
-        if "application/vnd.jupyter.widget-view+json" in output.get("data", {})
-    ]
+    pngs = [data["image/png"] for data in widget_outputs(nbformat.read(saved_lesson, 4))]
     assert len(pngs) == 2
 
     nb = NotebookPage(server, server.add_notebook(saved_lesson), chromium.new_page())
