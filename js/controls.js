@@ -1,7 +1,9 @@
 // The lecturer's knobs: labelled sliders with live values, the input select, the seed, the
 // sentence, and presets for the regimes a lecture walks through. Every control is reachable by
 // keyboard and carries data-lm-suppress-shortcuts, without which JupyterLab 4 and Notebook 7
-// take the arrow keys of a focused slider for their own shortcuts.
+// take the arrow keys of a focused slider for their own shortcuts. A classroom view
+// (RNNExplorer(controls=[...])) shows only the named knobs, and only the presets that set no
+// hidden knob.
 
 export const SLIDERS = [
   { name: "w_hh_scale", label: "W_hh scale", min: 0, max: 3, step: 0.01, digits: 2,
@@ -80,12 +82,17 @@ function row(...children) {
  * @param {import("@anywidget/types").AnyModel} model
  * @param {{ send(changes: Record<string, unknown>): void, wanted(name: string): unknown }} sender
  * @returns {{ el: HTMLElement, update(): void, setDisabled(disabled: boolean): void }}
- *   update() shows the model's values; setDisabled() turns every control off or on
+ *   update() shows the model's values and the knobs `controls` names; setDisabled() turns every
+ *   knob and preset (what needs the kernel) off or on
  */
 export function buildControls(model, sender) {
   const el = element("div", "rnnwidget-controls");
   /** @type {(() => void)[]} */
   const updaters = [];
+  const shown = (name) => {
+    const names = model.get("controls");
+    return !Array.isArray(names) || names.includes(name);
+  };
 
   for (const spec of SLIDERS) {
     const slider = focusable(document.createElement("input"));
@@ -111,8 +118,10 @@ export function buildControls(model, sender) {
       const value = wanted ?? model.get(spec.name);
       if (document.activeElement !== slider || wanted === undefined) slider.value = String(value);
       show(value);
+      sliderRow.hidden = !shown(spec.name);
     });
-    el.append(row(label, slider, output));
+    const sliderRow = row(label, slider, output);
+    el.append(sliderRow);
   }
 
   const input = selectFor("input_kind", INPUTS);
@@ -125,14 +134,17 @@ export function buildControls(model, sender) {
     const value = Number(seed.value);
     if (seed.value !== "" && Number.isInteger(value)) sender.send({ seed: value });
   });
-  el.append(row(labelFor(input, "Input"), input,
-    labelFor(seed, "Seed", "rnnwidget-label rnnwidget-label-inline"), seed));
+  const inputLabel = labelFor(input, "Input");
+  const seedLabel = labelFor(seed, "Seed", "rnnwidget-label rnnwidget-label-inline");
+  const inputRow = row(inputLabel, input, seedLabel, seed);
+  el.append(inputRow);
 
   const layers = selectFor("layers", [["1", "1 recurrent layer"], ["2", "2, stacked"]]);
   layers.addEventListener("change", () => sender.send({ layers: Number(layers.value) }));
   const layersLabel = labelFor(layers, "Layers");
   layersLabel.title = "With 2, layer 1 returns its whole sequence to layer 2 (return_sequences)";
-  el.append(row(layersLabel, layers));
+  const layersRow = row(layersLabel, layers);
+  el.append(layersRow);
 
   const sentence = focusable(document.createElement("input"));
   Object.assign(sentence, { type: "text", maxLength: 500, spellcheck: false });
@@ -153,16 +165,23 @@ export function buildControls(model, sender) {
   );
   const presentationLabel = labelFor(presentation, "Presentation mode", "rnnwidget-label-inline");
   presentationLabel.title = "Larger text and strokes, for a projector";
-  el.append(row(labelFor(palette, "Colours"), palette, presentation, presentationLabel));
+  const viewRow = row(labelFor(palette, "Colours"), palette, presentation, presentationLabel);
+  el.append(viewRow);
 
   updaters.push(() => {
     input.value = String(model.get("input_kind"));
     if (document.activeElement !== seed) seed.value = String(model.get("seed"));
     if (document.activeElement !== sentence) sentence.value = String(model.get("sentence"));
-    sentenceRow.hidden = model.get("input_kind") !== "sentence";
     layers.value = String(model.get("layers"));
     palette.value = String(model.get("palette"));
     presentation.checked = Boolean(model.get("presentation"));
+    // A classroom view (controls=[...]) shows only the named knobs.
+    sentenceRow.hidden = model.get("input_kind") !== "sentence" || !shown("sentence");
+    input.hidden = inputLabel.hidden = !shown("input_kind");
+    seed.hidden = seedLabel.hidden = !shown("seed");
+    inputRow.hidden = input.hidden && seed.hidden;
+    layersRow.hidden = !shown("layers");
+    viewRow.hidden = Array.isArray(model.get("controls")); // the teacher's view, not the class's
   });
 
   const presets = element("div", "rnnwidget-presets");
@@ -173,15 +192,22 @@ export function buildControls(model, sender) {
     const button = focusable(element("button", "rnnwidget-button", preset.label));
     button.type = "button";
     button.title = preset.title;
+    button.dataset.preset = preset.label;
     button.addEventListener("click", () => sender.send({ ...preset.values }));
     presets.append(button);
+    updaters.push(() => (button.hidden = !Object.keys(preset.values).every(shown)));
   }
   el.append(presets);
+  updaters.push(() => {
+    presets.hidden = [...presets.querySelectorAll("button")].every((button) => button.hidden);
+  });
 
   const update = () => updaters.forEach((f) => f());
   update();
   const setDisabled = (disabled) => {
-    for (const control of el.querySelectorAll("input, select, button")) control.disabled = disabled;
+    for (const control of el.querySelectorAll("[data-trait], [data-preset]")) {
+      control.disabled = disabled;
+    }
   };
   return { el, update, setDisabled };
 }

@@ -5,6 +5,7 @@ import "./style.css";
 import { colourTable } from "./colormaps.js";
 import { watchKernel } from "./connection.js";
 import { buildControls, element } from "./controls.js";
+import { copyCodeControl } from "./copycode.js";
 import { decodeArrays } from "./decode.js";
 import { caption, composeSnapshot, download, snapshotName, toPng } from "./export.js";
 import { formatDecade, formatPow10, gradientSummary, rangeNote } from "./format.js";
@@ -13,6 +14,7 @@ import { icon } from "./icons.js";
 import { NormChart } from "./linechart.js";
 import { OrderPanel } from "./order.js";
 import { buildPlaybackControls, momentAt, Player } from "./playback.js";
+import { isStandalone } from "./static-model.js";
 import { ChangeSender } from "./sync.js";
 import { readTheme } from "./theme.js";
 import { UnrolledLoop } from "./unrolled.js";
@@ -57,6 +59,7 @@ class ExplorerView {
       title: "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)", height: 190 });
     this.order = new OrderPanel();
     this.unrolled = new UnrolledLoop();
+    this.copyCode = copyCodeControl(model);
     this.stats = element("div", "rnnwidget-stats");
     this.tooltip = element("div", "rnnwidget-tooltip");
     this.tooltip.setAttribute("role", "tooltip");
@@ -64,15 +67,17 @@ class ExplorerView {
 
     const header = element("div", "rnnwidget-header");
     header.append(element("h3", "rnnwidget-title", "RNN explorer"), this.summary,
-      this.snapshotButton());
-    this.root.append(header, this.statusBar, this.errorBar, this.controls.el, this.playback.el,
-      this.shapes, this.figure, this.unrolled.el, this.stats, this.tooltip);
+      this.snapshotButton(), this.copyCode.el);
+    this.root.append(header, this.copyCode.panel, this.statusBar, this.errorBar,
+      this.controls.el, this.playback.el, this.shapes, this.figure, this.unrolled.el, this.stats,
+      this.tooltip);
     el.append(this.root);
 
     this.listen();
     this.showOptions();
     this.showError();
     this.showFrame();
+    if (isStandalone(model)) this.showStandalone();
   }
 
   listen() {
@@ -85,6 +90,7 @@ class ExplorerView {
     model.on("change:_frame", this.onFrame);
     model.on("change:error", this.onError);
     for (const name of PARAMETERS) model.on(`change:${name}`, this.onParams);
+    model.on("change:controls", this.onParams);
     for (const name of ["palette", "presentation", "gradient_range"]) {
       model.on(`change:${name}`, this.onOptions);
     }
@@ -114,6 +120,7 @@ class ExplorerView {
     this.resize.disconnect();
     this.themeWatch.disconnect();
     this.stopWatching();
+    this.copyCode.destroy();
     this.sender.listeners.delete(this.onSilence);
     this.player.dispose();
     cancelAnimationFrame(this.pending);
@@ -297,9 +304,20 @@ class ExplorerView {
     this.controls.setDisabled(true);
   }
 
+  /** A page without a kernel (RNNExplorer.to_html): what was computed can be explored, the
+   * knobs cannot recompute anything. Say so up front rather than let them do nothing. */
+  showStandalone() {
+    this.root.dataset.connection = "none";
+    this.statusBar.textContent = "This page has no kernel: hover the pictures to read their " +
+      "numbers; the sliders need a running notebook (Copy as code gives the line to run there).";
+    this.statusBar.hidden = false;
+    this.controls.setDisabled(true);
+  }
+
   /** A change got no answer in time (or an answer came after all). */
   showSilence(silent) {
-    if (this.root.dataset.connection === "lost") return;
+    const { connection } = this.root.dataset;
+    if (connection === "lost" || connection === "none") return; // already says why
     this.root.dataset.connection = silent ? "silent" : "live";
     this.statusBar.textContent = silent
       ? "The kernel is not answering (busy, or disconnected?): changes will apply when it does."

@@ -30,17 +30,19 @@ from typing import Any
 import anywidget
 import traitlets
 
+from . import html, preview
 from ._files import write_atomically
 from ._threads import single_threaded_blas
 from ._traits import BoundedFloat, BoundedInt, Choice, Text
 from ._version import __version__
 from ._wire import encode_array
+from .classroom import ControlNames
 from .colormaps import PALETTES
 from .frame import Frame, Params, compute_frame
 from .inputs import INPUT_KINDS, THE_CAT_SAT, tokenize
 from .model import Grads, SimpleRNN, Trace
 
-__all__ = ["PARAMETERS", "RNNExplorer"]
+__all__ = ["CONFIG", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer"]
 
 STATIC = Path(__file__).parent / "static"
 
@@ -49,8 +51,17 @@ PARAMETERS = (
     "w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed", "sentence", "layers",
 )  # fmt: skip
 
-#: How the view looks; changing one only redraws.
-VIEW_OPTIONS = ("palette", "presentation", "gradient_range")
+#: Settings of the view itself, beside the parameters, and their defaults: changing one only
+#: redraws.
+VIEW_OPTIONS: dict[str, Any] = {
+    "palette": "standard",
+    "presentation": False,
+    "gradient_range": None,
+    "controls": None,
+}
+
+#: Everything that recreates a view, ``RNNExplorer(**w.config)``: its parameters and options.
+CONFIG = PARAMETERS + tuple(VIEW_OPTIONS)
 
 #: What a browser may set. Everything else it sends is ignored: the kernel owns the results.
 _FROM_BROWSER = frozenset(PARAMETERS) | {"palette", "presentation", "_request"}
@@ -134,6 +145,13 @@ class RNNExplorer(anywidget.AnyWidget):
         "frame's own; None fits each frame. rnnwidget.compare() sets one for all its explorers.",
     ).tag(sync=True)
 
+    # -- the view ------------------------------------------------------------------------------
+    controls = ControlNames(
+        PARAMETERS,
+        help="The controls the view shows, e.g. ['w_hh_scale']; None (the default) shows all. "
+        "Hidden settings keep their values.",
+    ).tag(sync=True)
+
     # -- what the kernel computed (read-only for the browser) ----------------------------------
     spectral_radius = traitlets.Float(help="Spectral radius of W_hh.").tag(sync=True)
     saturated_fraction = traitlets.Float(
@@ -148,6 +166,9 @@ class RNNExplorer(anywidget.AnyWidget):
         "", help="Why the last change was refused; empty when all is well."
     ).tag(sync=True)
     version = traitlets.Unicode(__version__, read_only=True).tag(sync=True)
+    code = traitlets.Unicode(
+        read_only=True, help="The line of Python that recreates this view: repr(w)."
+    ).tag(sync=True)
 
     # -- the wire ------------------------------------------------------------------------------
     _frame = traitlets.Dict().tag(sync=True)  # arrays as float32 buffers, revision, params
@@ -172,6 +193,16 @@ class RNNExplorer(anywidget.AnyWidget):
     def params(self) -> Params:
         """The current settings."""
         return Params(**{name: getattr(self, name) for name in PARAMETERS})
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """Every setting, ``{name: value}``: :data:`PARAMETERS`, then :data:`VIEW_OPTIONS`.
+        ``RNNExplorer(**w.config)`` recreates this view, its arrays bit for bit."""
+        config = {name: getattr(self, name) for name in CONFIG}
+        for name in ("controls", "gradient_range"):  # plain lists, as JSON has them
+            if config[name] is not None:
+                config[name] = list(config[name])
+        return config
 
     @property
     def frame(self) -> Frame:
@@ -217,7 +248,7 @@ class RNNExplorer(anywidget.AnyWidget):
         try:
             super().__setattr__(name, value)
         except traitlets.TraitError as error:
-            if name in PARAMETERS + VIEW_OPTIONS and getattr(self, "_ready", False):
+            if name in CONFIG and getattr(self, "_ready", False):
                 self.error = str(error)
             raise
 
@@ -225,6 +256,10 @@ class RNNExplorer(anywidget.AnyWidget):
     def _on_parameter_change(self, change: dict[str, Any]) -> None:
         if self._ready and not self._batching:
             self._recompute()
+
+    @traitlets.observe(*VIEW_OPTIONS)
+    def _on_view_option_change(self, change: dict[str, Any]) -> None:
+        self.set_trait("code", repr(self))
 
     @contextmanager
     def _one_recompute(self) -> Iterator[None]:
@@ -251,6 +286,7 @@ class RNNExplorer(anywidget.AnyWidget):
             self.saturated_fraction = frame.saturated_fraction
             self.gradient_ratio_log10 = ratio if abs(ratio) != float("inf") else None
             self.error = ""
+            self.set_trait("code", repr(self))
             self._frame = frame_payload(frame, next(self._revision))
 
     @traitlets.validate("gradient_range")
@@ -347,8 +383,33 @@ class RNNExplorer(anywidget.AnyWidget):
             )
         return write_atomically(path, self.snapshots[-1], what="snapshot")
 
+    def to_html(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
+        """Write the view as one standalone page (``.html``) that opens without a kernel, even
+        offline: hover still reads out every number, the knobs say they need a notebook.
+        ``title`` heads the page. See :mod:`rnnwidget.html`."""
+        return html.save_html(self, path, title=title)
+
+    # -- display -------------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The widget view and, for readers without a kernel (GitHub, nbviewer, nbconvert), a
+        PNG of its picture: see :mod:`rnnwidget.preview`."""
+        bundle: tuple[dict[str, Any], dict[str, Any]] | None = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None and self._current is not None:
+            png = preview.png_base64(self._current)
+            if png is not None:
+                bundle[0]["image/png"] = png
+        return bundle
+
     def __repr__(self) -> str:
-        settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in PARAMETERS)
+        """The constructor call that recreates this view: every parameter, then each view
+        option that is not at its default, e.g. ``RNNExplorer(w_hh_scale=1.2, seq_len=200,
+        ...)``. Floats print in their shortest exact form, so ``eval`` gives back the very
+        arrays."""
+        settings = ", ".join(
+            f"{name}={value!r}"
+            for name, value in self.config.items()
+            if name in PARAMETERS or value != VIEW_OPTIONS[name]
+        )
         return f"RNNExplorer({settings})"
 
 
@@ -404,12 +465,12 @@ def _put_buffer(state: dict[str, Any], path: list[Any], buffer: Any) -> None:
 
 def _check_keywords(kwargs: dict[str, Any]) -> None:
     """Refuse misspelt settings (``RNNExplorer(w_hh_scal=2)``) instead of ignoring them."""
-    allowed = (*PARAMETERS, *VIEW_OPTIONS)
+    allowed = set(CONFIG) | {"layout"}
     for key in kwargs:
-        if key not in allowed and key != "layout":
-            close = difflib.get_close_matches(key, allowed, n=1)
+        if key not in allowed:
+            close = difflib.get_close_matches(key, CONFIG, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise TypeError(
                 f"RNNExplorer() got an unexpected keyword argument {key!r}{hint} "
-                f"(settings: {', '.join(allowed)})"
+                f"(settings: {', '.join(CONFIG)})"
             )

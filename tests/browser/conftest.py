@@ -72,6 +72,13 @@ def notebook7_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyt
         yield server
 
 
+@pytest.fixture(params=["lab", "notebook7"])
+def server(request: pytest.FixtureRequest) -> JupyterServer:
+    """Each front end in turn, for a test that must hold in both: JupyterLab 4, then Notebook 7."""
+    server: JupyterServer = request.getfixturevalue(f"{request.param}_server")
+    return server
+
+
 @pytest.fixture
 def open_notebook(
     chromium: BrowserContext, request: pytest.FixtureRequest
