@@ -10,9 +10,13 @@ from .model import Grads, SimpleRNN, Trace
 
 if TYPE_CHECKING:
     from .comparison import compare
+    from .sweep import sweep
+    from .trainer_widget import RNNTrainer
     from .widget import RNNExplorer
 
-__all__ = ["Grads", "RNNExplorer", "SimpleRNN", "Trace", "__version__", "compare"]
+__all__ = [
+    "Grads", "RNNExplorer", "RNNTrainer", "SimpleRNN", "Trace", "__version__", "compare", "sweep",
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
@@ -26,4 +30,13 @@ def __getattr__(name: str) -> Any:
         from .comparison import compare
 
         return compare
+    # Training (issue 10): the live trainer widget and the lag sweep, loaded on first use too.
+    if name == "RNNTrainer":
+        from .trainer_widget import RNNTrainer
+
+        return RNNTrainer
+    if name == "sweep":
+        from .sweep import sweep
+
+        return sweep
     raise AttributeError(f"module 'rnnwidget' has no attribute {name!r}")
