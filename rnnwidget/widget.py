@@ -297,6 +297,7 @@ class RNNExplorer(anywidget.AnyWidget):
             try:
                 with self._one_recompute():
                     super().set_state(update)
+                self.error = ""  # accepted, even if nothing changed: an old refusal is over
             except traitlets.TraitError as error:
                 self.error = str(error)
                 refused += [key for key in update if key in PARAMETERS]
