@@ -126,7 +126,8 @@ class TrainerView {
       series: [line("train", arrays.log10_loss.data), dots("validation", arrays.log10_val_loss.data)],
       references: [{ value: Math.log10(chance.loss), label: "chance" }] });
     this.charts.accuracy.setData({ xMax: steps,
-      series: [{ ...dots("validation", arrays.val_accuracy.data), style: "line", colour: "line" }],
+      series: [{ label: "validation", x: evalX, y: arrays.val_accuracy.data, style: "line",
+        colour: "line" }],
       references: [{ value: chance.accuracy, label: `chance ${(100 * chance.accuracy).toFixed(0)}%` }] });
     const clipped = arrays.clipped.data;
     const marks = [];

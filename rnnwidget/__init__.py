@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .model import Grads, SimpleRNN, Trace
+from .sweep import sweep  # numpy only; bound here, so `rnnwidget.sweep` is never the module
 
 if TYPE_CHECKING:
     from .comparison import compare
-    from .sweep import sweep
     from .trainer_widget import RNNTrainer
     from .widget import RNNExplorer
 
@@ -30,13 +30,8 @@ def __getattr__(name: str) -> Any:
         from .comparison import compare
 
         return compare
-    # Training (issue 10): the live trainer widget and the lag sweep, loaded on first use too.
-    if name == "RNNTrainer":
+    if name == "RNNTrainer":  # the training widget: anywidget too, so loaded on first use
         from .trainer_widget import RNNTrainer
 
         return RNNTrainer
-    if name == "sweep":
-        from .sweep import sweep
-
-        return sweep
     raise AttributeError(f"module 'rnnwidget' has no attribute {name!r}")

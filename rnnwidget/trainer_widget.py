@@ -40,7 +40,7 @@ from ._version import __version__
 from ._wire import encode_array
 from .live import Progress, TrainingLoop
 from .model import Array
-from .optim import OPTIMIZERS, SGD, Adam
+from .optim import OPTIMIZERS
 from .tasks import TASKS
 from .training import Evaluation, History, Trainer
 
@@ -272,9 +272,7 @@ class RNNTrainer(anywidget.AnyWidget):
         )
 
     def _apply_live_settings(self, trainer: Trainer) -> None:
-        optimizer = trainer.optimizer
-        assert isinstance(optimizer, SGD | Adam)  # the two make_optimizer builds
-        optimizer.learning_rate = self.learning_rate
+        trainer.optimizer.learning_rate = self.learning_rate
         trainer.batch_size = self.batch_size
         trainer.clip = self.clip
         trainer.clip_threshold = self.clip_threshold

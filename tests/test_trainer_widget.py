@@ -231,7 +231,9 @@ def test_the_same_settings_give_the_same_run_however_it_is_chunked():
     w = RNNTrainer(**settings)
     try:
         w.step()
+        w._loop.interval = 0.0  # a snapshot after every step: publishing changes nothing
         w.run(6)
+        w._loop.interval = 0.2
         w.start()  # some steps in the background thread...
         wait_until(lambda: w.trainer.steps >= 20, "20 steps in the background")
         w.pause()
@@ -411,6 +413,19 @@ def test_the_buffers_decode_to_the_trainers_history(trainer_widget):
     assert latest["eval_step"] == 28
 
 
+def test_a_gradient_past_float64_before_the_first_step_is_left_out(monkeypatch):
+    def overflowing_backprop(self, x, targets):
+        raise FloatingPointError("overflow encountered in multiply")
+
+    monkeypatch.setattr(Trainer, "backprop", overflowing_backprop)
+    w = RNNTrainer(**SMALL)
+    try:
+        assert "log10_grad_norms" not in w._progress["arrays"]
+        assert w.status == "ready"
+    finally:
+        w.close()
+
+
 def test_long_runs_are_averaged_over_steps_for_the_browser(trainer_widget, monkeypatch):
     monkeypatch.setattr(tw, "MAX_POINTS", 10)
     w = trainer_widget
@@ -519,3 +534,13 @@ def test_settings_and_publishing_from_two_threads_do_not_interleave(trainer_widg
     assert errors == []
     assert w._ack == 200
     assert w.trainer.optimizer.learning_rate == w.learning_rate
+
+
+def test_the_package_exports_the_trainer_and_the_sweep_function():
+    import rnnwidget
+    import rnnwidget.sweep
+    from rnnwidget.sweep import sweep
+
+    assert rnnwidget.sweep is sweep  # the function, not the module of the same name
+    assert rnnwidget.RNNTrainer is RNNTrainer
+    assert {"RNNTrainer", "sweep"} <= set(rnnwidget.__all__)
