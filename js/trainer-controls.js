@@ -106,9 +106,12 @@ export function buildTrainerControls(model, sender, command) {
 
   const groups = element("div", "rnnwidget-controls");
   const rows = {};
-  for (const spec of [...RUN_SLIDERS, ...LIVE_SLIDERS]) {
-    rows[spec.name] = slider(spec, model, sender, updaters);
-    groups.append(rows[spec.name]);
+  for (const [specs, effect] of [[RUN_SLIDERS, "a change starts a new run"],
+    [LIVE_SLIDERS, "applies from the next step"]]) {
+    for (const spec of specs) {
+      rows[spec.name] = slider(spec, effect, model, sender, updaters);
+      groups.append(rows[spec.name]);
+    }
   }
   updaters.push(() => {
     const recall = model.get("task") === "recall";
@@ -167,13 +170,17 @@ export function buildTrainerControls(model, sender, command) {
   return { el, update, setDisabled };
 }
 
-/** A labelled slider with its value; a log slider moves log10 of the value. */
-function slider(spec, model, sender, updaters) {
+/**
+ * A labelled slider with its value; a log slider moves log10 of the value.
+ * @param {SliderSpec} spec
+ * @param {string} effect what a change does to the run, for the label's tooltip
+ */
+function slider(spec, effect, model, sender, updaters) {
   const row = element("div", "rnnwidget-control");
   const id = uid(spec.name);
   const label = element("label", "rnnwidget-label", spec.label);
   label.htmlFor = id;
-  label.title = spec.hint;
+  label.title = `${spec.hint}; ${effect}`;
   const input = focusable(document.createElement("input"));
   Object.assign(input, { type: "range", id, min: String(spec.min), max: String(spec.max),
     step: String(spec.step) });

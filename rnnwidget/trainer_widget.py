@@ -74,11 +74,14 @@ _LOG_CURVES = ("loss", "grad_norm", "spectral_radius")
 class RNNTrainer(anywidget.AnyWidget):
     """Train a SimpleRNN and a linear read-out on a memory task with exact BPTT, live.
 
-    >>> w = RNNTrainer(task="recall", lag=20, w_hh_scale=0.9)  # display w in a notebook cell
-    >>> w.start()       # trains in a background thread; the kernel stays free
-    >>> w.pause()
-    >>> w.run(200)      # or train right here, for a script or a notebook run headless
-    >>> w.history().loss.shape
+    In a notebook::
+
+        w = RNNTrainer(task="recall", lag=20, w_hh_scale=0.9)
+        w                   # the view
+        w.start()           # trains in a background thread; the kernel stays free
+        w.pause()           # returns once the step in progress is done
+        w.run(200)          # or train in this cell (a script, a notebook run headless)
+        w.history().loss    # every step's loss so far
 
     The view plots the loss (log scale) and the validation accuracy against the step with the
     chance level, the gradient ``||dL/dh_t||`` of the latest batch against t, the global

@@ -497,7 +497,7 @@ def test_malformed_messages_are_dropped_and_the_view_says_so(trainer_widget, dat
     assert w.error == "ignored a malformed message from the browser"
 
 
-def test_the_view_s_buttons_send_commands(trainer_widget):
+def test_the_views_buttons_send_commands(trainer_widget):
     w = trainer_widget
 
     def command(name):

@@ -1,7 +1,7 @@
-"""RNNTrainer in a real JupyterLab 4, driven as a lecturer drives it: Start, watch the loss chart
-grow, move a slider while it trains, Pause, run a cell, resume, Reset. The progress is published
-from the kernel's background thread, so this also proves that comm messages sent from that
-thread reach the browser."""
+"""RNNTrainer in a real JupyterLab 4 (and Notebook 7), driven as a lecturer drives it: Start,
+watch the loss chart grow, move a slider while it trains, Pause, run a cell, resume, Reset. The
+progress is published from the kernel's background thread, so this also proves that comm
+messages sent from that thread reach the browser."""
 
 from __future__ import annotations
 
@@ -53,7 +53,12 @@ def nb(lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path) -
     return open_notebook(lab_server, write_notebook(tmp_path / "train.ipynb", SETUP))
 
 
-def test_start_watch_pause_ask_the_kernel_resume_reset(nb: NotebookPage) -> None:
+@pytest.mark.parametrize("app", ["lab", "notebook7"])
+def test_start_watch_pause_ask_the_kernel_resume_reset(
+    app: str, open_notebook: OpenNotebook, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    server = request.getfixturevalue(f"{app}_server")
+    nb = open_notebook(server, write_notebook(tmp_path / "train.ipynb", SETUP))
     # The kernel runs this checkout's rnnwidget, not another installed copy.
     assert Path(nb.python_value("__import__('rnnwidget').__file__")).is_relative_to(ROOT)
     root = trainer(nb)
