@@ -18,7 +18,7 @@ import { buildTrainerControls } from "./trainer-controls.js";
 const senders = new WeakMap();
 
 const SETTINGS = ["task", "lag", "seq_len", "units", "w_hh_scale", "saturation", "optimizer",
-  "seed", "learning_rate", "batch_size", "clip", "clip_threshold", "eval_every"];
+  "seed", "learning_rate", "batch_size", "clip", "clip_threshold", "eval_every", "max_steps"];
 
 const STATUS_TEXT = { ready: "ready", running: "training", paused: "paused",
   diverged: "diverged", failed: "stopped by an error", closed: "closed" };
@@ -143,7 +143,8 @@ class TrainerView {
     if (this.gradients) this.charts.gradient.setData([{ label: "latest", values: this.gradients }]);
     this.cells.gradient.hidden = !this.gradients;
 
-    this.progressLine.textContent = describe(progress, String(this.model.get("status")));
+    this.progressLine.textContent = describe(progress, String(this.model.get("status")),
+      Number(this.model.get("max_steps")));
     Object.assign(this.root.dataset, { step: String(steps), status: this.model.get("status"),
       revision: String(progress.revision) });
     this.scheduleRedraw();
@@ -191,7 +192,7 @@ class TrainerView {
 }
 
 /** "step 1,234 · 1,180 steps/s · 0:12 · loss 0.012 · accuracy 98% · paused" */
-export function describe(progress, status) {
+export function describe(progress, status, maxSteps) {
   const { steps, steps_per_second: rate, elapsed, latest } = progress;
   const parts = [`step ${steps.toLocaleString("en-US")}`];
   if (steps > 0) {
@@ -200,7 +201,8 @@ export function describe(progress, status) {
     if (latest.clipped) parts.push(`‖g‖ ${formatPow10(Math.log10(latest.grad_norm))}, clipped`);
   }
   parts.push(`validation accuracy ${(100 * latest.val_accuracy).toFixed(0)}% (step ${latest.eval_step})`);
-  parts.push(STATUS_TEXT[status] ?? status);
+  const limit = status === "paused" && steps >= maxSteps ? ` at max_steps (${maxSteps})` : "";
+  parts.push(`${STATUS_TEXT[status] ?? status}${limit}`);
   return parts.join("  ·  ");
 }
 

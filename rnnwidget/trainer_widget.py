@@ -54,7 +54,9 @@ MODEL_SETTINGS = (
 )  # fmt: skip
 
 #: Settings that apply from the next step on, the run going on.
-LIVE_SETTINGS = ("learning_rate", "batch_size", "clip", "clip_threshold", "eval_every")
+LIVE_SETTINGS = (
+    "learning_rate", "batch_size", "clip", "clip_threshold", "eval_every", "max_steps",
+)  # fmt: skip
 
 SETTINGS = MODEL_SETTINGS + LIVE_SETTINGS
 
@@ -125,6 +127,13 @@ class RNNTrainer(anywidget.AnyWidget):
     eval_every = BoundedInt(
         25, 1, 1000, help="Steps between evaluations on the fixed validation batch."
     ).tag(sync=True)
+    max_steps = BoundedInt(
+        20_000,
+        1,
+        1_000_000,
+        help="Training in the background pauses once the run has this many steps (each step's "
+        "record stays in memory; run() is not limited).",
+    ).tag(sync=True)
 
     # -- what the kernel reports (read-only for the browser) -----------------------------------
     status = traitlets.Unicode(
@@ -150,7 +159,12 @@ class RNNTrainer(anywidget.AnyWidget):
         check_keywords("RNNTrainer", kwargs, SETTINGS)
         super().__init__(**kwargs)
         self.on_msg(self._on_custom_message)
-        self._loop = TrainingLoop(self._new_trainer(), self._publish, eval_every=self.eval_every)
+        self._loop = TrainingLoop(
+            self._new_trainer(),
+            self._publish,
+            eval_every=self.eval_every,
+            max_steps=self.max_steps,
+        )
         self._ready = True
         self._loop.publish()
 
@@ -175,7 +189,8 @@ class RNNTrainer(anywidget.AnyWidget):
     def start(self) -> None:
         """Train in a background thread until :meth:`pause`; the kernel stays free meanwhile.
 
-        Raises ``RuntimeError`` if the run diverged or failed: :meth:`reset` first.
+        Pauses by itself at ``max_steps``. Raises ``RuntimeError`` if the run diverged or failed
+        (:meth:`reset` first), or has reached ``max_steps``.
         """
         with self._sync_lock:
             self._loop.start()
@@ -280,6 +295,7 @@ class RNNTrainer(anywidget.AnyWidget):
         trainer.clip = self.clip
         trainer.clip_threshold = self.clip_threshold
         self._loop.eval_every = self.eval_every
+        self._loop.max_steps = self.max_steps
 
     @contextmanager
     def _one_rebuild(self) -> Iterator[None]:

@@ -37,6 +37,7 @@ GOOD = {
     "clip": False,
     "clip_threshold": 2.5,
     "eval_every": 10,
+    "max_steps": 500,
 }
 BAD = {
     "task": (["copy", "", 1, None], "'recall', 'adding'"),
@@ -52,6 +53,7 @@ BAD = {
     "clip": (["yes", None, 2, []], "boolean"),
     "clip_threshold": ([0.0, 0.001, 101.0, math.inf], "from 0.01 to 100"),
     "eval_every": ([0, 1001, 2.5], "from 1 to 1000"),
+    "max_steps": ([0, 1_000_001, 100.0], "from 1 to 1000000"),
 }
 
 SMALL = {"lag": 4, "units": 8, "batch_size": 8}  # fast runs for the tests
@@ -131,7 +133,7 @@ def test_every_setting_is_settable_in_the_constructor_and_reaches_the_trainer(na
             w.clip,
             w.clip_threshold,
         )
-        assert w._loop.eval_every == w.eval_every
+        assert (w._loop.eval_every, w._loop.max_steps) == (w.eval_every, w.max_steps)
     finally:
         w.close()
 
@@ -274,6 +276,24 @@ def test_the_worker_publishes_while_training(trainer_widget):
     assert w._progress["steps_per_second"] > 0
     assert w._progress["elapsed"] > 0
     w.pause()
+
+
+def test_background_training_pauses_at_max_steps():
+    w = RNNTrainer(**SMALL, max_steps=30)
+    try:
+        w.start()
+        wait_until(lambda: w.status == "paused", "the pause at max_steps")
+        assert w.steps == w.trainer.steps == 30
+        with pytest.raises(RuntimeError, match="max_steps"):
+            w.start()
+        w.max_steps = 40  # a live setting: the run goes on to the new limit
+        w.start()
+        wait_until(lambda: w.status == "paused", "the pause at the new max_steps")
+        assert w.steps == 40
+        w.run(5)  # a run asked for in so many steps is not limited
+        assert w.steps == 45
+    finally:
+        w.close()
 
 
 def test_run_stops_at_a_target_accuracy():
