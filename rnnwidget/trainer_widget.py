@@ -8,8 +8,8 @@ lecturer's settings and commands.
   ``TraitError`` names the allowed range). A *model* setting (:data:`MODEL_SETTINGS`: the task,
   its length, the network, the optimizer, the seed) starts a new run at step 0, which keeps
   training if it was. A *live* setting (:data:`LIVE_SETTINGS`: learning rate, batch size,
-  clipping, the evaluation interval) applies from the next step on: turn clipping on in the
-  middle of an explosion and watch training recover.
+  clipping, the evaluation interval, the step limit) applies from the next step on: turn
+  clipping on in the middle of an explosion and watch training recover.
 - **Commands** come from Python (:meth:`RNNTrainer.start`, ``pause``, ``step``, ``reset``,
   ``run``) or from the view's buttons, as custom messages ``{"command": "start"}`` etc.
 - **Progress** goes out a few times a second while training, from the worker thread, as one
