@@ -45,7 +45,7 @@ export function element(tag, className, text) {
   return el;
 }
 
-function focusable(el) {
+export function focusable(el) {
   el.setAttribute("data-lm-suppress-shortcuts", "true");
   return el;
 }

@@ -7,12 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .model import Grads, SimpleRNN, Trace
+from .sweep import sweep  # numpy only; bound here, so `rnnwidget.sweep` is never the module
 
 if TYPE_CHECKING:
     from .comparison import compare
+    from .trainer_widget import RNNTrainer
     from .widget import RNNExplorer
 
-__all__ = ["Grads", "RNNExplorer", "SimpleRNN", "Trace", "__version__", "compare"]
+__all__ = [
+    "Grads", "RNNExplorer", "RNNTrainer", "SimpleRNN", "Trace", "__version__", "compare", "sweep",
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
@@ -26,4 +30,8 @@ def __getattr__(name: str) -> Any:
         from .comparison import compare
 
         return compare
+    if name == "RNNTrainer":  # the training widget: anywidget too, so loaded on first use
+        from .trainer_widget import RNNTrainer
+
+        return RNNTrainer
     raise AttributeError(f"module 'rnnwidget' has no attribute {name!r}")

@@ -33,6 +33,8 @@ OPTIMIZERS = ("sgd", "adam")
 class Optimizer(Protocol):
     """Updates the parameters it was built with, in place, from one set of gradients."""
 
+    learning_rate: float  # the step size; may be changed between steps
+
     def step(self, grads: Params) -> None: ...
 
 

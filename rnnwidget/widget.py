@@ -17,7 +17,6 @@ Setting a parameter from Python (``w.w_hh_scale = 1.3``) takes steps 3 and 4 the
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import os
@@ -32,6 +31,7 @@ import traitlets
 
 from . import html, preview
 from ._files import write_atomically
+from ._keywords import check_keywords
 from ._threads import single_threaded_blas
 from ._traits import BoundedFloat, BoundedInt, Choice, Text
 from ._version import __version__
@@ -180,7 +180,7 @@ class RNNExplorer(anywidget.AnyWidget):
         self.snapshots: deque[bytes] = deque(maxlen=_KEPT_SNAPSHOTS)
         self._current: Frame | None = None
         self._ready = False
-        _check_keywords(kwargs)
+        check_keywords("RNNExplorer", kwargs, CONFIG)
         self._batching = False
         self._revision = itertools.count(1)
         super().__init__(**kwargs)
@@ -334,6 +334,7 @@ class RNNExplorer(anywidget.AnyWidget):
             try:
                 with self._one_recompute():
                     super().set_state(update)
+                self.error = ""  # accepted, even if nothing changed: an old refusal is over
             except traitlets.TraitError as error:
                 self.error = str(error)
                 refused += [key for key in update if key in PARAMETERS]
@@ -461,16 +462,3 @@ def _put_buffer(state: dict[str, Any], path: list[Any], buffer: Any) -> None:
     if not isinstance(container, dict | list):
         raise TypeError("a buffer path must end in a dict or a list")
     container[path[-1]] = buffer
-
-
-def _check_keywords(kwargs: dict[str, Any]) -> None:
-    """Refuse misspelt settings (``RNNExplorer(w_hh_scal=2)``) instead of ignoring them."""
-    allowed = set(CONFIG) | {"layout"}
-    for key in kwargs:
-        if key not in allowed:
-            close = difflib.get_close_matches(key, CONFIG, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise TypeError(
-                f"RNNExplorer() got an unexpected keyword argument {key!r}{hint} "
-                f"(settings: {', '.join(CONFIG)})"
-            )

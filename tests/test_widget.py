@@ -181,6 +181,14 @@ def test_a_refused_browser_update_changes_nothing_and_says_why():
     assert w._ack == 4  # answered, so the browser sends its next change
 
 
+def test_an_accepted_update_that_changes_nothing_clears_an_old_refusal():
+    w = RNNExplorer()
+    w.set_state({"w_hh_scale": 7.0, "_request": 1})
+    assert "w_hh_scale" in w.error
+    w.set_state({"w_hh_scale": w.w_hh_scale, "_request": 2})  # found by test_robustness.py
+    assert w.error == ""
+
+
 def test_a_browser_cannot_set_what_the_kernel_computes():
     w = RNNExplorer()
     frame, radius = w._frame, w.spectral_radius
