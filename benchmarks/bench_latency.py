@@ -8,7 +8,9 @@ presses), waits for each redraw before the next key, and prints the milliseconds
 to the finished drawing, as measured inside the page:
 - RNNExplorer: from the slider's keydown to the end of the canvas redraw for the new value
   (its ``rnnwidget:drawn`` event);
-- interact + matplotlib: from the slider's keydown to the new PNG in the output, decoded.
+- interact + matplotlib: from the slider's keydown to the new PNG in the output, decoded;
+- a bare anywidget, the floor for any kernel-backed picture: from the keydown to a 64 x 200
+  float32 array from the kernel painted with ImageData.
 Both run with rnnwidget's server extension (TCP_NODELAY on kernel websockets, the default after
 ``pip install rnnwidget``) and without it (a stock jupyter_server).
 """
@@ -58,6 +60,66 @@ def show(w_hh_scale=1.0):
 
 
 ipywidgets.interact(show, w_hh_scale=ipywidgets.FloatSlider(1.0, min=0, max=3, step=0.01))"""
+
+# The floor for any kernel-backed picture: a bare anywidget whose slider sends a value and whose
+# kernel answers with a 64 x 200 float32 array, painted with ImageData (no axes, no model).
+BARE_ESM = """
+export default { render({ model, el }) {
+  const slider = Object.assign(document.createElement("input"),
+    { type: "range", min: "0", max: "3", step: "0.01", className: "bare-slider" });
+  slider.setAttribute("data-lm-suppress-shortcuts", "true");
+  slider.value = String(model.get("value"));
+  const canvas = Object.assign(document.createElement("canvas"), { width: 200, height: 64 });
+  slider.addEventListener("input", () => {
+    model.set("value", Number(slider.value));
+    model.save_changes();
+  });
+  model.on("change:data", () => {
+    const view = model.get("data");
+    const end = view.byteOffset + view.byteLength;
+    const values = new Float32Array(view.buffer.slice(view.byteOffset, end));
+    const image = canvas.getContext("2d").createImageData(200, 64);
+    values.forEach((v, i) => image.data.set([128 + 127 * v, 128, 128 - 127 * v, 255], 4 * i));
+    canvas.getContext("2d").putImageData(image, 0, 0);
+    el.dispatchEvent(new CustomEvent("bare:drawn", { bubbles: true, detail: model.get("value") }));
+  });
+  el.append(slider, canvas);
+} };
+"""
+
+BARE_CELL = f"""\
+import anywidget
+import numpy as np
+import traitlets
+
+
+class Bare(anywidget.AnyWidget):
+    _esm = {BARE_ESM!r}
+    value = traitlets.Float(1.0).tag(sync=True)
+    data = traitlets.Bytes(b"").tag(sync=True)
+
+    @traitlets.observe("value")
+    def _draw(self, change):
+        rng = np.random.default_rng(round(self.value * 100))
+        h = np.tanh(rng.standard_normal(({UNITS}, {SEQ_LEN})))
+        self.data = h.astype(np.float32).tobytes()
+
+
+Bare()"""
+
+BARE_PROBE = """
+(slider) => {
+  window.latencies = [];
+  let start = null;
+  slider.addEventListener("keydown", () => { start = performance.now(); }, true);
+  slider.parentElement.addEventListener("bare:drawn", (event) => {
+    if (start !== null && event.detail === Number(slider.value)) {
+      window.latencies.push(performance.now() - start);
+      start = null;
+    }
+  });
+}
+"""
 
 # Installed in the page: time from each keydown on `target` to the matching redraw.
 EXPLORER_PROBE = """
@@ -116,7 +178,7 @@ def run_setup(browser_context, workdir: Path, *server_options: str) -> dict[str,
     notebook = workdir / "latency.ipynb"
     nbformat.write(
         nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell(c) for c in (EXPLORER_CELL, INTERACT_CELL)],
+            cells=[nbformat.v4.new_code_cell(c) for c in (EXPLORER_CELL, INTERACT_CELL, BARE_CELL)],
             metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
         ),
         notebook,
@@ -130,9 +192,11 @@ def run_setup(browser_context, workdir: Path, *server_options: str) -> dict[str,
             explorer_slider = ".rnnwidget input[data-trait='w_hh_scale']"
             handle = ".widget-interact .noUi-handle"
             output = ".widget-interact .widget-output"
+            bare = ".bare-slider"
             return {
                 "RNNExplorer": measure(nb.page, explorer_slider, EXPLORER_PROBE, [explorer_slider]),
                 "interact + matplotlib": measure(nb.page, handle, INTERACT_PROBE, [handle, output]),
+                "bare anywidget (floor)": measure(nb.page, bare, BARE_PROBE, [bare]),
             }
         finally:
             nb.close()
