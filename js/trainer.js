@@ -4,13 +4,13 @@
 import "./style.css";
 import "./trainer.css";
 
-import { watchKernel } from "./connection.js";
 import { element } from "./controls.js";
 import { decodeArrays } from "./decode.js";
 import { formatPow10 } from "./format.js";
 import { NormChart } from "./linechart.js";
 import { StepChart } from "./stepchart.js";
 import { ChangeSender } from "./sync.js";
+import { ViewStatus, watchLayout } from "./status.js";
 import { readTheme } from "./theme.js";
 import { buildTrainerControls } from "./trainer-controls.js";
 
@@ -34,13 +34,11 @@ class TrainerView {
     this.root = element("div", "rnnwidget rnnwidget-trainer");
     this.progressLine = element("p", "rnnwidget-trainer-progress");
     this.progressLine.setAttribute("role", "status");
-    this.statusBar = element("div", "rnnwidget-disconnected");
-    this.statusBar.setAttribute("role", "status");
-    this.statusBar.hidden = true;
-    this.errorBar = element("div", "rnnwidget-error");
-    this.errorBar.setAttribute("role", "alert");
-    this.errorBar.hidden = true;
     this.controls = buildTrainerControls(model, this.sender, (command) => model.send({ command }));
+    this.status = new ViewStatus(model, this.sender, { root: this.root,
+      setDisabled: (disabled) => this.controls.setDisabled(disabled),
+      lostText: "Kernel disconnected: this is the last progress it sent. Run the cell again to " +
+        "reconnect." });
 
     this.charts = {
       loss: new StepChart({ name: "loss", title: "Loss (log scale)", height: 190,
@@ -65,11 +63,10 @@ class TrainerView {
 
     const header = element("div", "rnnwidget-header");
     header.append(element("h3", "rnnwidget-title", "Train it live"), this.progressLine);
-    this.root.append(header, this.statusBar, this.errorBar, this.controls.el, grid);
+    this.root.append(header, ...this.status.elements, this.controls.el, grid);
     el.append(this.root);
 
     this.listen();
-    this.showError();
     this.showProgress();
   }
 
@@ -77,30 +74,18 @@ class TrainerView {
     const { model } = this;
     this.onProgress = () => this.showProgress();
     this.onSettings = () => this.controls.update();
-    this.onError = () => this.showError();
     model.on("change:_progress", this.onProgress);
     model.on("change:status", this.onSettings);
-    model.on("change:error", this.onError);
     for (const name of SETTINGS) model.on(`change:${name}`, this.onSettings);
-    this.resize = new ResizeObserver(() => this.scheduleRedraw());
-    this.resize.observe(this.root);
-    this.themeWatch = new MutationObserver(() => this.scheduleRedraw());
-    this.themeWatch.observe(document.body, { attributes: true,
-      attributeFilter: ["data-jp-theme-name", "data-jp-theme-light"] });
-    this.stopWatching = watchKernel(model, () => this.showDisconnected());
-    this.onSilence = (silent) => this.showSilence(silent);
-    this.sender.listeners.add(this.onSilence);
+    this.stopLayout = watchLayout(this.root, () => this.redraw());
   }
 
   destroy() {
     const { model } = this;
     model.off("change:_progress", this.onProgress);
-    model.off("change:error", this.onError);
     model.off(null, this.onSettings);
-    this.resize.disconnect();
-    this.themeWatch.disconnect();
-    this.stopWatching();
-    this.sender.listeners.delete(this.onSilence);
+    this.stopLayout();
+    this.status.dispose();
     cancelAnimationFrame(this.pending);
     this.root.remove();
   }
@@ -113,8 +98,7 @@ class TrainerView {
     try {
       arrays = decodeArrays(progress.arrays);
     } catch (error) {
-      this.errorBar.textContent = String(error);
-      this.errorBar.hidden = false;
+      this.status.showError(String(error));
       return; // keep the last good picture
     }
     const { steps, chance, clip_threshold: threshold } = progress;
@@ -164,30 +148,6 @@ class TrainerView {
     this.root.dataset.drawn = this.root.dataset.revision;
     this.root.dispatchEvent(new CustomEvent("rnnwidget:drawn", { bubbles: true,
       detail: { revision: Number(this.root.dataset.revision) } }));
-  }
-
-  showError() {
-    const message = String(this.model.get("error") || "");
-    this.errorBar.textContent = message;
-    this.errorBar.hidden = message === "";
-  }
-
-  /** The kernel restarted or died: nothing trains any more. Say so. */
-  showDisconnected() {
-    this.root.dataset.connection = "lost";
-    this.statusBar.textContent =
-      "Kernel disconnected: this is the last progress it sent. Run the cell again to reconnect.";
-    this.statusBar.hidden = false;
-    this.controls.setDisabled(true);
-  }
-
-  showSilence(silent) {
-    if (this.root.dataset.connection === "lost") return;
-    this.root.dataset.connection = silent ? "silent" : "live";
-    this.statusBar.textContent = silent
-      ? "The kernel is not answering (busy, or disconnected?): changes will apply when it does."
-      : "";
-    this.statusBar.hidden = !silent;
   }
 }
 

@@ -3,7 +3,6 @@
 import "./style.css";
 
 import { colourTable } from "./colormaps.js";
-import { watchKernel } from "./connection.js";
 import { buildControls, element } from "./controls.js";
 import { copyCodeControl } from "./copycode.js";
 import { decodeArrays } from "./decode.js";
@@ -15,6 +14,7 @@ import { NormChart } from "./linechart.js";
 import { OrderPanel } from "./order.js";
 import { buildPlaybackControls, momentAt, Player } from "./playback.js";
 import { isStandalone } from "./static-model.js";
+import { ViewStatus, watchLayout } from "./status.js";
 import { ChangeSender } from "./sync.js";
 import { readTheme } from "./theme.js";
 import { UnrolledLoop } from "./unrolled.js";
@@ -42,13 +42,11 @@ class ExplorerView {
     this.root = element("div", "rnnwidget");
     this.summary = element("p", "rnnwidget-summary");
     this.summary.setAttribute("role", "status");
-    this.statusBar = element("div", "rnnwidget-disconnected");
-    this.statusBar.setAttribute("role", "status");
-    this.statusBar.hidden = true;
-    this.errorBar = element("div", "rnnwidget-error");
-    this.errorBar.setAttribute("role", "alert");
-    this.errorBar.hidden = true;
     this.controls = buildControls(model, this.sender);
+    this.status = new ViewStatus(model, this.sender, { root: this.root,
+      setDisabled: (disabled) => this.controls.setDisabled(disabled),
+      lostText: "Kernel disconnected: this is the last picture computed. Run the cell again " +
+        "to reconnect." });
     this.player = new Player(() => this.showPlayhead());
     this.playback = buildPlaybackControls(this.player, element);
     this.shapes = element("p", "rnnwidget-shapes");
@@ -68,16 +66,19 @@ class ExplorerView {
     const header = element("div", "rnnwidget-header");
     header.append(element("h3", "rnnwidget-title", "RNN explorer"), this.summary,
       this.snapshotButton(), this.copyCode.el);
-    this.root.append(header, this.copyCode.panel, this.statusBar, this.errorBar,
+    this.root.append(header, this.copyCode.panel, ...this.status.elements,
       this.controls.el, this.playback.el, this.shapes, this.figure, this.unrolled.el, this.stats,
       this.tooltip);
     el.append(this.root);
 
     this.listen();
     this.showOptions();
-    this.showError();
     this.showFrame();
-    if (isStandalone(model)) this.showStandalone();
+    if (isStandalone(model)) {
+      // A page without a kernel (RNNExplorer.to_html): what was computed can be explored.
+      this.status.showNoKernel("This page has no kernel: hover the pictures to read their " +
+        "numbers; the sliders need a running notebook (Copy as code gives the line to run there).");
+    }
   }
 
   listen() {
@@ -85,25 +86,15 @@ class ExplorerView {
     this.onFrame = () => this.showFrame();
     this.onParams = () => this.controls.update();
     this.onOptions = () => this.showOptions();
-    this.onError = () => this.showError();
     this.onStats = () => this.showStats();
     model.on("change:_frame", this.onFrame);
-    model.on("change:error", this.onError);
     for (const name of PARAMETERS) model.on(`change:${name}`, this.onParams);
     model.on("change:controls", this.onParams);
     for (const name of ["palette", "presentation", "gradient_range"]) {
       model.on(`change:${name}`, this.onOptions);
     }
     for (const name of STATS) model.on(`change:${name}`, this.onStats);
-    this.resize = new ResizeObserver(() => this.scheduleRedraw());
-    this.resize.observe(this.root);
-    // JupyterLab switches themes by changing CSS variables under <body data-jp-theme-name>.
-    this.themeWatch = new MutationObserver(() => this.scheduleRedraw());
-    this.themeWatch.observe(document.body, { attributes: true,
-      attributeFilter: ["data-jp-theme-name", "data-jp-theme-light"] });
-    this.stopWatching = watchKernel(model, () => this.showDisconnected());
-    this.onSilence = (silent) => this.showSilence(silent);
-    this.sender.listeners.add(this.onSilence);
+    this.stopLayout = watchLayout(this.root, () => this.redraw());
     this.onPointer = (event) => this.hover(event);
     this.onLeave = () => this.hover(null);
     this.root.addEventListener("pointermove", this.onPointer);
@@ -113,15 +104,12 @@ class ExplorerView {
   destroy() {
     const { model } = this;
     model.off("change:_frame", this.onFrame);
-    model.off("change:error", this.onError);
     model.off(null, this.onParams);
     model.off(null, this.onOptions);
     model.off(null, this.onStats);
-    this.resize.disconnect();
-    this.themeWatch.disconnect();
-    this.stopWatching();
+    this.stopLayout();
+    this.status.dispose();
     this.copyCode.destroy();
-    this.sender.listeners.delete(this.onSilence);
     this.player.dispose();
     cancelAnimationFrame(this.pending);
     this.root.remove();
@@ -137,8 +125,7 @@ class ExplorerView {
     try {
       arrays = decodeArrays(frame.arrays);
     } catch (error) {
-      this.errorBar.textContent = String(error);
-      this.errorBar.hidden = false;
+      this.status.showError(String(error));
       return; // keep the last good picture
     }
     this.frame = { ...frame, arrays, T: arrays.x.shape[0] };
@@ -291,44 +278,6 @@ class ExplorerView {
       `‖dL/dh_1‖ / ‖dL/dh_T‖ = ${ratio === null ? "0" : formatPow10(ratio)}`,
     ];
     this.stats.textContent = parts.join("   ·   ");
-  }
-
-  // -- connection and errors -----------------------------------------------------------------
-
-  /** The kernel restarted or died: this view can no longer change anything. Say so. */
-  showDisconnected() {
-    this.root.dataset.connection = "lost";
-    this.statusBar.textContent =
-      "Kernel disconnected: this is the last picture computed. Run the cell again to reconnect.";
-    this.statusBar.hidden = false;
-    this.controls.setDisabled(true);
-  }
-
-  /** A page without a kernel (RNNExplorer.to_html): what was computed can be explored, the
-   * knobs cannot recompute anything. Say so up front rather than let them do nothing. */
-  showStandalone() {
-    this.root.dataset.connection = "none";
-    this.statusBar.textContent = "This page has no kernel: hover the pictures to read their " +
-      "numbers; the sliders need a running notebook (Copy as code gives the line to run there).";
-    this.statusBar.hidden = false;
-    this.controls.setDisabled(true);
-  }
-
-  /** A change got no answer in time (or an answer came after all). */
-  showSilence(silent) {
-    const { connection } = this.root.dataset;
-    if (connection === "lost" || connection === "none") return; // already says why
-    this.root.dataset.connection = silent ? "silent" : "live";
-    this.statusBar.textContent = silent
-      ? "The kernel is not answering (busy, or disconnected?): changes will apply when it does."
-      : "";
-    this.statusBar.hidden = !silent;
-  }
-
-  showError() {
-    const message = String(this.model.get("error") || "");
-    this.errorBar.textContent = message;
-    this.errorBar.hidden = message === "";
   }
 
   // -- snapshot --------------------------------------------------------------------------------
