@@ -35,6 +35,7 @@ import numpy as np
 import traitlets
 
 from ._keywords import check_keywords
+from ._messages import handle_untrusted
 from ._traits import BoundedFloat, BoundedInt, Choice
 from ._version import __version__
 from ._wire import encode_array
@@ -328,30 +329,10 @@ class RNNTrainer(anywidget.AnyWidget):
 
     # -- messages from the browser -------------------------------------------------------------
     def _handle_msg(self, msg: dict[str, Any]) -> None:
-        """Every comm message from a browser, untrusted: a malformed one is dropped and the view
-        says so. Holds the lock, so it never interleaves with a publish from the worker."""
+        """Every comm message from a browser, untrusted (see :mod:`rnnwidget._messages`), under
+        the lock, so it never interleaves with a publish from the worker."""
         with self._sync_lock:
-            try:
-                data = msg["content"]["data"]
-                method = data["method"]
-                if not isinstance(method, str):
-                    raise TypeError(f"method must be a string; got {method!r}")
-                if method == "update":
-                    state = data["state"]
-                    if not isinstance(state, dict) or data.get("buffer_paths"):
-                        raise TypeError("an update holds a dict of JSON values, no buffers")
-                elif method == "custom":
-                    content = data["content"]
-                buffers = list(msg.get("buffers") or [])
-            except (KeyError, TypeError):
-                self.error = "ignored a malformed message from the browser"
-                return
-            if method == "update":
-                self.set_state(state)
-            elif method == "custom":
-                self._handle_custom_msg(content, buffers)
-            elif method == "request_state":
-                self.send_state()
+            handle_untrusted(self, msg)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply settings from a browser: only settings (and the request id) are taken, each is

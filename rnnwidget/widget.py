@@ -32,6 +32,7 @@ import traitlets
 from . import html, preview
 from ._files import write_atomically
 from ._keywords import check_keywords
+from ._messages import handle_untrusted
 from ._threads import single_threaded_blas
 from ._traits import BoundedFloat, BoundedInt, Choice, Text
 from ._version import __version__
@@ -300,28 +301,8 @@ class RNNExplorer(anywidget.AnyWidget):
 
     # -- messages from the browser -------------------------------------------------------------
     def _handle_msg(self, msg: dict[str, Any]) -> None:
-        """Every comm message from a browser. ipywidgets' own handler assumes a well-formed
-        message and answers anything else with a traceback in the kernel's log; here a
-        malformed message is dropped and the view says so, and the rest goes on as usual."""
-        try:
-            data = msg["content"]["data"]
-            method = data["method"]
-            if not isinstance(method, str):
-                raise TypeError(f"method must be a string; got {method!r}")
-            buffers = list(msg.get("buffers") or [])
-            if method == "update" and "state" in data:
-                state = dict(data["state"])
-                for path, buffer in zip(data.get("buffer_paths") or [], buffers):
-                    _put_buffer(state, path, buffer)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-            self.error = "ignored a malformed message from the browser"
-            return
-        if method == "update" and "state" in data:
-            self.set_state(state)
-        elif method == "custom" and "content" in data:
-            self._handle_custom_msg(data["content"], buffers)
-        elif method == "request_state":
-            self.send_state()
+        """Every comm message from a browser, untrusted: see :mod:`rnnwidget._messages`."""
+        handle_untrusted(self, msg)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply a state update from a browser. Its content is untrusted: only the parameters
@@ -449,16 +430,3 @@ def _with_suffix(path: str | os.PathLike[str], suffix: str) -> Path:
     if Path(path).suffix.lower() != suffix:
         raise ValueError(f"the path must end in {suffix}; got {str(path)!r}")
     return Path(path)
-
-
-def _put_buffer(state: dict[str, Any], path: list[Any], buffer: Any) -> None:
-    """Put one binary buffer where the browser said it goes in ``state`` (ipywidgets'
-    ``buffer_paths``); raises KeyError/IndexError/TypeError for a path that is not there."""
-    if not isinstance(path, list) or not path:
-        raise TypeError(f"a buffer path must be a non-empty list; got {path!r}")
-    container: Any = state
-    for key in path[:-1]:
-        container = container[key]
-    if not isinstance(container, dict | list):
-        raise TypeError("a buffer path must end in a dict or a list")
-    container[path[-1]] = buffer

@@ -123,7 +123,7 @@ def test_a_buffer_smuggled_into_a_parameter_is_refused():
     w = RNNExplorer()
     send(w, update_message({"w_hh_scale": None}, buffer_paths=[["w_hh_scale"]], buffers=[b"1234"]))
     assert w.w_hh_scale == 1.0
-    assert "w_hh_scale must be a number" in w.error
+    assert "malformed" in w.error  # settings are JSON values: no binary in an update
 
 
 def test_unknown_methods_and_keys_are_ignored():
