@@ -318,7 +318,7 @@ class RNNExplorer(anywidget.AnyWidget):
                 self.error = ""  # accepted, even if nothing changed: an old refusal is over
             except traitlets.TraitError as error:
                 self.error = str(error)
-                refused += [key for key in update if key in PARAMETERS]
+                refused += [key for key in update if key != "_request"]
             if isinstance(update.get("_request"), int):
                 self._ack = update["_request"]
         if refused:
