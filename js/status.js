@@ -4,6 +4,7 @@
 
 import { watchKernel } from "./connection.js";
 import { element } from "./controls.js";
+import { decodeArrays } from "./decode.js";
 
 export class ViewStatus {
   /**
@@ -43,6 +44,19 @@ export class ViewStatus {
   showError(message) {
     this.errorBar.textContent = message;
     this.errorBar.hidden = message === "";
+  }
+
+  /**
+   * The arrays of a payload from the kernel, decoded; or null, with the reason shown, when they
+   * do not decode (the view then keeps its last good picture).
+   */
+  decode(arrays) {
+    try {
+      return decodeArrays(arrays);
+    } catch (error) {
+      this.showError(String(error));
+      return null;
+    }
   }
 
   /** The kernel restarted or died: this view can no longer change anything. Say so. */

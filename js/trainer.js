@@ -5,7 +5,6 @@ import "./style.css";
 import "./trainer.css";
 
 import { element } from "./controls.js";
-import { decodeArrays } from "./decode.js";
 import { formatPow10 } from "./format.js";
 import { NormChart } from "./linechart.js";
 import { StepChart } from "./stepchart.js";
@@ -94,13 +93,8 @@ class TrainerView {
   showProgress() {
     const progress = this.model.get("_progress");
     if (!progress || !progress.arrays) return;
-    let arrays;
-    try {
-      arrays = decodeArrays(progress.arrays);
-    } catch (error) {
-      this.status.showError(String(error));
-      return; // keep the last good picture
-    }
+    const arrays = this.status.decode(progress.arrays);
+    if (!arrays) return; // keep the last good picture
     const { steps, chance, clip_threshold: threshold } = progress;
     const x = arrays.step.data;
     const evalX = arrays.eval_step.data;

@@ -5,7 +5,6 @@ import "./style.css";
 import { colourTable } from "./colormaps.js";
 import { buildControls, element } from "./controls.js";
 import { copyCodeControl } from "./copycode.js";
-import { decodeArrays } from "./decode.js";
 import { caption, composeSnapshot, download, snapshotName, toPng } from "./export.js";
 import { formatDecade, formatPow10, gradientSummary, rangeNote } from "./format.js";
 import { Heatmap } from "./heatmap.js";
@@ -121,13 +120,8 @@ class ExplorerView {
   showFrame() {
     const frame = this.model.get("_frame");
     if (!frame || !frame.arrays) return;
-    let arrays;
-    try {
-      arrays = decodeArrays(frame.arrays);
-    } catch (error) {
-      this.status.showError(String(error));
-      return; // keep the last good picture
-    }
+    const arrays = this.status.decode(frame.arrays);
+    if (!arrays) return; // keep the last good picture
     this.frame = { ...frame, arrays, T: arrays.x.shape[0] };
     this.layoutPanels(arrays.layers.length, frame.order !== null);
     this.setPanelData();
