@@ -19,18 +19,30 @@ export const MARGIN = { left: 64, right: 84, top: 22, bottom: 34 };
 
 /**
  * Size a canvas for its CSS box at `ratio` device pixels per CSS pixel (the screen's, unless an
- * export asks for more) and return a context that draws in CSS pixels.
+ * export asks for more) and return a cleared context that draws in CSS pixels.
+ *
+ * The size is written only when it changes: assigning a canvas's width reallocates its bitmap
+ * and its compositor resources, even for the same number, and a slider step redraws every panel.
  * @param {HTMLCanvasElement} canvas
  * @param {number} width CSS pixels
  * @param {number} height CSS pixels
  */
 export function prepareCanvas(canvas, width, height, ratio = window.devicePixelRatio || 1) {
   const dpr = ratio;
-  canvas.style.width = `${width}px`;
-  canvas.style.height = `${height}px`;
-  canvas.width = Math.max(1, Math.round(width * dpr));
-  canvas.height = Math.max(1, Math.round(height * dpr));
+  const pixelWidth = Math.max(1, Math.round(width * dpr));
+  const pixelHeight = Math.max(1, Math.round(height * dpr));
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  if (canvas.width !== pixelWidth || canvas.height !== pixelHeight) {
+    canvas.width = pixelWidth; // also resets the context's state
+    canvas.height = pixelHeight;
+  } else if (typeof ctx.reset === "function") {
+    ctx.reset(); // the same size: clear the pixels and the state, keep the bitmap
+  } else {
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, pixelWidth, pixelHeight);
+  }
+  if (canvas.style.width !== `${width}px`) canvas.style.width = `${width}px`;
+  if (canvas.style.height !== `${height}px`) canvas.style.height = `${height}px`;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   return ctx;
 }
@@ -161,4 +173,16 @@ export function drawPlayback(ctx, theme, rect, T, reveal, marker) {
     ctx.stroke();
     ctx.restore();
   }
+}
+
+/** Whether two reveal ranges ([from, to] or null) are the same. */
+export function sameRange(a, b) {
+  return a === b || (a !== null && b !== null && a[0] === b[0] && a[1] === b[1]);
+}
+
+/** Element-wise equality of two arrays (NaN never equals, so NaN always counts as a change). */
+export function sameList(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -5,6 +5,8 @@
 // (RNNExplorer(controls=[...])) shows only the named knobs, and only the presets that set no
 // hidden knob.
 
+import { setAttr, setHidden, setText, setValue } from "./dom.js";
+
 export const SLIDERS = [
   { name: "w_hh_scale", label: "W_hh scale", min: 0, max: 3, step: 0.01, digits: 2,
     hint: "spectral radius of W_hh" },
@@ -105,8 +107,8 @@ export function buildControls(model, sender) {
     output.htmlFor = slider.id;
     const show = (value) => {
       const text = Number(value).toFixed(spec.digits);
-      output.textContent = text;
-      slider.setAttribute("aria-valuetext", `${text} (${spec.hint})`);
+      setText(output, text);
+      setAttr(slider, "aria-valuetext", `${text} (${spec.hint})`);
     };
     slider.addEventListener("input", () => {
       const value = spec.digits ? Number(slider.value) : Math.round(Number(slider.value));
@@ -116,9 +118,10 @@ export function buildControls(model, sender) {
     updaters.push(() => {
       const wanted = sender.wanted(spec.name);
       const value = wanted ?? model.get(spec.name);
-      if (document.activeElement !== slider || wanted === undefined) slider.value = String(value);
+      const focused = document.activeElement === slider;
+      if (!focused || wanted === undefined) setValue(slider, value);
       show(value);
-      sliderRow.hidden = !shown(spec.name);
+      setHidden(sliderRow, !shown(spec.name));
     });
     const sliderRow = row(label, slider, output);
     el.append(sliderRow);
@@ -169,19 +172,19 @@ export function buildControls(model, sender) {
   el.append(viewRow);
 
   updaters.push(() => {
-    input.value = String(model.get("input_kind"));
-    if (document.activeElement !== seed) seed.value = String(model.get("seed"));
-    if (document.activeElement !== sentence) sentence.value = String(model.get("sentence"));
-    layers.value = String(model.get("layers"));
-    palette.value = String(model.get("palette"));
+    setValue(input, model.get("input_kind"));
+    if (document.activeElement !== seed) setValue(seed, model.get("seed"));
+    if (document.activeElement !== sentence) setValue(sentence, model.get("sentence"));
+    setValue(layers, model.get("layers"));
+    setValue(palette, model.get("palette"));
     presentation.checked = Boolean(model.get("presentation"));
     // A classroom view (controls=[...]) shows only the named knobs.
-    sentenceRow.hidden = model.get("input_kind") !== "sentence" || !shown("sentence");
-    input.hidden = inputLabel.hidden = !shown("input_kind");
-    seed.hidden = seedLabel.hidden = !shown("seed");
-    inputRow.hidden = input.hidden && seed.hidden;
-    layersRow.hidden = !shown("layers");
-    viewRow.hidden = Array.isArray(model.get("controls")); // the teacher's view, not the class's
+    setHidden(sentenceRow, model.get("input_kind") !== "sentence" || !shown("sentence"));
+    for (const el of [input, inputLabel]) setHidden(el, !shown("input_kind"));
+    for (const el of [seed, seedLabel]) setHidden(el, !shown("seed"));
+    setHidden(inputRow, input.hidden && seed.hidden);
+    setHidden(layersRow, !shown("layers"));
+    setHidden(viewRow, Array.isArray(model.get("controls"))); // the teacher's view, not the class's
   });
 
   const presets = element("div", "rnnwidget-presets");
@@ -195,11 +198,11 @@ export function buildControls(model, sender) {
     button.dataset.preset = preset.label;
     button.addEventListener("click", () => sender.send({ ...preset.values }));
     presets.append(button);
-    updaters.push(() => (button.hidden = !Object.keys(preset.values).every(shown)));
+    updaters.push(() => setHidden(button, !Object.keys(preset.values).every(shown)));
   }
   el.append(presets);
   updaters.push(() => {
-    presets.hidden = [...presets.querySelectorAll("button")].every((button) => button.hidden);
+    setHidden(presets, [...presets.querySelectorAll("button")].every((button) => button.hidden));
   });
 
   const update = () => updaters.forEach((f) => f());

@@ -10,9 +10,12 @@ import {
   panelCanvas,
   plotRect,
   prepareCanvas,
+  sameList,
+  sameRange,
   setFont,
 } from "./axes.js";
 import { colourIndex } from "./colormaps.js";
+import { setDataset } from "./dom.js";
 
 /**
  * @typedef {Object} HeatmapData
@@ -44,11 +47,20 @@ export class Heatmap {
     this.reveal = null;
     /** A column (0-based) to mark with a line: the play head or the step in focus. */
     this.marker = null;
+    /** Counts changes to what the panel shows, so a view redraws only the panels that changed. */
+    this.version = 0;
   }
 
-  /** @param {HeatmapData} data */
+  /**
+   * Take new data; the cells are recoloured only if it differs from what is shown (a new
+   * W_hh scale leaves the input as it was).
+   * @param {HeatmapData} data
+   */
   setData(data) {
+    const unchanged = this.data !== null && sameData(this.data, data);
     this.data = data;
+    if (unchanged) return;
+    this.version++;
     const { values, timesteps, rows, vmin, vmax, table } = data;
     this.cells.width = timesteps;
     this.cells.height = rows;
@@ -66,6 +78,18 @@ export class Heatmap {
   }
 
   /**
+   * Play-through-time: columns [from, to] shown in full (null: all) and a marked column.
+   * @param {[number, number] | null} reveal
+   * @param {number | null} marker
+   */
+  setPlayback(reveal, marker) {
+    if (marker === this.marker && sameRange(reveal, this.reveal)) return;
+    this.reveal = reveal;
+    this.marker = marker;
+    this.version++;
+  }
+
+  /**
    * @param {number} width CSS pixels
    * @param {import("./theme.js").Theme} theme
    * @param {HTMLCanvasElement} canvas where to draw: the panel's own, or an export's
@@ -76,7 +100,7 @@ export class Heatmap {
     const ctx = prepareCanvas(canvas, width, height, ratio);
     const rect = (this.rect = plotRect(width, height));
     // Where the cells are, for hover and for tests that read pixels back.
-    Object.assign(canvas.dataset, {
+    setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
     });
     ctx.fillStyle = theme.background;
@@ -104,12 +128,8 @@ export class Heatmap {
     const x = rect.x + rect.width + 12;
     const barWidth = 10;
     const y = (value) => rect.y + rect.height * (1 - (value - vmin) / (vmax - vmin || 1));
-    for (let i = 0; i < table.length; i++) {
-      const [r, g, b] = table[i];
-      ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
-      const top = rect.y + rect.height * (1 - (i + 1) / table.length);
-      ctx.fillRect(x, top, barWidth, rect.height / table.length + 0.5);
-    }
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(colourBarImage(table), x, rect.y, barWidth, rect.height);
     setFont(ctx, theme, 10);
     ctx.fillStyle = theme.text;
     ctx.textAlign = "left";
@@ -142,3 +162,36 @@ function packTable(table) {
   return new Uint32Array(bytes.buffer);
 }
 
+/** @type {WeakMap<number[][], HTMLCanvasElement>} */
+const colourBars = new WeakMap();
+
+/** A colour table as a one-pixel-wide image, its last colour on top: a colour bar to scale. */
+function colourBarImage(table) {
+  let image = colourBars.get(table);
+  if (!image) {
+    image = document.createElement("canvas");
+    image.width = 1;
+    image.height = table.length;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (image.getContext("2d"));
+    const pixels = ctx.createImageData(1, table.length);
+    table.forEach(([r, g, b], i) => pixels.data.set([r, g, b, 255], 4 * (table.length - 1 - i)));
+    ctx.putImageData(pixels, 0, 0);
+    colourBars.set(table, image);
+  }
+  return image;
+}
+
+/** Whether two heatmap data show the same picture (the same cells, scale, colours and labels). */
+function sameData(a, b) {
+  return (
+    a.timesteps === b.timesteps &&
+    a.rows === b.rows &&
+    a.vmin === b.vmin &&
+    a.vmax === b.vmax &&
+    a.table === b.table &&
+    sameList(a.tokens ?? [], b.tokens ?? []) &&
+    sameList(a.colourTicks.map((tick) => tick.value), b.colourTicks.map((tick) => tick.value)) &&
+    sameList(a.colourTicks.map((tick) => tick.text), b.colourTicks.map((tick) => tick.text)) &&
+    sameList(a.values, b.values)
+  );
+}

@@ -11,8 +11,11 @@ import {
   panelCanvas,
   plotRect,
   prepareCanvas,
+  sameList,
+  sameRange,
   setFont,
 } from "./axes.js";
+import { setDataset } from "./dom.js";
 import { FLOAT64_LIMITS, formatDecade } from "./format.js";
 
 export class NormChart {
@@ -29,6 +32,8 @@ export class NormChart {
     this.range = { lo: -1, hi: 1 };
     this.reveal = null;
     this.marker = null;
+    /** Counts changes to what the chart shows, so a view redraws only the panels that changed. */
+    this.version = 0;
   }
 
   /**
@@ -36,6 +41,11 @@ export class NormChart {
    *   t = 1 ... T, one curve per layer
    */
   setData(series) {
+    const unchanged =
+      series.length === this.series.length &&
+      series.every((s, i) => s.label === this.series[i].label && sameList(s.values, this.series[i].values));
+    if (unchanged) return;
+    this.version++;
     this.series = series;
     this.logNorms = series[0].values;
     let lo = Infinity;
@@ -54,6 +64,18 @@ export class NormChart {
     hi = Math.max(hi, 0);
     const pad = Math.max(1, (hi - lo) * 0.08);
     this.range = { lo: Math.floor(lo - pad), hi: Math.ceil(hi + pad) };
+  }
+
+  /**
+   * Play-through-time: steps [from, to] shown in full (null: all) and a marked step.
+   * @param {[number, number] | null} reveal
+   * @param {number | null} marker
+   */
+  setPlayback(reveal, marker) {
+    if (marker === this.marker && sameRange(reveal, this.reveal)) return;
+    this.reveal = reveal;
+    this.marker = marker;
+    this.version++;
   }
 
   y(log10) {
@@ -76,7 +98,7 @@ export class NormChart {
     const height = this.height * theme.scale;
     const ctx = prepareCanvas(canvas, width, height, ratio);
     const rect = (this.rect = plotRect(width, height));
-    Object.assign(canvas.dataset, {
+    setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
       lo: this.range.lo, hi: this.range.hi,
     });

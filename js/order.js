@@ -15,10 +15,13 @@ export class OrderPanel {
     /** @type {{ words: string[], shuffled: string[], rnn: Float32Array, dense: Float32Array,
      *   units: number, table: number[][] } | null} */
     this.data = null;
+    /** Counts changes to what the panel shows, so a view redraws only the panels that changed. */
+    this.version = 0;
   }
 
   setData(data) {
     this.data = data;
+    this.version++;
     const rnnDiff = distance(data.rnn, data.units);
     const denseDiff = distance(data.dense, data.units);
     this.canvas.setAttribute(

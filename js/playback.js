@@ -1,3 +1,4 @@
+import { setAttr, setText } from "./dom.js";
 import { icon } from "./icons.js";
 
 // Play through time, drawn from the data already in the browser: no kernel round trip per frame.
@@ -166,16 +167,20 @@ export function buildPlaybackControls(player, element) {
   el.append(back, play, forward, scrubber, where, speed, all);
 
   /** Show the player's state; T is the current sequence length. */
+  let shownPlaying = null;
   const update = (T) => {
-    scrubber.max = String(2 * T - 1);
+    if (scrubber.max !== String(2 * T - 1)) scrubber.max = String(2 * T - 1);
     const position = player.position ?? 2 * T - 1;
-    scrubber.value = String(position);
+    if (scrubber.value !== String(position)) scrubber.value = String(position);
     const text = player.position === null ? "whole picture" : describeMoment(momentAt(position, T));
-    scrubber.setAttribute("aria-valuetext", text);
-    where.textContent = text;
-    play.replaceChildren(icon(player.playing ? "pause" : "play"));
-    play.setAttribute("aria-label", player.playing ? "Pause" : "Play through time");
-    play.setAttribute("aria-pressed", String(player.playing));
+    setAttr(scrubber, "aria-valuetext", text);
+    setText(where, text);
+    if (shownPlaying !== player.playing) {
+      shownPlaying = player.playing;
+      play.replaceChildren(icon(player.playing ? "pause" : "play"));
+      play.setAttribute("aria-label", player.playing ? "Pause" : "Play through time");
+      play.setAttribute("aria-pressed", String(player.playing));
+    }
   };
   return { el, update };
 }

@@ -3,6 +3,7 @@
 // radius 1), on a linear axis or on a log axis whose values arrive as base-10 logarithms.
 
 import { drawLeftAxis, drawTitle, niceTicks, plotRect, prepareCanvas, setFont } from "./axes.js";
+import { setDataset } from "./dom.js";
 import { formatDecade } from "./format.js";
 
 /**
@@ -82,7 +83,7 @@ export class StepChart {
     const height = this.height * theme.scale;
     const ctx = prepareCanvas(this.canvas, width, height);
     const rect = (this.rect = plotRect(width, height));
-    Object.assign(this.canvas.dataset, { lo: this.range.lo, hi: this.range.hi });
+    setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
     drawTitle(ctx, theme, rect, this.title);

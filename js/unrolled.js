@@ -2,6 +2,7 @@
 // play head): x_t feeds h_t through W_xh, h_{t-1} feeds h_t through W_hh, and the numbers of
 // that step beside it: ||h_t||, ||dL/dh_t|| and the mean tanh'(a_t).
 
+import { setText } from "./dom.js";
 import { formatPow10 } from "./format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -25,6 +26,8 @@ export class UnrolledLoop {
     this.svg = svg("svg", { role: "img", "aria-label": "The recurrence unrolled through time" });
     this.markerId = `rnnwidget-arrow-${++count}`;
     this.el.append(this.svg, this.caption);
+    /** What the diagram shows (steps, focus, layers): rebuilt only when that changes. */
+    this.shown = "";
   }
 
   /**
@@ -38,6 +41,23 @@ export class UnrolledLoop {
     const steps = [];
     for (let k = first; k <= Math.min(T, first + 2); k++) steps.push(k);
     const rows = layers.length;
+    const shown = `${t}/${T}/${rows}/${word === undefined}`;
+    if (shown !== this.shown) {
+      this.shown = shown;
+      this.drawDiagram(t, T, steps, rows, word);
+    }
+    const parts = layers.map((layer, i) => {
+      const name = rows === 1 ? "" : `layer ${i + 1}: `;
+      return (
+        `${name}‖h_${t}‖ = ${layer.hNorm.toFixed(3)}, ‖dL/dh_${t}‖ = ` +
+        `${formatPow10(layer.logGradNorm)}, mean tanh'(a_${t}) = ${layer.tanhSlope.toFixed(3)}`
+      );
+    });
+    setText(this.caption, `Step t=${t}${word ? ` (word "${word}")` : ""}: ${parts.join("; ")}`);
+  }
+
+  /** The nodes and arrows of `steps` (1-based), step `t` in focus, for `rows` layers. */
+  drawDiagram(t, T, steps, rows, word) {
     const height = 60 + rows * 70;
     const left = 120; // room for the arrow coming in from h_0 or the steps before
     const width = left + steps.length * STEP;
@@ -72,15 +92,6 @@ export class UnrolledLoop {
         this.arrow(x, stateY(row), x + 40, stateY(row), "", "horizontal");
       }
     }
-
-    const parts = layers.map((layer, i) => {
-      const name = rows === 1 ? "" : `layer ${i + 1}: `;
-      return (
-        `${name}‖h_${t}‖ = ${layer.hNorm.toFixed(3)}, ‖dL/dh_${t}‖ = ` +
-        `${formatPow10(layer.logGradNorm)}, mean tanh'(a_${t}) = ${layer.tanhSlope.toFixed(3)}`
-      );
-    });
-    this.caption.textContent = `Step t=${t}${word ? ` (word "${word}")` : ""}: ${parts.join("; ")}`;
   }
 
   node(x, y, label, focus) {

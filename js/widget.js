@@ -5,6 +5,7 @@ import "./style.css";
 import { colourTable } from "./colormaps.js";
 import { buildControls, element } from "./controls.js";
 import { copyCodeControl } from "./copycode.js";
+import { setText } from "./dom.js";
 import { caption, composeSnapshot, download, snapshotName, toPng } from "./export.js";
 import { formatDecade, formatPow10, gradientSummary, rangeNote } from "./format.js";
 import { Heatmap } from "./heatmap.js";
@@ -56,6 +57,9 @@ class ExplorerView {
       title: "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)", height: 190 });
     this.order = new OrderPanel();
     this.unrolled = new UnrolledLoop();
+    /** Which version of each panel is on screen, at which `layout` version. */
+    this.drawn = new WeakMap();
+    this.measure();
     this.copyCode = copyCodeControl(model);
     this.stats = element("div", "rnnwidget-stats");
     this.tooltip = element("div", "rnnwidget-tooltip");
@@ -93,7 +97,10 @@ class ExplorerView {
       model.on(`change:${name}`, this.onOptions);
     }
     for (const name of STATS) model.on(`change:${name}`, this.onStats);
-    this.stopLayout = watchLayout(this.root, () => this.redraw());
+    this.stopLayout = watchLayout(this.root, () => {
+      this.measure();
+      this.redraw();
+    });
     this.onPointer = (event) => this.hover(event);
     this.onLeave = () => this.hover(null);
     this.root.addEventListener("pointermove", this.onPointer);
@@ -126,7 +133,7 @@ class ExplorerView {
     this.layoutPanels(arrays.layers.length, frame.order !== null);
     this.setPanelData();
     this.player.setTimesteps(this.frame.T);
-    this.shapes.textContent = `Shapes: ${frame.shapes}`;
+    setText(this.shapes, `Shapes: ${frame.shapes}`);
     this.showPlayhead(); // draws every panel
     this.root.dataset.revision = String(frame.revision);
     this.root.dispatchEvent(new CustomEvent("rnnwidget:drawn", { bubbles: true,
@@ -193,7 +200,7 @@ class ExplorerView {
         rnn: arrays.order.rnn_final.data, dense: arrays.order.dense_output.data,
         table: diverging });
     }
-    this.summary.textContent = gradientSummary(arrays.layers[0].log10_grad_norm.data);
+    setText(this.summary, gradientSummary(arrays.layers[0].log10_grad_norm.data));
   }
 
   // -- drawing -------------------------------------------------------------------------------
@@ -203,11 +210,28 @@ class ExplorerView {
     this.pending = requestAnimationFrame(() => this.redraw());
   }
 
-  /** Every canvas, at the view's width, in the theme's colours. */
+  /**
+   * Read the view's width and theme colours. Only on a resize, a theme switch or a change of
+   * presentation mode: reading layout makes the browser compute it on the spot, and doing that
+   * on every frame cost a slider step more than drawing the heatmaps did.
+   */
+  measure() {
+    this.layout = {
+      width: Math.max(320, this.root.clientWidth),
+      theme: readTheme(this.root),
+      version: (this.layout?.version ?? 0) + 1,
+    };
+  }
+
+  /** Draw, at the view's width and in the theme's colours, every panel that has changed. */
   redraw() {
-    const width = Math.max(320, this.root.clientWidth);
-    const theme = readTheme(this.root);
-    for (const panel of this.panels()) panel.draw(width, theme);
+    const { width, theme, version } = this.layout;
+    for (const panel of this.panels()) {
+      const key = `${version}/${panel.version}`;
+      if (this.drawn.get(panel) === key) continue;
+      panel.draw(width, theme);
+      this.drawn.set(panel, key);
+    }
     this.showStats();
   }
 
@@ -227,15 +251,14 @@ class ExplorerView {
     const position = this.player.position;
     const moment = position === null ? null : momentAt(position, T);
     const forward = moment?.phase === "forward";
+    const marker = moment ? moment.t - 1 : null;
     for (const [name, panel] of Object.entries(this.heatmaps)) {
       const isGradient = name.startsWith("gradient");
-      panel.marker = moment ? moment.t - 1 : null;
-      panel.reveal = !moment ? null
+      panel.setPlayback(!moment ? null
         : isGradient ? (forward ? [0, -1] : [moment.t - 1, T - 1])
-        : (forward ? [0, moment.t - 1] : null);
+        : (forward ? [0, moment.t - 1] : null), marker);
     }
-    this.chart.marker = moment ? moment.t - 1 : null;
-    this.chart.reveal = !moment ? null : forward ? [0, -1] : [moment.t - 1, T - 1];
+    this.chart.setPlayback(!moment ? null : forward ? [0, -1] : [moment.t - 1, T - 1], marker);
     this.playback.update(T);
     this.showStep();
     this.redraw();
@@ -258,6 +281,7 @@ class ExplorerView {
     const presentation = Boolean(this.model.get("presentation"));
     this.root.classList.toggle("rnnwidget-presentation", presentation);
     this.root.style.setProperty("--rnnwidget-scale", presentation ? "1.5" : "1");
+    this.measure(); // the scale of text and strokes
     this.setPanelData();
     this.scheduleRedraw();
   }
@@ -271,7 +295,7 @@ class ExplorerView {
       `saturated units (|h| > 0.99) ${(100 * saturated).toFixed(1)}%`,
       `‖dL/dh_1‖ / ‖dL/dh_T‖ = ${ratio === null ? "0" : formatPow10(ratio)}`,
     ];
-    this.stats.textContent = parts.join("   ·   ");
+    setText(this.stats, parts.join("   ·   "));
   }
 
   // -- snapshot --------------------------------------------------------------------------------

@@ -45,9 +45,10 @@ EXPECTED_COLOURS = """
 import json
 from rnnwidget.colormaps import colour_index, table
 def expected(w, panel, cells):
-    values = {"hidden": w.frame.h, "gradient": w.frame.log10_abs_grad}[panel]
-    lo, hi = {"hidden": (-1.0, 1.0), "gradient": w.frame.colour_scales["log10_abs_grad"]}[panel]
-    rgb = table("standard", "diverging" if panel == "hidden" else "sequential")
+    values = {"input": w.frame.x, "hidden": w.frame.h, "gradient": w.frame.log10_abs_grad}[panel]
+    lo, hi = {"input": w.frame.colour_scales["x"], "hidden": (-1.0, 1.0),
+              "gradient": w.frame.colour_scales["log10_abs_grad"]}[panel]
+    rgb = table("standard", "sequential" if panel == "gradient" else "diverging")
     out = []
     for t, row in cells:
         i = int(colour_index(values[t, row], lo, hi))
@@ -65,7 +66,7 @@ def assert_canvas_shows_the_kernels_numbers(nb: NotebookPage, panel: str, index:
     revision = nb.python_value("w._frame['revision']")
     root = explorer(nb, index)
     expect(root).to_have_attribute("data-revision", str(revision))
-    T, rows = nb.python_value("w.frame.h.shape")
+    T, rows = nb.python_value(f"w.frame.{'x' if panel == 'input' else 'h'}.shape")
     cells = sorted({(0, 0), (T - 1, rows - 1), (T // 2, rows // 3), (T // 3, rows - 1), (1, 1)})
     nb.run_code(EXPECTED_COLOURS)
     allowed = json.loads(nb.run_code(f"print(json.dumps(expected(w, {panel!r}, {cells})))"))
@@ -148,6 +149,46 @@ def test_the_input_select_works_by_keyboard(
     press(nb.page, select, "ArrowDown", 1)
     nb.wait_for_python_value("w.input_kind", "noise")
     assert_canvas_shows_the_kernels_numbers(nb, "hidden")
+
+
+# Counts what is painted on one panel's canvas from now on (each draw starts by filling the
+# background).
+COUNT_DRAWS_JS = """
+(root, panel) => {
+  const canvas = root.querySelector(`canvas[data-panel="${panel}"]`);
+  const ctx = canvas.getContext("2d");
+  const fillRect = ctx.fillRect;
+  canvas.draws = 0;
+  ctx.fillRect = function (...args) {
+    canvas.draws += 1;
+    return fillRect.apply(this, args);
+  };
+}
+"""
+
+
+def test_a_step_redraws_only_the_panels_that_changed(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    nb = open_notebook(lab_server, write_notebook(tmp_path / "explorer.ipynb", SETUP))
+    root = explorer(nb)
+    root.evaluate(COUNT_DRAWS_JS, "input")
+    root.evaluate(COUNT_DRAWS_JS, "hidden")
+    count = "(root, panel) => root.querySelector(`canvas[data-panel='${panel}']`).draws"
+
+    # A new W_hh scale changes the states, not the input: only the states are drawn again.
+    press(nb.page, root.locator("input[data-trait='w_hh_scale']"), "ArrowRight", 1)
+    nb.wait_for_python_value("w.w_hh_scale", 1.01)
+    assert_canvas_shows_the_kernels_numbers(nb, "hidden")
+    assert root.evaluate(count, "hidden") > 0
+    assert root.evaluate(count, "input") == 0
+
+    # A new input is drawn, and shows the kernel's numbers.
+    press(nb.page, root.locator("select[data-trait='input_kind']"), "ArrowDown", 1)
+    nb.wait_for_python_value("w.input_kind", "noise")
+    assert_canvas_shows_the_kernels_numbers(nb, "input")
+    assert root.evaluate(count, "input") > 0
+    assert nb.console_errors == []
 
 
 def test_a_preset_sets_its_regime(
