@@ -48,8 +48,6 @@ class Layer:
 
     Attributes:
         model, trace: the layer and its forward pass.
-        grads: its exact BPTT gradients, or None where they pass float64's range (the
-            logarithms below stay exact).
         h: the hidden states, ``(timesteps, units)``.
         log10_abs_grad: ``log10 |dL/dh_t|`` per unit, ``(timesteps, units)``.
         log10_grad_norm: ``log10 ||dL/dh_t||``, ``(timesteps,)``.
@@ -59,7 +57,6 @@ class Layer:
 
     model: SimpleRNN
     trace: Trace
-    grads: Grads | None
     h: Array
     log10_abs_grad: Array
     log10_grad_norm: Array
@@ -101,6 +98,10 @@ class Frame:
 
     ``model``, ``trace``, ``grads``, ``h``, ``log10_abs_grad``, ``log10_grad_norm``,
     ``h_norm`` and ``tanh_slope`` are those of the first layer.
+
+    The picture needs only the gradients' logarithms; the plain float64 gradients
+    (:attr:`layer_grads`) are computed the first time someone asks for them, which keeps
+    them off a slider step's path.
     """
 
     params: Params
@@ -119,7 +120,22 @@ class Frame:
 
     @property
     def grads(self) -> Grads | None:
-        return self.layers[0].grads
+        return self.layer_grads[0]
+
+    @cached_property
+    def layer_grads(self) -> tuple[Grads | None, ...]:
+        """Each layer's exact BPTT gradients (:meth:`SimpleRNN.backward`), input layer first;
+        None for a layer whose gradients pass float64's range, and for every layer below it
+        (their logarithms, in :class:`Layer`, stay exact)."""
+        grads: list[Grads | None] = []
+        dh: Array | None = loss_gradient(self.layers[-1].trace)
+        for layer in reversed(self.layers):
+            try:
+                grads.append(layer.model.backward(layer.trace, dh) if dh is not None else None)
+            except FloatingPointError:
+                grads.append(None)
+            dh = grads[-1].x if grads[-1] is not None else None
+        return tuple(reversed(grads))
 
     @property
     def h(self) -> Array:
@@ -225,6 +241,15 @@ def _run(stack: list[SimpleRNN], x: Array) -> list[Trace]:
     return traces
 
 
+def loss_gradient(trace: Trace) -> Array:
+    """dL/dh_t for the explorer's loss, ``L = sum_i h_T[i] / sqrt(units)`` on the top layer's last
+    state: ``1/sqrt(units)`` on every unit at t = T, zero before. ``||dL/dh_T|| = 1``, so the
+    chart reads each step's gradient relative to the last one's."""
+    dh = np.zeros_like(trace.h)
+    dh[:, -1] = 1.0 / np.sqrt(trace.h.shape[-1])
+    return dh
+
+
 def compute_frame(params: Params) -> Frame:
     """Build the layers and the input, run forward and BPTT, and collect what the picture shows."""
     stack = _stack(params)
@@ -234,37 +259,26 @@ def compute_frame(params: Params) -> Frame:
     traces = _run(stack, x)
 
     # Backward from the loss on the top layer's last state, down the stack: each layer's input
-    # gradient is the direct gradient of the layer below. Plain float64 where representable,
-    # and always in logarithms, which hold any magnitude.
-    dh = np.zeros_like(traces[-1].h)
-    dh[:, -1] = 1.0 / np.sqrt(params.units)
-    grads: list[Grads | None] = []
+    # gradient is the direct gradient of the layer below. In logarithms, which hold any
+    # magnitude; the plain float64 gradients wait until asked for (Frame.layer_grads).
     logs: list[diagnostics.LogGradients] = []
-    dh_plain: Array | None = dh
-    dh_scaled, scale = dh, None
+    dh_scaled, scale = loss_gradient(traces[-1]), None
     for rnn, trace in zip(reversed(stack), reversed(traces)):
-        try:
-            grads.append(rnn.backward(trace, dh_plain) if dh_plain is not None else None)
-        except FloatingPointError:
-            grads.append(None)
-        dh_plain = grads[-1].x if grads[-1] is not None else None
         logs.append(diagnostics.log10_gradients(rnn, trace, dh_scaled, dh_log10_scale=scale))
         dh_scaled, scale = logs[-1].x_scaled, logs[-1].log10_norm
-    grads.reverse()
     logs.reverse()
 
     layers = tuple(
         Layer(
             model=rnn,
             trace=trace,
-            grads=grad,
             h=trace.h[0],
             log10_abs_grad=log.log10_abs[0],
             log10_grad_norm=log.log10_norm,
             h_norm=np.linalg.norm(trace.h[0], axis=1),
             tanh_slope=diagnostics.mean_tanh_derivative(trace),
         )
-        for rnn, trace, grad, log in zip(stack, traces, grads, logs)
+        for rnn, trace, log in zip(stack, traces, logs)
     )
     sentence = params.input_kind == "sentence"
     return Frame(

@@ -35,8 +35,8 @@ def test_gradients_flow_back_through_both_layers():
     dh2[:, -1] = 1 / np.sqrt(8)
     g2 = second.model.backward(second.trace, dh2)
     g1 = first.model.backward(first.trace, g2.x)
-    np.testing.assert_allclose(second.grads.W_hh, g2.W_hh)
-    np.testing.assert_allclose(first.grads.W_hh, g1.W_hh)
+    np.testing.assert_allclose(frame.layer_grads[1].W_hh, g2.W_hh)
+    np.testing.assert_allclose(frame.layer_grads[0].W_hh, g1.W_hh)
     np.testing.assert_allclose(first.log10_abs_grad, np.log10(np.abs(g1.h[0])), atol=1e-9)
     np.testing.assert_allclose(first.log10_grad_norm, np.log10(diag.gradient_norms(g1)), atol=1e-9)
 
