@@ -1,7 +1,8 @@
 """Slider to redrawn picture, in a real JupyterLab 4 in Debian's Chromium: RNNExplorer against the
 lecturer's do-it-yourself path, ``ipywidgets.interact`` + matplotlib ``imshow`` of the same array.
 
-Run: python benchmarks/bench_latency.py   (needs the ``test`` extra and /usr/bin/chromium)
+Run: python benchmarks/bench_latency.py [--seq-len 200] [--units 64]
+(needs the ``test`` extra and /usr/bin/chromium)
 
 For each setup it focuses the W_hh slider, presses the right arrow key 50 times (after 5 warm-up
 presses), waits for each redraw before the next key, and prints the milliseconds from the key
@@ -9,14 +10,14 @@ to the finished drawing, as measured inside the page:
 - RNNExplorer: from the slider's keydown to the end of the canvas redraw for the new value
   (its ``rnnwidget:drawn`` event);
 - interact + matplotlib: from the slider's keydown to the new PNG in the output, decoded;
-- a bare anywidget, the floor for any kernel-backed picture: from the keydown to a 64 x 200
-  float32 array from the kernel painted with ImageData.
-Both run with rnnwidget's server extension (TCP_NODELAY on kernel websockets, the default after
-``pip install rnnwidget``) and without it (a stock jupyter_server).
-"""
+- a bare anywidget, the floor for any kernel-backed picture: from the keydown to a
+  units x seq_len float32 array from the kernel painted with ImageData.
+All three run with rnnwidget's server extension (TCP_NODELAY on kernel websockets, the default
+after ``pip install rnnwidget``) and without it (a stock jupyter_server)."""
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import tempfile
@@ -33,26 +34,25 @@ from tests.browser.jupyter import NotebookPage, isolated_environment, run_server
 
 STEPS, WARM_UP = 50, 5
 POLL_MS = 100  # how often the benchmark looks for the next measurement
-SEQ_LEN, UNITS = 200, 64
 
-EXPLORER_CELL = f"""\
+EXPLORER_CELL = """\
 from rnnwidget import RNNExplorer
 
-w = RNNExplorer(seq_len={SEQ_LEN}, units={UNITS}, input_kind="noise")
+w = RNNExplorer(seq_len={seq_len}, units={units}, input_kind="noise")
 w"""
 
-INTERACT_CELL = f"""\
+INTERACT_CELL = """\
 import ipywidgets
 import matplotlib.pyplot as plt
 
 from rnnwidget import SimpleRNN
 from rnnwidget.inputs import white_noise
 
-x = white_noise({SEQ_LEN}, 4)
+x = white_noise({seq_len}, 4)
 
 
 def show(w_hh_scale=1.0):
-    h = SimpleRNN(4, {UNITS}, w_hh_scale=w_hh_scale).forward(x).h[0]
+    h = SimpleRNN(4, {units}, w_hh_scale=w_hh_scale).forward(x).h[0]
     fig, ax = plt.subplots(figsize=(9, 3))
     image = ax.imshow(h.T, aspect="auto", cmap="RdBu_r", vmin=-1, vmax=1, origin="lower")
     ax.set(xlabel="timestep t", ylabel="unit")
@@ -63,14 +63,15 @@ def show(w_hh_scale=1.0):
 ipywidgets.interact(show, w_hh_scale=ipywidgets.FloatSlider(1.0, min=0, max=3, step=0.01))"""
 
 # The floor for any kernel-backed picture: a bare anywidget whose slider sends a value and whose
-# kernel answers with a 64 x 200 float32 array, painted with ImageData (no axes, no model).
+# kernel answers with a units x seq_len float32 array, painted with ImageData (no axes, no model).
 BARE_ESM = """
 export default { render({ model, el }) {
   const slider = Object.assign(document.createElement("input"),
     { type: "range", min: "0", max: "3", step: "0.01", className: "bare-slider" });
   slider.setAttribute("data-lm-suppress-shortcuts", "true");
   slider.value = String(model.get("value"));
-  const canvas = Object.assign(document.createElement("canvas"), { width: 200, height: 64 });
+  const [width, height] = [model.get("cols"), model.get("rows")];
+  const canvas = Object.assign(document.createElement("canvas"), { width, height });
   slider.addEventListener("input", () => {
     model.set("value", Number(slider.value));
     model.save_changes();
@@ -79,7 +80,7 @@ export default { render({ model, el }) {
     const view = model.get("data");
     const end = view.byteOffset + view.byteLength;
     const values = new Float32Array(view.buffer.slice(view.byteOffset, end));
-    const image = canvas.getContext("2d").createImageData(200, 64);
+    const image = canvas.getContext("2d").createImageData(width, height);
     values.forEach((v, i) => image.data.set([128 + 127 * v, 128, 128 - 127 * v, 255], 4 * i));
     canvas.getContext("2d").putImageData(image, 0, 0);
     el.dispatchEvent(new CustomEvent("bare:drawn", { bubbles: true, detail: model.get("value") }));
@@ -88,21 +89,23 @@ export default { render({ model, el }) {
 } };
 """
 
-BARE_CELL = f"""\
+BARE_CELL = """\
 import anywidget
 import numpy as np
 import traitlets
 
 
 class Bare(anywidget.AnyWidget):
-    _esm = {BARE_ESM!r}
+    _esm = {esm!r}
+    rows = traitlets.Int({units}).tag(sync=True)
+    cols = traitlets.Int({seq_len}).tag(sync=True)
     value = traitlets.Float(1.0).tag(sync=True)
     data = traitlets.Bytes(b"").tag(sync=True)
 
     @traitlets.observe("value")
     def _draw(self, change):
         rng = np.random.default_rng(round(self.value * 100))
-        h = np.tanh(rng.standard_normal(({UNITS}, {SEQ_LEN})))
+        h = np.tanh(rng.standard_normal(({units}, {seq_len})))
         self.data = h.astype(np.float32).tobytes()
 
 
@@ -177,12 +180,17 @@ def measure(page: Page, control_selector: str, probe: str, probe_args: list[str]
     return page.evaluate("window.latencies")[WARM_UP:]
 
 
-def run_setup(browser_context, workdir: Path, *server_options: str) -> dict[str, list[float]]:
+def run_setup(
+    browser_context, workdir: Path, size: dict[str, int], *server_options: str
+) -> dict[str, list[float]]:
     workdir.mkdir(parents=True)
     notebook = workdir / "latency.ipynb"
+    cells = [
+        cell.format(esm=BARE_ESM, **size) for cell in (EXPLORER_CELL, INTERACT_CELL, BARE_CELL)
+    ]
     nbformat.write(
         nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell(c) for c in (EXPLORER_CELL, INTERACT_CELL, BARE_CELL)],
+            cells=[nbformat.v4.new_code_cell(c) for c in cells],
             metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
         ),
         notebook,
@@ -211,6 +219,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seq-len", type=int, default=200)
+    parser.add_argument("--units", type=int, default=64)
+    args = parser.parse_args()
+    size = {"seq_len": args.seq_len, "units": args.units}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         workdir = Path(tmp)
         context = playwright.chromium.launch_persistent_context(
@@ -223,10 +236,11 @@ def main() -> None:
         )
         try:
             results = {
-                "with rnnwidget's server extension": run_setup(context, workdir / "fast"),
+                "with rnnwidget's server extension": run_setup(context, workdir / "fast", size),
                 "stock jupyter_server": run_setup(
                     context,
                     workdir / "stock",
+                    size,
                     "--ServerApp.jpserver_extensions=rnnwidget.server_extension=False",
                 ),
             }
@@ -234,7 +248,8 @@ def main() -> None:
             context.close()
 
     print(
-        f"Slider -> redrawn picture, JupyterLab 4, Chromium, seq_len={SEQ_LEN}, units={UNITS}, "
+        f"Slider -> redrawn picture, JupyterLab 4, Chromium, seq_len={args.seq_len}, "
+        f"units={args.units}, "
         f"{STEPS} arrow-key steps (ms)"
     )
     print(f"{'server':<36} {'widget':<22} {'p50':>6} {'p95':>6} {'max':>6}")
