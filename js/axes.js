@@ -138,6 +138,18 @@ export function drawLeftAxis(ctx, theme, rect, ticks, label) {
   ctx.restore();
 }
 
+/** Horizontal grid lines across the plot at the given heights (CSS px). */
+export function drawGridLines(ctx, theme, rect, ys) {
+  ctx.strokeStyle = theme.grid;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (const y of ys) {
+    ctx.moveTo(rect.x, y);
+    ctx.lineTo(rect.x + rect.width, y);
+  }
+  ctx.stroke();
+}
+
 /** The panel's title, top left. */
 export function drawTitle(ctx, theme, rect, title) {
   setFont(ctx, theme, 12, "600");

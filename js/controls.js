@@ -6,6 +6,13 @@
 // hidden knob.
 
 import { setAttr, setHidden, setText, setValue } from "./dom.js";
+import { formatSetting } from "./format.js";
+
+/**
+ * @typedef {{ name: string, label: string, min: number, max: number, step: number,
+ *   hint: string, log?: boolean, digits?: number }} SliderSpec
+ *   log: the slider moves log10 of the value, from `min` to `max` (as logarithms)
+ */
 
 export const SLIDERS = [
   { name: "w_hh_scale", label: "W_hh scale", min: 0, max: 3, step: 0.01, digits: 2,
@@ -53,7 +60,7 @@ export function focusable(el) {
 }
 
 /** A label for `control`, which gets an id of its own. */
-function labelFor(control, text, className = "rnnwidget-label") {
+export function labelFor(control, text, className = "rnnwidget-label") {
   control.id = uid(control.dataset.trait ?? "control");
   const label = element("label", className, text);
   label.htmlFor = control.id;
@@ -61,7 +68,7 @@ function labelFor(control, text, className = "rnnwidget-label") {
 }
 
 /** A select for a trait, its options as [value, text] pairs. */
-function selectFor(trait, options) {
+export function selectFor(trait, options) {
   const select = focusable(document.createElement("select"));
   select.dataset.trait = trait;
   for (const [value, text] of options) {
@@ -73,10 +80,65 @@ function selectFor(trait, options) {
 }
 
 /** A row of the controls grid holding `children`. */
-function row(...children) {
+export function row(...children) {
   const el = element("div", "rnnwidget-control");
   el.append(...children);
   return el;
+}
+
+/** The random seed: a whole number from 0 to 2**32 - 1, sent when it is changed. */
+export function seedInput(sender) {
+  const seed = focusable(document.createElement("input"));
+  Object.assign(seed, { type: "number", min: "0", max: String(2 ** 32 - 1), step: "1" });
+  seed.className = "rnnwidget-seed";
+  seed.dataset.trait = "seed";
+  seed.addEventListener("change", () => {
+    const value = Number(seed.value);
+    if (seed.value !== "" && Number.isInteger(value)) sender.send({ seed: value });
+  });
+  return seed;
+}
+
+/**
+ * A row with a labelled range slider for one setting and its live value. The value goes out
+ * through `sender` as the slider moves; `updaters` gets the function that shows the model's
+ * value (or the one still on its way to the kernel). A log slider moves log10 of the value.
+ * @param {SliderSpec} spec
+ * @param {{ model: import("@anywidget/types").AnyModel,
+ *   sender: { send(changes: Record<string, unknown>): void, wanted(name: string): unknown },
+ *   updaters: (() => void)[], title?: string }} options title: the label's tooltip
+ */
+export function slider(spec, { model, sender, updaters, title = spec.hint }) {
+  const input = focusable(document.createElement("input"));
+  Object.assign(input, { type: "range", min: String(spec.min), max: String(spec.max),
+    step: String(spec.step) });
+  input.dataset.trait = spec.name;
+  const label = labelFor(input, spec.label);
+  label.title = title;
+  const output = element("output", "rnnwidget-value");
+  output.htmlFor = input.id;
+  const toValue = (position) =>
+    spec.log ? Number((10 ** position).toPrecision(3)) : spec.digits ? position : Math.round(position);
+  const show = (value) => {
+    const text = spec.log ? formatSetting(value) : Number(value).toFixed(spec.digits);
+    setText(output, text);
+    setAttr(input, "aria-valuetext", `${text} (${spec.hint})`);
+  };
+  input.addEventListener("input", () => {
+    const value = toValue(Number(input.value));
+    show(value);
+    sender.send({ [spec.name]: value });
+  });
+  updaters.push(() => {
+    const wanted = sender.wanted(spec.name);
+    const value = Number(wanted ?? model.get(spec.name));
+    // Leave a slider in the hand alone while its newest value is still on its way.
+    if (document.activeElement !== input || wanted === undefined) {
+      setValue(input, spec.log ? Math.log10(value) : value);
+    }
+    show(value);
+  });
+  return row(label, input, output);
 }
 
 /**
@@ -97,46 +159,14 @@ export function buildControls(model, sender) {
   };
 
   for (const spec of SLIDERS) {
-    const slider = focusable(document.createElement("input"));
-    Object.assign(slider, { type: "range", min: String(spec.min), max: String(spec.max),
-      step: String(spec.step) });
-    slider.dataset.trait = spec.name;
-    const label = labelFor(slider, spec.label);
-    label.title = spec.hint;
-    const output = element("output", "rnnwidget-value");
-    output.htmlFor = slider.id;
-    const show = (value) => {
-      const text = Number(value).toFixed(spec.digits);
-      setText(output, text);
-      setAttr(slider, "aria-valuetext", `${text} (${spec.hint})`);
-    };
-    slider.addEventListener("input", () => {
-      const value = spec.digits ? Number(slider.value) : Math.round(Number(slider.value));
-      show(value);
-      sender.send({ [spec.name]: value });
-    });
-    updaters.push(() => {
-      const wanted = sender.wanted(spec.name);
-      const value = wanted ?? model.get(spec.name);
-      const focused = document.activeElement === slider;
-      if (!focused || wanted === undefined) setValue(slider, value);
-      show(value);
-      setHidden(sliderRow, !shown(spec.name));
-    });
-    const sliderRow = row(label, slider, output);
+    const sliderRow = slider(spec, { model, sender, updaters });
+    updaters.push(() => setHidden(sliderRow, !shown(spec.name)));
     el.append(sliderRow);
   }
 
   const input = selectFor("input_kind", INPUTS);
   input.addEventListener("change", () => sender.send({ input_kind: input.value }));
-  const seed = focusable(document.createElement("input"));
-  Object.assign(seed, { type: "number", min: "0", max: String(2 ** 32 - 1), step: "1" });
-  seed.className = "rnnwidget-seed";
-  seed.dataset.trait = "seed";
-  seed.addEventListener("change", () => {
-    const value = Number(seed.value);
-    if (seed.value !== "" && Number.isInteger(value)) sender.send({ seed: value });
-  });
+  const seed = seedInput(sender);
   const inputLabel = labelFor(input, "Input");
   const seedLabel = labelFor(seed, "Seed", "rnnwidget-label rnnwidget-label-inline");
   const inputRow = row(inputLabel, input, seedLabel, seed);

@@ -55,3 +55,9 @@ export function gradientSummary(logNorms) {
     "."
   );
 }
+
+/** "0.01", "3e-4": a value that a log slider shows. */
+export function formatSetting(value) {
+  if (value >= 0.01 && value < 1000) return String(Number(value.toPrecision(2)));
+  return value.toExponential(0).replace("e+", "e");
+}

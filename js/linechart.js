@@ -3,6 +3,7 @@
 // 1e-500 as easily as 1e+500, and shades what lies beyond float64's range.
 
 import {
+  drawGridLines,
   drawLeftAxis,
   drawPlayback,
   drawTimeAxis,
@@ -111,14 +112,7 @@ export class NormChart {
 
     this.shadeBeyondFloat64(ctx, theme, rect);
     const decades = niceTicks(lo, hi, 5).filter(Number.isInteger);
-    ctx.strokeStyle = theme.grid;
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    for (const d of decades) {
-      ctx.moveTo(rect.x, this.y(d));
-      ctx.lineTo(rect.x + rect.width, this.y(d));
-    }
-    ctx.stroke();
+    drawGridLines(ctx, theme, rect, decades.map((d) => this.y(d)));
     drawLeftAxis(ctx, theme, rect, decades.map((d) => ({ y: this.y(d), text: formatDecade(d) })), "‖dL/dh_t‖");
     drawTimeAxis(ctx, theme, rect, T);
 

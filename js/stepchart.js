@@ -2,7 +2,15 @@
 // the spectral radius. Lines and dots, dashed reference levels (chance, the clipping threshold,
 // radius 1), on a linear axis or on a log axis whose values arrive as base-10 logarithms.
 
-import { drawLeftAxis, drawTitle, niceTicks, plotRect, prepareCanvas, setFont } from "./axes.js";
+import {
+  drawGridLines,
+  drawLeftAxis,
+  drawTitle,
+  niceTicks,
+  plotRect,
+  prepareCanvas,
+  setFont,
+} from "./axes.js";
 import { setDataset } from "./dom.js";
 import { formatDecade } from "./format.js";
 
@@ -91,14 +99,7 @@ export class StepChart {
     const ticks = this.log
       ? niceTicks(this.range.lo, this.range.hi, 4).filter(Number.isInteger)
       : niceTicks(this.range.lo, this.range.hi, 4);
-    ctx.strokeStyle = theme.grid;
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    for (const v of ticks) {
-      ctx.moveTo(rect.x, this.y(v));
-      ctx.lineTo(rect.x + rect.width, this.y(v));
-    }
-    ctx.stroke();
+    drawGridLines(ctx, theme, rect, ticks.map((v) => this.y(v)));
     const text = (v) => (this.log ? formatDecade(v) : String(Number(v.toPrecision(3))));
     drawLeftAxis(ctx, theme, rect, ticks.map((v) => ({ y: this.y(v), text: text(v) })), this.axisLabel);
     this.drawStepAxis(ctx, theme, rect);

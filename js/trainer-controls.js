@@ -2,14 +2,9 @@
 // keyboard. Settings go through a ChangeSender (sync.js): a slider storm becomes a few changes,
 // the last value winning. Buttons send commands ({command: "start"} ...), which the kernel runs.
 
-import { element, focusable } from "./controls.js";
+import { element, focusable, labelFor, seedInput, selectFor, slider } from "./controls.js";
+import { setValue } from "./dom.js";
 import { icon } from "./icons.js";
-
-/**
- * @typedef {{ name: string, label: string, min: number, max: number, step: number,
- *   hint: string, log?: boolean, digits?: number }} SliderSpec
- *   log: the slider moves log10 of the value, from `min` to `max` (as logarithms)
- */
 
 /** The sliders, by group. A run setting starts over at step 0; a live one applies next step. */
 export const RUN_SLIDERS = [
@@ -43,15 +38,6 @@ export const PRESETS = [
   { label: "Explodes", title: "W_hh scale 1.5, lag 40: huge gradients; try it with clipping off",
     values: { task: "recall", lag: 40, w_hh_scale: 1.5, saturation: 1 } },
 ];
-
-let nextId = 0;
-const uid = (name) => `rnnwidget-trainer-${name}-${++nextId}`;
-
-/** "0.01", "3e-4": a value that a log slider shows. */
-export function formatSetting(value) {
-  if (value >= 0.01 && value < 1000) return String(Number(value.toPrecision(2)));
-  return value.toExponential(0).replace("e+", "e");
-}
 
 /**
  * @param {import("@anywidget/types").AnyModel} model
@@ -109,7 +95,7 @@ export function buildTrainerControls(model, sender, command) {
   for (const [specs, effect] of [[RUN_SLIDERS, "a change starts a new run"],
     [LIVE_SLIDERS, "applies from the next step"]]) {
     for (const spec of specs) {
-      rows[spec.name] = slider(spec, effect, model, sender, updaters);
+      rows[spec.name] = slider(spec, { model, sender, updaters, title: `${spec.hint}; ${effect}` });
       groups.append(rows[spec.name]);
     }
   }
@@ -120,26 +106,15 @@ export function buildTrainerControls(model, sender, command) {
   });
 
   const checks = element("div", "rnnwidget-control");
-  const clipId = uid("clip");
   const clip = focusable(document.createElement("input"));
-  Object.assign(clip, { type: "checkbox", id: clipId });
+  clip.type = "checkbox";
   clip.dataset.trait = "clip";
-  const clipLabel = element("label", "rnnwidget-label-inline", "Clip the gradient");
-  clipLabel.htmlFor = clipId;
+  const clipLabel = labelFor(clip, "Clip the gradient", "rnnwidget-label-inline");
   clipLabel.title = "Scale the gradient down to the threshold when its norm is larger";
   clip.addEventListener("change", () => sender.send({ clip: clip.checked }));
 
-  const seedId = uid("seed");
-  const seedLabel = element("label", "rnnwidget-label-inline", "Seed");
-  seedLabel.htmlFor = seedId;
-  const seed = focusable(document.createElement("input"));
-  Object.assign(seed, { type: "number", id: seedId, min: "0", max: String(2 ** 32 - 1), step: "1" });
-  seed.className = "rnnwidget-seed";
-  seed.dataset.trait = "seed";
-  seed.addEventListener("change", () => {
-    const value = Number(seed.value);
-    if (seed.value !== "" && Number.isInteger(value)) sender.send({ seed: value });
-  });
+  const seed = seedInput(sender);
+  const seedLabel = labelFor(seed, "Seed", "rnnwidget-label-inline");
   checks.append(clip, clipLabel, seedLabel, seed);
   groups.append(checks);
   updaters.push(() => {
@@ -170,64 +145,12 @@ export function buildTrainerControls(model, sender, command) {
   return { el, update, setDisabled };
 }
 
-/**
- * A labelled slider with its value; a log slider moves log10 of the value.
- * @param {SliderSpec} spec
- * @param {string} effect what a change does to the run, for the label's tooltip
- */
-function slider(spec, effect, model, sender, updaters) {
-  const row = element("div", "rnnwidget-control");
-  const id = uid(spec.name);
-  const label = element("label", "rnnwidget-label", spec.label);
-  label.htmlFor = id;
-  label.title = `${spec.hint}; ${effect}`;
-  const input = focusable(document.createElement("input"));
-  Object.assign(input, { type: "range", id, min: String(spec.min), max: String(spec.max),
-    step: String(spec.step) });
-  input.dataset.trait = spec.name;
-  const output = element("output", "rnnwidget-value");
-  output.htmlFor = id;
-  const toValue = (position) => (spec.log ? Number((10 ** position).toPrecision(3))
-    : spec.digits ? position : Math.round(position));
-  const show = (value) => {
-    const text = spec.log ? formatSetting(value) : Number(value).toFixed(spec.digits);
-    output.textContent = text;
-    input.setAttribute("aria-valuetext", `${text} (${spec.hint})`);
-  };
-  input.addEventListener("input", () => {
-    const value = toValue(Number(input.value));
-    show(value);
-    sender.send({ [spec.name]: value });
-  });
-  updaters.push(() => {
-    const wanted = sender.wanted(spec.name);
-    const value = Number(wanted ?? model.get(spec.name));
-    if (document.activeElement !== input || wanted === undefined) {
-      input.value = String(spec.log ? Math.log10(value) : value);
-    }
-    show(value);
-  });
-  row.append(label, input, output);
-  return row;
-}
-
 /** A labelled select; returns its label and the select. */
 function select(name, text, options, hint, model, sender, updaters) {
-  const id = uid(name);
-  const label = element("label", "rnnwidget-label", text);
-  label.htmlFor = id;
+  const control = selectFor(name, options);
+  const label = labelFor(control, text);
   label.title = hint;
-  const control = focusable(document.createElement("select"));
-  control.id = id;
-  control.dataset.trait = name;
-  for (const [value, optionText] of options) {
-    const option = element("option", "", optionText);
-    option.value = value;
-    control.append(option);
-  }
   control.addEventListener("change", () => sender.send({ [name]: control.value }));
-  updaters.push(() => {
-    control.value = String(model.get(name));
-  });
+  updaters.push(() => setValue(control, model.get(name)));
   return [label, control];
 }
