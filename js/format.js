@@ -40,17 +40,22 @@ export function formatDecade(exponent) {
 }
 
 /** One sentence on the gradient's trip from the last step back to the first. */
-export function gradientSummary(logNorms) {
+export function gradientSummary(logNorms, layers = 1) {
   const T = logNorms.length;
   if (T < 2) return "One timestep: nothing to backpropagate through.";
   const ratio = logNorms[0] - logNorms[T - 1];
-  if (ratio === -Infinity) return `No gradient reaches t=1 from t=${T}: it vanishes exactly.`;
+  // With stacked layers the sentence is about the first, whose gradients fill the first panels.
+  const where = layers > 1 ? "In layer 1, " : "";
+  const subject = where ? `${where}the gradient` : "The gradient";
+  if (ratio === -Infinity) {
+    return `${where ? `${where}no` : "No"} gradient reaches t=1 from t=${T}: it vanishes exactly.`;
+  }
   const size = formatPow10(ratio);
   const note = rangeNote(logNorms[0]);
   const verdict =
     ratio < -2 ? "it vanishes" : ratio > 2 ? "it explodes" : "it survives the trip";
   return (
-    `The gradient reaching t=1 is ${size} of the one at t=${T}: ${verdict}` +
+    `${subject} reaching t=1 is ${size} of the one at t=${T}: ${verdict}` +
     (note ? ` (${note})` : "") +
     "."
   );

@@ -200,7 +200,8 @@ class ExplorerView {
         rnn: arrays.order.rnn_final.data, dense: arrays.order.dense_output.data,
         table: diverging });
     }
-    setText(this.summary, gradientSummary(arrays.layers[0].log10_grad_norm.data));
+    setText(this.summary, gradientSummary(arrays.layers[0].log10_grad_norm.data,
+      arrays.layers.length));
   }
 
   // -- drawing -------------------------------------------------------------------------------
@@ -290,10 +291,11 @@ class ExplorerView {
     const radius = Number(this.model.get("spectral_radius"));
     const saturated = Number(this.model.get("saturated_fraction"));
     const ratio = this.model.get("gradient_ratio_log10");
+    const sub = (this.frame?.arrays.layers.length ?? 1) > 1 ? "1" : ""; // named as in the panels
     const parts = [
       `spectral radius of W_hh ${radius.toFixed(2)}`,
       `saturated units (|h| > 0.99) ${(100 * saturated).toFixed(1)}%`,
-      `‖dL/dh_1‖ / ‖dL/dh_T‖ = ${ratio === null ? "0" : formatPow10(ratio)}`,
+      `‖dL/dh${sub}_1‖ / ‖dL/dh${sub}_T‖ = ${ratio === null ? "0" : formatPow10(ratio)}`,
     ];
     setText(this.stats, parts.join("   ·   "));
   }

@@ -932,16 +932,17 @@ def _chart_range(logs: NDArray[np.float64]) -> tuple[int, int]:
 
 def _summary(frame: Frame) -> str:
     """The live view's sentence, from the float32 logarithms the browser receives."""
-    return gradient_summary(frame.log10_grad_norm.astype(np.float32).tolist())
+    return gradient_summary(frame.log10_grad_norm.astype(np.float32).tolist(), len(frame.layers))
 
 
 def _stats(frame: Frame) -> str:
     """The statistics line under the chart, as ``showStats`` writes it."""
     ratio = frame.gradient_ratio_log10
+    sub = "1" if len(frame.layers) > 1 else ""  # the first layer's, named as in its panels
     parts = [
         f"spectral radius of W_hh {to_fixed(frame.spectral_radius, 2)}",
         f"saturated units (|h| > 0.99) {to_fixed(100 * frame.saturated_fraction, 1)}%",
-        f"‖dL/dh_1‖ / ‖dL/dh_T‖ = {'0' if math.isinf(ratio) else format_pow10(ratio)}",
+        f"‖dL/dh{sub}_1‖ / ‖dL/dh{sub}_T‖ = {'0' if math.isinf(ratio) else format_pow10(ratio)}",
     ]
     return "   ·   ".join(parts)
 

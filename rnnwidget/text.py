@@ -148,9 +148,10 @@ def format_tick(value: float) -> str:
     return js_number(to_precision_value(value, 2))
 
 
-def gradient_summary(log_norms: Iterable[float]) -> str:
+def gradient_summary(log_norms: Iterable[float], layers: int = 1) -> str:
     """One sentence on the gradient's trip from the last step back to the first, from
-    ``log10 ||dL/dh_t||`` for t = 1 ... T. Mirrors ``gradientSummary``.
+    ``log10 ||dL/dh_t||`` for t = 1 ... T of the first of ``layers`` stacked layers. Mirrors
+    ``gradientSummary``.
 
     The browser reads these logarithms as float32; pass ``values.astype(np.float32)`` for the
     very sentence the live view shows.
@@ -160,15 +161,16 @@ def gradient_summary(log_norms: Iterable[float]) -> str:
     if count < 2:
         return "One timestep: nothing to backpropagate through."
     ratio = logs[0] - logs[-1]
+    where = "In layer 1, " if layers > 1 else ""
     if ratio == -math.inf:
-        return f"No gradient reaches t=1 from t={count}: it vanishes exactly."
+        no = f"{where}no" if where else "No"
+        return f"{no} gradient reaches t=1 from t={count}: it vanishes exactly."
     size = format_pow10(ratio)
     note = range_note(logs[0])
     verdict = (
         "it vanishes" if ratio < -2 else "it explodes" if ratio > 2 else "it survives the trip"
     )
     return (
-        f"The gradient reaching t=1 is {size} of the one at t={count}: {verdict}"
-        + (f" ({note})" if note else "")
-        + "."
+        f"{where + 'the' if where else 'The'} gradient reaching t=1 is {size} of the one at "
+        f"t={count}: {verdict}" + (f" ({note})" if note else "") + "."
     )

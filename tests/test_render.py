@@ -512,6 +512,15 @@ def test_svg_is_xml_with_the_caption_and_the_titles_as_text(small):
     assert len(root.findall(f".//{SVG}image")) == 6  # three heatmaps, three colour bars
 
 
+def test_with_stacked_layers_the_sentence_and_the_stats_name_layer_1():
+    frame = compute_frame(Params(layers=2, seq_len=30, units=6, w_hh_scale=0.5))
+    texts = svg_texts(render_svg(frame))
+    sentence = gradient_summary(frame.log10_grad_norm.astype(np.float32), layers=2)
+    assert sentence.startswith("In layer 1, the gradient reaching t=1 is ")
+    assert sentence in texts
+    assert any("‖dL/dh1_1‖ / ‖dL/dh1_T‖ = " in text for text in texts)
+
+
 def test_a_dollar_sign_in_a_sentence_is_not_mathtext():
     params = Params(input_kind="sentence", seq_len=6, units=4, sentence="pay $5 for $x$")
     texts = svg_texts(render_svg(params))
@@ -752,6 +761,15 @@ print(data.map((logs) => gradientSummary(Float32Array.from(logs.map(num)))));
 """
     got = run_js(script, [[as_js(v) for v in case] for case in cases])
     assert got == [gradient_summary(case) for case in cases]
+    stacked_script = """
+print(data.map((logs) => gradientSummary(Float32Array.from(logs.map(num)), 2)));
+"""
+    stacked = run_js(stacked_script, [[as_js(v) for v in case] for case in cases])
+    assert stacked == [gradient_summary(case, layers=2) for case in cases]
+    assert stacked[2] == (
+        "In layer 1, the gradient reaching t=1 is 7.9e-31 of the one at t=2: it vanishes."
+    )
+    assert stacked[7] == "In layer 1, no gradient reaches t=1 from t=3: it vanishes exactly."
     assert got[2] == "The gradient reaching t=1 is 7.9e-31 of the one at t=2: it vanishes."
     assert got[7] == "No gradient reaches t=1 from t=3: it vanishes exactly."
     assert got[11].endswith("it vanishes (underflows float64 (< 1e-308)).")

@@ -4,6 +4,7 @@ loop, why order matters, stacked layers, presentation mode and palettes, and a c
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,11 @@ def test_two_stacked_layers_show_both_and_their_shapes(nb: NotebookPage) -> None
         "Shapes: (1, 60, 4) → (1, 60, 12) → (1, 12)"
     )
     assert_canvas_shows_the_kernels_numbers(nb, "hidden")
+    # The sentence and the statistics speak of layer 1, whose panels come first.
+    expect(root.locator(".rnnwidget-summary")).to_have_text(
+        re.compile(r"^In layer 1, the gradient reaching t=1 is ")
+    )
+    expect(root.locator(".rnnwidget-stats")).to_contain_text("‖dL/dh1_1‖ / ‖dL/dh1_T‖ = ")
 
 
 def test_presentation_mode_and_the_colour_blind_palette(nb: NotebookPage) -> None:
