@@ -134,7 +134,7 @@ class ExplorerView {
     this.setPanelData();
     this.player.setTimesteps(this.frame.T);
     setText(this.shapes, `Shapes: ${frame.shapes}`);
-    this.showPlayhead(); // draws every panel
+    this.showPlayhead(); // draws the panels whose data changed
     this.root.dataset.revision = String(frame.revision);
     this.root.dispatchEvent(new CustomEvent("rnnwidget:drawn", { bubbles: true,
       detail: { revision: frame.revision, params: frame.params } }));
