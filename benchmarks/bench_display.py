@@ -1,5 +1,5 @@
 """What displaying an RNNExplorer costs for its picture: the ``image/png`` its display bundle
-carries beside the widget view (rnnwidget.preview), at scale 1.
+carries beside the widget view (rnnwidget.explorer.preview), at scale 1.
 
 Each repetition draws a frame it has not drawn before (a new ``w_hh_scale``), as a new display
 does, so no text is cached from the last one. The first display in a fresh kernel also imports
@@ -16,7 +16,7 @@ import sys
 import time
 
 from rnnwidget import RNNExplorer
-from rnnwidget.preview import png_base64
+from rnnwidget.explorer.preview import png_base64
 
 SETTINGS = [(100, 32), (200, 64), (1000, 64)]  # (seq_len, units)
 REPEAT = 15

@@ -46,7 +46,7 @@ import ipywidgets
 import matplotlib.pyplot as plt
 
 from rnnwidget import SimpleRNN
-from rnnwidget.inputs import white_noise
+from rnnwidget.cells.inputs import white_noise
 
 x = white_noise({seq_len}, 4)
 

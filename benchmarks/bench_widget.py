@@ -14,7 +14,7 @@ from collections.abc import Callable
 from ipywidgets.widgets.widget import _remove_buffers
 
 from rnnwidget import RNNExplorer
-from rnnwidget.frame import compute_frame
+from rnnwidget.explorer.frame import compute_frame
 
 SETTINGS = [(100, 32), (200, 64), (1000, 64), (200, 256)]  # (seq_len, units)
 

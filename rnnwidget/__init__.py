@@ -1,37 +1,44 @@
 """rnnwidget: see how a recurrent neural network keeps memory over time, and why its gradients
-vanish or explode."""
+vanish or explode.
+
+The package, by job: :mod:`rnnwidget.cells` (the recurrent cells in numpy, their diagnostics and
+demo inputs), :mod:`rnnwidget.explorer` (RNNExplorer and the ways its picture leaves the
+notebook), :mod:`rnnwidget.training` (tasks, optimizers, the trainer, RNNTrainer, the sweep).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .model import Grads, SimpleRNN, Trace
-from .sweep import sweep  # numpy only; bound here, so `rnnwidget.sweep` is never the module
+from .cells import diagnostics, inputs
+from .cells.elman import Grads, SimpleRNN, Trace
+from .training.sweep import sweep  # numpy only; bound here, so `rnnwidget.sweep` is the function
 
 if TYPE_CHECKING:
-    from .comparison import compare
-    from .trainer_widget import RNNTrainer
-    from .widget import RNNExplorer
+    from .explorer.comparison import compare
+    from .explorer.widget import RNNExplorer
+    from .training.widget import RNNTrainer
 
 __all__ = [
-    "Grads", "RNNExplorer", "RNNTrainer", "SimpleRNN", "Trace", "__version__", "compare", "sweep",
+    "Grads", "RNNExplorer", "RNNTrainer", "SimpleRNN", "Trace", "__version__", "compare",
+    "diagnostics", "inputs", "sweep",
 ]  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
-    # The widget imports anywidget, ipywidgets and IPython (~0.4 s). Loading it on first use
+    # The widgets import anywidget, ipywidgets and IPython (~0.4 s). Loading them on first use
     # keeps `import rnnwidget.server_extension` light in every Jupyter server's start-up.
     if name == "RNNExplorer":
-        from .widget import RNNExplorer
+        from .explorer.widget import RNNExplorer
 
         return RNNExplorer
     if name == "compare":
-        from .comparison import compare
+        from .explorer.comparison import compare
 
         return compare
-    if name == "RNNTrainer":  # the training widget: anywidget too, so loaded on first use
-        from .trainer_widget import RNNTrainer
+    if name == "RNNTrainer":
+        from .training.widget import RNNTrainer
 
         return RNNTrainer
     raise AttributeError(f"module 'rnnwidget' has no attribute {name!r}")

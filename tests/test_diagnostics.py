@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rnnwidget import SimpleRNN
-from rnnwidget import diagnostics as diag
+from rnnwidget.cells import diagnostics as diag
 
 
 def last_step_loss(trace):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnwidget import inputs
+from rnnwidget.cells import inputs
 
 
 @pytest.mark.parametrize("kind", inputs.INPUT_KINDS)

@@ -8,10 +8,10 @@ import pytest
 import traitlets
 
 from rnnwidget import RNNExplorer, SimpleRNN, compare
-from rnnwidget import diagnostics as diag
 from rnnwidget._wire import decode_array
-from rnnwidget.frame import FEATURES, Params, compute_frame
-from rnnwidget.inputs import make_input, tokenize
+from rnnwidget.cells import diagnostics as diag
+from rnnwidget.cells.inputs import make_input, tokenize
+from rnnwidget.explorer.frame import FEATURES, Params, compute_frame
 
 # -- stacked layers and return_sequences -------------------------------------------------------
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnnwidget import SimpleRNN, Trace
-from rnnwidget.diagnostics import largest_singular_value, spectral_radius
+from rnnwidget.cells.diagnostics import largest_singular_value, spectral_radius
 
 from . import reference as ref
 

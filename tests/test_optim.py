@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from rnnwidget.optim import SGD, Adam, clip_by_global_norm, global_norm, make_optimizer
+from rnnwidget.training.optim import SGD, Adam, clip_by_global_norm, global_norm, make_optimizer
 
 
 def params_and_grads(seed=0):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnwidget.readout import Readout, softmax_cross_entropy, squared_error
+from rnnwidget.training.readout import Readout, softmax_cross_entropy, squared_error
 
 from . import reference as ref
 

@@ -21,8 +21,8 @@ from PIL import Image
 
 from rnnwidget import __version__
 from rnnwidget.colormaps import colourize, table
-from rnnwidget.frame import Frame, Params, compute_frame
-from rnnwidget.render import (
+from rnnwidget.explorer.frame import Frame, Params, compute_frame
+from rnnwidget.explorer.render import (
     PanelBox,
     _build_figure,
     _chart_range,
@@ -36,7 +36,7 @@ from rnnwidget.render import (
     render_svg,
     save,
 )
-from rnnwidget.text import (
+from rnnwidget.formatting import (
     format_decade,
     format_pow10,
     format_tick,
@@ -643,8 +643,8 @@ def test_rnnwidget_imports_without_matplotlib_and_render_says_how_to_get_it():
 import sys
 sys.modules["matplotlib"] = None  # as if it were not installed
 import rnnwidget
-from rnnwidget import render
-from rnnwidget.frame import Params
+from rnnwidget.explorer import render
+from rnnwidget.explorer.frame import Params
 assert render.caption(Params()).startswith("w_hh_scale=1.00")
 try:
     render.render_png(Params(seq_len=5, units=2))
@@ -668,7 +668,7 @@ NODE = shutil.which("node")
 def run_js(script: str, data: object) -> Any:
     """Run ``script`` as an ES module with Node after :data:`JS_PRELUDE` (the browser's
     modules, ``data`` read from stdin as JSON, ``print``); its JSON output."""
-    assert NODE, "Node.js is needed to check the text against js/format.js"
+    assert NODE, "Node.js is needed to check the text against js/common/format.js"
     result = subprocess.run(
         [NODE, "--input-type=module", "-e", JS_PRELUDE + script],
         input=json.dumps(data),
@@ -686,7 +686,7 @@ def as_js(value: float) -> str:
     return {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}.get(text, text)
 
 
-FORMAT_JS, AXES_JS = ROOT / "js" / "format.js", ROOT / "js" / "axes.js"
+FORMAT_JS, AXES_JS = ROOT / "js" / "common" / "format.js", ROOT / "js" / "common" / "axes.js"
 JS_PRELUDE = f"""
 import {{ readFileSync }} from "node:fs";
 import {{ formatDecade, formatPow10, gradientSummary, rangeNote }} from "{FORMAT_JS}";
@@ -826,7 +826,7 @@ def test_the_browsers_snapshot_caption_matches_the_headless_one():
         Params(w_hh_scale=1.5, layers=2, input_kind="sentence", seed=9),
     ]
     script = f"""
-import {{ caption }} from "{ROOT / "js" / "export.js"}";
+import {{ caption }} from "{ROOT / "js" / "explorer" / "export.js"}";
 print(data.map(([params, version]) => caption(params, version)));
 """
     got = run_js(script, [[p.as_dict(), __version__] for p in settings])
@@ -907,7 +907,7 @@ print({ height: panel.height, calls });
     got = run_js(
         CANVAS_PRELUDE + script,
         {
-            "module": str(ROOT / "js" / "order.js"),
+            "module": str(ROOT / "js" / "explorer" / "order.js"),
             "words": list(order.words),
             "shuffled": list(order.shuffled),
             "units": order.rnn_final.shape[1],
@@ -951,7 +951,11 @@ print({ range: chart.range, calls });
     series = [[as_js(v) for v in layer.log10_grad_norm] for layer in stacked.layers]
     got = run_js(
         CANVAS_PRELUDE + script,
-        {"module": str(ROOT / "js" / "linechart.js"), "title": TITLES[3], "series": series},
+        {
+            "module": str(ROOT / "js" / "common" / "linechart.js"),
+            "title": TITLES[3],
+            "series": series,
+        },
     )
     # The curves' colours, in order, and the legend: swatches and labels.
     clip = next(i for i, c in enumerate(got["calls"]) if c["call"] == "clip")

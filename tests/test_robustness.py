@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from rnnwidget import RNNExplorer
 from rnnwidget._wire import decode_array
-from rnnwidget.inputs import INPUT_KINDS, tokenize
-from rnnwidget.widget import PARAMETERS
+from rnnwidget.cells.inputs import INPUT_KINDS, tokenize
+from rnnwidget.explorer.widget import PARAMETERS
 
 
 def number_in(low, high, *, whole=False):

@@ -17,9 +17,10 @@ import traitlets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rnnwidget import RNNExplorer, html
-from rnnwidget.inputs import INPUT_KINDS, tokenize
-from rnnwidget.widget import CONFIG, PARAMETERS, VIEW_OPTIONS
+from rnnwidget import RNNExplorer
+from rnnwidget.cells.inputs import INPUT_KINDS, tokenize
+from rnnwidget.explorer import page as html
+from rnnwidget.explorer.widget import CONFIG, PARAMETERS, VIEW_OPTIONS
 
 from .test_widget import GOOD
 
@@ -201,7 +202,7 @@ def test_unknown_controls_are_refused_naming_the_allowed_ones(controls, message)
 def test_the_display_bundle_carries_a_png_of_the_view():
     from PIL import Image
 
-    from rnnwidget.render import render_png
+    from rnnwidget.explorer.render import render_png
 
     w = RNNExplorer(w_hh_scale=1.3, seq_len=50, units=10)
     data, _ = w._repr_mimebundle_()

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from rnnwidget.sweep import sweep
 from rnnwidget.training import Trainer
+from rnnwidget.training.sweep import sweep
 
 SMALL = {"units": 8, "steps": 20, "eval_every": 10}
 

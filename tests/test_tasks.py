@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnwidget.tasks import Adding, Recall, make_task
+from rnnwidget.training.tasks import Adding, Recall, make_task
 
 
 def rng(seed=0):

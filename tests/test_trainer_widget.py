@@ -16,10 +16,10 @@ import pytest
 import traitlets
 
 from rnnwidget import RNNTrainer
-from rnnwidget import trainer_widget as tw
 from rnnwidget._wire import decode_array
-from rnnwidget.trainer_widget import LIVE_SETTINGS, MODEL_SETTINGS
 from rnnwidget.training import Trainer, TrainingDiverged
+from rnnwidget.training import widget as tw
+from rnnwidget.training.widget import LIVE_SETTINGS, MODEL_SETTINGS
 
 DEADLINE = 30.0  # seconds a test waits for the worker to reach a state
 
@@ -558,8 +558,7 @@ def test_settings_and_publishing_from_two_threads_do_not_interleave(trainer_widg
 
 def test_the_package_exports_the_trainer_and_the_sweep_function():
     import rnnwidget
-    import rnnwidget.sweep
-    from rnnwidget.sweep import sweep
+    from rnnwidget.training.sweep import sweep
 
     assert rnnwidget.sweep is sweep  # the function, not the module of the same name
     assert rnnwidget.RNNTrainer is RNNTrainer

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnwidget.diagnostics import gradient_norms
-from rnnwidget.optim import global_norm
-from rnnwidget.tasks import Adding, Recall
+from rnnwidget.cells.diagnostics import gradient_norms
 from rnnwidget.training import Trainer, TrainingDiverged
+from rnnwidget.training.optim import global_norm
+from rnnwidget.training.tasks import Adding, Recall
 
 from . import reference as ref
 

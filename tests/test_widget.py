@@ -14,9 +14,9 @@ from ipywidgets.widgets.widget import _remove_buffers
 
 from rnnwidget import RNNExplorer, SimpleRNN
 from rnnwidget._wire import decode_array
-from rnnwidget.frame import FEATURES
-from rnnwidget.inputs import make_input
-from rnnwidget.widget import PARAMETERS
+from rnnwidget.cells.inputs import make_input
+from rnnwidget.explorer.frame import FEATURES
+from rnnwidget.explorer.widget import PARAMETERS
 
 # A valid new value and invalid values for every parameter, with what the error must say.
 GOOD = {
@@ -215,7 +215,7 @@ def test_save_png_and_svg_draw_the_views_picture_without_a_browser(tmp_path):
     from PIL import Image
 
     from rnnwidget.colormaps import colourize
-    from rnnwidget.render import caption, panel_boxes
+    from rnnwidget.explorer.render import caption, panel_boxes
 
     w = RNNExplorer(w_hh_scale=1.2, seq_len=40, units=10)
     png = w.save_png(tmp_path / "fig.png", scale=1.0)

@@ -14,7 +14,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from rnnwidget import RNNExplorer
 from rnnwidget.colormaps import colour_index, table
-from rnnwidget.text import format_pow10, gradient_summary
+from rnnwidget.formatting import format_pow10, gradient_summary
 
 from .test_explorer import PIXEL_JS
 

@@ -1,0 +1,147 @@
+// One click, one PNG for the slides: every panel of the view, composed into one image at twice
+// the screen's resolution or more (sharp on a projector), with a caption line listing every
+// parameter. The browser downloads it, and the same bytes go to the kernel (w.snapshots).
+
+import { setFont } from "../common/axes.js";
+
+const MIN_EXPORT_RATIO = 2;
+
+/**
+ * The caption of a snapshot, the same text the headless renderer writes (rnnwidget/render.py):
+ * "w_hh_scale=1.20  seq_len=200  saturation=1.0  units=64  input=impulse  seed=0  rnnwidget 0.1.0",
+ * then the sentence (JSON-quoted) for a sentence input.
+ */
+export function caption(params, version) {
+  const items = [
+    `w_hh_scale=${decimals(params.w_hh_scale, 2)}`,
+    `seq_len=${params.seq_len}`,
+    `saturation=${decimals(params.saturation, 1)}`,
+    `units=${params.units}`,
+    `input=${params.input_kind}`,
+    `seed=${params.seed}`,
+    ...(params.layers > 1 ? [`layers=${params.layers}`] : []),
+    `rnnwidget ${version}`,
+  ];
+  if (params.input_kind === "sentence") items.push(`sentence=${JSON.stringify(params.sentence)}`);
+  return items.join("  ");
+}
+
+/** `places` decimals, or as many more as give the value back exactly: 2.25 -> "2.25". */
+function decimals(value, places) {
+  const fixed = value.toFixed(places);
+  if (Number(fixed) === value) return fixed;
+  const shortest = String(value); // JavaScript's shortest round-trip digits
+  return (shortest.split(".")[1] ?? "").length >= places ? shortest : fixed;
+}
+
+/** "rnnwidget-scale1.20-T200.png" */
+export function snapshotName(params) {
+  return `rnnwidget-scale${params.w_hh_scale.toFixed(2)}-T${params.seq_len}.png`;
+}
+
+/**
+ * Draw every panel again at `ratio` pixels per CSS pixel and stack them under a title and the
+ * summary, with the caption at the bottom.
+ * @param {{ canvas: HTMLCanvasElement, draw: Function, height: number }[]} panels
+ * @returns {HTMLCanvasElement}
+ */
+export function composeSnapshot({ panels, width, theme, title, summary, captionText }) {
+  const ratio = Math.max(window.devicePixelRatio || 1, MIN_EXPORT_RATIO);
+  const headerHeight = 44 * theme.scale;
+  const captionHeight = 26 * theme.scale;
+  const drawn = panels.map((panel) => {
+    const canvas = document.createElement("canvas");
+    panel.draw(width, theme, canvas, ratio);
+    return canvas;
+  });
+  const height =
+    headerHeight + drawn.reduce((sum, c) => sum + c.height / ratio, 0) + captionHeight;
+  const out = document.createElement("canvas");
+  out.width = Math.round(width * ratio);
+  out.height = Math.round(height * ratio);
+  const ctx = /** @type {CanvasRenderingContext2D} */ (out.getContext("2d"));
+  ctx.scale(ratio, ratio);
+  ctx.fillStyle = theme.background; // opaque: a transparent PNG vanishes on a dark slide
+  ctx.fillRect(0, 0, width, height);
+
+  ctx.fillStyle = theme.text;
+  ctx.textBaseline = "alphabetic";
+  ctx.textAlign = "left";
+  setFont(ctx, theme, 15, "600");
+  ctx.fillText(title, 12, 20 * theme.scale);
+  setFont(ctx, theme, 12);
+  ctx.fillText(summary, 12, 38 * theme.scale);
+
+  let y = headerHeight;
+  for (const canvas of drawn) {
+    ctx.drawImage(canvas, 0, y, canvas.width / ratio, canvas.height / ratio);
+    y += canvas.height / ratio;
+  }
+  setFont(ctx, theme, 11);
+  ctx.fillStyle = theme.muted;
+  ctx.fillText(captionText, 12, y + 17 * theme.scale);
+  return out;
+}
+
+/**
+ * The canvas as PNG bytes, with the caption in a tEXt chunk (key "Description", as the headless
+ * renderer writes it), so the file says what it shows wherever it goes.
+ * @returns {Promise<Uint8Array>}
+ */
+export async function toPng(canvas, description) {
+  const blob = await new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png"),
+  );
+  const png = new Uint8Array(await blob.arrayBuffer());
+  return withTextChunk(png, "Description", description);
+}
+
+/** Let the browser save the bytes under a name. */
+export function download(bytes, filename) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// -- PNG tEXt chunk -------------------------------------------------------------------------------
+// A PNG is an 8-byte signature and chunks: length (4 bytes), type (4), data, CRC-32 of type+data.
+// A tEXt chunk is keyword, NUL, Latin-1 text; it goes right after the IHDR chunk.
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function withTextChunk(png, keyword, text) {
+  const latin1 = (s) => Uint8Array.from(s, (ch) => (ch.charCodeAt(0) < 256 ? ch.charCodeAt(0) : 63));
+  const data = new Uint8Array([...latin1(keyword), 0, ...latin1(text)]);
+  const chunk = new Uint8Array(12 + data.length);
+  const view = new DataView(chunk.buffer);
+  view.setUint32(0, data.length);
+  chunk.set(latin1("tEXt"), 4);
+  chunk.set(data, 8);
+  view.setUint32(8 + data.length, crc32(chunk.subarray(4, 8 + data.length)));
+  const ihdrEnd = 8 + 12 + new DataView(png.buffer, png.byteOffset).getUint32(8);
+  const out = new Uint8Array(png.length + chunk.length);
+  out.set(png.subarray(0, ihdrEnd), 0);
+  out.set(chunk, ihdrEnd);
+  out.set(png.subarray(ihdrEnd), ihdrEnd + chunk.length);
+  return out;
+}

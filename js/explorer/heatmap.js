@@ -1,0 +1,197 @@
+// A heatmap panel: rows (units or features) against time, drawn pixel by pixel with ImageData
+// and scaled without smoothing, so every cell is a crisp block of one colour.
+
+import {
+  drawLeftAxis,
+  drawPlayback,
+  drawTimeAxis,
+  drawTitle,
+  niceTicks,
+  panelCanvas,
+  plotRect,
+  prepareCanvas,
+  sameList,
+  sameRange,
+  setFont,
+} from "../common/axes.js";
+import { colourIndex } from "../common/colormaps.js";
+import { setDataset } from "../common/dom.js";
+
+/**
+ * @typedef {Object} HeatmapData
+ * @property {Float32Array} values time-major: values[t * rows + row]
+ * @property {number} timesteps
+ * @property {number} rows
+ * @property {number} vmin
+ * @property {number} vmax
+ * @property {number[][]} table colour table, rows of [r, g, b]
+ * @property {{ value: number, text: string }[]} colourTicks
+ * @property {string[]} [tokens] word labels for the time axis
+ */
+
+export class Heatmap {
+  /**
+   * @param {{ name: string, title: string, rowLabel: string, colourLabel: string, height: number }} options
+   */
+  constructor({ name, title, rowLabel, colourLabel, height }) {
+    this.title = title;
+    this.rowLabel = rowLabel;
+    this.colourLabel = colourLabel;
+    this.height = height;
+    this.canvas = panelCanvas(name, title);
+    this.cells = document.createElement("canvas"); // one pixel per cell, scaled up when drawn
+    /** @type {HeatmapData | null} */
+    this.data = null;
+    this.rect = plotRect(1, height);
+    /** Columns [from, to] (0-based) shown in full, the rest dimmed; null shows every column. */
+    this.reveal = null;
+    /** A column (0-based) to mark with a line: the play head or the step in focus. */
+    this.marker = null;
+    /** Counts changes to what the panel shows, so a view redraws only the panels that changed. */
+    this.version = 0;
+  }
+
+  /**
+   * Take new data; the cells are recoloured only if it differs from what is shown (a new
+   * W_hh scale leaves the input as it was).
+   * @param {HeatmapData} data
+   */
+  setData(data) {
+    const unchanged = this.data !== null && sameData(this.data, data);
+    this.data = data;
+    if (unchanged) return;
+    this.version++;
+    const { values, timesteps, rows, vmin, vmax, table } = data;
+    this.cells.width = timesteps;
+    this.cells.height = rows;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (this.cells.getContext("2d"));
+    const image = ctx.createImageData(timesteps, rows);
+    const pixels = new Uint32Array(image.data.buffer);
+    const packed = packTable(table);
+    for (let t = 0; t < timesteps; t++) {
+      for (let row = 0; row < rows; row++) {
+        const i = colourIndex(values[t * rows + row], vmin, vmax, table.length);
+        pixels[row * timesteps + t] = packed[i];
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+  }
+
+  /**
+   * Play-through-time: columns [from, to] shown in full (null: all) and a marked column.
+   * @param {[number, number] | null} reveal
+   * @param {number | null} marker
+   */
+  setPlayback(reveal, marker) {
+    if (marker === this.marker && sameRange(reveal, this.reveal)) return;
+    this.reveal = reveal;
+    this.marker = marker;
+    this.version++;
+  }
+
+  /**
+   * @param {number} width CSS pixels
+   * @param {import("../common/theme.js").Theme} theme
+   * @param {HTMLCanvasElement} canvas where to draw: the panel's own, or an export's
+   * @param {number} [ratio] device pixels per CSS pixel
+   */
+  draw(width, theme, canvas = this.canvas, ratio = undefined) {
+    const height = this.height * theme.scale;
+    const ctx = prepareCanvas(canvas, width, height, ratio);
+    const rect = (this.rect = plotRect(width, height));
+    // Where the cells are, for hover and for tests that read pixels back.
+    setDataset(canvas, {
+      plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
+    });
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, 0, width, height);
+    drawTitle(ctx, theme, rect, this.title);
+    if (!this.data) return;
+    const { timesteps, rows, tokens } = this.data;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.cells, rect.x, rect.y, rect.width, rect.height);
+    drawPlayback(ctx, theme, rect, timesteps, this.reveal, this.marker);
+    drawTimeAxis(ctx, theme, rect, timesteps, tokens);
+    const rowTicks = niceTicks(0, rows - 1, Math.min(6, rows)).filter(Number.isInteger);
+    drawLeftAxis(
+      ctx,
+      theme,
+      rect,
+      rowTicks.map((r) => ({ y: rect.y + ((r + 0.5) / rows) * rect.height, text: String(r) })),
+      this.rowLabel,
+    );
+    this.drawColourBar(ctx, theme, rect);
+  }
+
+  drawColourBar(ctx, theme, rect) {
+    const { vmin, vmax, table, colourTicks } = /** @type {HeatmapData} */ (this.data);
+    const x = rect.x + rect.width + 12;
+    const barWidth = 10;
+    const y = (value) => rect.y + rect.height * (1 - (value - vmin) / (vmax - vmin || 1));
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(colourBarImage(table), x, rect.y, barWidth, rect.height);
+    setFont(ctx, theme, 10);
+    ctx.fillStyle = theme.text;
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    for (const { value, text } of colourTicks) ctx.fillText(text, x + barWidth + 4, y(value));
+    ctx.fillStyle = theme.muted;
+    ctx.textBaseline = "alphabetic";
+    ctx.fillText(this.colourLabel, x - 2, rect.y - 7);
+  }
+
+  /**
+   * The cell under a pointer, or null.
+   * @returns {{ t: number, row: number } | null} t and row 0-based
+   */
+  cellAt(clientX, clientY) {
+    if (!this.data) return null;
+    const box = this.canvas.getBoundingClientRect();
+    const { x, y, width, height } = this.rect;
+    const u = (clientX - box.left - x) / width;
+    const v = (clientY - box.top - y) / height;
+    if (u < 0 || u >= 1 || v < 0 || v >= 1) return null;
+    return { t: Math.floor(u * this.data.timesteps), row: Math.floor(v * this.data.rows) };
+  }
+}
+
+/** A colour table as 32-bit RGBA pixels in the platform's byte order, for ImageData. */
+function packTable(table) {
+  const bytes = new Uint8ClampedArray(table.length * 4);
+  table.forEach(([r, g, b], i) => bytes.set([r, g, b, 255], i * 4));
+  return new Uint32Array(bytes.buffer);
+}
+
+/** @type {WeakMap<number[][], HTMLCanvasElement>} */
+const colourBars = new WeakMap();
+
+/** A colour table as a one-pixel-wide image, its last colour on top: a colour bar to scale. */
+function colourBarImage(table) {
+  let image = colourBars.get(table);
+  if (!image) {
+    image = document.createElement("canvas");
+    image.width = 1;
+    image.height = table.length;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (image.getContext("2d"));
+    const pixels = ctx.createImageData(1, table.length);
+    table.forEach(([r, g, b], i) => pixels.data.set([r, g, b, 255], 4 * (table.length - 1 - i)));
+    ctx.putImageData(pixels, 0, 0);
+    colourBars.set(table, image);
+  }
+  return image;
+}
+
+/** Whether two heatmap data show the same picture (the same cells, scale, colours and labels). */
+function sameData(a, b) {
+  return (
+    a.timesteps === b.timesteps &&
+    a.rows === b.rows &&
+    a.vmin === b.vmin &&
+    a.vmax === b.vmax &&
+    a.table === b.table &&
+    sameList(a.tokens ?? [], b.tokens ?? []) &&
+    sameList(a.colourTicks.map((tick) => tick.value), b.colourTicks.map((tick) => tick.value)) &&
+    sameList(a.colourTicks.map((tick) => tick.text), b.colourTicks.map((tick) => tick.text)) &&
+    sameList(a.values, b.values)
+  );
+}

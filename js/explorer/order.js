@@ -1,0 +1,101 @@
+// Why order matters, live: the sentence and the same words shuffled, through the RNN (final
+// states differ: it reads the words in order) and through an order-blind dense model on the
+// average word vector (outputs identical). The seed's own example, "The cat sat on the mat".
+
+import { MARGIN, panelCanvas, prepareCanvas, setFont } from "../common/axes.js";
+import { colourIndex } from "../common/colormaps.js";
+
+const ROW = 16;
+const GAP = 6;
+
+export class OrderPanel {
+  constructor() {
+    this.height = 150;
+    this.canvas = panelCanvas("order");
+    /** @type {{ words: string[], shuffled: string[], rnn: Float32Array, dense: Float32Array,
+     *   units: number, table: number[][] } | null} */
+    this.data = null;
+    /** Counts changes to what the panel shows, so a view redraws only the panels that changed. */
+    this.version = 0;
+  }
+
+  setData(data) {
+    this.data = data;
+    this.version++;
+    const rnnDiff = distance(data.rnn, data.units);
+    const denseDiff = distance(data.dense, data.units);
+    this.canvas.setAttribute(
+      "aria-label",
+      `Why order matters: the RNN's final states for "${data.words.join(" ")}" and ` +
+        `"${data.shuffled.join(" ")}" differ by ${rnnDiff.toFixed(3)}; the order-blind dense ` +
+        `model's outputs differ by ${denseDiff.toFixed(3)}.`,
+    );
+  }
+
+  /**
+   * @param {number} width CSS pixels
+   * @param {import("../common/theme.js").Theme} theme
+   */
+  draw(width, theme, canvas = this.canvas, ratio = undefined) {
+    const height = this.height * theme.scale;
+    const ctx = prepareCanvas(canvas, width, height, ratio);
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, 0, width, height);
+    if (!this.data) return;
+    const { words, shuffled, rnn, dense, units, table } = this.data;
+    const left = MARGIN.left + 170 * theme.scale;
+    const right = width - MARGIN.right;
+    const rowHeight = ROW * theme.scale;
+    setFont(ctx, theme, 12, "600");
+    ctx.fillStyle = theme.text;
+    ctx.textBaseline = "alphabetic";
+    ctx.textAlign = "left";
+    ctx.fillText("Why order matters: the same words in another order", MARGIN.left, 15 * theme.scale);
+
+    const groups = [
+      { title: "RNN, final state h_T", values: rnn, verdict: "differ" },
+      { title: "Dense on the mean word vector", values: dense, verdict: "identical" },
+    ];
+    let y = 24 * theme.scale;
+    for (const { title, values, verdict } of groups) {
+      setFont(ctx, theme, 11, "600");
+      ctx.fillStyle = theme.text;
+      ctx.fillText(title, MARGIN.left, y + 11 * theme.scale);
+      const gap = distance(values, units);
+      setFont(ctx, theme, 11);
+      ctx.fillStyle = verdict === "differ" ? theme.text : theme.muted;
+      ctx.textAlign = "right";
+      ctx.fillText(`‖difference‖ = ${gap.toFixed(3)}`, width - 8, y + 11 * theme.scale);
+      ctx.textAlign = "left";
+      y += 14 * theme.scale;
+      [words, shuffled].forEach((sentence, i) => {
+        ctx.fillStyle = theme.muted;
+        setFont(ctx, theme, 10);
+        ctx.fillText(fit(ctx, sentence.join(" "), left - MARGIN.left - 8), MARGIN.left, y + rowHeight - 4);
+        const cell = (right - left) / units;
+        for (let u = 0; u < units; u++) {
+          const [r, g, b] = table[colourIndex(values[i * units + u], -1, 1, table.length)];
+          ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
+          ctx.fillRect(left + u * cell, y, Math.ceil(cell), rowHeight - 2);
+        }
+        y += rowHeight;
+      });
+      y += GAP * theme.scale;
+    }
+  }
+}
+
+/** ||a - b|| for the two rows of a (2, units) array. */
+function distance(values, units) {
+  let sum = 0;
+  for (let u = 0; u < units; u++) sum += (values[u] - values[units + u]) ** 2;
+  return Math.sqrt(sum);
+}
+
+/** `text`, cut with an ellipsis to fit `width` pixels. */
+function fit(ctx, text, width) {
+  if (ctx.measureText(text).width <= width) return text;
+  let cut = text;
+  while (cut.length > 1 && ctx.measureText(`${cut}…`).width > width) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}

@@ -1,0 +1,126 @@
+// The recurrence unrolled over a few steps around the step in focus (under the pointer or the
+// play head): x_t feeds h_t through W_xh, h_{t-1} feeds h_t through W_hh, and the numbers of
+// that step beside it: ||h_t||, ||dL/dh_t|| and the mean tanh'(a_t).
+
+import { setText } from "../common/dom.js";
+import { formatPow10 } from "../common/format.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const STEP = 150; // horizontal distance between unrolled steps, in SVG units
+const NODE = { width: 64, height: 28 };
+let count = 0; // each diagram's arrow marker needs an id of its own in the page
+
+function svg(tag, attributes = {}, text) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, String(value));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+export class UnrolledLoop {
+  constructor() {
+    this.el = document.createElement("figure");
+    this.el.className = "rnnwidget-unrolled";
+    this.caption = document.createElement("figcaption");
+    this.caption.className = "rnnwidget-unrolled-caption";
+    this.svg = svg("svg", { role: "img", "aria-label": "The recurrence unrolled through time" });
+    this.markerId = `rnnwidget-arrow-${++count}`;
+    this.el.append(this.svg, this.caption);
+    /** What the diagram shows (steps, focus, layers): rebuilt only when that changes. */
+    this.shown = "";
+  }
+
+  /**
+   * Draw the steps around `t` (1-based) and that step's numbers.
+   * @param {number} t
+   * @param {{ T: number, layers: { hNorm: number, logGradNorm: number, tanhSlope: number }[],
+   *   word?: string }} step
+   */
+  show(t, { T, layers, word }) {
+    const first = Math.max(1, Math.min(t - 1, T - 2));
+    const steps = [];
+    for (let k = first; k <= Math.min(T, first + 2); k++) steps.push(k);
+    const rows = layers.length;
+    const shown = `${t}/${T}/${rows}/${word === undefined}`;
+    if (shown !== this.shown) {
+      this.shown = shown;
+      this.drawDiagram(t, T, steps, rows, word);
+    }
+    const parts = layers.map((layer, i) => {
+      const name = rows === 1 ? "" : `layer ${i + 1}: `;
+      return (
+        `${name}‖h_${t}‖ = ${layer.hNorm.toFixed(3)}, ‖dL/dh_${t}‖ = ` +
+        `${formatPow10(layer.logGradNorm)}, mean tanh'(a_${t}) = ${layer.tanhSlope.toFixed(3)}`
+      );
+    });
+    setText(this.caption, `Step t=${t}${word ? ` (word "${word}")` : ""}: ${parts.join("; ")}`);
+  }
+
+  /** The nodes and arrows of `steps` (1-based), step `t` in focus, for `rows` layers. */
+  drawDiagram(t, T, steps, rows, word) {
+    const height = 60 + rows * 70;
+    const left = 120; // room for the arrow coming in from h_0 or the steps before
+    const width = left + steps.length * STEP;
+    this.svg.replaceChildren();
+    this.svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    this.svg.append(this.arrowMarker());
+
+    const xOf = (i) => left + i * STEP;
+    const inputY = height - 26;
+    const stateY = (row) => height - 26 - 70 * (row + 1);
+    steps.forEach((k, i) => {
+      const focus = k === t;
+      this.node(xOf(i), inputY, k === 1 && word === undefined ? "x_1" : `x_${k}`, focus);
+      for (let row = 0; row < rows; row++) {
+        const below = row === 0 ? inputY : stateY(row - 1);
+        this.arrow(xOf(i), below - NODE.height / 2, xOf(i), stateY(row) + NODE.height / 2,
+          row === 0 ? "W_xh" : `W_xh${row + 1}`, "vertical");
+        const name = rows === 1 ? `h_${k}` : `h${row + 1}_${k}`;
+        this.node(xOf(i), stateY(row), name, focus);
+        const previous = i === 0 ? (k === 1 ? "h_0" : "…") : null;
+        if (previous !== null) {
+          this.svg.append(svg("text", { x: xOf(i) - STEP + 48, y: stateY(row) + 4,
+            class: "rnnwidget-unrolled-muted" }, previous));
+        }
+        this.arrow(xOf(i) - STEP + 66, stateY(row), xOf(i) - NODE.width / 2, stateY(row),
+          "W_hh", "horizontal");
+      }
+    });
+    if (steps[steps.length - 1] < T) {
+      for (let row = 0; row < rows; row++) {
+        const x = xOf(steps.length - 1) + NODE.width / 2;
+        this.arrow(x, stateY(row), x + 40, stateY(row), "", "horizontal");
+      }
+    }
+  }
+
+  node(x, y, label, focus) {
+    const group = svg("g", { class: focus ? "rnnwidget-node rnnwidget-node-focus" : "rnnwidget-node" });
+    group.append(
+      svg("rect", { x: x - NODE.width / 2, y: y - NODE.height / 2, width: NODE.width,
+        height: NODE.height, rx: 6 }),
+      svg("text", { x, y: y + 4, "text-anchor": "middle" }, label),
+    );
+    this.svg.append(group);
+  }
+
+  arrow(x1, y1, x2, y2, label, direction) {
+    this.svg.append(svg("line", { x1, y1, x2, y2, class: "rnnwidget-edge",
+      "marker-end": `url(#${this.markerId})` }));
+    if (!label) return;
+    const attributes =
+      direction === "vertical"
+        ? { x: x1 + 6, y: (y1 + y2) / 2 + 4 }
+        : { x: (x1 + x2) / 2, y: y1 - 6, "text-anchor": "middle" };
+    this.svg.append(svg("text", { ...attributes, class: "rnnwidget-unrolled-muted" }, label));
+  }
+
+  arrowMarker() {
+    const defs = svg("defs");
+    const marker = svg("marker", { id: this.markerId, viewBox: "0 0 10 10", refX: 9,
+      refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
+    marker.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "rnnwidget-arrowhead" }));
+    defs.append(marker);
+    return defs;
+  }
+}

@@ -1,0 +1,212 @@
+// A quantity against the training step: the loss, the validation accuracy, the gradient norm,
+// the spectral radius. Lines and dots, dashed reference levels (chance, the clipping threshold,
+// radius 1), on a linear axis or on a log axis whose values arrive as base-10 logarithms.
+
+import {
+  drawGridLines,
+  drawLeftAxis,
+  drawTitle,
+  niceTicks,
+  plotRect,
+  prepareCanvas,
+  setFont,
+} from "../common/axes.js";
+import { setDataset } from "../common/dom.js";
+import { formatDecade } from "../common/format.js";
+
+/**
+ * @typedef {{ label: string, x: ArrayLike<number>, y: ArrayLike<number>,
+ *   style: "line" | "dots", colour: "line" | "warn" | "muted" }} Series
+ *   y in the chart's units: log10 of the value on a log chart
+ * @typedef {{ value: number, label: string }} Reference  a dashed level, in the chart's units
+ * @typedef {{ x: number }} Mark  a tick along the bottom of the plot, at a step
+ */
+
+export class StepChart {
+  /**
+   * @param {{ name: string, title: string, height: number, axisLabel: string, log?: boolean,
+   *   range?: [number, number] | null, markLabel?: string }} options  `range`: fixed y limits
+   *   (else fitted); `markLabel`: what the marks along the bottom show, for the legend
+   */
+  constructor({ name, title, height, axisLabel, log = false, range = null, markLabel = "" }) {
+    Object.assign(this, { title, height, axisLabel, log, fixedRange: range, markLabel });
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "rnnwidget-canvas";
+    this.canvas.dataset.panel = name;
+    this.canvas.setAttribute("role", "img");
+    this.canvas.setAttribute("aria-label", title);
+    /** @type {Series[]} */
+    this.series = [];
+    /** @type {Reference[]} */
+    this.references = [];
+    /** @type {Mark[]} */
+    this.marks = [];
+    this.xMax = 1;
+    this.range = { lo: 0, hi: 1 };
+    this.rect = plotRect(1, height);
+  }
+
+  /**
+   * @param {{ series: Series[], references?: Reference[], marks?: Mark[], xMax: number }} data
+   */
+  setData({ series, references = [], marks = [], xMax }) {
+    Object.assign(this, { series, references, marks, xMax: Math.max(1, xMax) });
+    this.range = this.fitRange();
+  }
+
+  /** The y range: fixed, or every finite value and reference with a margin. */
+  fitRange() {
+    if (this.fixedRange) return { lo: this.fixedRange[0], hi: this.fixedRange[1] };
+    let lo = Infinity;
+    let hi = -Infinity;
+    const take = (v) => {
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    };
+    for (const { y } of this.series) for (const v of y) take(v);
+    for (const { value } of this.references) take(value);
+    if (!Number.isFinite(lo)) [lo, hi] = this.log ? [-1, 1] : [0, 1];
+    if (this.log) return { lo: Math.floor(lo - 0.05 * (hi - lo)), hi: Math.ceil(hi + 0.05 * (hi - lo)) };
+    const pad = Math.max((hi - lo) * 0.08, 0.05);
+    return { lo: Math.max(0, lo - pad), hi: hi + pad };
+  }
+
+  x(step) {
+    return this.rect.x + (step / this.xMax) * this.rect.width;
+  }
+
+  y(value) {
+    const { lo, hi } = this.range;
+    const clamped = Math.max(lo, Math.min(hi, value));
+    return this.rect.y + this.rect.height * (1 - (clamped - lo) / (hi - lo || 1));
+  }
+
+  /**
+   * @param {number} width CSS pixels
+   * @param {import("../common/theme.js").Theme} theme
+   */
+  draw(width, theme) {
+    const height = this.height * theme.scale;
+    const ctx = prepareCanvas(this.canvas, width, height);
+    const rect = (this.rect = plotRect(width, height));
+    setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi });
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, 0, width, height);
+    drawTitle(ctx, theme, rect, this.title);
+
+    const ticks = this.log
+      ? niceTicks(this.range.lo, this.range.hi, 4).filter(Number.isInteger)
+      : niceTicks(this.range.lo, this.range.hi, 4);
+    drawGridLines(ctx, theme, rect, ticks.map((v) => this.y(v)));
+    const text = (v) => (this.log ? formatDecade(v) : String(Number(v.toPrecision(3))));
+    drawLeftAxis(ctx, theme, rect, ticks.map((v) => ({ y: this.y(v), text: text(v) })), this.axisLabel);
+    this.drawStepAxis(ctx, theme, rect);
+
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(rect.x, rect.y, rect.width, rect.height);
+    ctx.clip();
+    for (const reference of this.references) this.drawReference(ctx, theme, rect, reference);
+    for (const series of this.series) this.drawSeries(ctx, theme, series);
+    ctx.fillStyle = theme.warn;
+    for (const { x } of this.marks) ctx.fillRect(this.x(x) - 1, rect.y + rect.height - 6, 2, 6);
+    ctx.restore();
+    this.drawLegend(ctx, theme, rect);
+  }
+
+  drawStepAxis(ctx, theme, rect) {
+    setFont(ctx, theme);
+    ctx.fillStyle = theme.text;
+    ctx.strokeStyle = theme.muted;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    const bottom = rect.y + rect.height;
+    const ticks = niceTicks(0, this.xMax, 5).filter((s) => Number.isInteger(s));
+    ctx.beginPath();
+    for (const s of ticks) {
+      ctx.moveTo(this.x(s), bottom);
+      ctx.lineTo(this.x(s), bottom + 4);
+    }
+    ctx.stroke();
+    for (const s of ticks) ctx.fillText(s.toLocaleString("en-US"), this.x(s), bottom + 6);
+    ctx.fillStyle = theme.muted;
+    ctx.textAlign = "right";
+    ctx.fillText("training step", rect.x + rect.width, bottom + 19 * theme.scale);
+  }
+
+  drawReference(ctx, theme, rect, { value, label }) {
+    const y = this.y(value);
+    ctx.save();
+    ctx.strokeStyle = theme.muted;
+    ctx.lineWidth = 1.5 * theme.scale;
+    ctx.setLineDash([5, 4]);
+    ctx.beginPath();
+    ctx.moveTo(rect.x, y);
+    ctx.lineTo(rect.x + rect.width, y);
+    ctx.stroke();
+    ctx.restore();
+    setFont(ctx, theme, 10);
+    ctx.fillStyle = theme.muted;
+    ctx.textAlign = "right";
+    ctx.textBaseline = "bottom";
+    ctx.fillText(label, rect.x + rect.width - 4, y - 2);
+  }
+
+  /** A line (broken where a value is not finite) or dots. */
+  drawSeries(ctx, theme, { x, y, style, colour }) {
+    ctx.strokeStyle = ctx.fillStyle = theme[colour];
+    ctx.lineWidth = 2 * theme.scale;
+    ctx.lineJoin = "round";
+    if (style === "dots") {
+      const r = 2.5 * theme.scale;
+      for (let i = 0; i < y.length; i++) {
+        if (!Number.isFinite(y[i])) continue;
+        ctx.beginPath();
+        ctx.arc(this.x(x[i]), this.y(y[i]), r, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+      return;
+    }
+    ctx.beginPath();
+    let drawing = false;
+    for (let i = 0; i < y.length; i++) {
+      if (!Number.isFinite(y[i])) {
+        drawing = false;
+        continue;
+      }
+      if (drawing) ctx.lineTo(this.x(x[i]), this.y(y[i]));
+      else ctx.moveTo(this.x(x[i]), this.y(y[i]));
+      drawing = true;
+    }
+    ctx.stroke();
+  }
+
+  drawLegend(ctx, theme, rect) {
+    setFont(ctx, theme, 11);
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    const x = rect.x + rect.width + 10;
+    this.series.forEach(({ label, colour, style }, i) => {
+      const y = rect.y + 8 + i * 16 * theme.scale;
+      ctx.fillStyle = theme[colour];
+      if (style === "dots") {
+        ctx.beginPath();
+        ctx.arc(x + 7, y, 2.5 * theme.scale, 0, 2 * Math.PI);
+        ctx.fill();
+      } else {
+        ctx.fillRect(x, y - 1.5, 14, 3);
+      }
+      ctx.fillStyle = theme.text;
+      ctx.fillText(label, x + 18, y);
+    });
+    if (this.marks.length && this.markLabel) {
+      const y = rect.y + 8 + this.series.length * 16 * theme.scale;
+      ctx.fillStyle = theme.warn;
+      ctx.fillRect(x + 6, y - 4, 2, 8);
+      ctx.fillStyle = theme.text;
+      ctx.fillText(this.markLabel, x + 18, y);
+    }
+  }
+}

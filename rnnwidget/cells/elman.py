@@ -1,0 +1,371 @@
+"""An Elman RNN in numpy: the forward pass and exact backpropagation through time (BPTT).
+
+The recurrence, in the lecture's notation (one sequence; the code does a whole batch at once)::
+
+    z_t = W_hh h_{t-1} + W_xh x_t + b          the memory and the new input, mixed
+    a_t = g * z_t                              g is the tanh gain, ``saturation``
+    h_t = tanh(a_t)                            the new hidden state, squashed into (-1, 1)
+
+for t = 1 ... T, starting from h_0 (zeros unless given).
+
+Shapes, always in this order (Keras's convention for sequences)::
+
+    x            (batch_size, timesteps, features)
+    a, h         (batch_size, timesteps, units)
+    h0           (batch_size, units)
+    W_xh         (units, features)          PyTorch's orientation: W @ column vector
+    W_hh         (units, units)
+    b            (units,)
+
+The code stores one sequence per row, so the column-vector product ``W @ h`` is written
+``h @ W.T`` on a ``(batch_size, units)`` block of rows. Python's index ``t = 0`` is the lecture's
+t = 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._checks import finite_array, finite_float, positive_int
+
+__all__ = ["Grads", "SimpleRNN", "Trace"]
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """Everything the forward pass computed, kept for the backward pass and for plots.
+
+    Attributes:
+        x: the input, ``(batch_size, timesteps, features)``.
+        h0: the initial state, ``(batch_size, units)``.
+        a: the pre-activations ``a_t = g (W_hh h_{t-1} + W_xh x_t + b)``, gain included,
+            ``(batch_size, timesteps, units)``.
+        h: the hidden states ``h_t = tanh(a_t)``, ``(batch_size, timesteps, units)``.
+    """
+
+    x: Array
+    h0: Array
+    a: Array
+    h: Array
+
+    @property
+    def final_state(self) -> Array:
+        """``h_T``, the state after the last step: ``(batch_size, units)``."""
+        return self.h[:, -1]
+
+    @property
+    def batch_size(self) -> int:
+        return int(self.h.shape[0])
+
+    @property
+    def timesteps(self) -> int:
+        return int(self.h.shape[1])
+
+
+@dataclass(frozen=True, eq=False)
+class Grads:
+    """Gradients of a scalar loss L, as returned by :meth:`SimpleRNN.backward`.
+
+    Attributes:
+        W_xh, W_hh, b: dL/dW_xh ``(units, features)``, dL/dW_hh ``(units, units)``,
+            dL/db ``(units,)``, summed over the batch and over time.
+        x: dL/dx_t, ``(batch_size, timesteps, features)``; a layer below this one continues
+            backpropagation from here (``rnn1.backward(trace1, grads2.x)``).
+        h0: dL/dh_0, ``(batch_size, units)``.
+        h: the *total* dL/dh_t, ``(batch_size, timesteps, units)``: the loss's direct gradient on
+            h_t plus every path through the later steps. Its norm against t is the picture of
+            vanishing and exploding gradients.
+    """
+
+    W_xh: Array
+    W_hh: Array
+    b: Array
+    x: Array
+    h0: Array
+    h: Array
+
+
+class SimpleRNN:
+    """An Elman recurrent layer, ``h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b))``.
+
+    Args:
+        features: the size of each input vector x_t.
+        units: the size of the hidden state h_t.
+        w_hh_scale: W_hh is a random orthogonal matrix times this number, so its spectral
+            radius and every one of its singular values equal ``w_hh_scale`` exactly: below 1
+            the memory (and the gradient) fades geometrically, above 1 it can grow.
+        saturation: the tanh gain g. Above 1 it pushes the units into the flat ends of tanh,
+            where tanh' is near 0 and gradients die whatever W_hh does.
+        seed: seeds ``numpy.random.default_rng``; the same seed gives the same weights.
+        return_sequences: like Keras, ``__call__`` returns every state
+            ``(batch_size, timesteps, units)`` instead of the last one ``(batch_size, units)``.
+        return_state: like Keras, ``__call__`` returns ``(output, final_state)``.
+
+    ``W_xh`` is Glorot-uniform, ``b`` is zero. Build a layer from given weights with
+    :meth:`from_weights`.
+    """
+
+    def __init__(
+        self,
+        features: int,
+        units: int,
+        *,
+        w_hh_scale: float = 1.0,
+        saturation: float = 1.0,
+        seed: int | None = 0,
+        return_sequences: bool = False,
+        return_state: bool = False,
+    ) -> None:
+        features = positive_int("features", features)
+        units = positive_int("units", units)
+        w_hh_scale = finite_float("w_hh_scale", w_hh_scale, low=0.0)
+        rng = np.random.default_rng(seed)
+        limit = np.sqrt(6.0 / (features + units))  # Glorot & Bengio (2010), uniform variant
+        W_xh = rng.uniform(-limit, limit, size=(units, features))
+        W_hh = w_hh_scale * random_orthogonal(units, rng)
+        self._set(W_xh, W_hh, np.zeros(units), saturation, return_sequences, return_state)
+
+    @classmethod
+    def from_weights(
+        cls,
+        W_xh: ArrayLike,
+        W_hh: ArrayLike,
+        b: ArrayLike,
+        *,
+        saturation: float = 1.0,
+        return_sequences: bool = False,
+        return_state: bool = False,
+    ) -> SimpleRNN:
+        """A layer with the given weights (copied to float64): ``W_xh`` ``(units, features)``,
+        ``W_hh`` ``(units, units)``, ``b`` ``(units,)``."""
+        rnn = cls.__new__(cls)
+        rnn._set(W_xh, W_hh, b, saturation, return_sequences, return_state)
+        return rnn
+
+    def _set(
+        self,
+        W_xh: ArrayLike,
+        W_hh: ArrayLike,
+        b: ArrayLike,
+        saturation: float,
+        return_sequences: bool,
+        return_state: bool,
+    ) -> None:
+        W_xh = finite_array("W_xh", W_xh)
+        if W_xh.ndim != 2 or 0 in W_xh.shape:
+            raise ValueError(
+                f"W_xh must have shape (units, features) with both at least 1; got {W_xh.shape}"
+            )
+        units = W_xh.shape[0]
+        W_hh = finite_array("W_hh", W_hh)
+        if W_hh.shape != (units, units):
+            raise ValueError(
+                f"W_hh must have shape (units, units) = {(units, units)} to match W_xh's "
+                f"{units} units; got {W_hh.shape}"
+            )
+        b = finite_array("b", b)
+        if b.shape != (units,):
+            raise ValueError(f"b must have shape (units,) = {(units,)}; got {b.shape}")
+        self.W_xh: Array = W_xh
+        self.W_hh: Array = W_hh
+        self.b: Array = b
+        self.saturation: float = finite_float("saturation", saturation, low=0.0, open_low=True)
+        self.return_sequences = bool(return_sequences)
+        self.return_state = bool(return_state)
+
+    @property
+    def units(self) -> int:
+        """The size of the hidden state."""
+        return int(self.W_hh.shape[0])
+
+    @property
+    def features(self) -> int:
+        """The size of each input vector."""
+        return int(self.W_xh.shape[1])
+
+    def __repr__(self) -> str:
+        return (
+            f"SimpleRNN(features={self.features}, units={self.units}, "
+            f"saturation={self.saturation:g}, return_sequences={self.return_sequences}, "
+            f"return_state={self.return_state})"
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Forward pass
+    # ------------------------------------------------------------------------------------------
+
+    def forward(self, x: ArrayLike, h0: ArrayLike | None = None) -> Trace:
+        """Run the recurrence over every timestep and keep what BPTT needs.
+
+        ``a_t = g (W_hh h_{t-1} + W_xh x_t + b)``, ``h_t = tanh(a_t)`` for t = 1 ... T.
+
+        Args:
+            x: ``(batch_size, timesteps, features)``.
+            h0: ``(batch_size, units)``, zeros when omitted.
+        """
+        x = self._check_input(x)
+        h0 = self._check_state(h0, batch_size=x.shape[0])
+        g = self.saturation
+
+        # The input's share of a_t does not depend on the past, so one matrix product covers
+        # every step; the loop below only adds the recurrent term. Arrays are time-major inside
+        # (a[t] is step t for the whole batch) so that each step reads one contiguous block.
+        gW_hh_T = g * self.W_hh.T
+        with np.errstate(over="ignore", invalid="ignore"):  # checked once, after the loop
+            a = x.swapaxes(0, 1) @ (g * self.W_xh.T)  # (timesteps, batch_size, units)
+            a += g * self.b  # in place: fewer large temporaries, less time in the allocator
+            h = np.empty_like(a)
+            h_prev = h0
+            for a_t, h_t in zip(a, h):
+                # np.dot: for one small product per step it costs less than @ (measured)
+                a_t += np.dot(h_prev, gW_hh_T)  # a_t = g W_xh x_t + g b + g W_hh h_{t-1}
+                h_prev = np.tanh(a_t, out=h_t)  # h_t = tanh(a_t)
+        if not np.isfinite(a).all():  # only inputs near float64's limit (1e308) get here
+            raise ValueError("x or h0 is too large: a_t passed float64's range (about 1e308)")
+        a, h = a.swapaxes(0, 1), h.swapaxes(0, 1)  # back to (batch_size, timesteps, units)
+        return Trace(x=x, h0=h0, a=a, h=h)
+
+    def __call__(self, x: ArrayLike, h0: ArrayLike | None = None) -> Any:
+        """The layer as Keras's ``SimpleRNN`` calls it.
+
+        Returns the last state ``(batch_size, units)``; every state
+        ``(batch_size, timesteps, units)`` when ``return_sequences``; and the pair
+        ``(output, final_state)`` when ``return_state``.
+        """
+        trace = self.forward(x, h0)
+        output = trace.h if self.return_sequences else trace.final_state
+        return (output, trace.final_state) if self.return_state else output
+
+    # ------------------------------------------------------------------------------------------
+    # Backward pass: backpropagation through time
+    # ------------------------------------------------------------------------------------------
+
+    def backward(self, trace: Trace, dh: ArrayLike) -> Grads:
+        """Exact gradients of a loss L by backpropagation through time.
+
+        Args:
+            trace: what :meth:`forward` returned for this layer.
+            dh: the loss's *direct* gradient on every output state, dL/dh_t as if nothing
+                came later: ``(batch_size, timesteps, units)``. For a loss on the last state
+                only, every step but the last is zero.
+
+        Going backwards from t = T, each step applies the chain rule to one line of the
+        forward pass::
+
+            dh_t  = dh_t(direct) + W_hh^T dz_{t+1}      h_t reaches L directly and through h_{t+1}
+            dz_t  = g tanh'(a_t) * dh_t                 through h_t = tanh(a_t), a_t = g z_t
+                    (tanh'(a_t) = 1 - h_t^2)
+
+        and then, because z_t = W_hh h_{t-1} + W_xh x_t + b::
+
+            dW_hh = sum_t dz_t h_{t-1}^T     dW_xh = sum_t dz_t x_t^T     db = sum_t dz_t
+            dx_t  = W_xh^T dz_t              dh_0  = W_hh^T dz_1
+
+        Raises:
+            FloatingPointError: when a gradient passes float64's range (about 1e308), which
+                happens for large ``w_hh_scale`` over long sequences. Their logarithms stay
+                exact: see :func:`rnnwidget.cells.diagnostics.log10_gradients`.
+        """
+        self._check_trace(trace)
+        dh = finite_array("dh", dh, copy=False)  # copied below, time-major
+        if dh.shape != trace.h.shape:
+            raise ValueError(
+                "dh must have the shape of the hidden states, (batch_size, timesteps, units) = "
+                f"{trace.h.shape}; got {dh.shape}"
+            )
+        # Time-major inside, like forward(): h[t] is step t for the whole batch.
+        x, h, h0 = trace.x.swapaxes(0, 1), trace.h.swapaxes(0, 1), trace.h0
+        dh_total = dh.swapaxes(0, 1).copy()  # starts as the direct gradient, becomes the total
+        dz = self.saturation * (1.0 - h**2)  # the local slope g tanh'(a_t); times dh_t: dz_t
+        dh_back = np.zeros_like(h0)  # what h_{t+1} passes back to h_t; nothing into h_T
+        # Past float64's range the numbers turn into inf and NaN, which numpy's matrix product
+        # does not report: compute quietly, then check the results once at the end.
+        with np.errstate(all="ignore"):
+            for dh_t, dz_t in zip(dh_total[::-1], dz[::-1]):  # t = T, T-1, ..., 1
+                dh_t += dh_back  # dL/dh_t: directly, and through h_{t+1}
+                dz_t *= dh_t  # dz_t = g tanh'(a_t) * dh_t: through tanh and the gain
+                dh_back = np.dot(dz_t, self.W_hh)  # into h_{t-1}: W_hh^T dz_t, for rows
+
+            # Each weight sits on every step, so its gradient sums over time and the batch:
+            # one matrix product each, outside the loop.
+            h_prev = np.concatenate([h0[np.newaxis], h[:-1]])  # h_{t-1} for t = 1 ... T
+            over_time_and_batch = ([0, 1], [0, 1])
+            grads = Grads(
+                W_xh=np.tensordot(dz, x, over_time_and_batch),  # sum_t dz_t x_t^T
+                W_hh=np.tensordot(dz, h_prev, over_time_and_batch),  # sum_t dz_t h_{t-1}^T
+                b=dz.sum(axis=(0, 1)),  # sum_t dz_t
+                x=(dz @ self.W_xh).swapaxes(0, 1),  # dx_t = W_xh^T dz_t
+                h0=dh_back,  # dh_0 = W_hh^T dz_1
+                h=dh_total.swapaxes(0, 1),
+            )
+        if not all(np.isfinite(g).all() for g in vars(grads).values()):
+            raise FloatingPointError(
+                "the gradient passed float64's range (about 1e308) going back through time, so "
+                "it cannot be represented; its magnitude can: "
+                "rnnwidget.cells.diagnostics.log10_gradients(rnn, trace, dh) gives log10 |dL/dh_t|"
+            )
+        return grads
+
+    # ------------------------------------------------------------------------------------------
+    # Input checks: a clear error naming what was expected and what arrived
+    # ------------------------------------------------------------------------------------------
+
+    def _check_input(self, x: ArrayLike) -> Array:
+        x = finite_array("x", x)
+        expected = f"(batch_size, timesteps, features) = (batch_size, timesteps, {self.features})"
+        if x.ndim == 2:
+            raise ValueError(
+                f"x must be 3-D with shape {expected}; got a 2-D array of shape {x.shape}. "
+                f"For one sequence of {x.shape[0]} steps use x[np.newaxis] (shape "
+                f"{(1, *x.shape)}); for a batch of 1-feature sequences use x[..., np.newaxis]."
+            )
+        if x.ndim != 3:
+            raise ValueError(f"x must be 3-D with shape {expected}; got shape {x.shape}")
+        batch_size, timesteps, features = x.shape
+        if features != self.features:
+            raise ValueError(
+                f"x must have shape {expected}: this layer takes {self.features} features per "
+                f"step; got shape {x.shape} with {features}"
+            )
+        if timesteps == 0 or batch_size == 0:
+            raise ValueError(
+                f"x must hold at least one sequence of at least one step, shape {expected}; "
+                f"got shape {x.shape}"
+            )
+        return x
+
+    def _check_state(self, h0: ArrayLike | None, batch_size: int) -> Array:
+        if h0 is None:
+            return np.zeros((batch_size, self.units))
+        h0 = finite_array("h0", h0)
+        if h0.shape != (batch_size, self.units):
+            raise ValueError(
+                f"h0 must have shape (batch_size, units) = {(batch_size, self.units)}; "
+                f"got {h0.shape}"
+            )
+        return h0
+
+    def _check_trace(self, trace: Trace) -> None:
+        if not isinstance(trace, Trace):
+            raise TypeError(f"trace must be the Trace returned by forward(); got {type(trace)}")
+        if trace.h.shape[2] != self.units or trace.x.shape[2] != self.features:
+            raise ValueError(
+                f"trace has {trace.x.shape[2]} features and {trace.h.shape[2]} units; this "
+                f"layer has {self.features} and {self.units}: pass the trace of this layer"
+            )
+
+
+def random_orthogonal(n: int, rng: np.random.Generator) -> Array:
+    """A random orthogonal ``(n, n)`` matrix, uniform over the orthogonal group.
+
+    The Q of a Gaussian matrix's QR decomposition, with the signs fixed so that R has a positive
+    diagonal (Mezzadri 2007); without that fix Q is orthogonal but not uniformly distributed.
+    """
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))

@@ -1,0 +1,322 @@
+"""One frame of the explorer: every number its picture shows, computed from its parameters.
+
+The widget, the headless renderer and the standalone HTML page all draw a :class:`Frame`, so
+they can never disagree. The lecture's setting: one sequence (batch of 1) with
+:data:`FEATURES` features through a :class:`~rnnwidget.cells.elman.SimpleRNN`, and a loss on the
+last state only, ``L = sum_i h_T[i] / sqrt(units)``, so that ``||dL/dh_T|| = 1`` and the
+gradient norm at every earlier step reads directly as "this much of the last step's gradient
+reaches step t".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from functools import cached_property, lru_cache
+
+import numpy as np
+
+from ..cells import diagnostics
+from ..cells.elman import Array, Grads, SimpleRNN, Trace
+from ..cells.inputs import THE_CAT_SAT, make_input, tokenize, word_vector
+
+__all__ = ["FEATURES", "Frame", "Layer", "OrderDemo", "Params", "compute_frame"]
+
+FEATURES = 4  # per step: enough to see structure in the input panel, few enough to read
+
+
+@dataclass(frozen=True)
+class Params:
+    """The explorer's settings: the knobs a lecturer turns."""
+
+    w_hh_scale: float = 1.0
+    seq_len: int = 100
+    saturation: float = 1.0
+    units: int = 32
+    input_kind: str = "impulse"
+    seed: int = 0
+    sentence: str = THE_CAT_SAT
+    layers: int = 1
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, eq=False)
+class Layer:
+    """One recurrent layer of a frame. Arrays are time-major, for drawing.
+
+    Attributes:
+        model, trace: the layer and its forward pass.
+        h: the hidden states, ``(timesteps, units)``.
+        log10_abs_grad: ``log10 |dL/dh_t|`` per unit, ``(timesteps, units)``.
+        log10_grad_norm: ``log10 ||dL/dh_t||``, ``(timesteps,)``.
+        h_norm: ``||h_t||``, ``(timesteps,)``.
+        tanh_slope: the mean of ``tanh'(a_t)`` over the units, ``(timesteps,)``.
+    """
+
+    model: SimpleRNN
+    trace: Trace
+    h: Array
+    log10_abs_grad: Array
+    log10_grad_norm: Array
+    h_norm: Array
+    tanh_slope: Array
+
+
+@dataclass(frozen=True, eq=False)
+class OrderDemo:
+    """ "The cat sat on the mat" against the same words shuffled (the sentence input only).
+
+    Attributes:
+        words: the sentence's words, in order.
+        shuffled: the same words, shuffled.
+        rnn_final: the network's last state ``h_T`` for the sentence and for the shuffled
+            words, ``(2, units)``: they differ, because the RNN reads the words in order.
+        dense_output: an order-blind model, ``tanh(W_d mean_t(x_t))``, for both, ``(2, units)``:
+            identical, because the average of the same word vectors does not depend on order.
+    """
+
+    words: tuple[str, ...]
+    shuffled: tuple[str, ...]
+    rnn_final: Array
+    dense_output: Array
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """Everything one picture of the explorer shows.
+
+    Attributes:
+        params: the settings it was computed from.
+        x: the input, ``(timesteps, features)``.
+        layers: one :class:`Layer` per recurrent layer, input first; with two, layer 1
+            returns its whole sequence to layer 2 (``return_sequences``) and the loss reads
+            layer 2's last state.
+        tokens: the words of the sentence input, one per step while they last; else empty.
+        order: the sentence against its shuffled words (sentence input), else None.
+
+    ``model``, ``trace``, ``grads``, ``h``, ``log10_abs_grad``, ``log10_grad_norm``,
+    ``h_norm`` and ``tanh_slope`` are those of the first layer.
+
+    The picture needs only the gradients' logarithms; the plain float64 gradients
+    (:attr:`layer_grads`) are computed the first time someone asks for them, which keeps
+    them off a slider step's path.
+    """
+
+    params: Params
+    x: Array
+    layers: tuple[Layer, ...]
+    tokens: tuple[str, ...]
+    order: OrderDemo | None
+
+    @property
+    def model(self) -> SimpleRNN:
+        return self.layers[0].model
+
+    @property
+    def trace(self) -> Trace:
+        return self.layers[0].trace
+
+    @property
+    def grads(self) -> Grads | None:
+        return self.layer_grads[0]
+
+    @cached_property
+    def layer_grads(self) -> tuple[Grads | None, ...]:
+        """Each layer's exact BPTT gradients (:meth:`SimpleRNN.backward`), input layer first;
+        None for a layer whose gradients pass float64's range, and for every layer below it
+        (their logarithms, in :class:`Layer`, stay exact)."""
+        grads: list[Grads | None] = []
+        dh: Array | None = loss_gradient(self.layers[-1].trace)
+        for layer in reversed(self.layers):
+            try:
+                grads.append(layer.model.backward(layer.trace, dh) if dh is not None else None)
+            except FloatingPointError:
+                grads.append(None)
+            dh = grads[-1].x if grads[-1] is not None else None
+        return tuple(reversed(grads))
+
+    @property
+    def h(self) -> Array:
+        return self.layers[0].h
+
+    @property
+    def log10_abs_grad(self) -> Array:
+        return self.layers[0].log10_abs_grad
+
+    @property
+    def log10_grad_norm(self) -> Array:
+        return self.layers[0].log10_grad_norm
+
+    @property
+    def h_norm(self) -> Array:
+        return self.layers[0].h_norm
+
+    @property
+    def tanh_slope(self) -> Array:
+        return self.layers[0].tanh_slope
+
+    @property
+    def shapes(self) -> str:
+        """The tensors' shapes through the stack, as Keras prints them:
+        ``(1, 50, 4) -> (1, 50, 32) -> (1, 32)``."""
+        batch, timesteps, features = self.trace.x.shape
+        shapes: list[tuple[int, ...]] = [(batch, timesteps, features)]
+        shapes += [(batch, timesteps, layer.model.units) for layer in self.layers[:-1]]
+        shapes.append((batch, self.layers[-1].model.units))
+        return " → ".join(str(shape) for shape in shapes)
+
+    @cached_property
+    def spectral_radius(self) -> float:
+        """Of the layers' W_hh (equal to ``w_hh_scale`` by construction): the scale times the
+        radius of the unscaled matrix, since rho(s W) = s rho(W), so no eigenvalues per frame."""
+        return self.params.w_hh_scale * _unit_scale_radius(self.params.units, self.params.seed)
+
+    @cached_property
+    def saturated_fraction(self) -> float:
+        """The fraction of all (layer, step, unit) cells with ``|h| > 0.99``."""
+        return float(np.mean([np.abs(layer.h) > 0.99 for layer in self.layers]))
+
+    @cached_property
+    def colour_scales(self) -> dict[str, tuple[float, float]]:
+        """The value range each heatmap's colour bar spans, shared by every renderer.
+
+        The hidden state is fixed to tanh's range [-1, 1]; the input is symmetric about 0;
+        log gradient magnitudes (of every layer, on one scale) span their finite values from
+        the 1st percentile up (a few near-zero cells would otherwise squeeze every other
+        colour), at least one decade.
+        """
+        x_max = float(np.abs(self.x).max()) or 1.0
+        logs = np.concatenate([layer.log10_abs_grad.ravel() for layer in self.layers])
+        finite = logs[np.isfinite(logs)]
+        if finite.size:
+            hi = float(finite.max())
+            lo = min(float(np.percentile(finite, 1)), hi - 1.0)
+        else:  # no gradient at all
+            lo, hi = -1.0, 0.0
+        return {"x": (-x_max, x_max), "h": (-1.0, 1.0), "log10_abs_grad": (lo, hi)}
+
+    @property
+    def gradient_ratio_log10(self) -> float:
+        """``log10(||dL/dh_1|| / ||dL/dh_T||)`` in the first layer: below 0 the gradient
+        vanishes on its way back to the first step, above 0 it explodes; ``-inf`` when it
+        vanishes exactly."""
+        return float(self.log10_grad_norm[0] - self.log10_grad_norm[-1])
+
+
+@lru_cache(maxsize=16)
+def _unit_scale_radius(units: int, seed: int) -> float:
+    return diagnostics.spectral_radius(_unit_scale_layer(units, 0, seed).W_hh)
+
+
+@lru_cache(maxsize=32)
+def _unit_scale_layer(units: int, depth: int, seed: int) -> SimpleRNN:
+    """Layer ``depth`` (0 = first) at ``w_hh_scale = 1``; every scale is this W_hh times the
+    scale, exactly as ``SimpleRNN(..., w_hh_scale=s)`` builds it, so a scale change costs no
+    new QR. Layer 2 reads layer 1's states, so it has ``units`` features."""
+    features = FEATURES if depth == 0 else units
+    return SimpleRNN(features, units, w_hh_scale=1.0, seed=seed + depth)
+
+
+def _stack(params: Params) -> list[SimpleRNN]:
+    """The layers for ``params``, input first."""
+    stack = []
+    for depth in range(params.layers):
+        base = _unit_scale_layer(params.units, depth, params.seed)
+        stack.append(
+            SimpleRNN.from_weights(
+                base.W_xh, params.w_hh_scale * base.W_hh, base.b, saturation=params.saturation
+            )
+        )
+    return stack
+
+
+def _run(stack: list[SimpleRNN], x: Array) -> list[Trace]:
+    """Forward through the stack: each layer reads the whole sequence of the one below."""
+    traces = []
+    for rnn in stack:
+        traces.append(rnn.forward(x))
+        x = traces[-1].h
+    return traces
+
+
+def loss_gradient(trace: Trace) -> Array:
+    """dL/dh_t for the explorer's loss, ``L = sum_i h_T[i] / sqrt(units)`` on the top layer's last
+    state: ``1/sqrt(units)`` on every unit at t = T, zero before. ``||dL/dh_T|| = 1``, so the
+    chart reads each step's gradient relative to the last one's."""
+    dh = np.zeros_like(trace.h)
+    dh[:, -1] = 1.0 / np.sqrt(trace.h.shape[-1])
+    return dh
+
+
+def compute_frame(params: Params) -> Frame:
+    """Build the layers and the input, run forward and BPTT, and collect what the picture shows."""
+    stack = _stack(params)
+    x = make_input(
+        params.input_kind, params.seq_len, FEATURES, seed=params.seed, text=params.sentence
+    )
+    traces = _run(stack, x)
+
+    # Backward from the loss on the top layer's last state, down the stack: each layer's input
+    # gradient is the direct gradient of the layer below. In logarithms, which hold any
+    # magnitude; the plain float64 gradients wait until asked for (Frame.layer_grads).
+    logs: list[diagnostics.LogGradients] = []
+    dh_scaled, scale = loss_gradient(traces[-1]), None
+    for rnn, trace in zip(reversed(stack), reversed(traces)):
+        logs.append(diagnostics.log10_gradients(rnn, trace, dh_scaled, dh_log10_scale=scale))
+        dh_scaled, scale = logs[-1].x_scaled, logs[-1].log10_norm
+    logs.reverse()
+
+    layers = tuple(
+        Layer(
+            model=rnn,
+            trace=trace,
+            h=trace.h[0],
+            log10_abs_grad=log.log10_abs[0],
+            log10_grad_norm=log.log10_norm,
+            h_norm=np.linalg.norm(trace.h[0], axis=1),
+            tanh_slope=diagnostics.mean_tanh_derivative(trace),
+        )
+        for rnn, trace, log in zip(stack, traces, logs)
+    )
+    sentence = params.input_kind == "sentence"
+    return Frame(
+        params=params,
+        x=traces[0].x[0],
+        layers=layers,
+        tokens=tuple(tokenize(params.sentence)[: params.seq_len]) if sentence else (),
+        order=_order_demo(params, stack, traces[-1]) if sentence else None,
+    )
+
+
+def _order_demo(params: Params, stack: list[SimpleRNN], trace: Trace) -> OrderDemo:
+    """The same words shuffled (a seeded shuffle that moves at least one word when it can),
+    through the same network and through an order-blind dense model on the mean word vector."""
+    words = tokenize(params.sentence)
+    rng = np.random.default_rng(params.seed)
+    shuffled = list(words)
+    for _ in range(10):
+        shuffled = [words[i] for i in rng.permutation(len(words))]
+        if shuffled != words or len(set(words)) < 2:
+            break
+    text = " ".join(shuffled)
+    x_shuffled = make_input("sentence", params.seq_len, FEATURES, seed=params.seed, text=text)
+    rnn_final = np.stack([trace.h[0, -1], _run(stack, x_shuffled)[-1].h[0, -1]])
+
+    # An order-blind model: a dense layer on the average word vector. The average is summed
+    # exactly (math.fsum), so the same words in any order give bit-identical outputs.
+    limit = np.sqrt(6.0 / (FEATURES + params.units))
+    rng = np.random.default_rng([params.seed, 1])
+    W_dense = rng.uniform(-limit, limit, (params.units, FEATURES))
+    dense = []
+    for order in (words, shuffled):
+        vectors = [word_vector(word, FEATURES, seed=params.seed) for word in order]
+        mean = np.array([math.fsum(column) for column in zip(*vectors)]) / len(order)
+        dense.append(np.tanh(W_dense @ mean))
+    return OrderDemo(
+        words=tuple(words),
+        shuffled=tuple(shuffled),
+        rnn_final=rnn_final,
+        dense_output=np.stack(dense),
+    )

@@ -1,0 +1,165 @@
+"""A lesson as one HTML file: the explorer's view and everything it computed, with no kernel.
+
+``RNNExplorer.to_html("lesson.html")`` writes a page that opens from disk in a browser, offline:
+no server, no CDN, nothing fetched. It holds
+
+- the front end's standalone bundle (``static/standalone.js`` and ``.css``, built from
+  ``js/standalone.js``), inlined;
+- the widget's synced state as JSON in a ``<script type="application/json">``: every trait
+  RNNExplorer defines, defaults included, with each binary array lifted out and base64-encoded
+  beside its path, as ipywidgets' embed format does (:func:`page_state`).
+
+In the page a small static model (``js/static-model.js``) puts the arrays back as ``DataView``
+objects, exactly where ipywidgets delivers them, and stands in for the kernel's model. The view
+is the notebook's own: hover and everything else that only reads the computed state work; the
+knobs, which need a kernel to recompute, are turned off, and the view says so up front.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+
+from .._files import write_atomically
+from .._version import __version__
+from .render import caption
+
+if TYPE_CHECKING:
+    from .widget import RNNExplorer
+
+__all__ = ["FORMAT", "SUFFIXES", "page_state", "save_html", "standalone_html"]
+
+#: Names the embedded state's layout; ``js/static-model.js`` refuses any other.
+FORMAT = "rnnwidget-standalone/1"
+
+#: The file names :func:`save_html` writes.
+SUFFIXES = (".html", ".htm")
+
+STATIC = Path(__file__).parent.parent / "static"
+_BUNDLE = ("standalone.js", "standalone.css")
+
+# What anywidget adds to each instance: the front end's code (which the page inlines) and its id.
+_ANYWIDGET_TRAITS = ("_esm", "_css", "_anywidget_id")
+
+# Inside <script> the HTML parser ends the element at "</script" in any case, whatever the
+# JavaScript around it; "<\/script" means the same in every JavaScript context it can occur in
+# (a string, a template, a regular expression, a comment).
+_SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
+
+
+def page_state(widget: RNNExplorer) -> dict[str, Any]:
+    """The state the page embeds: ``{"format", "state", "buffers"}``, JSON-ready.
+
+    ``state`` holds every synced trait RNNExplorer defines (anywidget's and ipywidgets' own,
+    the front-end code among them, are left out: the page inlines the bundle), default values
+    included. ``buffers`` lists each binary value as ``{"path": [...], "encoding": "base64",
+    "data": ...}``, its place in ``state`` given by ``path`` (removed from ``state`` itself).
+    """
+    inherited = {*anywidget.AnyWidget.class_trait_names(sync=True), *_ANYWIDGET_TRAITS}
+    keys = [name for name in widget.trait_names(sync=True) if name not in inherited]
+    buffers: list[dict[str, Any]] = []
+    state = _lift_buffers(widget.get_state(keys), [], buffers)
+    return {"format": FORMAT, "state": state, "buffers": buffers}
+
+
+def standalone_html(widget: RNNExplorer, *, title: str | None = None) -> str:
+    """The whole page as text: the view of ``widget`` as computed now. ``title`` heads the page
+    and names its tab; without one, the tab is named after the settings."""
+    frame = widget.frame  # a closed explorer has none: RuntimeError
+    script, style = (_read_static(name) for name in _BUNDLE)
+    if "<!--" in script or re.search(r"</style", style, re.IGNORECASE):
+        raise ValueError("the front-end bundle holds markup that cannot be inlined in a page")
+    heading = f'<h1 class="rnnwidget-page-title">{escape(title)}</h1>' if title else ""
+    code = f"<code>{escape(widget.code)}</code>"
+    state = _json_for_script(page_state(widget))
+    script = _SCRIPT_END.sub(r"<\\/\1", script)
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta name="generator" content="rnnwidget {__version__}">',
+            f"<title>{escape(title or f'RNN explorer: {caption(frame.params)}')}</title>",
+            f"<style>\n{style}</style>",
+            "</head>",
+            "<body>",
+            '<main class="rnnwidget-page">',
+            heading,
+            '<div id="rnnwidget-root"></div>',
+            "<noscript>This page needs JavaScript to draw the explorer.</noscript>",
+            '<p class="rnnwidget-page-footer">Saved from a notebook with rnnwidget '
+            f"{escape(__version__)}. To explore it live, run {code} in a notebook.</p>",
+            "</main>",
+            f'<script type="application/json" id="rnnwidget-state">{state}</script>',
+            f'<script type="module">\n{script}</script>',
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def save_html(
+    widget: RNNExplorer, path: str | os.PathLike[str], *, title: str | None = None
+) -> Path:
+    """Write :func:`standalone_html` to ``path`` (``.html`` or ``.htm``) in one step: the file
+    is either the whole page or untouched. Returns the path."""
+    target = Path(path)
+    if target.suffix.lower() not in SUFFIXES:
+        raise ValueError(f"the path must end in {' or '.join(SUFFIXES)}; got {str(path)!r}")
+    page = standalone_html(widget, title=title)
+    return write_atomically(target, page.encode("utf-8"), what="page")
+
+
+def _lift_buffers(value: Any, path: list[Any], buffers: list[dict[str, Any]]) -> Any:
+    """A copy of ``value`` without its binary parts, each appended to ``buffers`` with its
+    path: removed from a dict, None in a list (as ipywidgets sends them)."""
+    if isinstance(value, dict):
+        return {
+            key: _lift_buffers(item, [*path, key], buffers)
+            for key, item in value.items()
+            if not _lift_if_binary(item, [*path, key], buffers)
+        }
+    if isinstance(value, list | tuple):
+        return [
+            None
+            if _lift_if_binary(item, [*path, i], buffers)
+            else _lift_buffers(item, [*path, i], buffers)
+            for i, item in enumerate(value)
+        ]
+    return value
+
+
+def _lift_if_binary(value: Any, path: list[Any], buffers: list[dict[str, Any]]) -> bool:
+    """If ``value`` is binary, base64-encode it into ``buffers`` at ``path`` and say so."""
+    if not isinstance(value, memoryview | bytes | bytearray):
+        return False
+    data = base64.b64encode(value).decode("ascii")
+    buffers.append({"path": path, "encoding": "base64", "data": data})
+    return True
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON that can sit inside a ``<script>`` element: no ``<``, ``>`` or ``&`` appear in it
+    (each is written as its ``\\u`` escape, which JSON.parse reads back)."""
+    text = json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _read_static(name: str) -> str:
+    path = STATIC / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{path} is missing: the front end is not built (npm install && npm run build)"
+        ) from None

@@ -1,0 +1,177 @@
+"""Where memory breaks down: train over a grid of lags and W_hh scales and compare.
+
+:func:`sweep` trains one :class:`~rnnwidget.training.Trainer` per (length, scale) pair, one
+after the other, each from the same seed and for the same number of steps, and tabulates the
+final validation accuracy. Plotted against the lag, one line per ``w_hh_scale``, the accuracy
+stays at 1 while the gradient still reaches the first step and falls to chance where it has
+vanished: sooner the smaller the scale, since ``||dh_T/dh_1||`` shrinks like ``scale**T``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .._checks import positive_int
+from .trainer import Trainer, TrainingDiverged
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["DEFAULT_LAGS", "DEFAULT_SEQ_LENS", "TARGET_ACCURACY", "SweepResult", "sweep"]
+
+DEFAULT_LAGS = (5, 10, 20, 40, 80)  # recall
+DEFAULT_SEQ_LENS = (10, 20, 40, 80)  # adding problem
+TARGET_ACCURACY = 0.95  # "learned": the first evaluation at or above it is reported
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """The table :func:`sweep` returns; ``print()`` it, or :meth:`plot` it.
+
+    Attributes:
+        task: ``"recall"`` or ``"adding"``.
+        length_name: the grid's length axis, ``"lag"`` (recall) or ``"seq_len"`` (adding).
+        steps: the training steps each run was given.
+        chance_accuracy: what guessing scores on this task.
+        rows: one dict per run, in grid order (lengths outer, scales inner), with the keys
+            ``length_name``, ``"w_hh_scale"``, ``"val_accuracy"`` and ``"val_loss"`` (the last
+            evaluation), ``"reached_target_at"`` (the first evaluated step with accuracy at least
+            :data:`TARGET_ACCURACY`, or None), ``"spectral_radius"`` (of W_hh at the last step)
+            and ``"diverged"``. ``pandas.DataFrame(result.rows)`` makes a data frame of it.
+    """
+
+    task: str
+    length_name: str
+    steps: int
+    chance_accuracy: float
+    rows: tuple[dict[str, Any], ...]
+
+    def to_text(self) -> str:
+        """The rows as an aligned text table under a one-line summary."""
+        header = (
+            f"{self.length_name:>8} {'w_hh_scale':>10} {'val_accuracy':>12} {'val_loss':>9} "
+            f"{'reached ' + format(TARGET_ACCURACY, '.0%') + ' at':>15} {'rho(W_hh)':>9}"
+        )
+        lines = [
+            f"{self.task}: {self.steps} steps per run, chance accuracy {self.chance_accuracy:.3f}",
+            header,
+        ]
+        for row in self.rows:
+            reached = row["reached_target_at"]
+            note = "  diverged" if row["diverged"] else ""
+            lines.append(
+                f"{row[self.length_name]:>8} {row['w_hh_scale']:>10.2f} "
+                f"{row['val_accuracy']:>12.3f} {row['val_loss']:>9.4f} "
+                f"{'-' if reached is None else reached:>15} {row['spectral_radius']:>9.3f}{note}"
+            )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Final validation accuracy against the length, one line per ``w_hh_scale``, with the
+        chance level dashed. Draws on ``ax``, or on a new pyplot figure; returns the axes.
+
+        Needs matplotlib: ``pip install 'rnnwidget[export]'``.
+        """
+        try:
+            from matplotlib import pyplot
+        except ImportError as error:
+            raise ImportError(
+                "SweepResult.plot draws with matplotlib, which is not installed: "
+                "pip install 'rnnwidget[export]'"
+            ) from error
+        if ax is None:
+            _, ax = pyplot.subplots(figsize=(6.0, 4.0))
+        lengths = sorted({row[self.length_name] for row in self.rows})
+        for scale in dict.fromkeys(row["w_hh_scale"] for row in self.rows):
+            runs = sorted(
+                (row[self.length_name], row["val_accuracy"])
+                for row in self.rows
+                if row["w_hh_scale"] == scale
+            )
+            ax.plot(*zip(*runs), marker="o", label=f"w_hh_scale = {scale:g}")
+        ax.axhline(self.chance_accuracy, color="0.5", linestyle="--", label="chance")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(lengths, [str(length) for length in lengths])
+        ax.set_ylim(0.0, 1.05)
+        ax.set_xlabel(self.length_name)
+        ax.set_ylabel(f"validation accuracy after {self.steps} steps")
+        ax.set_title(f"{self.task}: where memory breaks down")
+        ax.legend()
+        return ax
+
+
+def sweep(
+    lag: Sequence[int] | None = None,
+    w_hh_scale: Sequence[float] = (0.5, 1.0),
+    *,
+    steps: int = 500,
+    task: str = "recall",
+    seq_len: Sequence[int] | None = None,
+    eval_every: int = 50,
+    **settings: Any,
+) -> SweepResult:
+    """Train a fresh :class:`~rnnwidget.training.Trainer` for every (length, scale) pair.
+
+    Args:
+        lag: the recall task's lags (default :data:`DEFAULT_LAGS`).
+        w_hh_scale: the initial spectral radii of W_hh.
+        steps: training steps per run, the same budget for every run.
+        task: ``"recall"``, whose grid runs over ``lag``; or ``"adding"``, whose grid runs over
+            ``seq_len`` (default :data:`DEFAULT_SEQ_LENS`).
+        seq_len: the adding problem's sequence lengths.
+        eval_every: steps between validation evaluations (for ``"reached_target_at"``).
+        **settings: any other :class:`~rnnwidget.training.Trainer` argument (``units``,
+            ``optimizer``, ``learning_rate``, ``seed``, ...), the same for every run.
+
+    Runs are sequential and seeded, so the same call gives the same table. A run that
+    diverges keeps its last evaluation and is marked ``"diverged"``.
+    """
+    steps = positive_int("steps", steps)
+    if task == "recall":
+        if seq_len is not None:
+            raise ValueError("the recall task's grid runs over lag; pass lag=[...], not seq_len")
+        length_name, lengths = "lag", DEFAULT_LAGS if lag is None else tuple(lag)
+    elif task == "adding":
+        if lag is not None:
+            raise ValueError("the adding problem's grid runs over seq_len; pass seq_len=[...]")
+        length_name, lengths = "seq_len", DEFAULT_SEQ_LENS if seq_len is None else tuple(seq_len)
+    else:
+        raise ValueError(f"task must be 'recall' or 'adding'; got {task!r}")
+    if not lengths or not w_hh_scale:
+        raise ValueError(f"{length_name} and w_hh_scale must each hold at least one value")
+
+    rows = []
+    chance = 0.0
+    for length in lengths:
+        for scale in w_hh_scale:
+            run: dict[str, Any] = {length_name: length, "w_hh_scale": scale}
+            trainer = Trainer(task, **run, **settings)
+            chance = trainer.task.chance_accuracy
+            try:
+                trainer.train(steps, eval_every=eval_every)
+                diverged = False
+            except TrainingDiverged:
+                diverged = True
+            last = trainer.evaluations[-1]
+            reached = next(
+                (e.step for e in trainer.evaluations if e.accuracy >= TARGET_ACCURACY), None
+            )
+            rows.append(
+                {
+                    length_name: length,
+                    "w_hh_scale": scale,
+                    "val_accuracy": last.accuracy,
+                    "val_loss": last.loss,
+                    "reached_target_at": reached,
+                    "spectral_radius": (
+                        trainer.records[-1].spectral_radius if trainer.records else scale
+                    ),
+                    "diverged": diverged,
+                }
+            )
+    return SweepResult(task, length_name, steps, chance, tuple(rows))

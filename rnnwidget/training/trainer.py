@@ -1,0 +1,355 @@
+"""Training the project's SimpleRNN on a memory task, with its own BPTT, one batch at a time.
+
+The model is :class:`~rnnwidget.cells.elman.SimpleRNN` followed by a linear read-out on the last
+state (:mod:`.readout`); the data come from :mod:`.tasks`. One step of
+:class:`Trainer`, for a batch of N sequences of T steps::
+
+    x, targets = task.sample(N)                  x (N, T, features)
+    h_1 ... h_T = rnn.forward(x)                 h (N, T, units)
+    y = W_hy h_T + b_y                           y (N, outputs)
+    L = loss(y, targets)                         mean over the batch
+    dL/dy, then dL/dh_T = W_hy^T dL/dy           readout.backward
+    dL/dh_t for t = T ... 1, dL/dW_xh, dL/dW_hh, dL/db       rnn.backward: BPTT
+    g <- threshold g / ||g||  if ||g|| > threshold           clipping, if on
+    theta <- optimizer(theta, g)                             SGD or Adam, in place
+
+and a record of what a lecture plots: the loss, ``||g||`` before clipping, whether it was
+clipped, ``log10 ||dL/dh_t||`` for every t (how much of the error signal reaches step t), and
+the spectral radius of W_hh.
+
+Everything random comes from the one ``seed``: the same settings give the same loss curve, bit
+for bit (on one machine and numpy build; another BLAS may round differently).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import finite_float, positive_int
+from ..cells.diagnostics import gradient_norms, log10_gradients, spectral_radius
+from ..cells.elman import Array, Grads, SimpleRNN, Trace
+from .optim import Optimizer, clip_by_global_norm, global_norm, make_optimizer
+from .readout import Readout
+from .tasks import Targets, Task, make_task
+
+__all__ = ["Backprop", "Evaluation", "History", "StepRecord", "Trainer", "TrainingDiverged"]
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss, a gradient or an update left float64's range: training cannot go on.
+
+    The trainer refuses further steps; its history keeps every finite step before. Lower the
+    learning rate or turn gradient clipping on, and start a new trainer.
+    """
+
+
+@dataclass(frozen=True, eq=False)
+class StepRecord:
+    """What one training step measured.
+
+    Attributes:
+        step: 1 for the first update, 2 for the next, ...
+        loss: the training loss on this step's batch, before the update.
+        grad_norm: ``||g||``, the global norm of every parameter's gradient, before clipping.
+        clipped: whether clipping scaled the gradient down to the threshold.
+        log10_grad_norms: ``log10 ||dL/dh_t||`` over the batch for t = 1 ... T,
+            ``(timesteps,)``; exact at any magnitude, ``-inf`` where the gradient is exactly 0.
+        spectral_radius: of W_hh at this step, before the update.
+    """
+
+    step: int
+    loss: float
+    grad_norm: float
+    clipped: bool
+    log10_grad_norms: Array
+    spectral_radius: float
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The loss and accuracy on the held-out validation batch after ``step`` updates."""
+
+    step: int
+    loss: float
+    accuracy: float
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """Every record so far as arrays, ready to plot against ``step`` or ``eval_step``.
+
+    Attributes:
+        step, loss, grad_norm, clipped, spectral_radius: one entry per training step,
+            ``(steps,)``, as in :class:`StepRecord`.
+        log10_grad_norms: ``(steps, timesteps)``.
+        eval_step, val_loss, val_accuracy: one entry per evaluation, ``(evaluations,)``.
+    """
+
+    step: NDArray[np.int64]
+    loss: Array
+    grad_norm: Array
+    clipped: NDArray[np.bool_]
+    spectral_radius: Array
+    log10_grad_norms: Array
+    eval_step: NDArray[np.int64]
+    val_loss: Array
+    val_accuracy: Array
+
+
+@dataclass(frozen=True, eq=False)
+class Backprop:
+    """One batch through the model and back.
+
+    Attributes:
+        loss: L, averaged over the batch.
+        grads: dL/dtheta for every parameter, by name (the keys of :attr:`Trainer.params`).
+        log10_grad_norms: ``log10 ||dL/dh_t||`` for t = 1 ... T, ``(timesteps,)``.
+    """
+
+    loss: float
+    grads: dict[str, Array]
+    log10_grad_norms: Array
+
+
+class Trainer:
+    """A SimpleRNN and a linear read-out, trained on a memory task with exact BPTT.
+
+    Args:
+        task: ``"recall"`` (:class:`~.tasks.Recall`: reads ``lag`` and ``n_symbols``)
+            or ``"adding"`` (:class:`~.tasks.Adding`: reads ``seq_len``).
+        lag: recall: the noise steps between the symbol and the cue.
+        n_symbols: recall: the number of symbols.
+        seq_len: adding problem: the sequence length.
+        units: the size of the hidden state.
+        w_hh_scale: the spectral radius of W_hh at the start (a random orthogonal matrix times
+            this number): below 1 gradients vanish through time, above 1 they can explode.
+        saturation: the tanh gain g of the RNN.
+        optimizer: ``"adam"`` or ``"sgd"``.
+        learning_rate: the optimizer's step size.
+        batch_size: sequences per step.
+        clip: whether to clip the gradient's global norm to ``clip_threshold``.
+        clip_threshold: the largest gradient norm a step may use.
+        validation_size: sequences in the fixed validation batch.
+        seed: decides the weights, the training batches and the validation batch, each from
+            its own stream (``numpy.random.SeedSequence(seed).spawn``); the RNN's weights are
+            ``SimpleRNN(..., seed=seed)``'s.
+
+    Attributes:
+        task, rnn, readout, optimizer: the parts.
+        params: every trained array by name: ``W_xh``, ``W_hh``, ``b`` (the RNN's, the very
+            arrays the model reads) and ``W_hy``, ``b_y`` (the read-out's).
+        validation: the held-out batch ``(x, targets)``, drawn once.
+        records, evaluations: every :class:`StepRecord` and :class:`Evaluation` so far.
+    """
+
+    def __init__(
+        self,
+        task: str = "recall",
+        *,
+        lag: int = 10,
+        n_symbols: int = 4,
+        seq_len: int = 50,
+        units: int = 32,
+        w_hh_scale: float = 1.0,
+        saturation: float = 1.0,
+        optimizer: str = "adam",
+        learning_rate: float = 1e-2,
+        batch_size: int = 32,
+        clip: bool = True,
+        clip_threshold: float = 1.0,
+        validation_size: int = 512,
+        seed: int = 0,
+    ) -> None:
+        self.task: Task = make_task(task, lag=lag, n_symbols=n_symbols, seq_len=seq_len)
+        readout_seed, train_seed, validation_seed = np.random.SeedSequence(seed).spawn(3)
+        self.rnn = SimpleRNN(
+            self.task.features, units, w_hh_scale=w_hh_scale, saturation=saturation, seed=seed
+        )
+        self.readout = Readout(
+            units, self.task.outputs, loss=self.task.loss, rng=np.random.default_rng(readout_seed)
+        )
+        self.params: dict[str, Array] = {
+            "W_xh": self.rnn.W_xh,
+            "W_hh": self.rnn.W_hh,
+            "b": self.rnn.b,
+            "W_hy": self.readout.W_hy,
+            "b_y": self.readout.b_y,
+        }
+        self.optimizer: Optimizer = make_optimizer(optimizer, self.params, learning_rate)
+        self.batch_size = positive_int("batch_size", batch_size)
+        self.clip = bool(clip)
+        self.clip_threshold = finite_float("clip_threshold", clip_threshold, low=0, open_low=True)
+        self._rng = np.random.default_rng(train_seed)
+        self.validation = self.task.sample(
+            positive_int("validation_size", validation_size),
+            np.random.default_rng(validation_seed),
+        )
+        self.records: list[StepRecord] = []
+        self.evaluations: list[Evaluation] = []
+        self.seconds = 0.0  # wall time spent in step()
+        self._diverged: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Trainer(task={self.task!r}, units={self.rnn.units}, "
+            f"optimizer={type(self.optimizer).__name__}, steps={self.steps})"
+        )
+
+    @property
+    def steps(self) -> int:
+        """The number of updates so far."""
+        return len(self.records)
+
+    @property
+    def steps_per_second(self) -> float:
+        """Training steps per second of wall time spent in :meth:`step` (0 before the first)."""
+        return self.steps / self.seconds if self.seconds > 0 else 0.0
+
+    # ------------------------------------------------------------------------------------------
+    # One batch forward and back
+    # ------------------------------------------------------------------------------------------
+
+    def backprop(self, x: Array, targets: Targets) -> Backprop:
+        """The loss on a batch and its exact gradient with respect to every parameter.
+
+        ``x`` ``(batch_size, timesteps, features)`` and ``targets`` as the task samples them.
+        The loss sits on the last state only, so BPTT starts from
+        ``dh = [0, ..., 0, dL/dh_T]``, the read-out's gradient on h_T.
+        """
+        trace = self.rnn.forward(x)
+        h_T = trace.final_state
+        y = self.readout.forward(h_T)  # y = W_hy h_T + b_y
+        loss, dy = self.readout.loss(y, targets)  # L and dL/dy
+        readout_grads = self.readout.backward(h_T, dy)  # dL/dW_hy, dL/db_y, dL/dh_T
+        dh = np.zeros_like(trace.h)
+        dh[:, -1] = readout_grads.h_T  # the loss's direct gradient: on h_T only
+        rnn_grads = self.rnn.backward(trace, dh)  # BPTT: dL/dW_xh, dL/dW_hh, dL/db, dL/dh_t
+        grads = {
+            "W_xh": rnn_grads.W_xh,
+            "W_hh": rnn_grads.W_hh,
+            "b": rnn_grads.b,
+            "W_hy": readout_grads.W_hy,
+            "b_y": readout_grads.b_y,
+        }
+        return Backprop(
+            loss=loss, grads=grads, log10_grad_norms=self._log10_norms(trace, dh, rnn_grads)
+        )
+
+    def _log10_norms(self, trace: Trace, dh: Array, grads: Grads) -> Array:
+        """``log10 ||dL/dh_t||``, ``(timesteps,)``: from BPTT's own dL/dh_t where its squares
+        are safely inside float64's range; else (a norm below 1e-150 or above 1e150) by
+        :func:`~rnnwidget.cells.diagnostics.log10_gradients`, which repeats the recursion in
+        logarithms and is exact at any size, but costs as much as the backward pass."""
+        with np.errstate(over="ignore", under="ignore"):
+            norms = gradient_norms(grads)
+        if np.all((norms > 1e-150) & (norms < 1e150)):
+            log10_norms: Array = np.log10(norms)
+            return log10_norms
+        return log10_gradients(self.rnn, trace, dh).log10_norm
+
+    # ------------------------------------------------------------------------------------------
+    # Training and evaluation
+    # ------------------------------------------------------------------------------------------
+
+    def step(self) -> StepRecord:
+        """One update on a fresh batch: forward, loss, BPTT, clipping if on, optimizer step.
+
+        Raises:
+            TrainingDiverged: the loss or a gradient is not finite, or the update overflowed.
+                Raised again by every later call.
+        """
+        self._check_not_diverged()
+        start = time.perf_counter()
+        x, targets = self.task.sample(self.batch_size, self._rng)
+        radius = spectral_radius(self.rnn.W_hh)
+        try:
+            # An overflow anywhere (the loss, the norm, the update) stops training at once,
+            # rather than spreading inf and NaN through the weights.
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                backprop = self.backprop(x, targets)
+                if self.clip:
+                    norm, clipped = clip_by_global_norm(backprop.grads, self.clip_threshold)
+                else:
+                    norm, clipped = global_norm(backprop.grads), False
+                if not math.isfinite(norm):
+                    raise FloatingPointError(f"the gradient norm is {norm}")
+                self.optimizer.step(backprop.grads)
+        except FloatingPointError as error:
+            last = f"; the loss before was {self.records[-1].loss:.3g}" if self.records else ""
+            self._diverged = f"training diverged at step {self.steps + 1} (numpy: {error}{last})"
+            raise self._divergence() from error
+        record = StepRecord(
+            step=self.steps + 1,
+            loss=backprop.loss,
+            grad_norm=norm,
+            clipped=clipped,
+            log10_grad_norms=backprop.log10_grad_norms,
+            spectral_radius=radius,
+        )
+        self.records.append(record)
+        self.seconds += time.perf_counter() - start
+        return record
+
+    def evaluate(self) -> Evaluation:
+        """The loss and accuracy on the fixed validation batch, recorded in
+        :attr:`evaluations`."""
+        self._check_not_diverged()
+        x, targets = self.validation
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            y = self.readout.forward(self.rnn.forward(x).final_state)
+            loss, _ = self.readout.loss(y, targets)
+        evaluation = Evaluation(self.steps, loss, self.task.accuracy(y, targets))
+        self.evaluations.append(evaluation)
+        return evaluation
+
+    def train(
+        self, steps: int, *, eval_every: int = 50, target_accuracy: float | None = None
+    ) -> Evaluation:
+        """Up to ``steps`` updates, evaluating first (if never yet), every ``eval_every`` steps
+        and at the end; stop early once the validation accuracy reaches ``target_accuracy``.
+
+        Returns the last evaluation.
+        """
+        steps = positive_int("steps", steps)
+        eval_every = positive_int("eval_every", eval_every)
+        evaluation = self.evaluations[-1] if self.evaluations else self.evaluate()
+        for _ in range(steps):
+            self.step()
+            if self.steps % eval_every == 0:
+                evaluation = self.evaluate()
+                if target_accuracy is not None and evaluation.accuracy >= target_accuracy:
+                    return evaluation
+        return evaluation if evaluation.step == self.steps else self.evaluate()
+
+    def history(self) -> History:
+        """Every step record and evaluation so far, as arrays."""
+        records, evaluations = self.records, self.evaluations
+        timesteps = self.task.timesteps
+        return History(
+            step=np.array([r.step for r in records], dtype=np.int64),
+            loss=np.array([r.loss for r in records]),
+            grad_norm=np.array([r.grad_norm for r in records]),
+            clipped=np.array([r.clipped for r in records], dtype=np.bool_),
+            spectral_radius=np.array([r.spectral_radius for r in records]),
+            log10_grad_norms=np.array([r.log10_grad_norms for r in records]).reshape(
+                len(records), timesteps
+            ),
+            eval_step=np.array([e.step for e in evaluations], dtype=np.int64),
+            val_loss=np.array([e.loss for e in evaluations]),
+            val_accuracy=np.array([e.accuracy for e in evaluations]),
+        )
+
+    def _check_not_diverged(self) -> None:
+        if self._diverged is not None:
+            raise self._divergence()
+
+    def _divergence(self) -> TrainingDiverged:
+        return TrainingDiverged(
+            f"{self._diverged}. Lower the learning rate or turn gradient clipping on, and start "
+            "a new Trainer."
+        )
