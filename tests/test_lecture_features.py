@@ -46,7 +46,7 @@ def test_the_widget_sends_every_layer():
     layers = w._frame["arrays"]["layers"]
     assert len(layers) == 2
     np.testing.assert_allclose(decode_array(layers[1]["h"]), w.frame.layers[1].h, atol=1e-7)
-    assert w._frame["shapes"] == "(1, 30, 4) → (1, 30, 6) → (1, 6)"
+    assert w._frame["words"]["shapes"] == "Shapes: (1, 30, 4) → (1, 30, 6) → (1, 6)"
     w.layers = 1
     assert len(w._frame["arrays"]["layers"]) == 1
 
@@ -122,11 +122,15 @@ def test_compare_refuses_what_it_cannot_show(settings, error, match):
 
 def test_view_options_are_validated_and_do_not_recompute():
     w = RNNExplorer(palette="colorblind", presentation=True)
-    revision = w._frame["revision"]
+    frame = w.frame
     w.palette = "standard"
     w.presentation = False
     w.gradient_range = (-8.0, 0.0)
-    assert w._frame["revision"] == revision
+    assert w.frame is frame  # nothing recomputed
+    # The colour bar's ticks are the kernel's: a new range sends new ones.
+    gradient = w._frame["layout"]["heatmaps"][-1]
+    assert gradient["scale"] == [-8.0, 0.0]
+    assert [text for _, text in gradient["colour_ticks"]][-1] == "1"
     with pytest.raises(traitlets.TraitError, match="palette must be one of"):
         w.palette = "rainbow"
     with pytest.raises(traitlets.TraitError, match="finite low < high"):

@@ -1,5 +1,5 @@
 """The headless renderer: real PNGs decoded with Pillow, real SVGs parsed as XML, and the
-numbers-for-people text checked against the browser's own JavaScript, run with Node."""
+panels' geometry checked against the browser's own drawing code, run with Node."""
 
 from __future__ import annotations
 
@@ -20,32 +20,22 @@ import pytest
 from PIL import Image
 
 from rnnwidget import __version__
+from rnnwidget._axes import decade_ticks
 from rnnwidget.colormaps import colourize, table
+from rnnwidget.explorer import layout as panels
 from rnnwidget.explorer.frame import Frame, Params, compute_frame
+from rnnwidget.explorer.layout import view_layout
 from rnnwidget.explorer.render import (
     PanelBox,
     _build_figure,
-    _chart_range,
-    _decade_ticks,
     _layout,
-    _nice_ticks,
-    _time_ticks,
-    caption,
     panel_boxes,
     render_png,
     render_svg,
     save,
 )
-from rnnwidget.formatting import (
-    format_decade,
-    format_pow10,
-    format_tick,
-    gradient_summary,
-    js_number,
-    range_note,
-    to_fixed,
-    to_precision_value,
-)
+from rnnwidget.explorer.words import caption, summary, view_words
+from rnnwidget.formatting import format_decade
 
 ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -151,8 +141,8 @@ def test_png_is_two_x_by_default(small):
 def test_png_metadata_holds_the_caption_the_summary_and_the_software(small):
     image = decode(render_png(small, scale=1.0))
     assert image.text["Description"] == caption(SMALL)
-    summary = gradient_summary(small.log10_grad_norm.astype(np.float32))
-    assert image.text["Title"] == f"RNN explorer: {summary}"
+    sentence = summary(small)
+    assert image.text["Title"] == f"RNN explorer: {sentence}"
     assert image.text["Software"].startswith(f"rnnwidget {__version__}")
 
 
@@ -333,7 +323,7 @@ def test_both_layers_gradients_share_one_colour_scale(stacked):
     assert (got != alone).any()
     # and the colour bars of both gradient panels carry the same decade ticks
     texts = svg_texts(render_svg(stacked))
-    decades = _decade_ticks(lo, hi)
+    decades = decade_ticks(lo, hi)
     assert len(decades) >= 3
     for d in decades:
         assert texts.count(format_decade(d)) >= 2  # (the norm chart may show it too)
@@ -469,14 +459,13 @@ def test_order_panel_texts(sentence):
     order = sentence.order
     assert order is not None
     texts = svg_texts(render_svg(sentence))
-    rnn32 = order.rnn_final.astype(np.float32).astype(np.float64)
-    difference = float(np.linalg.norm(rnn32[0] - rnn32[1]))
+    difference = float(np.linalg.norm(order.rnn_final[0] - order.rnn_final[1]))
     assert difference > 0.1
     for text in (
         ORDER_TITLE,
         "RNN, final state h_T",
         "Dense on the mean word vector",
-        f"‖difference‖ = {to_fixed(difference, 3)}",
+        f"‖difference‖ = {difference:.3f}",
         "‖difference‖ = 0.000",
     ):
         assert text in texts
@@ -507,7 +496,7 @@ def test_svg_is_xml_with_the_caption_and_the_titles_as_text(small):
         assert title in texts
     assert {"-1", "-0.5", "0", "0.5", "1", "timestep t", "unit", "feature"} <= set(texts)
     assert "RNN explorer" in texts
-    assert gradient_summary(small.log10_grad_norm.astype(np.float32)) in texts
+    assert summary(small) in texts
     assert caption(SMALL) in "".join(root.itertext())  # in the metadata too
     assert len(root.findall(f".//{SVG}image")) == 6  # three heatmaps, three colour bars
 
@@ -515,7 +504,7 @@ def test_svg_is_xml_with_the_caption_and_the_titles_as_text(small):
 def test_with_stacked_layers_the_sentence_and_the_stats_name_layer_1():
     frame = compute_frame(Params(layers=2, seq_len=30, units=6, w_hh_scale=0.5))
     texts = svg_texts(render_svg(frame))
-    sentence = gradient_summary(frame.log10_grad_norm.astype(np.float32), layers=2)
+    sentence = summary(frame)
     assert sentence.startswith("In layer 1, the gradient reaching t=1 is ")
     assert sentence in texts
     assert any("‖dL/dh1_1‖ / ‖dL/dh1_T‖ = " in text for text in texts)
@@ -643,9 +632,9 @@ def test_rnnwidget_imports_without_matplotlib_and_render_says_how_to_get_it():
 import sys
 sys.modules["matplotlib"] = None  # as if it were not installed
 import rnnwidget
-from rnnwidget.explorer import render
+from rnnwidget.explorer import render, words
 from rnnwidget.explorer.frame import Params
-assert render.caption(Params()).startswith("w_hh_scale=1.00")
+assert words.caption(Params()).startswith("w_hh_scale=1.00")
 try:
     render.render_png(Params(seq_len=5, units=2))
 except ImportError as error:
@@ -668,7 +657,7 @@ NODE = shutil.which("node")
 def run_js(script: str, data: object) -> Any:
     """Run ``script`` as an ES module with Node after :data:`JS_PRELUDE` (the browser's
     modules, ``data`` read from stdin as JSON, ``print``); its JSON output."""
-    assert NODE, "Node.js is needed to check the text against js/common/format.js"
+    assert NODE, "Node.js is needed to run the browser's drawing code"
     result = subprocess.run(
         [NODE, "--input-type=module", "-e", JS_PRELUDE + script],
         input=json.dumps(data),
@@ -686,151 +675,12 @@ def as_js(value: float) -> str:
     return {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}.get(text, text)
 
 
-FORMAT_JS, AXES_JS = ROOT / "js" / "common" / "format.js", ROOT / "js" / "common" / "axes.js"
-JS_PRELUDE = f"""
-import {{ readFileSync }} from "node:fs";
-import {{ formatDecade, formatPow10, gradientSummary, rangeNote }} from "{FORMAT_JS}";
-import {{ niceTicks, timeTicks }} from "{AXES_JS}";
+JS_PRELUDE = """
+import { readFileSync } from "node:fs";
 const data = JSON.parse(readFileSync(0, "utf8"));
 const num = (text) => Number(text);
 const print = (value) => console.log(JSON.stringify(value));
 """
-
-LOGS = [
-    0.0, -0.0, 1e-12, -1e-12, 0.5, -0.5, 1.0, 2.0, 3.0, 3.9999, 3.96, 3.94, 4.0, -2.0, -2.0001,
-    -1.9999, -2.97, -3.0, -3.04, 2.9999, 0.999, -6.49, -29.82, 12.96, -12.96, 99.99, -99.99,
-    math.log10(0.125), math.log10(0.045), math.log10(2.5), math.log10(950),
-    307.9, 308.2547155599167, 308.3, 476.3, 1234.56, -307.6, -307.7, -308.5, -500.2, -1176.1,
-    1e5, -1e5, math.inf, -math.inf, math.nan,
-]  # fmt: skip
-LOGS += list(np.random.default_rng(0).uniform(-1200, 1200, 200))
-LOGS += list(np.random.default_rng(1).uniform(-4, 5, 200))
-
-
-def test_format_pow10_and_range_note_match_the_javascript():
-    script = """
-const logs = data.map(num);
-print({
-  one: logs.map((v) => formatPow10(v)),
-  two: logs.map((v) => formatPow10(v, 2)),
-  note: logs.map(rangeNote),
-  decade: [-20, -7, -1, 0, 1, 2, 12, 308].map(formatDecade),
-});
-"""
-    got = run_js(script, [as_js(v) for v in LOGS])
-    assert got["one"] == [format_pow10(v) for v in LOGS]
-    assert got["two"] == [format_pow10(v, 2) for v in LOGS]
-    assert got["note"] == [range_note(v) for v in LOGS]
-    assert got["decade"] == [format_decade(d) for d in [-20, -7, -1, 0, 1, 2, 12, 308]]
-    # a few by eye
-    assert format_pow10(-6.49) == "3.2e-7"
-    assert format_pow10(0) == "1"
-    assert format_pow10(-math.inf) == "0"
-    assert format_pow10(math.nan) == "?"
-    assert format_pow10(3.9999) == "1.0e+4"
-
-
-SUMMARIES = [
-    [],
-    [0.0],
-    [-30.1, 0.0],
-    [1.5, 0.7, 0.0],
-    [-2.0, 0.0],
-    [2.0, 0.0],
-    [2.01, -1.0, 0.0],
-    [-math.inf, -5.0, 0.0],
-    [-math.inf, -math.inf],
-    [0.0, -math.inf],
-    [476.3, 200.0, 0.0],
-    [-500.2, -250.0, 0.0],
-    [308.3, 0.0],
-    [-307.7, 0.0],
-    [math.nan, 0.0],
-]
-
-
-def test_gradient_summary_matches_the_javascript():
-    frames = [
-        compute_frame(Params(w_hh_scale=w, seq_len=n, units=8, saturation=g))
-        for w, n, g in [(0.5, 100, 1.0), (1.0, 200, 1.0), (3.0, 300, 1.0), (0.1, 1000, 1.0)]
-    ]
-    # The browser reads the logarithms as float32; so do these, as the renderer passes them.
-    cases = SUMMARIES + [f.log10_grad_norm.astype(np.float32).tolist() for f in frames]
-    script = """
-print(data.map((logs) => gradientSummary(Float32Array.from(logs.map(num)))));
-"""
-    got = run_js(script, [[as_js(v) for v in case] for case in cases])
-    assert got == [gradient_summary(case) for case in cases]
-    stacked_script = """
-print(data.map((logs) => gradientSummary(Float32Array.from(logs.map(num)), 2)));
-"""
-    stacked = run_js(stacked_script, [[as_js(v) for v in case] for case in cases])
-    assert stacked == [gradient_summary(case, layers=2) for case in cases]
-    assert stacked[2] == (
-        "In layer 1, the gradient reaching t=1 is 7.9e-31 of the one at t=2: it vanishes."
-    )
-    assert stacked[7] == "In layer 1, no gradient reaches t=1 from t=3: it vanishes exactly."
-    assert got[2] == "The gradient reaching t=1 is 7.9e-31 of the one at t=2: it vanishes."
-    assert got[7] == "No gradient reaches t=1 from t=3: it vanishes exactly."
-    assert got[11].endswith("it vanishes (underflows float64 (< 1e-308)).")
-
-
-def test_the_javascript_number_primitives_are_ported_exactly():
-    values = [
-        0.5, 1.5, 2.5, -2.5, 0.125, 1.25, 1.005, 0.045, -0.0001, -0.0, 0.0, 1e21, 1e-7, 1e-6,
-        1.5e-6, 123.456, 1e16, 1 / 3, 2 / 3, 5e-324, 1.7976931348623157e308, -2.345, 99.95,
-    ]  # fmt: skip
-    values += list(np.random.default_rng(2).uniform(-10, 10, 100))
-    values += list(10 ** np.random.default_rng(3).uniform(-30, 30, 100))
-    script = """
-const values = data.map(num);
-print({
-  string: values.map((v) => String(v)),
-  fixed: values.map((v) => [0, 1, 2].map((d) => v.toFixed(d))),
-  precision: values.map((v) => [2, 12].map((p) => String(Number(v.toPrecision(p))))),
-  tick: values.map((v) => Number(v.toPrecision(2)).toString()),
-});
-"""
-    got = run_js(script, [as_js(v) for v in values])
-    assert got["string"] == [js_number(v) for v in values]
-    assert got["fixed"] == [[to_fixed(v, d) for d in (0, 1, 2)] for v in values]
-    assert got["precision"] == [
-        [js_number(to_precision_value(v, p)) for p in (2, 12)] for v in values
-    ]
-    assert got["tick"] == [format_tick(v) for v in values]
-
-
-def test_tick_rules_match_the_javascript():
-    ranges = [(0, 3, 4), (0, 15, 6), (0, 63, 6), (0, 255, 6), (0, 0, 1), (-31, 1, 5)]
-    ranges += [(-1001, 2, 5), (-2, 2, 5), (-1, 1, 5), (1, 200, 8), (1, 7, 8), (1, 1000, 8)]
-    lengths = [1, 2, 7, 8, 30, 50, 99, 100, 200, 333, 1000]
-    script = """
-print({
-  nice: data.ranges.map(([lo, hi, n]) => niceTicks(lo, hi, n)),
-  time: data.lengths.map((T) => timeTicks(T)),
-});
-"""
-    got = run_js(script, {"ranges": ranges, "lengths": lengths})
-    assert got["nice"] == [_nice_ticks(lo, hi, n) for lo, hi, n in ranges]
-    assert got["time"] == [_time_ticks(T) for T in lengths]
-
-
-def test_the_browsers_snapshot_caption_matches_the_headless_one():
-    settings = [
-        Params(),
-        Params(w_hh_scale=1.2, seq_len=200, saturation=1.0, units=64),
-        Params(w_hh_scale=1.234, saturation=2.25, input_kind="noise", seed=7),
-        Params(w_hh_scale=0.1 + 0.2, saturation=0.1, input_kind="sine"),
-        Params(input_kind="sentence", sentence='The "cat" sat on the mat'),
-        Params(layers=2),
-        Params(w_hh_scale=1.5, layers=2, input_kind="sentence", seed=9),
-    ]
-    script = f"""
-import {{ caption }} from "{ROOT / "js" / "explorer" / "export.js"}";
-print(data.map(([params, version]) => caption(params, version)));
-"""
-    got = run_js(script, [[p.as_dict(), __version__] for p in settings])
-    assert got == [caption(p) for p in settings]
 
 
 # -- the panels' geometry agrees with the browser's drawing code ---------------------------------
@@ -900,7 +750,7 @@ const { OrderPanel } = await import(data.module);
 const panel = new OrderPanel();
 panel.setData({ words: data.words, shuffled: data.shuffled, units: data.units,
   rnn: Float32Array.from(data.rnn.map(num)), dense: Float32Array.from(data.dense.map(num)),
-  table: data.table });
+  table: data.table, ...data.kernel });
 panel.draw(880, theme);
 print({ height: panel.height, calls });
 """
@@ -914,6 +764,11 @@ print({ height: panel.height, calls });
             "rnn": [as_js(v) for v in order.rnn_final.ravel()],
             "dense": [as_js(v) for v in order.dense_output.ravel()],
             "table": table("standard", "diverging").tolist(),
+            # what the kernel sends with the frame: the words and the panel's size
+            "kernel": {
+                **view_words(sentence)["order"],
+                **view_layout(sentence)["order"],
+            },
         },
     )
     top = _layout(sentence).order_top
@@ -942,19 +797,21 @@ print({ height: panel.height, calls });
 def test_the_norm_chart_legend_and_curves_are_the_ones_js_linechart_draws(stacked):
     script = """
 const { NormChart } = await import(data.module);
-const chart = new NormChart({ title: data.title, height: 190 });
-chart.setData(data.series.map((values, i) => ({ label: `layer ${i + 1}`,
-  values: Float32Array.from(values.map(num)) })));
+const chart = new NormChart({ height: 190 });
+chart.setData(data.series.map((values, i) => ({ label: data.axis.labels[i],
+  values: Float32Array.from(values.map(num)) })), data.axis);
 chart.draw(880, theme);
 print({ range: chart.range, calls });
 """
     series = [[as_js(v) for v in layer.log10_grad_norm] for layer in stacked.layers]
+    layout = view_layout(stacked)
     got = run_js(
         CANVAS_PRELUDE + script,
         {
             "module": str(ROOT / "js" / "common" / "linechart.js"),
-            "title": TITLES[3],
             "series": series,
+            # the chart as the kernel sends it with the frame
+            "axis": {**layout["chart"], "time_ticks": layout["time_ticks"]},
         },
     )
     # The curves' colours, in order, and the legend: swatches and labels.
@@ -987,7 +844,9 @@ print({ range: chart.range, calls });
     assert [t for t in js_texts(got["calls"]) if t[0] != rotated] == [
         t for t in texts if t[0] != rotated
     ]
-    # the chart's decades span both curves, as the browser's
-    assert (got["range"]["lo"], got["range"]["hi"]) == _chart_range(
-        np.concatenate([layer.log10_grad_norm.astype(np.float32) for layer in stacked.layers])
-    )
+    # the chart's decades are the kernel's, and they span both curves
+    assert (got["range"]["lo"], got["range"]["hi"]) == panels.chart_range(stacked)
+    lo, hi = panels.chart_range(stacked)
+    for layer in stacked.layers:
+        assert lo < layer.log10_grad_norm.min()
+        assert layer.log10_grad_norm.max() < hi

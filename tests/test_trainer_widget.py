@@ -17,6 +17,7 @@ import traitlets
 
 from rnnwidget import RNNTrainer
 from rnnwidget._wire import decode_array
+from rnnwidget.formatting import format_pow10
 from rnnwidget.training import Trainer, TrainingDiverged
 from rnnwidget.training import widget as tw
 from rnnwidget.training.widget import LIVE_SETTINGS, MODEL_SETTINGS
@@ -50,7 +51,7 @@ BAD = {
     "seed": ([-1, 2**32, 0.5], "from 0 to 4294967295"),
     "learning_rate": ([0.0, 1e-5, 1.5, math.nan, "0.1"], "from 0.0001 to 1"),
     "batch_size": ([0, 257, 32.0], "from 1 to 256"),
-    "clip": (["yes", None, 2, []], "boolean"),
+    "clip": (["yes", None, 2, 1, []], "True or False"),
     "clip_threshold": ([0.0, 0.001, 101.0, math.inf], "from 0.01 to 100"),
     "eval_every": ([0, 1001, 2.5], "from 1 to 1000"),
     "max_steps": ([0, 1_000_001, 100.0], "from 1 to 1000000"),
@@ -105,8 +106,16 @@ def test_a_new_widget_shows_the_untrained_network():
     try:
         assert (w.status, w.steps, w.error) == ("ready", 0, "")
         progress = w._progress
-        assert progress["chance"] == {"loss": pytest.approx(math.log(4)), "accuracy": 0.25}
-        assert progress["timesteps"] == 22
+        loss, accuracy = progress["charts"]["loss"], progress["charts"]["accuracy"]
+        assert loss["references"] == [
+            {"value": pytest.approx(math.log10(math.log(4))), "label": "chance"}
+        ]
+        assert accuracy["references"] == [{"value": 0.25, "label": "chance 25%"}]
+        untrained = 100 * w.history().val_accuracy[0]
+        assert (
+            progress["line"]
+            == f"step 0  ·  validation accuracy {untrained:.0f}% (step 0)  ·  ready"
+        )
         arrays = sent(w)
         assert arrays["log10_loss"].shape == (0,)
         np.testing.assert_array_equal(arrays["eval_step"], [0])  # evaluated before any step
@@ -210,11 +219,17 @@ def test_a_live_setting_applies_from_the_next_step_and_the_run_goes_on(trainer_w
 
 def test_the_clipping_threshold_is_drawn_only_while_clipping(trainer_widget):
     w = trainer_widget
-    assert w._progress["clip_threshold"] == 1.0
+
+    def references():
+        return w._progress["charts"]["norm"]["references"]
+
+    assert references() == [{"value": 0.0, "label": "clip threshold 1"}]
     w.clip_threshold = 0.5
-    assert w._progress["clip_threshold"] == 0.5
+    assert references() == [
+        {"value": pytest.approx(math.log10(0.5)), "label": "clip threshold 0.5"}
+    ]
     w.clip = False
-    assert w._progress["clip_threshold"] is None
+    assert references() == []
 
 
 # -- commands and determinism ---------------------------------------------------------------------
@@ -273,8 +288,9 @@ def test_the_worker_publishes_while_training(trainer_widget):
     w = trainer_widget
     w.start()
     wait_until(lambda: w._progress["steps"] >= 10, "a snapshot from the worker")
-    assert w._progress["steps_per_second"] > 0
-    assert w._progress["elapsed"] > 0
+    rate = w._progress["line"].split("  ·  ")[1]
+    assert rate.endswith(" steps/s")
+    assert int(rate.split()[0].replace(",", "")) > 0
     w.pause()
 
 
@@ -416,7 +432,7 @@ def test_the_buffers_decode_to_the_trainers_history(trainer_widget):
     w.run(30)
     history = w.history()
     arrays = sent(w)
-    assert w._progress["bucket"] == 1
+    assert len(arrays["step"]) == 30  # a point per step
     for name in ("loss", "grad_norm", "spectral_radius"):
         assert arrays[f"log10_{name}"].dtype == np.float32
         np.testing.assert_allclose(
@@ -428,9 +444,9 @@ def test_the_buffers_decode_to_the_trainers_history(trainer_widget):
     np.testing.assert_allclose(arrays["val_accuracy"], history.val_accuracy, rtol=1e-6)
     np.testing.assert_allclose(arrays["log10_val_loss"], np.log10(history.val_loss), rtol=1e-6)
     np.testing.assert_allclose(arrays["log10_grad_norms"], history.log10_grad_norms[-1], rtol=1e-6)
-    latest = w._progress["latest"]
-    assert latest["loss"] == history.loss[-1]
-    assert latest["eval_step"] == 28
+    line = w._progress["line"]
+    assert f"loss {format_pow10(math.log10(history.loss[-1]))}" in line
+    assert f"validation accuracy {100 * history.val_accuracy[-1]:.0f}% (step 28)" in line
 
 
 def test_a_gradient_past_float64_before_the_first_step_is_left_out(monkeypatch):
@@ -452,7 +468,6 @@ def test_long_runs_are_averaged_over_steps_for_the_browser(trainer_widget, monke
     w.run(37)  # more than 10 * 2 points: 4 steps per point, the last point of 1 step
     history = w.history()
     arrays = sent(w)
-    assert w._progress["bucket"] == 4
     log10_loss = np.log10(history.loss)
     assert arrays["log10_loss"].shape == (10,)
     np.testing.assert_allclose(
@@ -460,7 +475,8 @@ def test_long_runs_are_averaged_over_steps_for_the_browser(trainer_widget, monke
     )
     assert arrays["log10_loss"][9] == np.float32(log10_loss[36])
     np.testing.assert_allclose(arrays["step"][:2], [2.5, 6.5])
-    assert w._progress["latest"]["loss"] == history.loss[-1]  # the newest step, exactly
+    # The progress line names the newest step's loss exactly, not its bucket's mean.
+    assert f"loss {format_pow10(math.log10(history.loss[-1]))}" in w._progress["line"]
 
 
 # -- a browser's messages ------------------------------------------------------------------------
@@ -476,7 +492,7 @@ def test_a_browser_update_applies_together_starts_one_run_and_is_acknowledged(tr
     w.set_state({"lag": 6, "w_hh_scale": 0.8, "learning_rate": 0.02, "_request": 9})
     assert (w.lag, w.w_hh_scale, w.learning_rate) == (6, 0.8, 0.02)
     assert w._ack == 9
-    assert w._progress["timesteps"] == 8
+    assert sent(w)["log10_grad_norms"].shape == (8,)  # lag 6: a run of 8 steps
     assert w._progress["revision"] <= revision + 2  # one new run, one live change
 
 

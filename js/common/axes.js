@@ -57,7 +57,10 @@ export function plotRect(width, height) {
   };
 }
 
-/** About `count` round numbers covering [lo, hi] (1, 2 or 5 times a power of ten apart). */
+/**
+ * About `count` round numbers covering [lo, hi] (1, 2 or 5 times a power of ten apart): for the
+ * trainer's step axes, which only the browser draws. The explorer's ticks come from the kernel.
+ */
 export function niceTicks(lo, hi, count = 5) {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
@@ -70,14 +73,6 @@ export function niceTicks(lo, hi, count = 5) {
   return ticks;
 }
 
-/** Timestep ticks for t = 1 ... T at whole steps, starting from t = 1 where it fits. */
-export function timeTicks(T, count = 8) {
-  const ticks = niceTicks(1, T, count).filter((t) => Number.isInteger(t) && t >= 1 && t <= T);
-  const step = ticks.length > 1 ? ticks[1] - ticks[0] : T;
-  if (ticks[0] !== 1 && ticks[0] - 1 >= step / 2) ticks.unshift(1);
-  return ticks;
-}
-
 /**
  * @param {CanvasRenderingContext2D} ctx
  * @param {import("./theme.js").Theme} theme
@@ -87,10 +82,12 @@ export function setFont(ctx, theme, size = 11, weight = "normal") {
 }
 
 /**
- * The time axis under a plot: ticks at t (1-based; x of the centre of column t - 1) and a label.
- * Token labels (a sentence) replace the numbers while they fit.
+ * The time axis under a plot: ticks at t (1-based; x of the centre of column t - 1), the
+ * kernel's `ticks`, and a label. Token labels (a sentence) replace the numbers while they fit.
+ * @param {number[]} ticks
+ * @param {string[]} [tokens]
  */
-export function drawTimeAxis(ctx, theme, rect, T, tokens = []) {
+export function drawTimeAxis(ctx, theme, rect, T, ticks, tokens = []) {
   setFont(ctx, theme);
   ctx.fillStyle = theme.text;
   ctx.strokeStyle = theme.muted;
@@ -100,14 +97,14 @@ export function drawTimeAxis(ctx, theme, rect, T, tokens = []) {
   const y = rect.y + rect.height;
   const columnWidth = rect.width / T;
   const useTokens = tokens.length > 0 && columnWidth >= 28;
-  const ticks = useTokens ? tokens.map((_, i) => i + 1) : timeTicks(T);
+  const shown = useTokens ? tokens.map((_, i) => i + 1) : ticks;
   ctx.beginPath();
-  for (const t of ticks) {
+  for (const t of shown) {
     ctx.moveTo(x(t), y);
     ctx.lineTo(x(t), y + 4);
   }
   ctx.stroke();
-  for (const t of ticks) {
+  for (const t of shown) {
     ctx.fillText(useTokens ? tokens[t - 1] : String(t), x(t), y + 6);
   }
   ctx.fillStyle = theme.muted;

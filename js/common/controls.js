@@ -1,52 +1,47 @@
-// The lecturer's knobs: labelled sliders with live values, the input select, the seed, the
-// sentence, and presets for the regimes a lecture walks through. Every control is reachable by
-// keyboard and carries data-lm-suppress-shortcuts, without which JupyterLab 4 and Notebook 7
-// take the arrow keys of a focused slider for their own shortcuts. A classroom view
-// (RNNExplorer(controls=[...])) shows only the named knobs, and only the presets that set no
-// hidden knob.
+// The lecturer's knobs, built from the kernel's knob specs (`_knobs`: name, label, help, kind,
+// range, step, options) and preset list (`_presets`): a range, a label or a help text is
+// written once, on the Python trait. This module keeps only presentation: how each kind of
+// knob looks, a log-scale slider's position, how many digits a value shows.
+//
+// Every control is labelled for screen readers, reachable by keyboard, and carries
+// data-lm-suppress-shortcuts, without which JupyterLab 4 and Notebook 7 take the arrow keys of a
+// focused slider for their own shortcuts. Knobs the kernel lists in `_inactive` are hidden;
+// a classroom view (the explorer's `controls=[...]`) shows only the named knobs, and only the
+// presets that set no hidden knob.
 
 import { setAttr, setHidden, setText, setValue } from "./dom.js";
-import { formatSetting } from "./format.js";
 
 /**
- * @typedef {{ name: string, label: string, min: number, max: number, step: number,
- *   hint: string, log?: boolean, digits?: number }} SliderSpec
- *   log: the slider moves log10 of the value, from `min` to `max` (as logarithms)
+ * @typedef {{ name: string, label: string, help: string, group?: string,
+ *   kind: "slider" | "number" | "choice" | "toggle" | "text",
+ *   min?: number, max?: number, step?: number, scale?: "linear" | "log", digits?: number,
+ *   integer?: boolean, options?: [string | number, string][], max_length?: number }} KnobSpec
+ * @typedef {{ name: string, label: string, help: string, sets: string[] }} PresetSpec
+ * @typedef {{ send(changes: Record<string, unknown>): void, wanted(name: string): unknown }} Sender
  */
 
-export const SLIDERS = [
-  { name: "w_hh_scale", label: "W_hh scale", min: 0, max: 3, step: 0.01, digits: 2,
-    hint: "spectral radius of W_hh" },
-  { name: "seq_len", label: "Sequence length", min: 1, max: 1000, step: 1, digits: 0,
-    hint: "timesteps T" },
-  { name: "saturation", label: "tanh gain", min: 0.1, max: 5, step: 0.05, digits: 2,
-    hint: "saturation g" },
-  { name: "units", label: "Hidden units", min: 1, max: 256, step: 1, digits: 0,
-    hint: "size of h_t" },
-];
+// Element ids must be unique on a page with many widgets, and every widget model loads its own
+// copy of this module (Voila, marimo): the counter lives on the page, not in the module.
+const COUNTER = Symbol.for("rnnwidget.ids");
 
-export const INPUTS = [
-  ["impulse", "Impulse at t=1"],
-  ["noise", "White noise"],
-  ["sine", "Sine waves"],
-  ["sentence", "Sentence"],
-];
+/**
+ * An element id no other element on the page has.
+ * @param {string} name
+ */
+export function uid(name) {
+  const page = /** @type {any} */ (globalThis);
+  page[COUNTER] = (page[COUNTER] ?? 0) + 1;
+  return `rnnwidget-${name}-${page[COUNTER]}`;
+}
 
-export const PRESETS = [
-  { label: "Vanishing", title: "W_hh scale 0.5: memory and gradients fade geometrically",
-    values: { w_hh_scale: 0.5, saturation: 1 } },
-  { label: "Edge of chaos", title: "W_hh scale 1.0: the gradient keeps its size longest",
-    values: { w_hh_scale: 1.0, saturation: 1 } },
-  { label: "Exploding", title: "W_hh scale 1.5: gradients grow as they go back in time",
-    values: { w_hh_scale: 1.5, saturation: 1 } },
-  { label: "Saturated", title: "tanh gain 4: units pinned at ±1, tanh' ≈ 0, gradients die",
-    values: { w_hh_scale: 1.0, saturation: 4 } },
-];
-
-let nextId = 0;
-const uid = (name) => `rnnwidget-${name}-${++nextId}`;
-
-/** An element with a class and, optionally, text (always as textContent, never as HTML). */
+/**
+ * An element with a class and, optionally, text (always as textContent, never as HTML).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function element(tag, className, text) {
   const el = document.createElement(tag);
   if (className) el.className = className;
@@ -54,12 +49,22 @@ export function element(tag, className, text) {
   return el;
 }
 
+/**
+ * Keys go to the control, not to JupyterLab's shortcuts.
+ * @template {HTMLElement} E
+ * @param {E} el
+ * @returns {E}
+ */
 export function focusable(el) {
   el.setAttribute("data-lm-suppress-shortcuts", "true");
   return el;
 }
 
-/** A label for `control`, which gets an id of its own. */
+/**
+ * A label for `control`, which gets an id of its own.
+ * @param {HTMLElement} control
+ * @param {string} text
+ */
 export function labelFor(control, text, className = "rnnwidget-label") {
   control.id = uid(control.dataset.trait ?? "control");
   const label = element("label", className, text);
@@ -67,180 +72,220 @@ export function labelFor(control, text, className = "rnnwidget-label") {
   return label;
 }
 
-/** A select for a trait, its options as [value, text] pairs. */
-export function selectFor(trait, options) {
-  const select = focusable(document.createElement("select"));
-  select.dataset.trait = trait;
-  for (const [value, text] of options) {
-    const option = element("option", "", text);
-    option.value = value;
-    select.append(option);
+/** What a knob contributes to the view. */
+class Knob {
+  /**
+   * @param {KnobSpec} spec
+   * @param {HTMLElement} el the knob's cell in the grid
+   * @param {() => void} show shows the model's value (or the one on its way to the kernel)
+   * @param {(HTMLInputElement | HTMLSelectElement)} control
+   */
+  constructor(spec, el, show, control) {
+    this.spec = spec;
+    this.el = el;
+    this.show = show;
+    this.control = control;
   }
-  return select;
-}
-
-/** A row of the controls grid holding `children`. */
-export function row(...children) {
-  const el = element("div", "rnnwidget-control");
-  el.append(...children);
-  return el;
-}
-
-/** The random seed: a whole number from 0 to 2**32 - 1, sent when it is changed. */
-export function seedInput(sender) {
-  const seed = focusable(document.createElement("input"));
-  Object.assign(seed, { type: "number", min: "0", max: String(2 ** 32 - 1), step: "1" });
-  seed.className = "rnnwidget-seed";
-  seed.dataset.trait = "seed";
-  seed.addEventListener("change", () => {
-    const value = Number(seed.value);
-    if (seed.value !== "" && Number.isInteger(value)) sender.send({ seed: value });
-  });
-  return seed;
 }
 
 /**
- * A row with a labelled range slider for one setting and its live value. The value goes out
- * through `sender` as the slider moves; `updaters` gets the function that shows the model's
- * value (or the one still on its way to the kernel). A log slider moves log10 of the value.
- * @param {SliderSpec} spec
- * @param {{ model: import("@anywidget/types").AnyModel,
- *   sender: { send(changes: Record<string, unknown>): void, wanted(name: string): unknown },
- *   updaters: (() => void)[], title?: string }} options title: the label's tooltip
+ * A labelled slider with its live value. A log slider moves log10 of the value.
+ * @param {KnobSpec} spec
+ * @param {import("@anywidget/types").AnyModel} model
+ * @param {Sender} sender
  */
-export function slider(spec, { model, sender, updaters, title = spec.hint }) {
-  const input = focusable(document.createElement("input"));
-  Object.assign(input, { type: "range", min: String(spec.min), max: String(spec.max),
-    step: String(spec.step) });
+function slider(spec, model, sender) {
+  const log = spec.scale === "log";
+  const [min, max] = [Number(spec.min), Number(spec.max)];
+  const input = focusable(element("input"));
+  Object.assign(input, { type: "range", min: String(log ? Math.log10(min) : min),
+    max: String(log ? Math.log10(max) : max), step: String(spec.step ?? 1) });
   input.dataset.trait = spec.name;
   const label = labelFor(input, spec.label);
-  label.title = title;
   const output = element("output", "rnnwidget-value");
   output.htmlFor = input.id;
-  const toValue = (position) =>
-    spec.log ? Number((10 ** position).toPrecision(3)) : spec.digits ? position : Math.round(position);
-  const show = (value) => {
-    const text = spec.log ? formatSetting(value) : Number(value).toFixed(spec.digits);
-    setText(output, text);
-    setAttr(input, "aria-valuetext", `${text} (${spec.hint})`);
+  const head = element("div", "rnnwidget-control-head");
+  head.append(label, output);
+  const el = element("div", "rnnwidget-control rnnwidget-control-slider");
+  el.append(head, input);
+  const toValue = (/** @type {number} */ position) => {
+    if (log) return Number((10 ** position).toPrecision(3));
+    return spec.integer ? Math.round(position) : position;
+  };
+  const text = (/** @type {number} */ value) =>
+    log ? formatSetting(value) : value.toFixed(spec.digits ?? 0);
+  const showValue = (/** @type {number} */ value) => {
+    setText(output, text(value));
+    setAttr(input, "aria-valuetext", `${text(value)} (${spec.label})`);
   };
   input.addEventListener("input", () => {
     const value = toValue(Number(input.value));
-    show(value);
+    showValue(value);
     sender.send({ [spec.name]: value });
   });
-  updaters.push(() => {
+  const show = () => {
     const wanted = sender.wanted(spec.name);
     const value = Number(wanted ?? model.get(spec.name));
     // Leave a slider in the hand alone while its newest value is still on its way.
     if (document.activeElement !== input || wanted === undefined) {
-      setValue(input, spec.log ? Math.log10(value) : value);
+      setValue(input, log ? Math.log10(value) : value);
     }
-    show(value);
-  });
-  return row(label, input, output);
+    showValue(value);
+  };
+  return new Knob(spec, el, show, input);
 }
 
 /**
- * Build the controls for one view.
+ * A labelled field for a whole number (a seed) or a text (a sentence), sent on Enter or when
+ * it loses focus.
+ * @param {KnobSpec} spec
  * @param {import("@anywidget/types").AnyModel} model
- * @param {{ send(changes: Record<string, unknown>): void, wanted(name: string): unknown }} sender
- * @returns {{ el: HTMLElement, update(): void, setDisabled(disabled: boolean): void }}
- *   update() shows the model's values and the knobs `controls` names; setDisabled() turns every
- *   knob and preset (what needs the kernel) off or on
+ * @param {Sender} sender
  */
-export function buildControls(model, sender) {
-  const el = element("div", "rnnwidget-controls");
-  /** @type {(() => void)[]} */
-  const updaters = [];
-  const shown = (name) => {
-    const names = model.get("controls");
-    return !Array.isArray(names) || names.includes(name);
-  };
-
-  for (const spec of SLIDERS) {
-    const sliderRow = slider(spec, { model, sender, updaters });
-    updaters.push(() => setHidden(sliderRow, !shown(spec.name)));
-    el.append(sliderRow);
+function field(spec, model, sender) {
+  const number = spec.kind === "number";
+  const input = focusable(element("input", number ? "rnnwidget-number" : "rnnwidget-text"));
+  if (number) {
+    Object.assign(input, { type: "number", min: String(spec.min), max: String(spec.max),
+      step: "1" });
+  } else {
+    Object.assign(input, { type: "text", maxLength: spec.max_length, spellcheck: false });
   }
-
-  const input = selectFor("input_kind", INPUTS);
-  input.addEventListener("change", () => sender.send({ input_kind: input.value }));
-  const seed = seedInput(sender);
-  const inputLabel = labelFor(input, "Input");
-  const seedLabel = labelFor(seed, "Seed", "rnnwidget-label rnnwidget-label-inline");
-  const inputRow = row(inputLabel, input, seedLabel, seed);
-  el.append(inputRow);
-
-  const layers = selectFor("layers", [["1", "1 recurrent layer"], ["2", "2, stacked"]]);
-  layers.addEventListener("change", () => sender.send({ layers: Number(layers.value) }));
-  const layersLabel = labelFor(layers, "Layers");
-  layersLabel.title = "With 2, layer 1 returns its whole sequence to layer 2 (return_sequences)";
-  const layersRow = row(layersLabel, layers);
-  el.append(layersRow);
-
-  const sentence = focusable(document.createElement("input"));
-  Object.assign(sentence, { type: "text", maxLength: 500, spellcheck: false });
-  sentence.dataset.trait = "sentence";
-  sentence.addEventListener("change", () => sender.send({ sentence: sentence.value }));
-  const sentenceRow = row(labelFor(sentence, "Sentence"), sentence);
-  sentenceRow.classList.add("rnnwidget-sentence");
-  el.append(sentenceRow);
-
-  const palette = selectFor("palette", [["standard", "Standard"],
-    ["colorblind", "Colour-blind safe"]]);
-  palette.addEventListener("change", () => sender.send({ palette: palette.value }));
-  const presentation = focusable(document.createElement("input"));
-  presentation.type = "checkbox";
-  presentation.dataset.trait = "presentation";
-  presentation.addEventListener("change", () =>
-    sender.send({ presentation: presentation.checked }),
-  );
-  const presentationLabel = labelFor(presentation, "Presentation mode", "rnnwidget-label-inline");
-  presentationLabel.title = "Larger text and strokes, for a projector";
-  const viewRow = row(labelFor(palette, "Colours"), palette, presentation, presentationLabel);
-  el.append(viewRow);
-
-  updaters.push(() => {
-    setValue(input, model.get("input_kind"));
-    if (document.activeElement !== seed) setValue(seed, model.get("seed"));
-    if (document.activeElement !== sentence) setValue(sentence, model.get("sentence"));
-    setValue(layers, model.get("layers"));
-    setValue(palette, model.get("palette"));
-    presentation.checked = Boolean(model.get("presentation"));
-    // A classroom view (controls=[...]) shows only the named knobs.
-    setHidden(sentenceRow, model.get("input_kind") !== "sentence" || !shown("sentence"));
-    for (const el of [input, inputLabel]) setHidden(el, !shown("input_kind"));
-    for (const el of [seed, seedLabel]) setHidden(el, !shown("seed"));
-    setHidden(inputRow, input.hidden && seed.hidden);
-    setHidden(layersRow, !shown("layers"));
-    setHidden(viewRow, Array.isArray(model.get("controls"))); // the teacher's view, not the class's
+  input.dataset.trait = spec.name;
+  const el = element("div", `rnnwidget-control rnnwidget-control-${spec.kind}`);
+  el.append(labelFor(input, spec.label), input);
+  const commit = () => {
+    if (!number) {
+      sender.send({ [spec.name]: input.value });
+      return;
+    }
+    const value = Number(input.value);
+    // Anything but a whole number goes to the kernel too, which says what it expected.
+    sender.send({ [spec.name]: input.value === "" || !Number.isFinite(value) ? input.value
+      : value });
+  };
+  input.addEventListener("change", commit);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") input.blur(); // blur sends the change (Enter alone does not)
   });
+  const show = () => {
+    if (document.activeElement !== input) setValue(input, model.get(spec.name));
+  };
+  return new Knob(spec, el, show, input);
+}
+
+/**
+ * A labelled select.
+ * @param {KnobSpec} spec
+ * @param {import("@anywidget/types").AnyModel} model
+ * @param {Sender} sender
+ */
+function choice(spec, model, sender) {
+  const select = focusable(element("select"));
+  select.dataset.trait = spec.name;
+  const options = spec.options ?? [];
+  for (const [value, text] of options) {
+    const option = element("option", "", text);
+    option.value = String(value);
+    select.append(option);
+  }
+  const el = element("div", "rnnwidget-control rnnwidget-control-choice");
+  el.append(labelFor(select, spec.label), select);
+  select.addEventListener("change", () => {
+    // Send the option's own value: a number stays a number.
+    const picked = options.find(([value]) => String(value) === select.value);
+    sender.send({ [spec.name]: picked ? picked[0] : select.value });
+  });
+  const show = () => setValue(select, model.get(spec.name));
+  return new Knob(spec, el, show, select);
+}
+
+/**
+ * A checkbox with its label after it.
+ * @param {KnobSpec} spec
+ * @param {import("@anywidget/types").AnyModel} model
+ * @param {Sender} sender
+ */
+function toggle(spec, model, sender) {
+  const box = focusable(element("input"));
+  box.type = "checkbox";
+  box.dataset.trait = spec.name;
+  const el = element("div", "rnnwidget-control rnnwidget-control-toggle");
+  el.append(box, labelFor(box, spec.label, "rnnwidget-label rnnwidget-label-inline"));
+  box.addEventListener("change", () => sender.send({ [spec.name]: box.checked }));
+  const show = () => {
+    box.checked = Boolean(model.get(spec.name));
+  };
+  return new Knob(spec, el, show, box);
+}
+
+const BUILDERS = { slider, number: field, text: field, choice, toggle };
+
+/**
+ * The controls of one view, from the kernel's knob specs and presets.
+ * @param {import("@anywidget/types").AnyModel} model
+ * @param {Sender} sender
+ * @param {{ preset(name: string): void }} actions what a preset button does
+ * @returns {{ el: HTMLElement, update(): void, setDisabled(disabled: boolean): void,
+ *   knob(name: string): HTMLElement | undefined }}
+ *   update() shows the model's values and which knobs apply; setDisabled() turns every knob
+ *   and preset (what needs the kernel) off or on; knob() is a knob's cell
+ */
+export function buildControls(model, sender, actions) {
+  const el = element("div", "rnnwidget-controls");
+  const specs = /** @type {KnobSpec[]} */ (model.get("_knobs") ?? []);
+  const knobs = specs.map((spec) => {
+    const knob = BUILDERS[spec.kind](spec, model, sender);
+    knob.el.title = spec.help;
+    knob.el.dataset.knob = spec.name;
+    if (spec.group) knob.el.dataset.group = spec.group;
+    return knob;
+  });
+  el.append(...knobs.map((knob) => knob.el));
 
   const presets = element("div", "rnnwidget-presets");
   presets.setAttribute("role", "group");
   presets.setAttribute("aria-label", "Presets");
   presets.append(element("span", "rnnwidget-label", "Presets"));
-  for (const preset of PRESETS) {
+  const presetSpecs = /** @type {PresetSpec[]} */ (model.get("_presets") ?? []);
+  const buttons = presetSpecs.map((preset) => {
     const button = focusable(element("button", "rnnwidget-button", preset.label));
     button.type = "button";
-    button.title = preset.title;
+    button.title = preset.help;
     button.dataset.preset = preset.label;
-    button.addEventListener("click", () => sender.send({ ...preset.values }));
+    button.addEventListener("click", () => actions.preset(preset.name));
     presets.append(button);
-    updaters.push(() => setHidden(button, !Object.keys(preset.values).every(shown)));
-  }
-  el.append(presets);
-  updaters.push(() => {
-    setHidden(presets, [...presets.querySelectorAll("button")].every((button) => button.hidden));
+    return { button, preset };
   });
+  if (buttons.length) el.append(presets);
 
-  const update = () => updaters.forEach((f) => f());
+  const update = () => {
+    const inactive = new Set(/** @type {string[]} */ (model.get("_inactive") ?? []));
+    // A classroom view (controls=[...]) shows only the named knobs, and the teacher's view
+    // options (palette, presentation) not at all.
+    const named = model.get("controls");
+    const classroom = Array.isArray(named);
+    const shown = (/** @type {string} */ name) => !classroom || named.includes(name);
+    for (const knob of knobs) {
+      const view = knob.spec.group === "view";
+      setHidden(knob.el, inactive.has(knob.spec.name) || (view ? classroom : !shown(knob.spec.name)));
+      knob.show();
+    }
+    for (const { button, preset } of buttons) setHidden(button, !preset.sets.every(shown));
+    setHidden(presets, buttons.every(({ button }) => button.hidden));
+  };
   update();
-  const setDisabled = (disabled) => {
+  const setDisabled = (/** @type {boolean} */ disabled) => {
     for (const control of el.querySelectorAll("[data-trait], [data-preset]")) {
-      control.disabled = disabled;
+      /** @type {HTMLInputElement} */ (control).disabled = disabled;
     }
   };
-  return { el, update, setDisabled };
+  const knob = (/** @type {string} */ name) => knobs.find((k) => k.spec.name === name)?.el;
+  return { el, update, setDisabled, knob };
+}
+
+/** "0.01", "3e-4": a value that a log slider shows. */
+export function formatSetting(/** @type {number} */ value) {
+  if (value >= 0.01 && value < 1000) return String(Number(value.toPrecision(2)));
+  return value.toExponential(0).replace("e+", "e");
 }

@@ -1,5 +1,7 @@
-// Numbers for people. Gradients arrive as base-10 logarithms because they can be far outside
-// any float type (1e-500, 1e+476); they are formatted from the logarithm, so the text is true.
+// Numbers the browser computes itself, for people (hover read-outs, the unrolled loop): every
+// other sentence and label comes from the kernel. Gradients arrive as base-10 logarithms, since
+// they can be far outside any float type (1e-500, 1e+476); they are formatted from the
+// logarithm, so the text is true.
 
 const FLOAT64_MAX_LOG10 = Math.log10(Number.MAX_VALUE); // 308.25
 const FLOAT64_MIN_LOG10 = Math.log10(2.2250738585072014e-308); // -307.65, the smallest normal
@@ -37,32 +39,4 @@ export function formatDecade(exponent) {
   if (exponent === 0) return "1";
   if (exponent === 1) return "10";
   return `1e${exponent > 0 ? "+" : ""}${exponent}`;
-}
-
-/** One sentence on the gradient's trip from the last step back to the first. */
-export function gradientSummary(logNorms, layers = 1) {
-  const T = logNorms.length;
-  if (T < 2) return "One timestep: nothing to backpropagate through.";
-  const ratio = logNorms[0] - logNorms[T - 1];
-  // With stacked layers the sentence is about the first, whose gradients fill the first panels.
-  const where = layers > 1 ? "In layer 1, " : "";
-  const subject = where ? `${where}the gradient` : "The gradient";
-  if (ratio === -Infinity) {
-    return `${where ? `${where}no` : "No"} gradient reaches t=1 from t=${T}: it vanishes exactly.`;
-  }
-  const size = formatPow10(ratio);
-  const note = rangeNote(logNorms[0]);
-  const verdict =
-    ratio < -2 ? "it vanishes" : ratio > 2 ? "it explodes" : "it survives the trip";
-  return (
-    `${subject} reaching t=1 is ${size} of the one at t=${T}: ${verdict}` +
-    (note ? ` (${note})` : "") +
-    "."
-  );
-}
-
-/** "0.01", "3e-4": a value that a log slider shows. */
-export function formatSetting(value) {
-  if (value >= 0.01 && value < 1000) return String(Number(value.toPrecision(2)));
-  return value.toExponential(0).replace("e+", "e");
 }

@@ -8,7 +8,6 @@ import {
   drawPlayback,
   drawTimeAxis,
   drawTitle,
-  niceTicks,
   panelCanvas,
   plotRect,
   prepareCanvas,
@@ -17,12 +16,17 @@ import {
   setFont,
 } from "./axes.js";
 import { setDataset } from "./dom.js";
-import { FLOAT64_LIMITS, formatDecade } from "./format.js";
+import { FLOAT64_LIMITS } from "./format.js";
 
 export class NormChart {
-  /** @param {{ title: string, height: number }} options */
-  constructor({ title, height }) {
+  /** @param {{ title?: string, height: number }} options the title comes with the data */
+  constructor({ title = "", height }) {
     this.title = title;
+    this.axisLabel = "";
+    /** @type {[number, string][]} */
+    this.ticks = [];
+    /** @type {number[]} */
+    this.timeTicks = [];
     this.height = height;
     this.canvas = panelCanvas("norms", title);
     /** @type {Float32Array | null} the first series: what hover and the x axis read */
@@ -40,31 +44,27 @@ export class NormChart {
   /**
    * @param {{ label: string, values: Float32Array }[]} series log10 ||dL/dh_t|| for
    *   t = 1 ... T, one curve per layer
+   * @param {{ title: string, axis_label: string, range: [number, number],
+   *   ticks: [number, string][], time_ticks?: number[] }} axis the kernel's: the decades shown
+   *   and the labelled ones (a comparison shares one range across its charts)
    */
-  setData(series) {
+  setData(series, axis) {
     const unchanged =
       series.length === this.series.length &&
+      axis.range[0] === this.range.lo && axis.range[1] === this.range.hi &&
+      axis.title === this.title && sameList(axis.ticks.map(([d]) => d), this.ticks.map(([d]) => d)) &&
+      sameList(axis.time_ticks ?? [], this.timeTicks) &&
       series.every((s, i) => s.label === this.series[i].label && sameList(s.values, this.series[i].values));
     if (unchanged) return;
     this.version++;
     this.series = series;
     this.logNorms = series[0].values;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const { values } of series) {
-      for (const v of values) {
-        if (Number.isFinite(v)) {
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
-        }
-      }
-    }
-    if (!Number.isFinite(lo)) [lo, hi] = [-1, 1];
-    // Always show the last step's level (0) and at least two decades.
-    lo = Math.min(lo, 0);
-    hi = Math.max(hi, 0);
-    const pad = Math.max(1, (hi - lo) * 0.08);
-    this.range = { lo: Math.floor(lo - pad), hi: Math.ceil(hi + pad) };
+    this.title = axis.title;
+    this.axisLabel = axis.axis_label;
+    this.canvas.setAttribute("aria-label", axis.title);
+    this.range = { lo: axis.range[0], hi: axis.range[1] };
+    this.ticks = axis.ticks;
+    this.timeTicks = axis.time_ticks ?? [];
   }
 
   /**
@@ -111,10 +111,10 @@ export class NormChart {
     const { lo, hi } = this.range;
 
     this.shadeBeyondFloat64(ctx, theme, rect);
-    const decades = niceTicks(lo, hi, 5).filter(Number.isInteger);
-    drawGridLines(ctx, theme, rect, decades.map((d) => this.y(d)));
-    drawLeftAxis(ctx, theme, rect, decades.map((d) => ({ y: this.y(d), text: formatDecade(d) })), "‖dL/dh_t‖");
-    drawTimeAxis(ctx, theme, rect, T);
+    drawGridLines(ctx, theme, rect, this.ticks.map(([d]) => this.y(d)));
+    drawLeftAxis(ctx, theme, rect, this.ticks.map(([d, text]) => ({ y: this.y(d), text })),
+      this.axisLabel);
+    drawTimeAxis(ctx, theme, rect, T, this.timeTicks.length ? this.timeTicks : evenTicks(T));
 
     // The curves; an exact zero (-inf) breaks one.
     const colours = [theme.line, theme.warn];
@@ -194,4 +194,12 @@ export class NormChart {
     if (u < 0 || u >= 1 || v < 0 || v >= 1) return null;
     return Math.floor(u * this.logNorms.length);
   }
+}
+
+/** Ticks for a chart whose caller gave none: the first and last step and a few between. */
+function evenTicks(T) {
+  const step = Math.max(1, Math.ceil(T / 6));
+  const ticks = [];
+  for (let t = 1; t <= T; t += step) ticks.push(t);
+  return ticks;
 }

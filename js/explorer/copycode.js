@@ -4,11 +4,9 @@
 // plain http is not a secure context) or refuses, the line appears in a text field, selected,
 // ready for Ctrl+C.
 
-import { element } from "../common/controls.js";
+import { element, uid } from "../common/controls.js";
 
 const CONFIRM_MS = 2500;
-
-let nextId = 0;
 
 /**
  * @param {import("@anywidget/types").AnyModel} model
@@ -29,7 +27,7 @@ export function copyCodeControl(model) {
   panel.hidden = true;
   const field = element("input", "rnnwidget-code-field");
   Object.assign(field, { type: "text", readOnly: true, spellcheck: false,
-    id: `rnnwidget-code-${++nextId}` });
+    id: uid("code") });
   field.setAttribute("data-lm-suppress-shortcuts", "true");
   const label = element("label", "rnnwidget-label", "Python");
   label.htmlFor = field.id;

@@ -1,43 +1,11 @@
 // One click, one PNG for the slides: every panel of the view, composed into one image at twice
 // the screen's resolution or more (sharp on a projector), with a caption line listing every
-// parameter. The browser downloads it, and the same bytes go to the kernel (w.snapshots).
+// parameter (the kernel's words). The browser downloads it, and the same bytes go to the kernel
+// (w.snapshots).
 
 import { setFont } from "../common/axes.js";
 
 const MIN_EXPORT_RATIO = 2;
-
-/**
- * The caption of a snapshot, the same text the headless renderer writes (rnnwidget/render.py):
- * "w_hh_scale=1.20  seq_len=200  saturation=1.0  units=64  input=impulse  seed=0  rnnwidget 0.1.0",
- * then the sentence (JSON-quoted) for a sentence input.
- */
-export function caption(params, version) {
-  const items = [
-    `w_hh_scale=${decimals(params.w_hh_scale, 2)}`,
-    `seq_len=${params.seq_len}`,
-    `saturation=${decimals(params.saturation, 1)}`,
-    `units=${params.units}`,
-    `input=${params.input_kind}`,
-    `seed=${params.seed}`,
-    ...(params.layers > 1 ? [`layers=${params.layers}`] : []),
-    `rnnwidget ${version}`,
-  ];
-  if (params.input_kind === "sentence") items.push(`sentence=${JSON.stringify(params.sentence)}`);
-  return items.join("  ");
-}
-
-/** `places` decimals, or as many more as give the value back exactly: 2.25 -> "2.25". */
-function decimals(value, places) {
-  const fixed = value.toFixed(places);
-  if (Number(fixed) === value) return fixed;
-  const shortest = String(value); // JavaScript's shortest round-trip digits
-  return (shortest.split(".")[1] ?? "").length >= places ? shortest : fixed;
-}
-
-/** "rnnwidget-scale1.20-T200.png" */
-export function snapshotName(params) {
-  return `rnnwidget-scale${params.w_hh_scale.toFixed(2)}-T${params.seq_len}.png`;
-}
 
 /**
  * Draw every panel again at `ratio` pixels per CSS pixel and stack them under a title and the

@@ -6,7 +6,6 @@ import {
   drawPlayback,
   drawTimeAxis,
   drawTitle,
-  niceTicks,
   panelCanvas,
   plotRect,
   prepareCanvas,
@@ -26,6 +25,8 @@ import { setDataset } from "../common/dom.js";
  * @property {number} vmax
  * @property {number[][]} table colour table, rows of [r, g, b]
  * @property {{ value: number, text: string }[]} colourTicks
+ * @property {number[]} rowTicks rows to label (the kernel's)
+ * @property {number[]} timeTicks timesteps to label (the kernel's)
  * @property {string[]} [tokens] word labels for the time axis
  */
 
@@ -111,8 +112,8 @@ export class Heatmap {
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.cells, rect.x, rect.y, rect.width, rect.height);
     drawPlayback(ctx, theme, rect, timesteps, this.reveal, this.marker);
-    drawTimeAxis(ctx, theme, rect, timesteps, tokens);
-    const rowTicks = niceTicks(0, rows - 1, Math.min(6, rows)).filter(Number.isInteger);
+    drawTimeAxis(ctx, theme, rect, timesteps, this.data.timeTicks, tokens);
+    const { rowTicks } = this.data;
     drawLeftAxis(
       ctx,
       theme,
@@ -190,6 +191,8 @@ function sameData(a, b) {
     a.vmax === b.vmax &&
     a.table === b.table &&
     sameList(a.tokens ?? [], b.tokens ?? []) &&
+    sameList(a.rowTicks, b.rowTicks) &&
+    sameList(a.timeTicks, b.timeTicks) &&
     sameList(a.colourTicks.map((tick) => tick.value), b.colourTicks.map((tick) => tick.value)) &&
     sameList(a.colourTicks.map((tick) => tick.text), b.colourTicks.map((tick) => tick.text)) &&
     sameList(a.values, b.values)

@@ -11,25 +11,26 @@ const GAP = 6;
 export class OrderPanel {
   constructor() {
     this.height = 150;
+    this.title = "";
     this.canvas = panelCanvas("order");
     /** @type {{ words: string[], shuffled: string[], rnn: Float32Array, dense: Float32Array,
-     *   units: number, table: number[][] } | null} */
+     *   units: number, table: number[][], distances: string[] } | null} */
     this.data = null;
     /** Counts changes to what the panel shows, so a view redraws only the panels that changed. */
     this.version = 0;
   }
 
+  /**
+   * @param {{ words: string[], shuffled: string[], rnn: Float32Array, dense: Float32Array,
+   *   units: number, table: number[][], distances: string[], description: string,
+   *   title: string, height: number }} data the outputs, and the kernel's words for them
+   */
   setData(data) {
     this.data = data;
+    this.title = data.title;
+    this.height = data.height;
     this.version++;
-    const rnnDiff = distance(data.rnn, data.units);
-    const denseDiff = distance(data.dense, data.units);
-    this.canvas.setAttribute(
-      "aria-label",
-      `Why order matters: the RNN's final states for "${data.words.join(" ")}" and ` +
-        `"${data.shuffled.join(" ")}" differ by ${rnnDiff.toFixed(3)}; the order-blind dense ` +
-        `model's outputs differ by ${denseDiff.toFixed(3)}.`,
-    );
+    this.canvas.setAttribute("aria-label", data.description);
   }
 
   /**
@@ -42,7 +43,7 @@ export class OrderPanel {
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
     if (!this.data) return;
-    const { words, shuffled, rnn, dense, units, table } = this.data;
+    const { words, shuffled, rnn, dense, units, table, distances } = this.data;
     const left = MARGIN.left + 170 * theme.scale;
     const right = width - MARGIN.right;
     const rowHeight = ROW * theme.scale;
@@ -50,22 +51,22 @@ export class OrderPanel {
     ctx.fillStyle = theme.text;
     ctx.textBaseline = "alphabetic";
     ctx.textAlign = "left";
-    ctx.fillText("Why order matters: the same words in another order", MARGIN.left, 15 * theme.scale);
+    ctx.fillText(this.title, MARGIN.left, 15 * theme.scale);
 
     const groups = [
-      { title: "RNN, final state h_T", values: rnn, verdict: "differ" },
-      { title: "Dense on the mean word vector", values: dense, verdict: "identical" },
+      { title: "RNN, final state h_T", values: rnn, verdict: "differ", distance: distances[0] },
+      { title: "Dense on the mean word vector", values: dense, verdict: "identical",
+        distance: distances[1] },
     ];
     let y = 24 * theme.scale;
-    for (const { title, values, verdict } of groups) {
+    for (const { title, values, verdict, distance } of groups) {
       setFont(ctx, theme, 11, "600");
       ctx.fillStyle = theme.text;
       ctx.fillText(title, MARGIN.left, y + 11 * theme.scale);
-      const gap = distance(values, units);
       setFont(ctx, theme, 11);
       ctx.fillStyle = verdict === "differ" ? theme.text : theme.muted;
       ctx.textAlign = "right";
-      ctx.fillText(`‖difference‖ = ${gap.toFixed(3)}`, width - 8, y + 11 * theme.scale);
+      ctx.fillText(distance, width - 8, y + 11 * theme.scale);
       ctx.textAlign = "left";
       y += 14 * theme.scale;
       [words, shuffled].forEach((sentence, i) => {
@@ -83,13 +84,6 @@ export class OrderPanel {
       y += GAP * theme.scale;
     }
   }
-}
-
-/** ||a - b|| for the two rows of a (2, units) array. */
-function distance(values, units) {
-  let sum = 0;
-  for (let u = 0; u < units; u++) sum += (values[u] - values[units + u]) ** 2;
-  return Math.sqrt(sum);
 }
 
 /** `text`, cut with an ellipsis to fit `width` pixels. */

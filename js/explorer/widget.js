@@ -1,60 +1,45 @@
-// rnnwidget's front end: anywidget entry point. The kernel computes every number; this module
-// builds the view, sends the lecturer's changes, and draws each frame the kernel sends back.
+// rnnwidget's explorer: anywidget entry point. The kernel computes every number and writes every
+// word; this module lays out the panels the kernel lists, sends the lecturer's changes, and
+// draws each frame the kernel sends back.
 import "../common/style.css";
 
+import { BaseView, widget } from "../common/base.js";
 import { colourTable } from "../common/colormaps.js";
-import { buildControls, element } from "../common/controls.js";
-import { copyCodeControl } from "./copycode.js";
+import { element } from "../common/controls.js";
 import { setText } from "../common/dom.js";
-import { caption, composeSnapshot, download, snapshotName, toPng } from "./export.js";
-import { formatDecade, formatPow10, gradientSummary, rangeNote } from "../common/format.js";
-import { Heatmap } from "./heatmap.js";
+import { formatPow10, rangeNote } from "../common/format.js";
 import { icon } from "../common/icons.js";
 import { NormChart } from "../common/linechart.js";
+import { readTheme } from "../common/theme.js";
+import { copyCodeControl } from "./copycode.js";
+import { composeSnapshot, download, toPng } from "./export.js";
+import { Heatmap } from "./heatmap.js";
 import { OrderPanel } from "./order.js";
 import { buildPlaybackControls, momentAt, Player } from "./playback.js";
 import { isStandalone } from "./static-model.js";
-import { ViewStatus, watchLayout } from "../common/status.js";
-import { ChangeSender } from "../common/sync.js";
-import { readTheme } from "../common/theme.js";
 import { UnrolledLoop } from "./unrolled.js";
 
-/** One ChangeSender per model, shared by all its views (two cells showing one widget). */
-const senders = new WeakMap();
-
-const PARAMETERS = ["w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed",
-  "sentence", "layers", "palette", "presentation"];
-const STATS = ["spectral_radius", "saturated_fraction", "gradient_ratio_log10"];
-
-class ExplorerView {
+class ExplorerView extends BaseView {
   /**
    * @param {import("@anywidget/types").AnyModel} model
    * @param {HTMLElement} el
    */
   constructor(model, el) {
-    this.model = model;
-    this.sender = senders.get(model);
+    super(model, el, { className: "", title: "RNN explorer", payload: "_frame",
+      lostText: "Kernel disconnected: this is the last picture computed. Run the cell again " +
+        "to reconnect." });
     /** The newest frame from the kernel, decoded; null until one arrives. */
-    this.frame = null;
+    this.current = null;
     /** The timestep (0-based) under the pointer, if any: the unrolled loop shows it. */
     this.hovered = null;
 
-    this.root = element("div", "rnnwidget");
-    this.summary = element("p", "rnnwidget-summary");
-    this.summary.setAttribute("role", "status");
-    this.controls = buildControls(model, this.sender);
-    this.status = new ViewStatus(model, this.sender, { root: this.root,
-      setDisabled: (disabled) => this.controls.setDisabled(disabled),
-      lostText: "Kernel disconnected: this is the last picture computed. Run the cell again " +
-        "to reconnect." });
     this.player = new Player(() => this.showPlayhead());
     this.playback = buildPlaybackControls(this.player, element);
     this.shapes = element("p", "rnnwidget-shapes");
     this.figure = element("div", "rnnwidget-figure");
     /** @type {Record<string, Heatmap>} */
     this.heatmaps = {};
-    this.chart = new NormChart({
-      title: "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)", height: 190 });
+    this.chart = new NormChart({ height: 190 });
     this.order = new OrderPanel();
     this.unrolled = new UnrolledLoop();
     /** Which version of each panel is on screen, at which `layout` version. */
@@ -66,17 +51,14 @@ class ExplorerView {
     this.tooltip.setAttribute("role", "tooltip");
     this.tooltip.hidden = true;
 
-    const header = element("div", "rnnwidget-header");
-    header.append(element("h3", "rnnwidget-title", "RNN explorer"), this.summary,
-      this.snapshotButton(), this.copyCode.el);
-    this.root.append(header, this.copyCode.panel, ...this.status.elements,
+    this.header.append(this.snapshotButton(), this.copyCode.el);
+    this.root.append(this.header, this.copyCode.panel, ...this.status.elements,
       this.controls.el, this.playback.el, this.shapes, this.figure, this.unrolled.el, this.stats,
       this.tooltip);
-    el.append(this.root);
 
     this.listen();
     this.showOptions();
-    this.showFrame();
+    this.showPayload();
     if (isStandalone(model)) {
       // A page without a kernel (RNNExplorer.to_html): what was computed can be explored.
       this.status.showNoKernel("This page has no kernel: hover the pictures to read their " +
@@ -85,22 +67,8 @@ class ExplorerView {
   }
 
   listen() {
-    const { model } = this;
-    this.onFrame = () => this.showFrame();
-    this.onParams = () => this.controls.update();
-    this.onOptions = () => this.showOptions();
-    this.onStats = () => this.showStats();
-    model.on("change:_frame", this.onFrame);
-    for (const name of PARAMETERS) model.on(`change:${name}`, this.onParams);
-    model.on("change:controls", this.onParams);
-    for (const name of ["palette", "presentation", "gradient_range"]) {
-      model.on(`change:${name}`, this.onOptions);
-    }
-    for (const name of STATS) model.on(`change:${name}`, this.onStats);
-    this.stopLayout = watchLayout(this.root, () => {
-      this.measure();
-      this.redraw();
-    });
+    super.listen();
+    this.on(["palette", "presentation"], () => this.showOptions());
     this.onPointer = (event) => this.hover(event);
     this.onLeave = () => this.hover(null);
     this.root.addEventListener("pointermove", this.onPointer);
@@ -108,121 +76,69 @@ class ExplorerView {
   }
 
   destroy() {
-    const { model } = this;
-    model.off("change:_frame", this.onFrame);
-    model.off(null, this.onParams);
-    model.off(null, this.onOptions);
-    model.off(null, this.onStats);
-    this.stopLayout();
-    this.status.dispose();
     this.copyCode.destroy();
     this.player.dispose();
-    cancelAnimationFrame(this.pending);
-    this.root.remove();
+    super.destroy();
   }
 
   // -- frames from the kernel ---------------------------------------------------------------
 
   /** Decode the kernel's newest frame and draw it, right away: one message, one redraw. */
-  showFrame() {
-    const frame = this.model.get("_frame");
-    if (!frame || !frame.arrays) return;
-    const arrays = this.status.decode(frame.arrays);
-    if (!arrays) return; // keep the last good picture
-    this.frame = { ...frame, arrays, T: arrays.x.shape[0] };
-    this.layoutPanels(arrays.layers.length, frame.order !== null);
+  showPayload() {
+    const frame = this.readPayload();
+    if (!frame) return; // nothing yet, or it did not decode: keep the last good picture
+    this.current = { ...frame, T: frame.arrays.x.shape[0] };
+    this.layoutPanels(frame.layout);
     this.setPanelData();
-    this.player.setTimesteps(this.frame.T);
-    setText(this.shapes, `Shapes: ${frame.shapes}`);
+    this.player.setTimesteps(this.current.T);
+    this.setHeadline(frame.words.summary);
+    setText(this.shapes, frame.words.shapes);
+    setText(this.stats, frame.words.stats);
     this.showPlayhead(); // draws the panels whose data changed
-    this.root.dataset.revision = String(frame.revision);
-    this.root.dispatchEvent(new CustomEvent("rnnwidget:drawn", { bubbles: true,
-      detail: { revision: frame.revision, params: frame.params } }));
+    this.announce(frame.revision, { params: frame.params });
   }
 
-  /** The panels for a number of layers (and the order panel for a sentence), in order. */
-  layoutPanels(layers, withOrder) {
-    const key = `${layers}/${withOrder}`;
+  /** The heatmaps the kernel lists (and the order panel for a sentence), in its order. */
+  layoutPanels(layout) {
+    const key = layout.heatmaps.map((spec) => `${spec.name}:${spec.title}:${spec.height}`)
+      .join("/") + `/${this.current.order !== null}`;
     if (this.layoutKey === key) return;
     this.layoutKey = key;
-    const height = layers === 1 ? 230 : 160;
-    const name = (kind, i) => (i === 0 ? kind : `${kind}${i + 1}`);
-    const prefix = (i) => (layers === 1 ? "" : `Layer ${i + 1}: `);
-    const capital = (text, i) => (layers === 1 ? text[0].toUpperCase() + text.slice(1) : text);
-    const sub = (i) => (layers === 1 ? "" : String(i + 1));
-    this.heatmaps = { input: new Heatmap({ name: "input", title: "Input x_t",
-      rowLabel: "feature", colourLabel: "x", height: 110 }) };
-    for (let i = 0; i < layers; i++) {
-      this.heatmaps[name("hidden", i)] = new Heatmap({ name: name("hidden", i),
-        title: `${prefix(i)}${capital("hidden state", i)} h${sub(i)}_t`, rowLabel: "unit", colourLabel: "h",
-        height });
-    }
-    for (let i = 0; i < layers; i++) {
-      this.heatmaps[name("gradient", i)] = new Heatmap({ name: name("gradient", i),
-        title: `${prefix(i)}${capital("gradient", i)} |dL/dh${sub(i)}_t| (log scale)`, rowLabel: "unit",
-        colourLabel: "|dL/dh|", height });
-    }
+    this.heatmaps = Object.fromEntries(layout.heatmaps.map((spec) => [spec.name,
+      new Heatmap({ name: spec.name, title: spec.title, rowLabel: spec.row_label,
+        colourLabel: spec.colour_label, height: spec.height })]));
     const canvases = Object.values(this.heatmaps).map((panel) => panel.canvas);
     this.figure.replaceChildren(...canvases, this.chart.canvas,
-      ...(withOrder ? [this.order.canvas] : []));
+      ...(this.current.order ? [this.order.canvas] : []));
   }
 
   /** Hand every panel its data and colours (on a new frame, or a new palette). */
   setPanelData() {
-    if (!this.frame) return;
-    const { arrays, tokens, scales, order } = this.frame;
-    const T = this.frame.T;
+    if (!this.current) return;
+    const { arrays, tokens, layout, order, words } = this.current;
+    const T = this.current.T;
     const palette = String(this.model.get("palette"));
-    const diverging = colourTable(palette, "diverging");
-    const sequential = colourTable(palette, "sequential");
-    const ticks = (values) => values.map((v) => ({ value: v, text: formatTick(v) }));
-    const [xLo, xHi] = scales.x;
-    const [lo, hi] = this.model.get("gradient_range") ?? scales.log10_abs_grad;
-    const gradientTicks = decadeTicks(lo, hi).map((d) => ({ value: d, text: formatDecade(d) }));
-
-    this.heatmaps.input.setData({ values: arrays.x.data, timesteps: T, rows: arrays.x.shape[1],
-      vmin: xLo, vmax: xHi, table: diverging, tokens, colourTicks: ticks([xLo, 0, xHi]) });
-    arrays.layers.forEach((layer, i) => {
-      const units = layer.h.shape[1];
-      const suffix = i === 0 ? "" : String(i + 1);
-      this.heatmaps[`hidden${suffix}`].setData({ values: layer.h.data, timesteps: T,
-        rows: units, vmin: -1, vmax: 1, table: diverging, tokens,
-        colourTicks: ticks([-1, -0.5, 0, 0.5, 1]) });
-      this.heatmaps[`gradient${suffix}`].setData({ values: layer.log10_abs_grad.data,
-        timesteps: T, rows: units, vmin: lo, vmax: hi, table: sequential, tokens,
-        colourTicks: gradientTicks });
-    });
-    this.chart.setData(arrays.layers.map((layer, i) => ({ label: `layer ${i + 1}`,
-      values: layer.log10_grad_norm.data })));
-    if (order) {
-      const units = arrays.order.rnn_final.shape[1];
-      this.order.setData({ words: order.words, shuffled: order.shuffled, units,
-        rnn: arrays.order.rnn_final.data, dense: arrays.order.dense_output.data,
-        table: diverging });
+    for (const spec of layout.heatmaps) {
+      const matrix = spec.kind === "input" ? arrays.x
+        : arrays.layers[spec.layer][spec.kind === "hidden" ? "h" : "log10_abs_grad"];
+      const [vmin, vmax] = spec.scale;
+      this.heatmaps[spec.name].setData({ values: matrix.data, timesteps: T,
+        rows: matrix.shape[1], vmin, vmax, table: colourTable(palette, spec.role), tokens,
+        colourTicks: spec.colour_ticks.map(([value, text]) => ({ value, text })),
+        rowTicks: spec.row_ticks, timeTicks: layout.time_ticks });
     }
-    setText(this.summary, gradientSummary(arrays.layers[0].log10_grad_norm.data,
-      arrays.layers.length));
+    this.chart.setData(arrays.layers.map((layer, i) => ({ label: layout.chart.labels[i],
+      values: layer.log10_grad_norm.data })), { ...layout.chart, time_ticks: layout.time_ticks });
+    if (order) {
+      this.order.setData({ words: order.words, shuffled: order.shuffled,
+        units: arrays.order.rnn_final.shape[1], rnn: arrays.order.rnn_final.data,
+        dense: arrays.order.dense_output.data, table: colourTable(palette, "diverging"),
+        distances: words.order.distances, description: words.order.description,
+        title: layout.order.title, height: layout.order.height });
+    }
   }
 
   // -- drawing -------------------------------------------------------------------------------
-
-  scheduleRedraw() {
-    cancelAnimationFrame(this.pending);
-    this.pending = requestAnimationFrame(() => this.redraw());
-  }
-
-  /**
-   * Read the view's width and theme colours. Only on a resize, a theme switch or a change of
-   * presentation mode: reading layout makes the browser compute it on the spot, and doing that
-   * on every frame cost a slider step more than drawing the heatmaps did.
-   */
-  measure() {
-    this.layout = {
-      width: Math.max(320, this.root.clientWidth),
-      theme: readTheme(this.root),
-      version: (this.layout?.version ?? 0) + 1,
-    };
-  }
 
   /** Draw, at the view's width and in the theme's colours, every panel that has changed. */
   redraw() {
@@ -233,12 +149,11 @@ class ExplorerView {
       panel.draw(width, theme);
       this.drawn.set(panel, key);
     }
-    this.showStats();
   }
 
   /** The drawable panels in view order (what a snapshot composes too). */
   panels() {
-    const order = this.frame?.order ? [this.order] : [];
+    const order = this.current?.order ? [this.order] : [];
     return [...Object.values(this.heatmaps), this.chart, ...order];
   }
 
@@ -247,8 +162,8 @@ class ExplorerView {
    * gradients are not there yet; during BPTT the gradients appear from the last step back.
    */
   showPlayhead() {
-    if (!this.frame) return;
-    const T = this.frame.T;
+    if (!this.current) return;
+    const T = this.current.T;
     const position = this.player.position;
     const moment = position === null ? null : momentAt(position, T);
     const forward = moment?.phase === "forward";
@@ -267,7 +182,7 @@ class ExplorerView {
 
   /** The unrolled loop around the step in focus: under the pointer, else the play head. */
   showStep() {
-    const { arrays, tokens, T } = this.frame;
+    const { arrays, tokens, T } = this.current;
     const position = this.player.position;
     const t = this.hovered ?? (position === null ? T - 1 : momentAt(position, T).t - 1);
     this.unrolled.show(t + 1, {
@@ -287,19 +202,6 @@ class ExplorerView {
     this.scheduleRedraw();
   }
 
-  showStats() {
-    const radius = Number(this.model.get("spectral_radius"));
-    const saturated = Number(this.model.get("saturated_fraction"));
-    const ratio = this.model.get("gradient_ratio_log10");
-    const sub = (this.frame?.arrays.layers.length ?? 1) > 1 ? "1" : ""; // named as in the panels
-    const parts = [
-      `spectral radius of W_hh ${radius.toFixed(2)}`,
-      `saturated units (|h| > 0.99) ${(100 * saturated).toFixed(1)}%`,
-      `‖dL/dh${sub}_1‖ / ‖dL/dh${sub}_T‖ = ${ratio === null ? "0" : formatPow10(ratio)}`,
-    ];
-    setText(this.stats, parts.join("   ·   "));
-  }
-
   // -- snapshot --------------------------------------------------------------------------------
 
   snapshotButton() {
@@ -315,19 +217,18 @@ class ExplorerView {
 
   /** Compose every panel into one PNG; download it and send the same bytes to the kernel. */
   async snapshot() {
-    if (!this.frame) return;
-    const { params } = this.frame;
-    const captionText = caption(params, String(this.model.get("version")));
+    if (!this.current) return;
+    const { words } = this.current;
     const canvas = composeSnapshot({
       panels: this.panels(),
-      width: Math.max(320, this.root.clientWidth),
+      width: this.layout.width,
       theme: readTheme(this.root),
       title: "RNN explorer",
-      summary: this.summary.textContent ?? "",
-      captionText,
+      summary: words.summary,
+      captionText: words.caption,
     });
-    const bytes = await toPng(canvas, captionText);
-    const filename = snapshotName(params);
+    const bytes = await toPng(canvas, words.caption);
+    const filename = words.snapshot_name;
     download(bytes, filename);
     this.model.send({ type: "snapshot", filename }, undefined, [bytes.buffer]);
   }
@@ -335,8 +236,8 @@ class ExplorerView {
   // -- hover -----------------------------------------------------------------------------------
 
   hover(event) {
-    if (!this.frame) return;
-    const found = event ? this.describe(event) : null;
+    if (!this.current) return;
+    const found = event ? this.readOut(event) : null;
     const step = found?.t ?? null;
     if (step !== this.hovered) {
       this.hovered = step;
@@ -357,8 +258,8 @@ class ExplorerView {
    * The read-out for the cell or step under the pointer.
    * @returns {{ t: number, text: string } | null} t 0-based
    */
-  describe(event) {
-    const { arrays, tokens } = this.frame;
+  readOut(event) {
+    const { arrays, tokens } = this.current;
     const word = (t) => (tokens[t] ? ` · word "${tokens[t]}"` : "");
     for (const [name, panel] of Object.entries(this.heatmaps)) {
       if (event.target !== panel.canvas) continue;
@@ -393,27 +294,4 @@ class ExplorerView {
   }
 }
 
-/** A colour-bar label: at most two significant digits. */
-function formatTick(value) {
-  return Number(value.toPrecision(2)).toString();
-}
-
-/** About five whole decades inside [lo, hi]. */
-function decadeTicks(lo, hi) {
-  const step = Math.max(1, Math.ceil((hi - lo) / 5));
-  const ticks = [];
-  for (let d = Math.ceil(lo / step) * step; d <= hi; d += step) ticks.push(d);
-  return ticks;
-}
-
-export default {
-  initialize({ model }) {
-    senders.set(model, new ChangeSender(model));
-    return () => senders.get(model)?.dispose();
-  },
-  render({ model, el }) {
-    if (!senders.has(model)) senders.set(model, new ChangeSender(model));
-    const view = new ExplorerView(model, el);
-    return () => view.destroy();
-  },
-};
+export default widget(ExplorerView);

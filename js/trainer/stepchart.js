@@ -24,17 +24,16 @@ import { formatDecade } from "../common/format.js";
 
 export class StepChart {
   /**
-   * @param {{ name: string, title: string, height: number, axisLabel: string, log?: boolean,
-   *   range?: [number, number] | null, markLabel?: string }} options  `range`: fixed y limits
-   *   (else fitted); `markLabel`: what the marks along the bottom show, for the legend
+   * @param {{ name: string, height: number, log?: boolean, range?: [number, number] | null,
+   *   markLabel?: string }} options  `range`: fixed y limits (else fitted); `markLabel`: what
+   *   the marks along the bottom show, for the legend. The words come with the data.
    */
-  constructor({ name, title, height, axisLabel, log = false, range = null, markLabel = "" }) {
-    Object.assign(this, { title, height, axisLabel, log, fixedRange: range, markLabel });
+  constructor({ name, height, log = false, range = null, markLabel = "" }) {
+    Object.assign(this, { title: "", axisLabel: "", height, log, fixedRange: range, markLabel });
     this.canvas = document.createElement("canvas");
     this.canvas.className = "rnnwidget-canvas";
     this.canvas.dataset.panel = name;
     this.canvas.setAttribute("role", "img");
-    this.canvas.setAttribute("aria-label", title);
     /** @type {Series[]} */
     this.series = [];
     /** @type {Reference[]} */
@@ -47,10 +46,12 @@ export class StepChart {
   }
 
   /**
-   * @param {{ series: Series[], references?: Reference[], marks?: Mark[], xMax: number }} data
+   * @param {{ title: string, axis_label: string, series: Series[], references?: Reference[],
+   *   marks?: Mark[], xMax: number }} data  the title, axis label and references are the kernel's
    */
-  setData({ series, references = [], marks = [], xMax }) {
-    Object.assign(this, { series, references, marks, xMax: Math.max(1, xMax) });
+  setData({ title, axis_label: axisLabel, series, references = [], marks = [], xMax }) {
+    Object.assign(this, { title, axisLabel, series, references, marks, xMax: Math.max(1, xMax) });
+    if (this.canvas.getAttribute("aria-label") !== title) this.canvas.setAttribute("aria-label", title);
     this.range = this.fitRange();
   }
 

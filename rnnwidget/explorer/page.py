@@ -29,7 +29,7 @@ import anywidget
 
 from .._files import write_atomically
 from .._version import __version__
-from .render import caption
+from .words import caption
 
 if TYPE_CHECKING:
     from .widget import RNNExplorer

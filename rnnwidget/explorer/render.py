@@ -34,7 +34,6 @@ figure at a fixed layout in CSS pixels, the browser's own units.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import threading
@@ -48,26 +47,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._axes import row_ticks, time_ticks
 from .._files import write_atomically
 from .._version import __version__
 from ..colormaps import colourize, table
-from ..formatting import (
-    FLOAT64_MAX_LOG10,
-    FLOAT64_MIN_LOG10,
-    format_decade,
-    format_pow10,
-    format_tick,
-    gradient_summary,
-    to_fixed,
-    to_precision_value,
-)
+from ..formatting import FLOAT64_MAX_LOG10, FLOAT64_MIN_LOG10
+from . import layout as panels
 from .frame import Frame, OrderDemo, Params, compute_frame
+from .words import caption, order_distance, shapes, stats, summary
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.transforms import Transform
 
-__all__ = ["SUFFIXES", "PanelBox", "caption", "panel_boxes", "render_png", "render_svg", "save"]
+__all__ = ["SUFFIXES", "PanelBox", "panel_boxes", "render_png", "render_svg", "save"]
 
 #: The file types :func:`save` writes, by suffix.
 SUFFIXES = (".png", ".svg")
@@ -90,17 +83,9 @@ _CURVE_COLOURS = (_LINE, _WARN)  # the norm chart's curves, layer 1 first (js/li
 _WIDTH = 880
 _PAD = 8
 _MARGIN_LEFT, _MARGIN_RIGHT, _MARGIN_TOP, _MARGIN_BOTTOM = 64, 84, 22, 34
-_INPUT_HEIGHT = 110
-# each hidden-state and gradient panel: one layer, or each of stacked layers (layoutPanels)
-_SINGLE_HEIGHT, _STACKED_HEIGHT = 230, 160
-_H_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
-_CHART_TITLE = "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)"
-_CHART_HEIGHT = 190
 # "Why order matters" (js/order.js): the panel's height, where its strips start (170 CSS px
 # right of the plots' left edge), the height of a row (a strip and a 2 px gap), the gap
 # between its two groups
-_ORDER_HEIGHT = 150
-_ORDER_TITLE = "Why order matters: the same words in another order"
 _ORDER_LABELS = 170
 _ORDER_ROW = 16
 _ORDER_GAP = 6
@@ -157,32 +142,6 @@ class PanelBox:
 
 
 # -- public API ---------------------------------------------------------------------------------
-
-
-def caption(params: Params) -> str:
-    """Every parameter and the version, in one line, e.g.
-    ``w_hh_scale=1.20  seq_len=200  saturation=1.0  units=64  input=impulse  seed=0  rnnwidget
-    0.1.0`` (two spaces between items, shown here wrapped).
-
-    ``w_hh_scale`` has two decimals and ``saturation`` one, or as many more as the value needs
-    to be exact (``saturation=2.25``, ``w_hh_scale=1.234``), so the caption always gives back
-    the very figure. Stacked layers add ``layers=2`` after the seed, and a sentence input
-    appends ``sentence="..."`` (JSON-quoted).
-    """
-    items = [
-        f"w_hh_scale={_decimals(params.w_hh_scale, 2)}",
-        f"seq_len={params.seq_len}",
-        f"saturation={_decimals(params.saturation, 1)}",
-        f"units={params.units}",
-        f"input={params.input_kind}",
-        f"seed={params.seed}",
-    ]
-    if params.layers > 1:
-        items.append(f"layers={params.layers}")
-    items.append(f"rnnwidget {__version__}")
-    if params.input_kind == "sentence":
-        items.append(f"sentence={json.dumps(params.sentence, ensure_ascii=False)}")
-    return "  ".join(items)
 
 
 def render_png(frame: Frame | Params, *, palette: str = "standard", scale: float = 2.0) -> bytes:
@@ -295,7 +254,7 @@ def panel_boxes(frame: Frame | Params, *, scale: float = 2.0) -> dict[str, Panel
     _matplotlib()
     layout = _layout(frame)
     T = frame.x.shape[0]
-    grids = {panel.name: (T, panel.rows) for panel in _heatmap_panels(frame)}
+    grids = {panel.name: (T, panel.values(frame).shape[1]) for panel in panels.heatmaps(frame)}
     units = frame.layers[-1].h.shape[1]
     grids |= {"norms": (T, 1), "order_rnn": (units, 2), "order_dense": (units, 2)}
     boxes = {}
@@ -331,66 +290,8 @@ class _Layout:
     caption_top: float
 
 
-@dataclass(frozen=True)
-class _Heatmap:
-    """One heatmap panel, as ``layoutPanels`` and ``setPanelData`` build it."""
-
-    name: str  # the browser's data-panel
-    title: str
-    row_label: str
-    colour_label: str
-    height: int  # the whole panel's, in CSS pixels
-    kind: str  # "input", "hidden" or "gradient"
-    values: NDArray[np.float64]  # time-major
-
-    @property
-    def rows(self) -> int:
-        return int(self.values.shape[1])
-
-
 _TITLE_SIZE, _SUMMARY_SIZE, _PANEL_TITLE_SIZE, _TICK_SIZE, _SMALL_SIZE = 15, 13, 12, 11, 10
 _STATS_SIZE, _CAPTION_SIZE, _LEGEND_SIZE, _ORDER_SIZE = 13, 11, 11, 11
-
-
-def _heatmap_panels(frame: Frame) -> list[_Heatmap]:
-    """The heatmaps in view order: the input, every layer's hidden state, every layer's
-    gradient, with the browser's names, titles and heights."""
-    n = len(frame.layers)
-    height = _SINGLE_HEIGHT if n == 1 else _STACKED_HEIGHT
-
-    def name(kind: str, i: int) -> str:
-        return kind if i == 0 else f"{kind}{i + 1}"
-
-    def title(text: str, i: int) -> str:  # "Hidden state h_t", "Layer 2: hidden state h2_t"
-        return text[0].upper() + text[1:] if n == 1 else f"Layer {i + 1}: {text}"
-
-    sub = [("" if n == 1 else str(i + 1)) for i in range(n)]
-    panels = [_Heatmap("input", "Input x_t", "feature", "x", _INPUT_HEIGHT, "input", frame.x)]
-    for i, layer in enumerate(frame.layers):
-        panels.append(
-            _Heatmap(
-                name("hidden", i),
-                title(f"hidden state h{sub[i]}_t", i),
-                "unit",
-                "h",
-                height,
-                "hidden",
-                layer.h,
-            )
-        )
-    for i, layer in enumerate(frame.layers):
-        panels.append(
-            _Heatmap(
-                name("gradient", i),
-                title(f"gradient |dL/dh{sub[i]}_t| (log scale)", i),
-                "unit",
-                "|dL/dh|",
-                height,
-                "gradient",
-                layer.log10_abs_grad,
-            )
-        )
-    return panels
 
 
 def _layout(frame: Frame) -> _Layout:
@@ -398,29 +299,29 @@ def _layout(frame: Frame) -> _Layout:
     title line and the shapes line on top and the statistics and caption below. Long summaries
     and captions wrap."""
     inner = _WIDTH - 2 * _PAD
-    summary = _summary(frame)
+    summary_text = summary(frame)
     title_width = _text_width("RNN explorer", _TITLE_SIZE, bold=True)
     baseline = _PAD + 15
     gap = 16
     summary_lines: tuple[tuple[float, float, str], ...]
-    if title_width + gap + _text_width(summary, _SUMMARY_SIZE) <= inner:
-        summary_lines = ((_PAD + title_width + gap, baseline, summary),)
+    if title_width + gap + _text_width(summary_text, _SUMMARY_SIZE) <= inner:
+        summary_lines = ((_PAD + title_width + gap, baseline, summary_text),)
     else:  # the summary on lines of its own, as the browser's flexbox wraps it
-        wrapped = _wrap(summary, _SUMMARY_SIZE, inner)
+        wrapped = _wrap(summary_text, _SUMMARY_SIZE, inner)
         summary_lines = tuple((_PAD, baseline + 19 * (i + 1), s) for i, s in enumerate(wrapped))
     shapes_baseline = summary_lines[-1][1] + 21
     top = shapes_baseline + 9
     rects = {}
-    for panel in _heatmap_panels(frame):
+    for panel in panels.heatmaps(frame):
         rects[panel.name] = _plot_rect(top, panel.height)
         top += panel.height
-    rects["norms"] = _plot_rect(top, _CHART_HEIGHT)
-    top += _CHART_HEIGHT
+    rects["norms"] = _plot_rect(top, panels.CHART_HEIGHT)
+    top += panels.CHART_HEIGHT
     order_top = None
     if frame.order is not None:
         order_top = top
         rects |= _order_rects(top)
-        top += _ORDER_HEIGHT
+        top += panels.ORDER_HEIGHT
     stats_top = top + 4
     caption_top = stats_top + 24
     caption_lines = _wrap(caption(frame.params), _CAPTION_SIZE, inner)
@@ -610,9 +511,13 @@ def _build_figure(frame: Frame, palette: str, scale: float) -> Figure:
     canvas.text(_PAD, layout.title_baseline, "RNN explorer", size=_TITLE_SIZE, bold=True)
     for x, y, line in layout.summary:
         canvas.text(x, y, line, size=_SUMMARY_SIZE)
-    shapes = f"Shapes: {frame.shapes}"
     canvas.text(
-        _PAD, layout.shapes_baseline, shapes, size=_SUMMARY_SIZE, colour=_MUTED, family=_MONO_FONT
+        _PAD,
+        layout.shapes_baseline,
+        shapes(frame),
+        size=_SUMMARY_SIZE,
+        colour=_MUTED,
+        family=_MONO_FONT,
     )
 
     _draw_heatmaps(canvas, frame, palette, layout)
@@ -620,7 +525,7 @@ def _build_figure(frame: Frame, palette: str, scale: float) -> Figure:
     if frame.order is not None and layout.order_top is not None:
         _draw_order(canvas, frame.order, palette, layout.order_top, layout.rects)
 
-    canvas.text(_PAD, layout.stats_top, _stats(frame), size=_STATS_SIZE, colour=_MUTED, va="top")
+    canvas.text(_PAD, layout.stats_top, stats(frame), size=_STATS_SIZE, colour=_MUTED, va="top")
     for i, line in enumerate(layout.caption_lines):
         y = layout.caption_top + 15 * i
         canvas.text(_PAD, y, line, size=_CAPTION_SIZE, colour=_MUTED, va="top")
@@ -636,43 +541,29 @@ def _inches(pixels: int, dpi: float) -> float:
 
 
 def _draw_heatmaps(canvas: _Canvas, frame: Frame, palette: str, layout: _Layout) -> None:
-    """The heatmaps with their axes and colour bars, as ``Heatmap.draw`` does; every layer's
-    gradient on the one scale that spans them all."""
-    x_lo, x_hi = frame.colour_scales["x"]
-    g_lo, g_hi = frame.colour_scales["log10_abs_grad"]
-    # colour scale, colour table, colour-bar ticks, by kind: as setPanelData
-    scales: dict[str, tuple[float, float, str, list[tuple[float, str]]]] = {
-        "input": (x_lo, x_hi, "diverging", [(v, format_tick(v)) for v in (x_lo, 0, x_hi)]),
-        "hidden": (-1.0, 1.0, "diverging", [(v, format_tick(v)) for v in _H_TICKS]),
-        "gradient": (
-            g_lo,
-            g_hi,
-            "sequential",
-            [(d, format_decade(d)) for d in _decade_ticks(g_lo, g_hi)],
-        ),
-    }
+    """The heatmaps with their axes and colour bars (:func:`.layout.heatmaps`)."""
     ticks: list[list[tuple[float, float]]] = []
-    for panel in _heatmap_panels(frame):
+    for panel in panels.heatmaps(frame):
         rect = layout.rects[panel.name]
-        vmin, vmax, role, colour_ticks = scales[panel.kind]
-        T, rows = panel.values.shape
+        vmin, vmax = panel.scale
+        values = panel.values(frame)
+        T, rows = values.shape
         # The browser colours the float32 values it receives; so do we, cell for cell.
-        cells = colourize(panel.values.astype(np.float32).T, vmin, vmax, palette=palette, role=role)
+        cells = colourize(values.astype(np.float32).T, vmin, vmax, palette=palette, role=panel.role)
         canvas.image(cells, rect)
         canvas.text(rect.x, rect.y - 7, panel.title, size=_PANEL_TITLE_SIZE, bold=True)
         ticks += _time_axis(canvas, rect, T, frame.tokens)
-        row_ticks = [r for r in _nice_ticks(0, rows - 1, min(6, rows)) if r.is_integer()]
         ticks += _left_axis(
             canvas,
             rect,
-            [(rect.y + (r + 0.5) / rows * rect.height, str(int(r))) for r in row_ticks],
+            [(rect.y + (r + 0.5) / rows * rect.height, str(r)) for r in row_ticks(rows)],
             panel.row_label,
         )
         # The colour bar: the whole table, highest value on top, with its ticks and label.
         bar = _Rect(rect.x + rect.width + 12, rect.y, 10, rect.height)
-        canvas.image(table(palette, role)[::-1, np.newaxis, :], bar)
+        canvas.image(table(palette, panel.role)[::-1, np.newaxis, :], bar)
         span = vmax - vmin or 1.0
-        for value, text in colour_ticks:
+        for value, text in panel.colour_ticks:
             y = rect.y + rect.height * (1 - (value - vmin) / span)
             canvas.text(bar.x + bar.width + 4, y, text, size=_SMALL_SIZE, va="center")
         canvas.text(bar.x - 2, rect.y - 7, panel.colour_label, size=_SMALL_SIZE, colour=_MUTED)
@@ -686,15 +577,16 @@ def _draw_chart(canvas: _Canvas, frame: Frame, rect: _Rect) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
-    # The browser receives float32 logarithms; the chart's range comes from the same values.
+    # The browser draws the float32 logarithms it receives; so do we.
     series = [layer.log10_grad_norm.astype(np.float32).astype(np.float64) for layer in frame.layers]
     T = len(series[0])
-    lo, hi = _chart_range(np.concatenate(series))
+    norm = panels.chart(frame)
+    lo, hi = norm.range
 
     def y(value: float) -> float:
         return rect.y + rect.height * (1 - (value - lo) / (hi - lo))
 
-    canvas.text(rect.x, rect.y - 7, _CHART_TITLE, size=_PANEL_TITLE_SIZE, bold=True)
+    canvas.text(rect.x, rect.y - 7, norm.title, size=_PANEL_TITLE_SIZE, bold=True)
     for edge, beyond, label in (
         (FLOAT64_MAX_LOG10, hi, "beyond float64 (> 1e308)"),
         (FLOAT64_MIN_LOG10, lo, "underflows float64 (< 1e-308)"),
@@ -725,9 +617,8 @@ def _draw_chart(canvas: _Canvas, frame: Frame, rect: _Rect) -> None:
             ha="right",
             va="top",
         )
-    decades = [d for d in _nice_ticks(lo, hi, 5) if d.is_integer()]
-    canvas.segments([[(rect.x, y(d)), (rect.x + rect.width, y(d))] for d in decades], _GRID)
-    ticks = _left_axis(canvas, rect, [(y(d), format_decade(int(d))) for d in decades], "‖dL/dh_t‖")
+    canvas.segments([[(rect.x, y(d)), (rect.x + rect.width, y(d))] for d, _ in norm.ticks], _GRID)
+    ticks = _left_axis(canvas, rect, [(y(d), text) for d, text in norm.ticks], norm.axis_label)
     ticks += _time_axis(canvas, rect, T, ())
     canvas.segments(ticks, _MUTED)
 
@@ -770,7 +661,7 @@ def _draw_chart(canvas: _Canvas, frame: Frame, rect: _Rect) -> None:
                     zorder=3,
                 )
             )
-            canvas.text(x + 18, y_mid, f"layer {i + 1}", size=_LEGEND_SIZE, va="center")
+            canvas.text(x + 18, y_mid, norm.labels[i], size=_LEGEND_SIZE, va="center")
 
 
 def _draw_order(
@@ -779,7 +670,7 @@ def _draw_order(
     """Why order matters, as ``OrderPanel.draw`` does: per model (the RNN's final state, the
     dense model on the mean word vector) a title, the distance between its two outputs, and a
     strip of units coloured on [-1, 1] for the sentence and for its shuffled words."""
-    canvas.text(_MARGIN_LEFT, top + 15, _ORDER_TITLE, size=12, bold=True)
+    canvas.text(_MARGIN_LEFT, top + 15, panels.ORDER_TITLE, size=12, bold=True)
     label_width = _ORDER_LABELS - 8
     sentences = [
         _fit(" ".join(words), _SMALL_SIZE, label_width) for words in (order.words, order.shuffled)
@@ -793,7 +684,7 @@ def _draw_order(
         canvas.text(
             _WIDTH - 8,
             title_y,
-            f"‖difference‖ = {to_fixed(_distance(values32), 3)}",
+            order_distance(values),
             size=_ORDER_SIZE,
             colour=_TEXT if differ else _MUTED,
             ha="right",
@@ -806,15 +697,6 @@ def _draw_order(
             )
             strip = _Rect(rect.x, row_top, rect.width, _ORDER_ROW - 2)
             canvas.image(cells[i][np.newaxis], strip)
-
-
-def _distance(values: NDArray[np.float32]) -> float:
-    """``||a - b||`` of the two rows, summed in order in float64 as the browser's
-    ``distance`` does."""
-    total = 0.0
-    for a, b in zip(values[0].tolist(), values[1].tolist()):
-        total += (a - b) ** 2
-    return math.sqrt(total)
 
 
 def _fit(text: str, size_px: float, width: float) -> str:
@@ -835,7 +717,7 @@ def _time_axis(
     Returns the tick marks."""
     bottom = rect.y + rect.height
     use_tokens = bool(tokens) and rect.width / T >= 28
-    ticks = list(range(1, len(tokens) + 1)) if use_tokens else _time_ticks(T)
+    ticks = list(range(1, len(tokens) + 1)) if use_tokens else time_ticks(T)
     marks = []
     for t in ticks:
         x = rect.x + (t - 0.5) / T * rect.width
@@ -877,92 +759,12 @@ def _left_axis(
     return marks
 
 
-# -- the browser's tick rules (js/axes.js, js/widget.js, js/linechart.js) -------------------
-
-
-def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
-    """About ``count`` round numbers covering [lo, hi], 1, 2 or 5 times a power of ten apart;
-    ``niceTicks`` step for step, floating-point accumulation included."""
-    if not hi > lo:
-        return [float(lo)]
-    raw = (hi - lo) / count
-    power = 10.0 ** math.floor(math.log10(raw))
-    step = next((m * power for m in (1, 2, 5, 10) if m * power >= raw), 10 * power)
-    ticks = []
-    v = math.ceil(lo / step) * step
-    while v <= hi + step * 1e-9:
-        ticks.append(to_precision_value(v, 12))
-        v += step
-    return ticks
-
-
-def _time_ticks(T: int, count: int = 8) -> list[int]:
-    """Timestep ticks for t = 1 ... T at whole steps, starting from t = 1 where it fits
-    (``timeTicks``)."""
-    ticks = [int(t) for t in _nice_ticks(1, T, count) if t.is_integer() and 1 <= t <= T]
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else T
-    if ticks and ticks[0] != 1 and ticks[0] - 1 >= step / 2:
-        ticks.insert(0, 1)
-    return ticks
-
-
-def _decade_ticks(lo: float, hi: float) -> list[int]:
-    """About five whole decades inside [lo, hi] (``decadeTicks``)."""
-    step = max(1, math.ceil((hi - lo) / 5))
-    ticks = []
-    d = math.ceil(lo / step) * step
-    while d <= hi:
-        ticks.append(d)
-        d += step
-    return ticks
-
-
-def _chart_range(logs: NDArray[np.float64]) -> tuple[int, int]:
-    """The chart's decades (``NormChart.setData``): the finite values, 0 (the last step's
-    level) and a margin of at least one decade."""
-    finite = logs[np.isfinite(logs)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
-    lo, hi = min(lo, 0.0), max(hi, 0.0)
-    pad = max(1.0, (hi - lo) * 0.08)
-    return math.floor(lo - pad), math.ceil(hi + pad)
-
-
-# -- texts -------------------------------------------------------------------------------------
-
-
-def _summary(frame: Frame) -> str:
-    """The live view's sentence, from the float32 logarithms the browser receives."""
-    return gradient_summary(frame.log10_grad_norm.astype(np.float32).tolist(), len(frame.layers))
-
-
-def _stats(frame: Frame) -> str:
-    """The statistics line under the chart, as ``showStats`` writes it."""
-    ratio = frame.gradient_ratio_log10
-    sub = "1" if len(frame.layers) > 1 else ""  # the first layer's, named as in its panels
-    parts = [
-        f"spectral radius of W_hh {to_fixed(frame.spectral_radius, 2)}",
-        f"saturated units (|h| > 0.99) {to_fixed(100 * frame.saturated_fraction, 1)}%",
-        f"‖dL/dh{sub}_1‖ / ‖dL/dh{sub}_T‖ = {'0' if math.isinf(ratio) else format_pow10(ratio)}",
-    ]
-    return "   ·   ".join(parts)
-
-
 def _metadata(frame: Frame, matplotlib_version: str) -> dict[str, str]:
     return {
-        "Title": f"RNN explorer: {_summary(frame)}",
+        "Title": f"RNN explorer: {summary(frame)}",
         "Description": caption(frame.params),
         "Software": f"rnnwidget {__version__} (matplotlib {matplotlib_version})",
     }
-
-
-def _decimals(value: float, places: int) -> str:
-    """``value`` with ``places`` decimals, or the fewest more that give it back exactly."""
-    text = f"{value:.{places}f}"
-    if float(text) == value:
-        return text
-    text = np.format_float_positional(value, unique=True, trim="-")
-    decimals = len(text.partition(".")[2])
-    return text if decimals >= places else f"{value:.{places}f}"
 
 
 # -- plumbing ----------------------------------------------------------------------------------

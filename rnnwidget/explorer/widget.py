@@ -21,31 +21,26 @@ import itertools
 import math
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets
 
 from .._files import write_atomically
-from .._keywords import check_keywords
-from .._messages import handle_untrusted
 from .._threads import single_threaded_blas
-from .._traits import BoundedFloat, BoundedInt, Choice, Text
-from .._version import __version__
+from .._traits import BoundedFloat, BoundedInt, Choice, Text, Toggle
+from .._widget import STATIC, BaseWidget, Preset
 from .._wire import encode_array
 from ..cells.elman import Grads, SimpleRNN, Trace
 from ..cells.inputs import INPUT_KINDS, THE_CAT_SAT, tokenize
 from ..colormaps import PALETTES
-from . import page, preview
+from . import page, preview, words
 from .classroom import ControlNames
 from .frame import Frame, Params, compute_frame
+from .layout import view_layout
 
 __all__ = ["CONFIG", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer"]
-
-STATIC = Path(__file__).parent.parent / "static"
 
 #: The settings of the explorer, in the order the view lists them: changing one recomputes.
 PARAMETERS = (
@@ -64,9 +59,6 @@ VIEW_OPTIONS: dict[str, Any] = {
 #: Everything that recreates a view, ``RNNExplorer(**w.config)``: its parameters and options.
 CONFIG = PARAMETERS + tuple(VIEW_OPTIONS)
 
-#: What a browser may set. Everything else it sends is ignored: the kernel owns the results.
-_FROM_BROWSER = frozenset(PARAMETERS) | {"palette", "presentation", "_request"}
-
 _DEFAULTS = Params()
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -76,8 +68,26 @@ _KEPT_SNAPSHOTS = 16  # the newest; older ones are dropped, so memory stays boun
 #: Each layer's arrays the browser draws (see :class:`rnnwidget.explorer.frame.Layer`).
 _LAYER_ARRAYS = ("h", "log10_abs_grad", "log10_grad_norm", "h_norm", "tanh_slope")
 
+#: The regimes a lecture walks through, one click each (see :meth:`RNNExplorer.apply_preset`).
+PRESETS = (
+    Preset("vanishing", "Vanishing", "W_hh scale 0.5: memory and gradients fade geometrically",
+           ("w_hh_scale", "saturation")),
+    Preset("edge_of_chaos", "Edge of chaos", "W_hh scale 1.0: the gradient keeps its size longest",
+           ("w_hh_scale", "saturation")),
+    Preset("exploding", "Exploding", "W_hh scale 1.5: gradients grow as they go back in time",
+           ("w_hh_scale", "saturation")),
+    Preset("saturated", "Saturated", "tanh gain 4: units pinned at ±1, tanh' ≈ 0, gradients die",
+           ("w_hh_scale", "saturation")),
+)  # fmt: skip
+_PRESET_VALUES: dict[str, dict[str, Any]] = {
+    "vanishing": {"w_hh_scale": 0.5, "saturation": 1.0},
+    "edge_of_chaos": {"w_hh_scale": 1.0, "saturation": 1.0},
+    "exploding": {"w_hh_scale": 1.5, "saturation": 1.0},
+    "saturated": {"w_hh_scale": 1.0, "saturation": 4.0},
+}
 
-class RNNExplorer(anywidget.AnyWidget):
+
+class RNNExplorer(BaseWidget):
     """Drag the knobs of an Elman RNN and watch its hidden state and its gradients change.
 
     >>> w = RNNExplorer(w_hh_scale=0.9, seq_len=200)   # display w in a notebook cell
@@ -85,12 +95,16 @@ class RNNExplorer(anywidget.AnyWidget):
     >>> w.grads.W_hh.shape                             # the exact BPTT gradients behind it
     (32, 32)
 
-    The layer has :data:`~rnnwidget.explorer.frame.FEATURES` input features; the loss reads the last
-    state, so the gradient chart shows how much of dL/dh_T reaches each earlier step.
+    The layer has :data:`~rnnwidget.explorer.frame.FEATURES` input features; the loss reads the
+    last state, so the gradient chart shows how much of dL/dh_T reaches each earlier step.
     """
 
     _esm = STATIC / "widget.js"
     _css = STATIC / "widget.css"
+
+    SETTINGS = (*PARAMETERS, "palette", "presentation")
+    CONFIG = CONFIG
+    PRESETS = PRESETS
 
     # -- the knobs -----------------------------------------------------------------------------
     w_hh_scale = BoundedFloat(
@@ -99,9 +113,9 @@ class RNNExplorer(anywidget.AnyWidget):
         3.0,
         help="W_hh's spectral radius and every singular value: below 1 memory fades, above 1 "
         "it can blow up.",
-    ).tag(sync=True)
-    seq_len = BoundedInt(_DEFAULTS.seq_len, 1, 1000, help="Timesteps in the input sequence.").tag(
-        sync=True
+    ).tag(sync=True, label="W_hh scale", step=0.01, digits=2)
+    seq_len = BoundedInt(_DEFAULTS.seq_len, 1, 1000, help="Timesteps T in the input sequence.").tag(
+        sync=True, label="Sequence length"
     )
     saturation = BoundedFloat(
         _DEFAULTS.saturation,
@@ -109,33 +123,42 @@ class RNNExplorer(anywidget.AnyWidget):
         5.0,
         help="The tanh gain g in h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b)): above 1 units "
         "saturate and gradients die.",
-    ).tag(sync=True)
-    units = BoundedInt(_DEFAULTS.units, 1, 256, help="Size of the hidden state.").tag(sync=True)
+    ).tag(sync=True, label="tanh gain", step=0.05, digits=2)
+    units = BoundedInt(_DEFAULTS.units, 1, 256, help="Size of the hidden state h_t.").tag(
+        sync=True, label="Hidden units"
+    )
     input_kind = Choice(
         INPUT_KINDS,
         _DEFAULTS.input_kind,
         help="The demo input: one kick at t=1, white noise, sine waves, or a sentence.",
-    ).tag(sync=True)
+    ).tag(
+        sync=True,
+        label="Input",
+        labels={"impulse": "Impulse at t=1", "noise": "White noise", "sine": "Sine waves",
+                "sentence": "Sentence"},
+    )  # fmt: skip
     seed = BoundedInt(
         _DEFAULTS.seed, 0, 2**32 - 1, help="Seeds the weights and the noise input."
-    ).tag(sync=True)
+    ).tag(sync=True, label="Seed", entry="number")
     sentence = Text(
         THE_CAT_SAT, max_length=500, help="The words of the sentence input, one per step."
-    ).tag(sync=True)
+    ).tag(sync=True, label="Sentence")
     layers = BoundedInt(
         _DEFAULTS.layers,
         1,
         2,
         help="Recurrent layers: with 2, layer 1 returns its whole sequence to layer 2 "
         "(return_sequences) and the loss reads layer 2's last state.",
-    ).tag(sync=True)
+    ).tag(sync=True, label="Layers", entry="choice",
+          labels={1: "1 recurrent layer", 2: "2, stacked"})  # fmt: skip
 
     # -- how it looks --------------------------------------------------------------------------
     palette = Choice(
         PALETTES, "standard", help='Colour tables: "standard", or "colorblind" (PuOr, cividis).'
-    ).tag(sync=True)
-    presentation = traitlets.Bool(False, help="Larger text and strokes, for a projector.").tag(
-        sync=True
+    ).tag(sync=True, label="Colours", group="view", labels={"standard": "Standard",
+                                               "colorblind": "Colour-blind safe"})  # fmt: skip
+    presentation = Toggle(False, help="Larger text and strokes, for a projector.").tag(
+        sync=True, label="Presentation mode", group="view"
     )
     gradient_range = traitlets.Tuple(
         traitlets.Float(),
@@ -163,29 +186,20 @@ class RNNExplorer(anywidget.AnyWidget):
         allow_none=True,
         help="log10(||dL/dh_1|| / ||dL/dh_T||); None when the gradient vanishes exactly.",
     ).tag(sync=True)
-    error = traitlets.Unicode(
-        "", help="Why the last change was refused; empty when all is well."
-    ).tag(sync=True)
-    version = traitlets.Unicode(__version__, read_only=True).tag(sync=True)
     code = traitlets.Unicode(
         read_only=True, help="The line of Python that recreates this view: repr(w)."
     ).tag(sync=True)
 
     # -- the wire ------------------------------------------------------------------------------
-    _frame = traitlets.Dict().tag(sync=True)  # arrays as float32 buffers, revision, params
-    _request = traitlets.Int(0).tag(sync=True)  # browser -> kernel: id of its latest change
-    _ack = traitlets.Int(0).tag(sync=True)  # kernel -> browser: the last id it has finished
+    _frame = traitlets.Dict().tag(sync=True)  # arrays as float32 buffers, layout, words
 
     def __init__(self, **kwargs: Any) -> None:
         #: PNG bytes of the snapshots taken in the browser, newest last (the last 16 are kept).
         self.snapshots: deque[bytes] = deque(maxlen=_KEPT_SNAPSHOTS)
         self._current: Frame | None = None
-        self._ready = False
-        check_keywords("RNNExplorer", kwargs, CONFIG)
-        self._batching = False
         self._revision = itertools.count(1)
         super().__init__(**kwargs)
-        self.on_msg(self._on_custom_message)
+        self.observe(self._on_view_option, names=["gradient_range", "controls"])
         self._ready = True
         self._recompute()
 
@@ -228,6 +242,11 @@ class RNNExplorer(anywidget.AnyWidget):
         ``frame.log10_grad_norm`` still show their true size)."""
         return self.frame.grads
 
+    @property
+    def summary(self) -> str:
+        """The sentence the view shows under its title: how much gradient reaches t = 1."""
+        return words.summary(self.frame)
+
     def close(self) -> None:
         """Remove every view and free the model, its arrays and the snapshots."""
         super().close()
@@ -244,52 +263,6 @@ class RNNExplorer(anywidget.AnyWidget):
             raise traitlets.TraitError(f"sentence must hold at least one word; got {text!r}")
         return text
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        # A refused setting from Python raises as usual, and the view says why too.
-        try:
-            super().__setattr__(name, value)
-        except traitlets.TraitError as error:
-            if name in CONFIG and getattr(self, "_ready", False):
-                self.error = str(error)
-            raise
-
-    @traitlets.observe(*PARAMETERS)
-    def _on_parameter_change(self, change: dict[str, Any]) -> None:
-        if self._ready and not self._batching:
-            self._recompute()
-
-    @traitlets.observe(*VIEW_OPTIONS)
-    def _on_view_option_change(self, change: dict[str, Any]) -> None:
-        self.set_trait("code", repr(self))
-
-    @contextmanager
-    def _one_recompute(self) -> Iterator[None]:
-        """Apply several parameter changes, then recompute once (if anything changed)."""
-        before = self.params
-        self._batching = True
-        try:
-            yield
-        finally:
-            self._batching = False
-        if self.params != before:
-            self._recompute()
-
-    def _recompute(self) -> None:
-        with single_threaded_blas():
-            self._current = compute_frame(self.params)
-        self._publish(self._current)
-
-    def _publish(self, frame: Frame) -> None:
-        """Send a frame's arrays and diagnostics to every view, as one message."""
-        ratio = frame.gradient_ratio_log10
-        with self.hold_sync():
-            self.spectral_radius = frame.spectral_radius
-            self.saturated_fraction = frame.saturated_fraction
-            self.gradient_ratio_log10 = ratio if abs(ratio) != float("inf") else None
-            self.error = ""
-            self.set_trait("code", repr(self))
-            self._frame = frame_payload(frame, next(self._revision))
-
     @traitlets.validate("gradient_range")
     def _validate_gradient_range(self, proposal: dict[str, Any]) -> tuple[float, float] | None:
         value = proposal["value"]
@@ -299,34 +272,46 @@ class RNNExplorer(anywidget.AnyWidget):
             )
         return value  # type: ignore[no-any-return]
 
-    # -- messages from the browser -------------------------------------------------------------
-    def _handle_msg(self, msg: dict[str, Any]) -> None:
-        """Every comm message from a browser, untrusted: see :mod:`rnnwidget._messages`."""
-        handle_untrusted(self, msg)
+    def _inactive_knobs(self) -> list[str]:
+        return [] if self.input_kind == "sentence" else ["sentence"]
 
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Apply a state update from a browser. Its content is untrusted: only the parameters
-        (and the request id) are taken, each is validated, and a refused update changes nothing
-        but the error message, while the browser's controls are put back to the kernel's values.
-        """
-        update = {key: value for key, value in sync_data.items() if key in _FROM_BROWSER}
-        refused = sorted((set(sync_data) - _FROM_BROWSER) & set(self.keys))
+    def _preset_values(self, name: str) -> dict[str, Any]:
+        return dict(_PRESET_VALUES[name])
+
+    def _settings_changed(self, names: Sequence[str]) -> None:
+        if any(name in PARAMETERS for name in names):
+            self._recompute()
+        else:
+            self.set_trait("code", repr(self))
+
+    def _on_view_option(self, change: dict[str, Any]) -> None:
+        if not self._ready:
+            return
+        with self._sync_lock, self.hold_sync():
+            self.set_trait("code", repr(self))
+            if change["name"] == "gradient_range" and self._current is not None:
+                self._publish(self._current)  # the colour bar's ticks are the kernel's
+
+    def _recompute(self) -> None:
+        with single_threaded_blas():
+            self._current = compute_frame(self.params)
+        self._publish(self._current)
+
+    def _publish(self, frame: Frame) -> None:
+        """Send a frame's arrays, layout, words and diagnostics to every view, as one message."""
+        ratio = frame.gradient_ratio_log10
         with self.hold_sync():
-            try:
-                with self._one_recompute():
-                    super().set_state(update)
-                self.error = ""  # accepted, even if nothing changed: an old refusal is over
-            except traitlets.TraitError as error:
-                self.error = str(error)
-                refused += [key for key in update if key != "_request"]
-            if isinstance(update.get("_request"), int):
-                self._ack = update["_request"]
-        if refused:
-            self.send_state(refused)  # the browser shows the kernel's values again
+            self.spectral_radius = frame.spectral_radius
+            self.saturated_fraction = frame.saturated_fraction
+            self.gradient_ratio_log10 = ratio if abs(ratio) != float("inf") else None
+            self.error = ""
+            self.set_trait("code", repr(self))
+            self._frame = frame_payload(frame, next(self._revision), self.gradient_range)
 
-    def _on_custom_message(self, _: Any, content: Any, buffers: Sequence[Any]) -> None:
-        """A browser's custom messages (untrusted): only PNG snapshots are taken."""
-        if not isinstance(content, dict) or content.get("type") != "snapshot":
+    # -- messages from the browser -------------------------------------------------------------
+    def _on_custom(self, content: dict[str, Any], buffers: Sequence[Any]) -> None:
+        """A browser's custom messages (untrusted): PNG snapshots."""
+        if content.get("type") != "snapshot":
             return
         png = bytes(buffers[0]) if len(buffers) == 1 else b""
         if not png.startswith(_PNG_SIGNATURE) or len(png) > _MAX_SNAPSHOT_BYTES:
@@ -395,15 +380,17 @@ class RNNExplorer(anywidget.AnyWidget):
         return f"RNNExplorer({settings})"
 
 
-def frame_payload(frame: Frame, revision: int) -> dict[str, Any]:
-    """What the browser draws, for one frame: small values as JSON, arrays as float32 buffers."""
-    scales = frame.colour_scales
+def frame_payload(
+    frame: Frame, revision: int, gradient_range: tuple[float, float] | None = None
+) -> dict[str, Any]:
+    """What the browser draws, for one frame: the layout and the words as JSON, the arrays as
+    float32 buffers, all in one value (so no view ever sees half an update)."""
     payload: dict[str, Any] = {
         "revision": revision,
         "params": frame.params.as_dict(),
         "tokens": list(frame.tokens),
-        "shapes": frame.shapes,
-        "scales": {name: list(scale) for name, scale in scales.items()},
+        "layout": view_layout(frame, gradient_range=gradient_range),
+        "words": words.view_words(frame),
         "arrays": {
             "x": encode_array(frame.x),
             "layers": [

@@ -14,40 +14,36 @@ lecturer's settings and commands.
   ``run``) or from the view's buttons, as custom messages ``{"command": "start"}`` etc.
 - **Progress** goes out a few times a second while training, from the worker thread, as one
   message: ``status``, ``steps``, ``error`` and ``_progress``, whose curves travel as float32
-  buffers (:mod:`rnnwidget._wire`), at most :data:`MAX_POINTS` points each.
+  buffers (:mod:`rnnwidget._wire`), at most :data:`MAX_POINTS` points each, beside every word
+  the view shows (:mod:`.words`) and the status they describe, so the view never mixes the
+  keys of two updates (marimo delivers them one by one).
 
 Threads: the worker and the kernel's thread both change traits (the worker publishes, the
 kernel applies settings and commands), and ipywidgets' syncing is not thread-safe, so every
-trait change, every message from the browser and every publish holds one re-entrant lock. The
-worker never holds the trainer's lock while it waits for that one, so they cannot deadlock.
+trait change, every message from the browser and every publish holds the widget's one
+re-entrant lock (:class:`~rnnwidget._widget.BaseWidget`). The worker never holds the trainer's
+lock while it waits for that one, so they cannot deadlock.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-import anywidget
 import numpy as np
 import traitlets
 
-from .._keywords import check_keywords
-from .._messages import handle_untrusted
-from .._traits import BoundedFloat, BoundedInt, Choice
-from .._version import __version__
+from .._traits import BoundedFloat, BoundedInt, Choice, Toggle
+from .._widget import STATIC, BaseWidget, Preset
 from .._wire import encode_array
 from ..cells.elman import Array
+from . import words
 from .loop import Progress, TrainingLoop
 from .optim import OPTIMIZERS
 from .tasks import TASKS
 from .trainer import Evaluation, History, Trainer
 
 __all__ = ["COMMANDS", "LIVE_SETTINGS", "MAX_POINTS", "MODEL_SETTINGS", "RNNTrainer"]
-
-STATIC = Path(__file__).parent.parent / "static"
 
 #: Settings that define the run: changing one starts a new run at step 0.
 MODEL_SETTINGS = (
@@ -64,17 +60,34 @@ SETTINGS = MODEL_SETTINGS + LIVE_SETTINGS
 #: What the view's buttons send.
 COMMANDS = ("start", "pause", "step", "reset")
 
-#: What a browser may set; everything else it sends is ignored (the kernel owns the results).
-_FROM_BROWSER = frozenset(SETTINGS) | {"_request"}
-
 #: Points per curve sent to the browser; longer runs are averaged over 2, 4, 8 ... steps.
 MAX_POINTS = 1000
 
 #: Per-step curves that travel as base-10 logarithms.
 _LOG_CURVES = ("loss", "grad_norm", "spectral_radius")
 
+_NEW_RUN = " A change starts a new run."
+_NEXT_STEP = " Applies from the next step."
 
-class RNNTrainer(anywidget.AnyWidget):
+#: Lecture moments, one click each: every preset starts a new run with its settings.
+PRESETS = (
+    Preset("learns", "Learns", "Recall over a lag of 10: learned in a few dozen steps",
+           ("task", "lag", "w_hh_scale", "saturation")),
+    Preset("vanishes", "Vanishes",
+           "Lag 80, W_hh scale 0.5: no gradient reaches t=1, stuck at chance",
+           ("task", "lag", "w_hh_scale", "saturation")),
+    Preset("explodes", "Explodes",
+           "W_hh scale 1.5, lag 40: huge gradients; try it with clipping off",
+           ("task", "lag", "w_hh_scale", "saturation")),
+)  # fmt: skip
+_PRESET_VALUES: dict[str, dict[str, Any]] = {
+    "learns": {"task": "recall", "lag": 10, "w_hh_scale": 1.0, "saturation": 1.0},
+    "vanishes": {"task": "recall", "lag": 80, "w_hh_scale": 0.5, "saturation": 1.0},
+    "explodes": {"task": "recall", "lag": 40, "w_hh_scale": 1.5, "saturation": 1.0},
+}
+
+
+class RNNTrainer(BaseWidget):
     """Train a SimpleRNN and a linear read-out on a memory task with exact BPTT, live.
 
     In a notebook::
@@ -95,71 +108,83 @@ class RNNTrainer(anywidget.AnyWidget):
     _esm = STATIC / "trainer.js"
     _css = STATIC / "trainer.css"
 
+    SETTINGS = SETTINGS
+    CONFIG = SETTINGS
+    PRESETS = PRESETS
+
     # -- what defines the run (a change starts over) -------------------------------------------
     task = Choice(
         TASKS,
         "recall",
-        help='"recall": name the symbol shown lag steps ago; "adding": sum the two marked '
-        "numbers of seq_len.",
-    ).tag(sync=True)
-    lag = BoundedInt(10, 1, 200, help="Recall: noise steps between the symbol and the cue.").tag(
-        sync=True
+        help='What the network must remember. "recall": name the symbol shown lag steps ago; '
+        '"adding": sum the two marked numbers among seq_len.' + _NEW_RUN,
+    ).tag(sync=True, label="Task", labels={"recall": "Recall a symbol", "adding": "Adding problem"})
+    lag = BoundedInt(
+        10, 1, 200, help="Recall: noise steps between the symbol and the cue." + _NEW_RUN
+    ).tag(sync=True, label="Lag")
+    seq_len = BoundedInt(50, 2, 200, help="Adding problem: the sequence length T." + _NEW_RUN).tag(
+        sync=True, label="Sequence length"
     )
-    seq_len = BoundedInt(50, 2, 200, help="Adding problem: the sequence length.").tag(sync=True)
-    units = BoundedInt(32, 1, 128, help="Size of the hidden state.").tag(sync=True)
+    units = BoundedInt(32, 1, 128, help="Size of the hidden state h_t." + _NEW_RUN).tag(
+        sync=True, label="Hidden units"
+    )
     w_hh_scale = BoundedFloat(
-        1.0, 0.0, 3.0, help="W_hh's spectral radius at the start: below 1 gradients vanish."
-    ).tag(sync=True)
-    saturation = BoundedFloat(1.0, 0.1, 5.0, help="The tanh gain g.").tag(sync=True)
-    optimizer = Choice(OPTIMIZERS, "adam", help='"adam" or "sgd".').tag(sync=True)
+        1.0,
+        0.0,
+        3.0,
+        help="W_hh's spectral radius at the start: below 1 gradients vanish." + _NEW_RUN,
+    ).tag(sync=True, label="W_hh scale", step=0.01, digits=2)
+    saturation = BoundedFloat(1.0, 0.1, 5.0, help="The tanh gain g." + _NEW_RUN).tag(
+        sync=True, label="tanh gain", step=0.05, digits=2
+    )
+    optimizer = Choice(
+        OPTIMIZERS, "adam", help="How the gradient updates the weights." + _NEW_RUN
+    ).tag(sync=True, label="Optimizer", labels={"adam": "Adam", "sgd": "SGD"})
     seed = BoundedInt(
-        0, 0, 2**32 - 1, help="Seeds the weights, the batches and the validation set."
-    ).tag(sync=True)
+        0, 0, 2**32 - 1, help="Seeds the weights, the batches and the validation set." + _NEW_RUN
+    ).tag(sync=True, label="Seed", entry="number")
 
     # -- what applies from the next step on ----------------------------------------------------
-    learning_rate = BoundedFloat(1e-2, 1e-4, 1.0, help="The optimizer's step size.").tag(sync=True)
-    batch_size = BoundedInt(32, 1, 256, help="Sequences per training step.").tag(sync=True)
-    clip = traitlets.Bool(True, help="Clip the gradient's global norm to clip_threshold.").tag(
-        sync=True
+    learning_rate = BoundedFloat(
+        1e-2, 1e-4, 1.0, help="The optimizer's step size (log scale)." + _NEXT_STEP
+    ).tag(sync=True, label="Learning rate", scale="log", step=0.05)
+    batch_size = BoundedInt(32, 1, 256, help="Sequences per training step." + _NEXT_STEP).tag(
+        sync=True, label="Batch size"
     )
+    clip = Toggle(
+        True,
+        help="Scale the gradient down to clip_threshold when its norm is larger." + _NEXT_STEP,
+    ).tag(sync=True, label="Clip the gradient")
     clip_threshold = BoundedFloat(
-        1.0, 0.01, 100.0, help="The largest gradient norm a step may use, when clipping."
-    ).tag(sync=True)
+        1.0,
+        0.01,
+        100.0,
+        help="The largest gradient norm a step may use, when clipping (log scale)." + _NEXT_STEP,
+    ).tag(sync=True, label="Clip at ‖g‖", scale="log", step=0.05)
     eval_every = BoundedInt(
         25, 1, 1000, help="Steps between evaluations on the fixed validation batch."
-    ).tag(sync=True)
+    ).tag(sync=True, label="Evaluate every", view=False)
     max_steps = BoundedInt(
         20_000,
         1,
         1_000_000,
         help="Training in the background pauses once the run has this many steps (each step's "
         "record stays in memory; run() is not limited).",
-    ).tag(sync=True)
+    ).tag(sync=True, label="Step limit", view=False)
 
     # -- what the kernel reports (read-only for the browser) -----------------------------------
     status = traitlets.Unicode(
         "ready", help='"ready", "running", "paused", "diverged", "failed" or "closed".'
     ).tag(sync=True)
     steps = traitlets.Int(0, help="Training steps so far in this run.").tag(sync=True)
-    error = traitlets.Unicode(
-        "", help="Why training stopped or a change was refused; empty when all is well."
-    ).tag(sync=True)
-    version = traitlets.Unicode(__version__, read_only=True).tag(sync=True)
 
     # -- the wire ------------------------------------------------------------------------------
-    _progress = traitlets.Dict().tag(sync=True)  # curves as float32 buffers, timing, revision
-    _request = traitlets.Int(0).tag(sync=True)  # browser -> kernel: id of its latest change
-    _ack = traitlets.Int(0).tag(sync=True)  # kernel -> browser: the last id it has finished
+    _progress = traitlets.Dict().tag(sync=True)  # curves as float32 buffers, words, status
 
     def __init__(self, **kwargs: Any) -> None:
-        self._sync_lock = threading.RLock()  # every trait change and message holds it
-        self._ready = False
         self._closed = False
-        self._batching = False
         self._shown = 0  # revision of the last Progress published
-        check_keywords("RNNTrainer", kwargs, SETTINGS)
         super().__init__(**kwargs)
-        self.on_msg(self._on_custom_message)
         self._loop = TrainingLoop(
             self._new_trainer(),
             self._publish,
@@ -237,42 +262,21 @@ class RNNTrainer(anywidget.AnyWidget):
             super().close()
 
     # -- settings ------------------------------------------------------------------------------
-    def __setattr__(self, name: str, value: Any) -> None:
-        # One lock for every trait change (the worker publishes from its own thread); a refused
-        # setting from Python raises as usual, and the view says why too.
-        lock = self.__dict__.get("_sync_lock")
-        if lock is None:
-            super().__setattr__(name, value)
-            return
-        with lock:
-            try:
-                super().__setattr__(name, value)
-            except traitlets.TraitError as error:
-                if name in SETTINGS and self._ready:
-                    self.error = str(error)
-                raise
-            if name in SETTINGS and self._ready:
-                self.error = ""
+    def _settings_changed(self, names: Sequence[str]) -> None:
+        """A model setting the task reads starts a new run; a live one applies to this run."""
+        if any(name in MODEL_SETTINGS and name not in self._inactive for name in names):
+            self._loop.replace(self._new_trainer())  # publishes
+        elif any(name in LIVE_SETTINGS for name in names):
+            with self._loop.locked() as trainer:
+                self._apply_live_settings(trainer)
+            self._loop.publish()  # the clipping line may have moved
 
-    @traitlets.observe(*MODEL_SETTINGS)
-    def _on_model_setting(self, change: dict[str, Any]) -> None:
-        if self._ready and not self._batching and self._matters(change["name"]):
-            self._loop.replace(self._new_trainer())
+    def _inactive_knobs(self) -> list[str]:
+        """The length the task does not read: ``seq_len`` for recall, ``lag`` for adding."""
+        return ["seq_len"] if self.task == "recall" else ["lag"]
 
-    @traitlets.observe(*LIVE_SETTINGS)
-    def _on_live_setting(self, change: dict[str, Any]) -> None:
-        if not self._ready:
-            return
-        with self._loop.locked() as trainer:
-            self._apply_live_settings(trainer)
-        self._loop.publish()  # the clipping line may have moved
-
-    def _matters(self, name: str) -> bool:
-        """Whether a model setting is used by the current task (``lag`` is not, for adding)."""
-        return not (
-            (name == "lag" and self.task != "recall")
-            or (name == "seq_len" and self.task != "adding")
-        )
+    def _preset_values(self, name: str) -> dict[str, Any]:
+        return dict(_PRESET_VALUES[name])
 
     def _new_trainer(self) -> Trainer:
         return Trainer(
@@ -298,19 +302,6 @@ class RNNTrainer(anywidget.AnyWidget):
         self._loop.eval_every = self.eval_every
         self._loop.max_steps = self.max_steps
 
-    @contextmanager
-    def _one_rebuild(self) -> Iterator[None]:
-        """Apply several model settings, then start one new run (if any of them changed)."""
-        before = {name: getattr(self, name) for name in MODEL_SETTINGS}
-        self._batching = True
-        try:
-            yield
-        finally:
-            self._batching = False
-        changed = [name for name in MODEL_SETTINGS if getattr(self, name) != before[name]]
-        if any(self._matters(name) for name in changed):
-            self._loop.replace(self._new_trainer())
-
     # -- publishing ----------------------------------------------------------------------------
     def _publish(self, progress: Progress) -> None:
         """Show a snapshot in every view, as one message: the one place traits change for it.
@@ -325,38 +316,15 @@ class RNNTrainer(anywidget.AnyWidget):
                 if progress.error:
                     self.error = progress.error
                 threshold = self.clip_threshold if self.clip else None
-                self._progress = progress_payload(progress, clip_threshold=threshold)
+                self._progress = progress_payload(
+                    progress, clip_threshold=threshold, max_steps=self.max_steps
+                )
 
     # -- messages from the browser -------------------------------------------------------------
-    def _handle_msg(self, msg: dict[str, Any]) -> None:
-        """Every comm message from a browser, untrusted (see :mod:`rnnwidget._messages`), under
-        the lock, so it never interleaves with a publish from the worker."""
-        with self._sync_lock:
-            handle_untrusted(self, msg)
-
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Apply settings from a browser: only settings (and the request id) are taken, each is
-        validated, and a refused update changes nothing but the error message, while the
-        browser's controls are put back to the kernel's values."""
-        update = {key: value for key, value in sync_data.items() if key in _FROM_BROWSER}
-        refused = sorted((set(sync_data) - _FROM_BROWSER) & set(self.keys))
-        with self._sync_lock, self.hold_sync():
-            try:
-                with self._one_rebuild():
-                    super().set_state(update)
-                self.error = ""
-            except traitlets.TraitError as error:
-                self.error = str(error)
-                refused += [key for key in update if key in SETTINGS]
-            if isinstance(update.get("_request"), int):
-                self._ack = update["_request"]
-        if refused:
-            self.send_state(refused)  # the browser shows the kernel's values again
-
-    def _on_custom_message(self, _: Any, content: Any, buffers: Sequence[Any]) -> None:
+    def _on_custom(self, content: dict[str, Any], buffers: Sequence[Any]) -> None:
         """A button of the view: ``{"command": "start" | "pause" | "step" | "reset"}``. Anything
         else is ignored; a command that cannot run says why in the view."""
-        command = content.get("command") if isinstance(content, dict) else None
+        command = content.get("command")
         if command not in COMMANDS:
             return
         try:
@@ -371,12 +339,15 @@ class RNNTrainer(anywidget.AnyWidget):
         return f"RNNTrainer({settings})"
 
 
-def progress_payload(progress: Progress, *, clip_threshold: float | None) -> dict[str, Any]:
-    """What the browser draws for one snapshot: numbers as JSON, curves as float32 buffers.
+def progress_payload(
+    progress: Progress, *, clip_threshold: float | None, max_steps: int
+) -> dict[str, Any]:
+    """What the browser draws for one snapshot: the status, the words (:mod:`.words`) and the
+    charts' references as JSON, the curves as float32 buffers, in one value.
 
     The loss, the gradient norm ``||g||`` and the spectral radius travel as base-10 logarithms,
     which float32 holds at any size (a loss of 1e305 just before a divergence included); a
-    run longer than :data:`MAX_POINTS` steps is averaged over ``bucket`` steps per point (in
+    run longer than :data:`MAX_POINTS` steps is averaged over 2, 4, 8 ... steps per point (in
     logarithms: geometric means). ``clipped`` is the fraction of steps clipped, and
     ``log10_grad_norms`` is ``log10 ||dL/dh_t||`` of the latest batch, ``(timesteps,)``, absent
     where it overflowed float64.
@@ -397,34 +368,13 @@ def progress_payload(progress: Progress, *, clip_threshold: float | None) -> dic
     }
     if progress.log10_grad_norms is not None:
         arrays["log10_grad_norms"] = encode_array(progress.log10_grad_norms)
-    task = progress.task
     return {
         "revision": progress.revision,
+        "status": progress.status,
         "steps": steps,
-        "elapsed": progress.elapsed,
-        "steps_per_second": progress.steps_per_second,
-        "bucket": bucket,
-        "timesteps": task.timesteps,
-        "chance": {"loss": task.chance_loss, "accuracy": task.chance_accuracy},
-        "loss_name": task.loss,
-        "clip_threshold": clip_threshold,
-        "latest": _latest(progress),
+        "line": words.progress_line(progress, max_steps=max_steps),
+        "charts": words.charts(progress, clip_threshold),
         "arrays": arrays,
-    }
-
-
-def _latest(progress: Progress) -> dict[str, float | bool | None]:
-    """The newest step and evaluation, exactly (the curves may be averaged)."""
-    last = progress.steps - 1
-    has_step = progress.steps > 0
-    return {
-        "loss": float(progress.loss[last]) if has_step else None,
-        "grad_norm": float(progress.grad_norm[last]) if has_step else None,
-        "clipped": bool(progress.clipped[last]) if has_step else None,
-        "spectral_radius": float(progress.spectral_radius[last]) if has_step else None,
-        "val_accuracy": float(progress.val_accuracy[-1]),
-        "val_loss": float(progress.val_loss[-1]),
-        "eval_step": int(progress.eval_step[-1]),
     }
 
 

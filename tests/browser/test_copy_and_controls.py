@@ -63,7 +63,7 @@ def test_a_classroom_view_shows_only_the_named_controls(
                 expect(root.locator(selector)).to_be_visible()
             else:
                 expect(root.locator(selector)).to_be_hidden()
-        expect(root.locator(".rnnwidget-sentence")).to_be_hidden()  # not a sentence input
+        expect(root.locator("[data-knob='sentence']")).to_be_hidden()  # not a sentence input
 
     expect_shown(["w_hh_scale"], [])  # every preset also sets the tanh gain, which is hidden
     expect(root.locator(".rnnwidget-controls")).to_contain_text("W_hh scale")

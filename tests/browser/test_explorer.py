@@ -250,8 +250,8 @@ def test_snapshot_downloads_the_view_and_hands_the_same_png_to_the_kernel(
         hashlib.sha256(png).hexdigest()
     )
     image = Image.open(io.BytesIO(png))
-    css_width = explorer(nb).evaluate("(el) => el.clientWidth")
-    assert image.width >= 2 * css_width  # at least 2x, for a projector
+    css_width = explorer(nb).evaluate("(el) => el.querySelector('canvas').clientWidth")
+    assert image.width >= 2 * css_width  # at least 2x the panels' width, for a projector
     version = nb.python_value("__import__('rnnwidget').__version__")
     assert image.text["Description"] == (
         f"w_hh_scale=1.20  seq_len=60  saturation=1.0  units=12  input=impulse  seed=0  "
@@ -298,7 +298,7 @@ def test_sentence_words_reach_the_page_as_text(
     )
     tooltip = root.locator(".rnnwidget-tooltip")
     expect(tooltip).to_contain_text('word "<"')
-    expect(root.locator(".rnnwidget-sentence input")).to_have_value(XSS)
+    expect(root.locator("input[data-trait='sentence']")).to_have_value(XSS)
     assert root.locator("img").count() == 0
     assert dialogs == []
 

@@ -14,7 +14,8 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from rnnwidget import RNNExplorer
 from rnnwidget.colormaps import colour_index, table
-from rnnwidget.formatting import format_pow10, gradient_summary
+from rnnwidget.explorer.words import summary
+from rnnwidget.formatting import format_pow10
 
 from .test_explorer import PIXEL_JS
 
@@ -93,8 +94,7 @@ def test_the_page_shows_the_kernels_numbers_with_no_server(open_page, tmp_path: 
     g = format_pow10(float(np.float32(w.frame.log10_abs_grad[t, unit])))
     expect(tooltip).to_be_visible()
     expect(tooltip).to_have_text(f"t={t + 1} · unit {unit} · h = {h:.3f} · |dL/dh| = {g}")
-    norms = [float(v) for v in w.frame.log10_grad_norm.astype(np.float32)]
-    expect(root(page).locator(".rnnwidget-summary")).to_have_text(gradient_summary(norms))
+    expect(root(page).locator(".rnnwidget-summary")).to_have_text(summary(w.frame))
 
 
 def test_the_knobs_say_they_need_a_kernel_and_the_rest_works(open_page, tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ def test_markup_in_the_state_stays_text(open_page, tmp_path: Path) -> None:
     assert w.frame.tokens[:2] == ("<", "/")
     for t, word in enumerate(w.frame.tokens[:2]):
         expect(hover_cell(page, "hidden", t, 0, UNITS)).to_contain_text(f'word "{word}"')
-    expect(root(page).locator(".rnnwidget-sentence input")).to_have_value(sentence)
+    expect(root(page).locator("input[data-trait='sentence']")).to_have_value(sentence)
     assert page.locator("img").count() == 0
     assert page.locator("script").count() == 2
     assert dialogs == []

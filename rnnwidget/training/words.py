@@ -1,0 +1,115 @@
+"""The trainer's words: the progress line and what its charts are called and marked with.
+Written by the kernel, sent with each snapshot, so the view shows one status in one sentence."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .._axes import decade_labels, log_range
+from ..cells.elman import Array
+from ..formatting import format_pow10
+from .loop import Progress
+
+__all__ = ["STATUS_TEXT", "charts", "duration", "progress_line"]
+
+#: How the progress line names each status of :data:`~.loop.Status`.
+STATUS_TEXT = {
+    "ready": "ready",
+    "running": "training",
+    "paused": "paused",
+    "diverged": "diverged",
+    "failed": "stopped by an error",
+    "closed": "closed",
+}
+
+
+def duration(seconds: float) -> str:
+    """``"0:07"``, ``"12:30"``, ``"1:02:03"``."""
+    s = math.floor(seconds)
+    hours, minutes = divmod(s // 60, 60)
+    return f"{hours}:{minutes:02d}:{s % 60:02d}" if hours else f"{minutes}:{s % 60:02d}"
+
+
+def progress_line(progress: Progress, *, max_steps: int) -> str:
+    """``step 1,234 · 1,180 steps/s · 0:12 · loss 0.012 · validation accuracy 98% (step 1,225)
+    · paused``, with the gradient norm where the latest step was clipped, and ``at max_steps``
+    where the run paused at its step limit."""
+    steps = progress.steps
+    parts = [f"step {steps:,}"]
+    if steps > 0:
+        parts += [
+            f"{round(progress.steps_per_second):,} steps/s",
+            duration(progress.elapsed),
+            f"loss {_size(progress.loss[-1])}",
+        ]
+        if progress.clipped[-1]:
+            parts.append(f"‖g‖ {_size(progress.grad_norm[-1])}, clipped")
+    accuracy = float(progress.val_accuracy[-1])
+    parts.append(
+        f"validation accuracy {100 * accuracy:.0f}% (step {int(progress.eval_step[-1]):,})"
+    )
+    status = STATUS_TEXT.get(progress.status, progress.status)
+    at_limit = progress.status == "paused" and steps >= max_steps
+    limit = f" at max_steps ({max_steps:,})" if at_limit else ""
+    parts.append(status + limit)
+    return "  ·  ".join(parts)
+
+
+def _size(value: float) -> str:
+    """A positive number of any size, from its logarithm: ``0.012``, ``3.1e+12``."""
+    return format_pow10(math.log10(value)) if value > 0 else format_pow10(-math.inf)
+
+
+def _decades(logs: Array | None) -> dict[str, Any]:
+    """A log chart's range and labelled decades, for the values in ``logs``."""
+    lo, hi = log_range(logs) if logs is not None else (-1, 1)
+    return {"range": [lo, hi], "ticks": [list(tick) for tick in decade_labels(lo, hi)]}
+
+
+def charts(progress: Progress, clip_threshold: float | None) -> dict[str, Any]:
+    """Each chart's title, axis label and reference lines (``value``: in the chart's units,
+    a base-10 logarithm on a log chart); for the gradient chart, its decades too."""
+    task = progress.task
+    clip = (
+        []
+        if clip_threshold is None
+        else [
+            {
+                "value": math.log10(clip_threshold),
+                "label": f"clip threshold {format_pow10(math.log10(clip_threshold))}",
+            }
+        ]
+    )
+    return {
+        "loss": {
+            "title": "Loss (log scale)",
+            "axis_label": "loss",
+            "references": [{"value": math.log10(task.chance_loss), "label": "chance"}],
+        },
+        "accuracy": {
+            "title": "Validation accuracy",
+            "axis_label": "accuracy",
+            "references": [
+                {
+                    "value": task.chance_accuracy,
+                    "label": f"chance {100 * task.chance_accuracy:.0f}%",
+                }
+            ],
+        },
+        "gradient": {
+            "title": "‖dL/dh_t‖ of the latest batch, reaching each step",
+            "axis_label": "‖dL/dh_t‖",
+            **_decades(progress.log10_grad_norms),
+        },
+        "norm": {
+            "title": "Gradient norm ‖g‖ before clipping",
+            "axis_label": "‖g‖",
+            "references": clip,
+        },
+        "radius": {
+            "title": "Spectral radius of W_hh",
+            "axis_label": "ρ(W_hh)",  # noqa: RUF001 (rho, the lecture's symbol)
+            "references": [{"value": 1.0, "label": "ρ = 1"}],  # noqa: RUF001
+        },
+    }
