@@ -2,6 +2,7 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 
+/** @type {Record<string, [string, Record<string, string | number>][]>} */
 const SHAPES = {
   camera: [
     ["path", { d: "M4 7h3l2-3h6l2 3h3a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1z" }],
@@ -24,12 +25,14 @@ const SHAPES = {
 
 /**
  * An icon, hidden from screen readers (its button carries the label).
- * @param {keyof typeof SHAPES} name
+ * @param {string} name one of SHAPES's keys
  */
 export function icon(name) {
   const svg = document.createElementNS(SVG, "svg");
-  for (const [attribute, value] of [["viewBox", "0 0 24 24"], ["width", "16"], ["height", "16"],
-    ["aria-hidden", "true"]]) {
+  /** @type {[string, string][]} */
+  const attributes = [["viewBox", "0 0 24 24"], ["width", "16"], ["height", "16"],
+    ["aria-hidden", "true"]];
+  for (const [attribute, value] of attributes) {
     svg.setAttribute(attribute, value);
   }
   svg.classList.add("rnnwidget-icon");

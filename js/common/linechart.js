@@ -108,7 +108,6 @@ export class NormChart {
     drawTitle(ctx, theme, rect, this.title);
     if (!this.logNorms) return;
     const T = this.logNorms.length;
-    const { lo, hi } = this.range;
 
     this.shadeBeyondFloat64(ctx, theme, rect);
     drawGridLines(ctx, theme, rect, this.ticks.map(([d]) => this.y(d)));
@@ -155,7 +154,7 @@ export class NormChart {
     setFont(ctx, theme, 11);
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
-    let x = rect.x + rect.width + 10;
+    const x = rect.x + rect.width + 10;
     this.series.forEach(({ label }, i) => {
       const y = rect.y + 8 + i * 16 * theme.scale;
       ctx.fillStyle = colours[i % colours.length];
@@ -170,10 +169,12 @@ export class NormChart {
     setFont(ctx, theme, 10);
     ctx.textAlign = "right";
     ctx.textBaseline = "top";
-    for (const [edge, beyond, label] of [
+    /** @type {[number, number, string][]} */
+    const bands = [
       [FLOAT64_LIMITS.max, hi, "beyond float64 (> 1e308)"],
       [FLOAT64_LIMITS.min, lo, "underflows float64 (< 1e-308)"],
-    ]) {
+    ];
+    for (const [edge, beyond, label] of bands) {
       const outside = edge > 0 ? hi > edge : lo < edge;
       if (!outside) continue;
       const yEdge = this.y(Math.max(lo, Math.min(hi, edge)));

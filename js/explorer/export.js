@@ -10,7 +10,9 @@ const MIN_EXPORT_RATIO = 2;
 /**
  * Draw every panel again at `ratio` pixels per CSS pixel and stack them under a title and the
  * summary, with the caption at the bottom.
- * @param {{ canvas: HTMLCanvasElement, draw: Function, height: number }[]} panels
+ * @param {{ panels: { canvas: HTMLCanvasElement, draw: Function, height: number }[],
+ *   width: number, theme: import("../common/theme.js").Theme, title: string, summary: string,
+ *   captionText: string }} options
  * @returns {HTMLCanvasElement}
  */
 export function composeSnapshot({ panels, width, theme, title, summary, captionText }) {

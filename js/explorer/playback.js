@@ -114,7 +114,7 @@ const SPEEDS = [2, 5, 10, 20, 50, 100, 200]; // timesteps per second
 /**
  * The play controls: play/pause, a step back and forward, the time scrubber and the speed.
  * @param {Player} player
- * @param {(tag: string, className: string, text?: string) => HTMLElement} element
+ * @param {typeof import("../common/controls.js").element} element
  * @returns {{ el: HTMLElement, update(T: number): void }}
  */
 export function buildPlaybackControls(player, element) {

@@ -11,8 +11,10 @@ try {
   const text = document.getElementById("rnnwidget-state")?.textContent ?? "";
   const model = new StaticModel(readEmbeddedState(text));
   followColourScheme();
-  explorer.initialize({ model });
-  explorer.render({ model, el: root });
+  // The static model stands in for the kernel's: it has what the views read, not a manager.
+  const stand = /** @type {any} */ (model);
+  explorer.initialize({ model: stand });
+  explorer.render({ model: stand, el: root });
 } catch (error) {
   root.textContent = `This page's explorer could not be shown: ${error}`;
   root.className = "rnnwidget-page-error";

@@ -230,7 +230,8 @@ class ExplorerView extends BaseView {
     const bytes = await toPng(canvas, words.caption);
     const filename = words.snapshot_name;
     download(bytes, filename);
-    this.model.send({ type: "snapshot", filename }, undefined, [bytes.buffer]);
+    // The PNG's own bytes (a fresh Uint8Array owns its whole ArrayBuffer).
+    this.model.send({ type: "snapshot", filename }, undefined, [/** @type {ArrayBuffer} */ (bytes.buffer)]);
   }
 
   // -- hover -----------------------------------------------------------------------------------

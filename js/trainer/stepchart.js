@@ -23,6 +23,13 @@ import { formatDecade } from "../common/format.js";
  */
 
 export class StepChart {
+  /** @type {string} */ title;
+  /** @type {string} */ axisLabel;
+  /** @type {number} */ height;
+  /** @type {boolean} */ log;
+  /** @type {[number, number] | null} */ fixedRange;
+  /** @type {string} */ markLabel;
+
   /**
    * @param {{ name: string, height: number, log?: boolean, range?: [number, number] | null,
    *   markLabel?: string }} options  `range`: fixed y limits (else fitted); `markLabel`: what
@@ -66,7 +73,7 @@ export class StepChart {
         hi = Math.max(hi, v);
       }
     };
-    for (const { y } of this.series) for (const v of y) take(v);
+    for (const { y } of this.series) for (let i = 0; i < y.length; i++) take(y[i]);
     for (const { value } of this.references) take(value);
     if (!Number.isFinite(lo)) [lo, hi] = this.log ? [-1, 1] : [0, 1];
     if (this.log) return { lo: Math.floor(lo - 0.05 * (hi - lo)), hi: Math.ceil(hi + 0.05 * (hi - lo)) };

@@ -121,3 +121,38 @@ def test_a_slider_moved_by_keyboard_while_training_starts_a_new_run(nb: Notebook
     root.get_by_role("button", name="Pause training").click()
     expect(root).to_have_attribute("data-status", "paused", timeout=TIMEOUT_MS)
     assert nb.console_errors == []
+
+
+# Counts, on the page, every read of a widget element's layout width and every computed-style
+# lookup of one (each makes the browser compute style and layout on the spot).
+COUNT_LAYOUT_READS_JS = """() => {
+  const counts = (window.__layoutReads = { width: 0, style: 0 });
+  const ours = (el) => el instanceof Element && el.closest(".rnnwidget") !== null;
+  const width = Object.getOwnPropertyDescriptor(Element.prototype, "clientWidth");
+  Object.defineProperty(Element.prototype, "clientWidth", { configurable: true,
+    get() { if (ours(this)) counts.width += 1; return width.get.call(this); } });
+  const style = window.getComputedStyle;
+  window.getComputedStyle = (el, ...rest) => {
+    if (ours(el)) counts.style += 1;
+    return style(el, ...rest);
+  };
+}"""
+
+
+def test_training_snapshots_redraw_without_reading_layout(nb: NotebookPage) -> None:
+    """A snapshot arrives a few times a second: the view measures its width and theme only when
+    they change (a resize, a theme switch), never on a redraw."""
+    root = trainer(nb)
+    nb.page.evaluate(COUNT_LAYOUT_READS_JS)
+    root.get_by_role("button", name="Start training").click()
+    first = wait_for_step_above(nb, root, 0)
+    nb.page.wait_for_function(
+        "([root, step]) => Number(root.dataset.drawn) > 0 && Number(root.dataset.step) > step",
+        arg=[root.element_handle(), first + 20],
+        timeout=TIMEOUT_MS,
+    )
+    root.get_by_role("button", name="Pause training").click()
+    expect(root).to_have_attribute("data-status", "paused", timeout=TIMEOUT_MS)
+    drawn = int(root.get_attribute("data-drawn") or "0")
+    assert drawn >= 3  # several snapshots were drawn meanwhile
+    assert nb.page.evaluate("() => window.__layoutReads") == {"width": 0, "style": 0}

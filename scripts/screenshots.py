@@ -1,0 +1,98 @@
+"""Look at the widgets as a class does: screenshots in a real JupyterLab, in Debian's Chromium.
+
+    python scripts/screenshots.py [OUT_DIR]
+
+For each window width (720 and 1400 px, and the widths given with ``--widths``), presentation
+mode off and on, and the light and the dark theme, it saves a PNG of the explorer and of the
+trainer (after a few training steps) to OUT_DIR (default ``screenshots/``, git-ignored). Open them
+and look: nothing overlaps, nothing is cut, the text reads from the back row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.jupyter import NotebookPage, isolated_environment, run_server  # noqa: E402
+
+CELLS = [
+    "from rnnwidget import RNNExplorer, RNNTrainer\n"
+    "w = RNNExplorer(w_hh_scale=0.9, seq_len=120, units=32, input_kind='sentence')\nw",
+    "t = RNNTrainer(lag=20, units=16)\nt.run(60)\nt",
+]
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+
+
+def notebook(path: Path) -> Path:
+    cells = [
+        {"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
+         "execution_count": None}
+        for source in CELLS
+    ]  # fmt: skip
+    path.write_text(
+        json.dumps(
+            {
+                "cells": cells,
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default=str(ROOT / "screenshots"))
+    parser.add_argument("--widths", type=int, nargs="*", default=[720, 1400])
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, run_server("lab", Path(tmp) / "lab") as server:
+        source = notebook(Path(tmp) / "look.ipynb")
+        with sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                Path(tmp) / "profile",
+                env=isolated_environment(Path(tmp) / "home"),
+                executable_path=CHROMIUM,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": max(args.widths), "height": 1000},
+                device_scale_factor=1,
+            )
+            nb = NotebookPage(server, server.add_notebook(source), context.new_page())
+            nb.load()
+            nb.run_all()
+            page = nb.page
+            for theme, name in THEMES.items():
+                page.evaluate(f"window.jupyterapp.commands.execute('apputils:change-theme', "
+                              f"{{theme: {json.dumps(name)}}})")  # fmt: skip
+                page.wait_for_timeout(1500)
+                for width in args.widths:
+                    page.set_viewport_size({"width": width, "height": 1000})
+                    for presentation in (False, True):
+                        nb.run_code(f"w.presentation = {presentation}")
+                        page.wait_for_timeout(600)
+                        mode = "presentation" if presentation else "normal"
+                        for index, kind in enumerate(("explorer", "trainer")):
+                            view = page.locator(".rnnwidget").nth(index)
+                            view.scroll_into_view_if_needed()
+                            target = out / f"{kind}-{width}-{mode}-{theme}.png"
+                            view.screenshot(path=str(target))
+                            print(target)
+            nb.close()
+            context.close()
+
+
+if __name__ == "__main__":
+    main()
