@@ -215,10 +215,16 @@ def random_orthogonal(n: int, rng: np.random.Generator) -> Array:
     return q * np.sign(np.diag(r))
 
 
-def orthogonal_blocks(gates: int, units: int, rng: np.random.Generator) -> Array:
-    """``W_hh`` for a gated cell: one independent random orthogonal ``(units, units)`` block per
-    gate, stacked to ``(gates*units, units)``."""
-    return np.concatenate([random_orthogonal(units, rng) for _ in range(gates)])
+def orthonormal_columns(rows: int, units: int, rng: np.random.Generator) -> Array:
+    """``W_hh`` for a gated cell as Keras initialises it: a random ``(rows, units)`` matrix
+    with orthonormal columns, ``rows = gates * units``.
+
+    Keras's ``orthogonal`` initialiser gives its recurrent kernel ``(units, gates*units)``
+    orthonormal rows; ours is its transpose. The gates share that orthonormality, so each
+    gate's ``(units, units)`` block has singular values of about ``1/sqrt(gates)``, not 1.
+    """
+    q, r = np.linalg.qr(rng.standard_normal((rows, units)))
+    return q * np.sign(np.diag(r))
 
 
 def memory_bias(

@@ -38,7 +38,7 @@ from ._base import (
     TraceShape,
     glorot_uniform,
     memory_bias,
-    orthogonal_blocks,
+    orthonormal_columns,
     refuse_non_finite,
 )
 
@@ -123,8 +123,9 @@ class GRU(Cell):
         forget_bias: the update-gate bias for ``"constant"``.
 
     The other weights as Keras initialises them: ``W_xh`` Glorot-uniform over the whole
-    ``(3*units, features)`` matrix, each gate's ``(units, units)`` block of ``W_hh`` an
-    independent random orthogonal matrix, the other biases zero. Build a layer from given
+    ``(3*units, features)`` matrix, ``W_hh`` Keras's ``orthogonal`` (a random matrix with
+    orthonormal columns, so each gate's block has singular values near ``1/sqrt(3)``), the
+    other biases zero. Build a layer from given
     weights with :meth:`from_weights`.
     """
 
@@ -148,7 +149,7 @@ class GRU(Cell):
         units = positive_int("units", units)
         rng = np.random.default_rng(seed)
         W_xh = glorot_uniform(3 * units, features, rng)
-        W_hh = orthogonal_blocks(3, units, rng)
+        W_hh = orthonormal_columns(3 * units, units, rng)
         b_xh = np.zeros(3 * units)
         b_xh[units : 2 * units] = memory_bias(init, t_max, forget_bias, units, rng)  # z rows
         self._set(W_xh, W_hh, b_xh, np.zeros(3 * units), return_sequences, return_state)

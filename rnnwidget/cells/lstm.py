@@ -39,7 +39,7 @@ from ._base import (
     TraceShape,
     glorot_uniform,
     memory_bias,
-    orthogonal_blocks,
+    orthonormal_columns,
     refuse_non_finite,
 )
 
@@ -139,8 +139,9 @@ class LSTM(Cell):
         forget_bias: the forget-gate bias for ``"constant"``.
 
     The other weights as Keras initialises them: ``W_xh`` Glorot-uniform over the whole
-    ``(4*units, features)`` matrix, each gate's ``(units, units)`` block of ``W_hh`` an
-    independent random orthogonal matrix, the other biases zero. Build a layer from given
+    ``(4*units, features)`` matrix, ``W_hh`` Keras's ``orthogonal`` (a random matrix with
+    orthonormal columns, so each gate's block has singular values near ``1/sqrt(4)``), the
+    other biases zero. Build a layer from given
     weights (a trained PyTorch or Keras layer's: see :mod:`rnnwidget.cells.loaders`) with
     :meth:`from_weights`.
     """
@@ -165,7 +166,7 @@ class LSTM(Cell):
         units = positive_int("units", units)
         rng = np.random.default_rng(seed)
         W_xh = glorot_uniform(4 * units, features, rng)
-        W_hh = orthogonal_blocks(4, units, rng)
+        W_hh = orthonormal_columns(4 * units, units, rng)
         b = np.zeros(4 * units)
         b_f = memory_bias(init, t_max, forget_bias, units, rng)
         b[units : 2 * units] = b_f  # forget gate
