@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from rnnwidget import GRU, LSTM, SimpleRNN, from_torch
+from rnnwidget import from_torch
 from rnnwidget._threads import single_threaded_blas
 
 TIMESTEPS, UNITS, FEATURES = 200, 64, 8
@@ -75,10 +75,11 @@ def main() -> None:
         f"forward + BPTT, {TIMESTEPS} steps, {UNITS} units, batch 1, float64, one thread; "
         f"numpy {np.__version__}, torch {torch.__version__}"
     )
-    print(f"{'cell':<6} {'numpy fwd ms':>12} {'numpy fwd+bptt ms':>17} {'torch ms':>9} {'ratio':>6}")
+    header = f"{'cell':<6} {'numpy fwd ms':>12} {'numpy fwd+bptt ms':>17} {'torch ms':>9}"
+    print(f"{header} {'ratio':>6}")
     for name, forward, ours, theirs in rows:
         print(f"{name:<6} {forward:>12.3f} {ours:>17.3f} {theirs:>9.3f} {ours / theirs:>6.2f}")
-    # Keep the promise the README makes of the gated cells: at most half PyTorch's time.
+    # The target for the gated cells: at most half PyTorch's time.
     for name, _, ours, theirs in rows:
         if name != "Elman" and ours > 0.5 * theirs:
             print(f"note: {name} took {ours / theirs:.2f} of PyTorch's time, above the 0.5 target")
