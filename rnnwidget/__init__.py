@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .cells import diagnostics, inputs
 from .cells.elman import Grads, SimpleRNN, Trace
+from .cells.gru import GRU
+from .cells.loaders import from_keras, from_torch
+from .cells.lstm import LSTM
 from .training.sweep import sweep  # numpy only; bound here, so `rnnwidget.sweep` is the function
 
 if TYPE_CHECKING:
@@ -21,8 +24,8 @@ if TYPE_CHECKING:
     from .training.widget import RNNTrainer
 
 __all__ = [
-    "Grads", "RNNExplorer", "RNNTrainer", "SimpleRNN", "Trace", "__version__", "compare",
-    "diagnostics", "inputs", "sweep",
+    "GRU", "LSTM", "Grads", "RNNExplorer", "RNNTrainer", "SimpleRNN", "Trace", "__version__",
+    "compare", "diagnostics", "from_keras", "from_torch", "inputs", "sweep",
 ]  # fmt: skip
 
 

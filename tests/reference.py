@@ -59,3 +59,69 @@ def relative_error(analytic, numeric, floor=1e-4):
     """
     diff = np.linalg.norm(np.ravel(analytic) - np.ravel(numeric))
     return diff / max(np.linalg.norm(analytic) + np.linalg.norm(numeric), floor)
+
+
+# ---------------------------------------------------------------------------------------------
+# The gated cells, as plainly: PyTorch's equations, one sequence and one step at a time
+# ---------------------------------------------------------------------------------------------
+
+
+def sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def lstm_states(W_xh, W_hh, b, x, h0, c0, delta_h=None, delta_c=None):
+    """(h, c), each ``(batch_size, timesteps, units)``, with optional nudges: delta_c[t] is
+    added to c_t before h_t reads it, delta_h[t] to h_t."""
+    batch_size, timesteps, _ = x.shape
+    units = W_hh.shape[1]
+    h = np.zeros((batch_size, timesteps, units))
+    c = np.zeros((batch_size, timesteps, units))
+    for n in range(batch_size):
+        h_prev, c_prev = h0[n], c0[n]
+        for t in range(timesteps):
+            z = W_xh @ x[n, t] + W_hh @ h_prev + b
+            i = sigmoid(z[0:units])
+            f = sigmoid(z[units : 2 * units])
+            g = np.tanh(z[2 * units : 3 * units])
+            o = sigmoid(z[3 * units : 4 * units])
+            c_t = f * c_prev + i * g
+            if delta_c is not None:
+                c_t = c_t + delta_c[n, t]
+            h_t = o * np.tanh(c_t)
+            if delta_h is not None:
+                h_t = h_t + delta_h[n, t]
+            h[n, t], c[n, t] = h_t, c_t
+            h_prev, c_prev = h_t, c_t
+    return h, c
+
+
+def lstm_loss(W_xh, W_hh, b, x, h0, c0, dh, dc, delta_h=None, delta_c=None):
+    """L = sum_t <dh_t, h_t> + <dc_t, c_t>: its direct gradients on h_t and c_t are dh and dc."""
+    h, c = lstm_states(W_xh, W_hh, b, x, h0, c0, delta_h, delta_c)
+    return float(np.sum(dh * h) + np.sum(dc * c))
+
+
+def gru_states(W_xh, W_hh, b_xh, b_hh, x, h0, delta=None):
+    """h ``(batch_size, timesteps, units)``, with an optional nudge delta[t] added to h_t."""
+    batch_size, timesteps, _ = x.shape
+    units = W_hh.shape[1]
+    h = np.zeros((batch_size, timesteps, units))
+    for n in range(batch_size):
+        h_prev = h0[n]
+        for t in range(timesteps):
+            ax = W_xh @ x[n, t] + b_xh
+            ah = W_hh @ h_prev + b_hh
+            r = sigmoid(ax[0:units] + ah[0:units])
+            z = sigmoid(ax[units : 2 * units] + ah[units : 2 * units])
+            n_t = np.tanh(ax[2 * units :] + r * ah[2 * units :])
+            h_t = (1 - z) * n_t + z * h_prev
+            if delta is not None:
+                h_t = h_t + delta[n, t]
+            h[n, t] = h_t
+            h_prev = h_t
+    return h
+
+
+def gru_loss(W_xh, W_hh, b_xh, b_hh, x, h0, dh, delta=None):
+    return float(np.sum(dh * gru_states(W_xh, W_hh, b_xh, b_hh, x, h0, delta)))

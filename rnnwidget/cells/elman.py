@@ -28,17 +28,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from .._checks import finite_array, finite_float, positive_int
+from .._checks import finite_float, positive_int
+from ._base import Array, Cell, TraceShape, glorot_uniform, random_orthogonal, refuse_non_finite
 
-__all__ = ["Grads", "SimpleRNN", "Trace"]
-
-Array = NDArray[np.float64]
+__all__ = ["Array", "Grads", "SimpleRNN", "Trace", "random_orthogonal"]
 
 
 @dataclass(frozen=True, eq=False)
-class Trace:
+class Trace(TraceShape):
     """Everything the forward pass computed, kept for the backward pass and for plots.
 
     Attributes:
@@ -53,19 +52,6 @@ class Trace:
     h0: Array
     a: Array
     h: Array
-
-    @property
-    def final_state(self) -> Array:
-        """``h_T``, the state after the last step: ``(batch_size, units)``."""
-        return self.h[:, -1]
-
-    @property
-    def batch_size(self) -> int:
-        return int(self.h.shape[0])
-
-    @property
-    def timesteps(self) -> int:
-        return int(self.h.shape[1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +77,7 @@ class Grads:
     h: Array
 
 
-class SimpleRNN:
+class SimpleRNN(Cell):
     """An Elman recurrent layer, ``h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b))``.
 
     Args:
@@ -111,6 +97,8 @@ class SimpleRNN:
     :meth:`from_weights`.
     """
 
+    trace_type = Trace
+
     def __init__(
         self,
         features: int,
@@ -126,8 +114,7 @@ class SimpleRNN:
         units = positive_int("units", units)
         w_hh_scale = finite_float("w_hh_scale", w_hh_scale, low=0.0)
         rng = np.random.default_rng(seed)
-        limit = np.sqrt(6.0 / (features + units))  # Glorot & Bengio (2010), uniform variant
-        W_xh = rng.uniform(-limit, limit, size=(units, features))
+        W_xh = glorot_uniform(units, features, rng)
         W_hh = w_hh_scale * random_orthogonal(units, rng)
         self._set(W_xh, W_hh, np.zeros(units), saturation, return_sequences, return_state)
 
@@ -157,37 +144,14 @@ class SimpleRNN:
         return_sequences: bool,
         return_state: bool,
     ) -> None:
-        W_xh = finite_array("W_xh", W_xh)
-        if W_xh.ndim != 2 or 0 in W_xh.shape:
-            raise ValueError(
-                f"W_xh must have shape (units, features) with both at least 1; got {W_xh.shape}"
-            )
-        units = W_xh.shape[0]
-        W_hh = finite_array("W_hh", W_hh)
-        if W_hh.shape != (units, units):
-            raise ValueError(
-                f"W_hh must have shape (units, units) = {(units, units)} to match W_xh's "
-                f"{units} units; got {W_hh.shape}"
-            )
-        b = finite_array("b", b)
-        if b.shape != (units,):
-            raise ValueError(f"b must have shape (units,) = {(units,)}; got {b.shape}")
-        self.W_xh: Array = W_xh
-        self.W_hh: Array = W_hh
+        W_xh, W_hh = self._check_weights(W_xh, W_hh)
+        self.W_xh = W_xh
+        self.W_hh = W_hh
+        b = self._check_bias("b", b)
         self.b: Array = b
         self.saturation: float = finite_float("saturation", saturation, low=0.0, open_low=True)
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
-
-    @property
-    def units(self) -> int:
-        """The size of the hidden state."""
-        return int(self.W_hh.shape[0])
-
-    @property
-    def features(self) -> int:
-        """The size of each input vector."""
-        return int(self.W_xh.shape[1])
 
     def __repr__(self) -> str:
         return (
@@ -210,7 +174,7 @@ class SimpleRNN:
             h0: ``(batch_size, units)``, zeros when omitted.
         """
         x = self._check_input(x)
-        h0 = self._check_state(h0, batch_size=x.shape[0])
+        h0 = self._check_state("h0", h0, batch_size=x.shape[0])
         g = self.saturation
 
         # The input's share of a_t does not depend on the past, so one matrix product covers
@@ -239,8 +203,7 @@ class SimpleRNN:
         ``(output, final_state)`` when ``return_state``.
         """
         trace = self.forward(x, h0)
-        output = trace.h if self.return_sequences else trace.final_state
-        return (output, trace.final_state) if self.return_state else output
+        return self._keras_outputs(trace, trace.final_state)
 
     # ------------------------------------------------------------------------------------------
     # Backward pass: backpropagation through time
@@ -273,12 +236,7 @@ class SimpleRNN:
                 exact: see :func:`rnnwidget.cells.diagnostics.log10_gradients`.
         """
         self._check_trace(trace)
-        dh = finite_array("dh", dh, copy=False)  # copied below, time-major
-        if dh.shape != trace.h.shape:
-            raise ValueError(
-                "dh must have the shape of the hidden states, (batch_size, timesteps, units) = "
-                f"{trace.h.shape}; got {dh.shape}"
-            )
+        dh = self._check_output_gradient("dh", dh, trace.h.shape, "hidden states")  # copied below
         # Time-major inside, like forward(): h[t] is step t for the whole batch.
         x, h, h0 = trace.x.swapaxes(0, 1), trace.h.swapaxes(0, 1), trace.h0
         dh_total = dh.swapaxes(0, 1).copy()  # starts as the direct gradient, becomes the total
@@ -304,68 +262,8 @@ class SimpleRNN:
                 h0=dh_back,  # dh_0 = W_hh^T dz_1
                 h=dh_total.swapaxes(0, 1),
             )
-        if not all(np.isfinite(g).all() for g in vars(grads).values()):
-            raise FloatingPointError(
-                "the gradient passed float64's range (about 1e308) going back through time, so "
-                "it cannot be represented; its magnitude can: "
-                "rnnwidget.cells.diagnostics.log10_gradients(rnn, trace, dh) gives log10 |dL/dh_t|"
-            )
+        refuse_non_finite(
+            grads,
+            "rnnwidget.cells.diagnostics.log10_gradients(rnn, trace, dh) gives log10 |dL/dh_t|",
+        )
         return grads
-
-    # ------------------------------------------------------------------------------------------
-    # Input checks: a clear error naming what was expected and what arrived
-    # ------------------------------------------------------------------------------------------
-
-    def _check_input(self, x: ArrayLike) -> Array:
-        x = finite_array("x", x)
-        expected = f"(batch_size, timesteps, features) = (batch_size, timesteps, {self.features})"
-        if x.ndim == 2:
-            raise ValueError(
-                f"x must be 3-D with shape {expected}; got a 2-D array of shape {x.shape}. "
-                f"For one sequence of {x.shape[0]} steps use x[np.newaxis] (shape "
-                f"{(1, *x.shape)}); for a batch of 1-feature sequences use x[..., np.newaxis]."
-            )
-        if x.ndim != 3:
-            raise ValueError(f"x must be 3-D with shape {expected}; got shape {x.shape}")
-        batch_size, timesteps, features = x.shape
-        if features != self.features:
-            raise ValueError(
-                f"x must have shape {expected}: this layer takes {self.features} features per "
-                f"step; got shape {x.shape} with {features}"
-            )
-        if timesteps == 0 or batch_size == 0:
-            raise ValueError(
-                f"x must hold at least one sequence of at least one step, shape {expected}; "
-                f"got shape {x.shape}"
-            )
-        return x
-
-    def _check_state(self, h0: ArrayLike | None, batch_size: int) -> Array:
-        if h0 is None:
-            return np.zeros((batch_size, self.units))
-        h0 = finite_array("h0", h0)
-        if h0.shape != (batch_size, self.units):
-            raise ValueError(
-                f"h0 must have shape (batch_size, units) = {(batch_size, self.units)}; "
-                f"got {h0.shape}"
-            )
-        return h0
-
-    def _check_trace(self, trace: Trace) -> None:
-        if not isinstance(trace, Trace):
-            raise TypeError(f"trace must be the Trace returned by forward(); got {type(trace)}")
-        if trace.h.shape[2] != self.units or trace.x.shape[2] != self.features:
-            raise ValueError(
-                f"trace has {trace.x.shape[2]} features and {trace.h.shape[2]} units; this "
-                f"layer has {self.features} and {self.units}: pass the trace of this layer"
-            )
-
-
-def random_orthogonal(n: int, rng: np.random.Generator) -> Array:
-    """A random orthogonal ``(n, n)`` matrix, uniform over the orthogonal group.
-
-    The Q of a Gaussian matrix's QR decomposition, with the signs fixed so that R has a positive
-    diagonal (Mezzadri 2007); without that fix Q is orthogonal but not uniformly distributed.
-    """
-    q, r = np.linalg.qr(rng.standard_normal((n, n)))
-    return q * np.sign(np.diag(r))

@@ -1,0 +1,260 @@
+"""What the three cells share: the weight layout and its checks, the input checks, Keras's call
+semantics, the initialisers, and the refusal of gradients past float64.
+
+Every cell stacks its gates' weights PyTorch's way, one block of ``units`` rows per gate::
+
+    W_xh   (gates * units, features)     gates: 1 (Elman), 3 (GRU: r, z, n), 4 (LSTM: i, f, g, o)
+    W_hh   (gates * units, units)
+
+so ``units`` is ``W_hh.shape[1]`` and ``features`` is ``W_xh.shape[1]`` for all three.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._checks import finite_array, finite_float
+
+Array = NDArray[np.float64]
+
+INITS = ("chrono", "constant")
+
+
+class HasStates(Protocol):
+    @property
+    def x(self) -> Array: ...
+    @property
+    def h(self) -> Array: ...
+
+
+class TraceShape:
+    """The properties every trace has; a trace is a frozen dataclass with at least ``x`` and
+    ``h`` (``(batch_size, timesteps, features)`` and ``(batch_size, timesteps, units)``)."""
+
+    h: Array
+
+    @property
+    def final_state(self) -> Array:
+        """``h_T``, the state after the last step: ``(batch_size, units)``."""
+        return self.h[:, -1]
+
+    @property
+    def batch_size(self) -> int:
+        return int(self.h.shape[0])
+
+    @property
+    def timesteps(self) -> int:
+        return int(self.h.shape[1])
+
+
+class Cell:
+    """The protocol the cells share: ``forward(x, ...) -> trace``, ``backward(trace, dh, ...) ->
+    grads``, ``__call__`` as Keras calls a layer, and one set of input checks.
+
+    A subclass sets :attr:`gates` (how many blocks of ``units`` rows its weights stack) and
+    :attr:`trace_type`, and stores ``W_xh`` and ``W_hh`` through :meth:`_check_weights`.
+    """
+
+    gates: ClassVar[int] = 1
+    gate_names: ClassVar[str] = ""  # "i, f, g, o": named in the weight-shape errors
+    trace_type: ClassVar[type] = object
+    W_xh: Array
+    W_hh: Array
+    return_sequences: bool
+    return_state: bool
+
+    @property
+    def units(self) -> int:
+        """The size of the hidden state."""
+        return int(self.W_hh.shape[1])
+
+    @property
+    def features(self) -> int:
+        """The size of each input vector."""
+        return int(self.W_xh.shape[1])
+
+    def _keras_outputs(self, trace: Any, *final_states: Array) -> Any:
+        """What Keras's layer returns: the last state, or every state with
+        ``return_sequences``; followed by ``final_states`` with ``return_state``."""
+        output = trace.h if self.return_sequences else trace.final_state
+        return (output, *final_states) if self.return_state else output
+
+    # ------------------------------------------------------------------------------------------
+    # Weights
+    # ------------------------------------------------------------------------------------------
+
+    def _check_weights(self, W_xh: ArrayLike, W_hh: ArrayLike) -> tuple[Array, Array]:
+        """``W_xh`` ``(gates*units, features)`` and ``W_hh`` ``(gates*units, units)``, as float64
+        copies, or a ValueError naming the expected shapes."""
+        k = self.gates
+        rows = "units" if k == 1 else f"{k}*units"
+        gates = f" (gates {self.gate_names}, one block of units rows each)" if k > 1 else ""
+        W_xh = finite_array("W_xh", W_xh)
+        if W_xh.ndim != 2 or 0 in W_xh.shape or W_xh.shape[0] % k:
+            raise ValueError(
+                f"W_xh must have shape ({rows}, features) with both at least 1{gates}; "
+                f"got {W_xh.shape}"
+            )
+        units = W_xh.shape[0] // k
+        W_hh = finite_array("W_hh", W_hh)
+        if W_hh.shape != (k * units, units):
+            raise ValueError(
+                f"W_hh must have shape ({rows}, units) = {(k * units, units)} to match W_xh's "
+                f"{units} units; got {W_hh.shape}"
+            )
+        return W_xh, W_hh
+
+    def _check_bias(self, name: str, b: ArrayLike) -> Array:
+        k, units = self.gates, self.units
+        rows = "units" if k == 1 else f"{k}*units"
+        b = finite_array(name, b)
+        if b.shape != (k * units,):
+            raise ValueError(f"{name} must have shape ({rows},) = {(k * units,)}; got {b.shape}")
+        return b
+
+    # ------------------------------------------------------------------------------------------
+    # Input checks: a clear error naming what was expected and what arrived
+    # ------------------------------------------------------------------------------------------
+
+    def _check_input(self, x: ArrayLike) -> Array:
+        x = finite_array("x", x)
+        expected = f"(batch_size, timesteps, features) = (batch_size, timesteps, {self.features})"
+        if x.ndim == 2:
+            raise ValueError(
+                f"x must be 3-D with shape {expected}; got a 2-D array of shape {x.shape}. "
+                f"For one sequence of {x.shape[0]} steps use x[np.newaxis] (shape "
+                f"{(1, *x.shape)}); for a batch of 1-feature sequences use x[..., np.newaxis]."
+            )
+        if x.ndim != 3:
+            raise ValueError(f"x must be 3-D with shape {expected}; got shape {x.shape}")
+        batch_size, timesteps, features = x.shape
+        if features != self.features:
+            raise ValueError(
+                f"x must have shape {expected}: this layer takes {self.features} features per "
+                f"step; got shape {x.shape} with {features}"
+            )
+        if timesteps == 0 or batch_size == 0:
+            raise ValueError(
+                f"x must hold at least one sequence of at least one step, shape {expected}; "
+                f"got shape {x.shape}"
+            )
+        return x
+
+    def _check_state(self, name: str, state: ArrayLike | None, batch_size: int) -> Array:
+        """An initial state (``h0``, ``c0``): zeros when omitted."""
+        if state is None:
+            return np.zeros((batch_size, self.units))
+        state = finite_array(name, state)
+        if state.shape != (batch_size, self.units):
+            raise ValueError(
+                f"{name} must have shape (batch_size, units) = {(batch_size, self.units)}; "
+                f"got {state.shape}"
+            )
+        return state
+
+    def _check_trace(self, trace: HasStates) -> None:
+        if not isinstance(trace, self.trace_type):
+            raise TypeError(
+                f"trace must be the {self.trace_type.__name__} returned by forward(); "
+                f"got {type(trace)}"
+            )
+        if trace.h.shape[2] != self.units or trace.x.shape[2] != self.features:
+            raise ValueError(
+                f"trace has {trace.x.shape[2]} features and {trace.h.shape[2]} units; this "
+                f"layer has {self.features} and {self.units}: pass the trace of this layer"
+            )
+
+    @staticmethod
+    def _check_output_gradient(name: str, d: ArrayLike, shape: tuple[int, ...], of: str) -> Array:
+        """The loss's direct gradient on every state, as a float64 array that may share memory
+        with ``d`` (callers copy before writing)."""
+        d = finite_array(name, d, copy=False)
+        if d.shape != shape:
+            raise ValueError(
+                f"{name} must have the shape of the {of}, (batch_size, timesteps, units) = "
+                f"{shape}; got {d.shape}"
+            )
+        return d
+
+
+def refuse_non_finite(grads: object, diagnostic: str) -> None:
+    """Raise FloatingPointError if any array in ``grads`` (a dataclass) passed float64's range.
+
+    Past it the numbers turn into inf and NaN, which numpy's matrix product does not report, so
+    the backward passes compute quietly and check once at the end."""
+    if not all(np.isfinite(g).all() for g in vars(grads).values() if g is not None):
+        raise FloatingPointError(
+            "the gradient passed float64's range (about 1e308) going back through time, so "
+            f"it cannot be represented; its magnitude can: {diagnostic}"
+        )
+
+
+# ----------------------------------------------------------------------------------------------
+# Initialisers
+# ----------------------------------------------------------------------------------------------
+
+
+def glorot_uniform(rows: int, cols: int, rng: np.random.Generator) -> Array:
+    """Uniform on ``[-l, l]`` with ``l = sqrt(6 / (rows + cols))`` (Glorot & Bengio 2010), what
+    Keras gives every kernel by default."""
+    limit = math.sqrt(6.0 / (rows + cols))
+    return rng.uniform(-limit, limit, size=(rows, cols))
+
+
+def random_orthogonal(n: int, rng: np.random.Generator) -> Array:
+    """A random orthogonal ``(n, n)`` matrix, uniform over the orthogonal group.
+
+    The Q of a Gaussian matrix's QR decomposition, with the signs fixed so that R has a positive
+    diagonal (Mezzadri 2007); without that fix Q is orthogonal but not uniformly distributed.
+    """
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def orthonormal_columns(rows: int, units: int, rng: np.random.Generator) -> Array:
+    """``W_hh`` for a gated cell as Keras initialises it: a random ``(rows, units)`` matrix
+    with orthonormal columns, ``rows = gates * units``.
+
+    Keras's ``orthogonal`` initialiser gives its recurrent kernel ``(units, gates*units)``
+    orthonormal rows; ours is its transpose. The gates share that orthonormality, so each
+    gate's ``(units, units)`` block has singular values of about ``1/sqrt(gates)``, not 1.
+    """
+    q, r = np.linalg.qr(rng.standard_normal((rows, units)))
+    return q * np.sign(np.diag(r))
+
+
+def memory_bias(
+    init: str, t_max: float | None, forget_bias: float | None, units: int, rng: np.random.Generator
+) -> Array:
+    """The bias of the gate that keeps the memory (the LSTM's forget gate, the GRU's update
+    gate), ``(units,)``, for ``init``:
+
+    - ``"chrono"`` (Tallec & Ollivier 2018, "Can recurrent neural networks warp time?"):
+      ``log(u)`` with ``u ~ U(1, t_max - 1)`` per unit. The gate opens to ``u / (1 + u)``, so
+      unit k keeps its memory for about ``u_k`` steps: the units spread their time scales up to
+      ``t_max``. ``t_max`` defaults to 200.
+    - ``"constant"``: ``forget_bias`` for every unit (default 1, Keras's ``unit_forget_bias``).
+      The gate then sits near ``sigmoid(1) = 0.73``, and the memory fades like ``0.73**t``.
+    """
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}; got {init!r}")
+    if init == "chrono":
+        if forget_bias is not None:
+            raise ValueError("forget_bias sets init='constant'; init='chrono' takes t_max")
+        t_max = 200.0 if t_max is None else finite_float("t_max", t_max, low=2.0)
+        return np.log(rng.uniform(1.0, t_max - 1.0, size=units))
+    if t_max is not None:
+        raise ValueError("t_max sets init='chrono'; init='constant' takes forget_bias")
+    if forget_bias is None:
+        return np.ones(units)
+    try:
+        value = float(forget_bias)
+    except (TypeError, ValueError):
+        value = math.nan
+    if isinstance(forget_bias, bool) or not math.isfinite(value):
+        raise ValueError(f"forget_bias must be a finite number; got {forget_bias!r}")
+    return np.full(units, value)

@@ -1,0 +1,357 @@
+"""A GRU in numpy: the forward pass and exact backpropagation through time (BPTT).
+
+PyTorch's equations, gate order and weight layout (one sequence; the code does a whole batch)::
+
+    r_t = sigmoid(W_xr x_t + b_xr + W_hr h_{t-1} + b_hr)       reset gate
+    z_t = sigmoid(W_xz x_t + b_xz + W_hz h_{t-1} + b_hz)       update gate
+    n_t = tanh(W_xn x_t + b_xn + r_t * (W_hn h_{t-1} + b_hn))  candidate
+    h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+
+for t = 1 ... T from h_0 (zeros unless given). The update gate z plays the LSTM forget gate's
+role: where z_t is near 1, h_{t-1} passes to h_t (and the gradient back) almost untouched.
+
+Shapes (Keras's order for sequences, PyTorch's for weights)::
+
+    x               (batch_size, timesteps, features)
+    h, r, z, n      (batch_size, timesteps, units)
+    h0              (batch_size, units)
+    W_xh            (3*units, features)      gates stacked r, z, n
+    W_hh            (3*units, units)
+    b_xh, b_hh      (3*units,)               two biases: b_hn sits inside r * (...)
+
+Keras's GRU with ``reset_after=True`` (its default) is the same equation with the gates stacked
+z, r, n: :func:`rnnwidget.cells.loaders.from_keras` reorders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .._checks import positive_int
+from ._base import (
+    Array,
+    Cell,
+    TraceShape,
+    glorot_uniform,
+    memory_bias,
+    orthonormal_columns,
+    refuse_non_finite,
+)
+
+__all__ = ["GRU", "GRUGrads", "GRUTrace"]
+
+# sigmoid(a) = (1 + tanh(a / 2)) / 2: with the r and z rows of the weights halved, one tanh
+# computes both gates, then an affine map turns them into sigmoids.
+_HALF = np.array([0.5, 0.5, 1.0])[:, np.newaxis]  # r, z, n
+
+
+@dataclass(frozen=True, eq=False)
+class GRUTrace(TraceShape):
+    """Everything the forward pass computed, kept for the backward pass and for plots.
+
+    Attributes:
+        x: the input, ``(batch_size, timesteps, features)``.
+        h0: the initial state, ``(batch_size, units)``.
+        h: the hidden states, ``(batch_size, timesteps, units)``.
+        r, z, n: the reset and update gates in (0, 1) and the candidate in (-1, 1) at every
+            step, ``(batch_size, timesteps, units)``.
+    """
+
+    x: Array
+    h0: Array
+    h: Array
+    r: Array
+    z: Array
+    n: Array
+
+
+@dataclass(frozen=True, eq=False)
+class GRUGrads:
+    """Gradients of a scalar loss L, as returned by :meth:`GRU.backward`.
+
+    Attributes:
+        W_xh, W_hh: dL/dW_xh ``(3*units, features)``, dL/dW_hh ``(3*units, units)``.
+        b_xh, b_hh: dL/db_xh, dL/db_hh, ``(3*units,)``. They differ only in the n rows.
+        x: dL/dx_t, ``(batch_size, timesteps, features)``, for a layer below.
+        h0: dL/dh_0, ``(batch_size, units)``.
+        h: the *total* dL/dh_t, ``(batch_size, timesteps, units)``: the loss's direct gradient
+            on h_t plus every path through the later steps.
+    """
+
+    W_xh: Array
+    W_hh: Array
+    b_xh: Array
+    b_hh: Array
+    x: Array
+    h0: Array
+    h: Array
+
+
+class _Factors(NamedTuple):
+    """The local derivatives of every step, computed for the whole sequence at once before the
+    backward loop (time-major, ``[t]`` is step t for the whole batch)."""
+
+    dah_dh: Array  # (T, B, 3, U): d(W_hh h_{t-1} + b_hh) for r, z, n per unit of dh_t
+    dn_dh: Array  # (T, B, U): d(n's pre-activation) per unit of dh_t
+    z: Array  # (T, B, U): the update gate, dh_{t-1} per unit of dh_t along the direct path
+
+
+class GRU(Cell):
+    """A gated recurrent unit layer with PyTorch's equations and weight layout.
+
+    Args:
+        features: the size of each input vector x_t.
+        units: the size of the hidden state h_t.
+        seed: seeds ``numpy.random.default_rng``; the same seed gives the same weights.
+        return_sequences: like Keras, ``__call__`` returns every state
+            ``(batch_size, timesteps, units)`` instead of the last one ``(batch_size, units)``.
+        return_state: like Keras, ``__call__`` returns ``(output, h_T)``.
+        init: how the update-gate bias (in ``b_xh``'s z rows) starts; z keeps the memory as
+            the LSTM's forget gate does:
+
+            - ``"chrono"`` (the default; Tallec & Ollivier 2018): ``log(u)``,
+              ``u ~ U(1, t_max - 1)`` per unit, so unit k keeps h for about ``u_k`` steps
+              (``1 - z`` is the input gate, so it gets the negative for free).
+            - ``"constant"``: ``forget_bias`` (default 1) for every unit; z near 0.73 and a
+              memory fading like ``0.73**t``. ``forget_bias=0`` is Keras's and PyTorch's
+              zero-bias start.
+        t_max: the longest memory ``"chrono"`` aims for, in steps (default 200).
+        forget_bias: the update-gate bias for ``"constant"``.
+
+    The other weights as Keras initialises them: ``W_xh`` Glorot-uniform over the whole
+    ``(3*units, features)`` matrix, ``W_hh`` Keras's ``orthogonal`` (a random matrix with
+    orthonormal columns, so each gate's block has singular values near ``1/sqrt(3)``), the
+    other biases zero. Build a layer from given
+    weights with :meth:`from_weights`.
+    """
+
+    gates = 3
+    gate_names = "r, z, n"
+    trace_type = GRUTrace
+
+    def __init__(
+        self,
+        features: int,
+        units: int,
+        *,
+        seed: int | None = 0,
+        return_sequences: bool = False,
+        return_state: bool = False,
+        init: str = "chrono",
+        t_max: float | None = None,
+        forget_bias: float | None = None,
+    ) -> None:
+        features = positive_int("features", features)
+        units = positive_int("units", units)
+        rng = np.random.default_rng(seed)
+        W_xh = glorot_uniform(3 * units, features, rng)
+        W_hh = orthonormal_columns(3 * units, units, rng)
+        b_xh = np.zeros(3 * units)
+        b_xh[units : 2 * units] = memory_bias(init, t_max, forget_bias, units, rng)  # z rows
+        self._set(W_xh, W_hh, b_xh, np.zeros(3 * units), return_sequences, return_state)
+        self.init = init
+
+    @classmethod
+    def from_weights(
+        cls,
+        W_xh: ArrayLike,
+        W_hh: ArrayLike,
+        b_xh: ArrayLike,
+        b_hh: ArrayLike,
+        *,
+        return_sequences: bool = False,
+        return_state: bool = False,
+    ) -> GRU:
+        """A layer with the given weights (copied to float64), gates stacked r, z, n:
+        ``W_xh`` ``(3*units, features)``, ``W_hh`` ``(3*units, units)``, ``b_xh`` and ``b_hh``
+        ``(3*units,)`` (PyTorch's ``bias_ih`` and ``bias_hh``)."""
+        gru = cls.__new__(cls)
+        gru._set(W_xh, W_hh, b_xh, b_hh, return_sequences, return_state)
+        gru.init = "given"
+        return gru
+
+    def _set(
+        self,
+        W_xh: ArrayLike,
+        W_hh: ArrayLike,
+        b_xh: ArrayLike,
+        b_hh: ArrayLike,
+        return_sequences: bool,
+        return_state: bool,
+    ) -> None:
+        self.W_xh, self.W_hh = self._check_weights(W_xh, W_hh)
+        self.b_xh: Array = self._check_bias("b_xh", b_xh)
+        self.b_hh: Array = self._check_bias("b_hh", b_hh)
+        self.return_sequences = bool(return_sequences)
+        self.return_state = bool(return_state)
+
+    def __repr__(self) -> str:
+        return (
+            f"GRU(features={self.features}, units={self.units}, init={self.init!r}, "
+            f"return_sequences={self.return_sequences}, return_state={self.return_state})"
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Forward pass
+    # ------------------------------------------------------------------------------------------
+
+    def forward(self, x: ArrayLike, h0: ArrayLike | None = None) -> GRUTrace:
+        """Run the recurrence over every timestep and keep what BPTT needs.
+
+        Args:
+            x: ``(batch_size, timesteps, features)``.
+            h0: ``(batch_size, units)``, zeros when omitted.
+        """
+        x = self._check_input(x)
+        batch_size, timesteps, _ = x.shape
+        h0 = self._check_state("h0", h0, batch_size)
+        units = self.units
+        half = np.repeat(_HALF, units)  # (3*units,): 1/2 on the r and z rows
+        W_hh_T, b_hh = self.W_hh.T * half, self.b_hh * half
+
+        # The input's share of every gate does not depend on the past: one matrix product covers
+        # every step. Time-major inside (ax[t] is step t for the whole batch).
+        with np.errstate(over="ignore", invalid="ignore"):  # checked once, after the loop
+            ax = x.swapaxes(0, 1) @ (self.W_xh.T * half)  # (timesteps, batch_size, 3*units)
+            ax += self.b_xh * half
+            ax = ax.reshape(timesteps, batch_size, 3, units)
+            gates = np.empty((timesteps, batch_size, 3, units))  # r, z, n
+            h = np.empty((timesteps, batch_size, units))
+            ah = np.empty((batch_size, 3 * units))  # the past's share, one step
+            ah3 = ah.reshape(batch_size, 3, units)
+            h_prev = h0
+            for ax_t, gates_t, h_t in zip(ax, gates, h):
+                np.dot(h_prev, W_hh_T, out=ah)
+                ah += b_hh  # [(W_hr h + b_hr)/2, (W_hz h + b_hz)/2, W_hn h + b_hn]
+                rz_t = np.add(ax_t[:, :2], ah3[:, :2], out=gates_t[:, :2])
+                np.tanh(rz_t, out=rz_t)
+                rz_t *= 0.5
+                rz_t += 0.5  # r_t, z_t = sigmoid(...)
+                r_t, z_t, n_t = gates_t[:, 0], gates_t[:, 1], gates_t[:, 2]
+                np.multiply(r_t, ah3[:, 2], out=n_t)
+                n_t += ax_t[:, 2]
+                np.tanh(n_t, out=n_t)  # n_t = tanh(W_xn x + b_xn + r_t (W_hn h + b_hn))
+                np.subtract(h_prev, n_t, out=h_t)
+                h_t *= z_t
+                h_t += n_t  # h_t = n_t + z_t (h_{t-1} - n_t) = (1 - z_t) n_t + z_t h_{t-1}
+                h_prev = h_t
+        if not np.isfinite(h).all():  # inputs near 1e308 only
+            raise ValueError("x or h0 is too large: the gates passed float64's range")
+        gates = gates.swapaxes(0, 1)  # batch-major views
+        return GRUTrace(
+            x=x, h0=h0, h=h.swapaxes(0, 1), r=gates[:, :, 0], z=gates[:, :, 1], n=gates[:, :, 2]
+        )
+
+    def __call__(self, x: ArrayLike, h0: ArrayLike | None = None) -> Any:
+        """The layer as Keras's ``GRU`` calls it.
+
+        Returns the last state ``(batch_size, units)``; every state
+        ``(batch_size, timesteps, units)`` when ``return_sequences``; and the pair
+        ``(output, h_T)`` when ``return_state``.
+        """
+        trace = self.forward(x, h0)
+        return self._keras_outputs(trace, trace.final_state)
+
+    # ------------------------------------------------------------------------------------------
+    # Backward pass: backpropagation through time
+    # ------------------------------------------------------------------------------------------
+
+    def backward(self, trace: GRUTrace, dh: ArrayLike) -> GRUGrads:
+        """Exact gradients of a loss L by backpropagation through time.
+
+        Args:
+            trace: what :meth:`forward` returned for this layer.
+            dh: the loss's *direct* gradient on every state, dL/dh_t as if nothing came later:
+                ``(batch_size, timesteps, units)``.
+
+        With ``ax_t = W_xh x_t + b_xh`` and ``ah_t = W_hh h_{t-1} + b_hh`` (each stacked r, z,
+        n), going backwards from t = T, each step applies the chain rule to the forward lines::
+
+            dh_t   = dh_t(direct) + z_{t+1} dh_{t+1} + W_hh^T dah_{t+1}   through h_{t+1}
+            dz_t   = (h_{t-1} - n_t) dh_t                  h_t = n_t + z_t (h_{t-1} - n_t)
+            dn_t   = (1 - z_t) dh_t
+            dan    = (1 - n_t^2) dn_t                      n = tanh(ax_n + r (ah_n))
+            dr_t   = ah_n dan
+            dar    = r (1 - r) dr_t,   daz = z (1 - z) dz_t        r, z = sigmoid(ax + ah)
+            dax_t  = [dar, daz, dan]      dah_t = [dar, daz, r_t dan]
+
+        and then, as each weight sits on every step::
+
+            dW_xh = sum_t dax_t x_t^T     db_xh = sum_t dax_t     dx_t = W_xh^T dax_t
+            dW_hh = sum_t dah_t h_{t-1}^T     db_hh = sum_t dah_t
+
+        Raises:
+            FloatingPointError: when a gradient passes float64's range (about 1e308). Their
+                logarithms stay exact: see
+                :func:`rnnwidget.cells.gates.log10_gradient_norms`.
+        """
+        self._check_trace(trace)
+        dh = self._check_output_gradient("dh", dh, trace.h.shape, "hidden states")
+        factors = self._factors(trace)
+        batch_size, timesteps, units = trace.h.shape
+        dh_total = dh.swapaxes(0, 1).copy()  # the direct gradients, time-major; become totals
+        dah = np.empty((timesteps, batch_size, 3, units))  # dL/d(W_hh h_{t-1} + b_hh)
+        dh_back = np.zeros((batch_size, units))  # what step t+1 passes back; nothing after T
+        with np.errstate(all="ignore"):  # past float64: checked once, at the end
+            for t in reversed(range(timesteps)):
+                dh_total[t] += dh_back  # dL/dh_t: directly, and through step t+1
+                dh_back, _ = self._step_back(factors, t, dh_total[t], None, dah[t])
+
+            # The input's side of the pre-activations differs from the past's only in n's rows,
+            # where r_t does not multiply: dax_n = dan.
+            dax = dah.copy()
+            dax[:, :, 2] = dh_total * factors.dn_dh
+            x = trace.x.swapaxes(0, 1)
+            h_prev = np.concatenate([trace.h0[np.newaxis], trace.h.swapaxes(0, 1)[:-1]])
+            dax_rows = dax.reshape(timesteps, batch_size, 3 * units)
+            dah_rows = dah.reshape(timesteps, batch_size, 3 * units)
+            over_time_and_batch = ([0, 1], [0, 1])
+            grads = GRUGrads(
+                W_xh=np.tensordot(dax_rows, x, over_time_and_batch),  # sum_t dax_t x_t^T
+                W_hh=np.tensordot(dah_rows, h_prev, over_time_and_batch),  # sum dah_t h_{t-1}^T
+                b_xh=dax_rows.sum(axis=(0, 1)),
+                b_hh=dah_rows.sum(axis=(0, 1)),
+                x=(dax_rows @ self.W_xh).swapaxes(0, 1),  # dx_t = W_xh^T dax_t
+                h0=dh_back,
+                h=dh_total.swapaxes(0, 1),
+            )
+        refuse_non_finite(
+            grads,
+            "rnnwidget.cells.gates.log10_gradient_norms(gru, trace, dh) gives log10 ||dL/dh_t||",
+        )
+        return grads
+
+    def _factors(self, trace: GRUTrace) -> _Factors:
+        """Every local derivative the backward loop needs, for all steps at once."""
+        r, z, n = (a.swapaxes(0, 1) for a in (trace.r, trace.z, trace.n))
+        h_prev = np.concatenate([trace.h0[np.newaxis], trace.h.swapaxes(0, 1)[:-1]])
+        units = self.units
+        ah_n = h_prev @ self.W_hh[2 * units :].T + self.b_hh[2 * units :]  # W_hn h_{t-1} + b_hn
+        dn_dh = (1.0 - z) * (1.0 - n**2)  # h_t = (1 - z) n + ...,  n = tanh(...)
+        return _Factors(
+            dah_dh=np.stack(
+                [
+                    dn_dh * ah_n * r * (1.0 - r),  # n = tanh(... + r ah_n),  r = sigmoid(...)
+                    (h_prev - n) * z * (1.0 - z),  # h_t = n + z (h_{t-1} - n),  z = sigmoid(...)
+                    dn_dh * r,  # n = tanh(... + r ah_n)
+                ],
+                axis=2,
+            ),
+            dn_dh=dn_dh,
+            z=z,
+        )
+
+    def _step_back(
+        self, factors: _Factors, t: int, dh_t: Array, dc_t: None, dah_t: Array
+    ) -> tuple[Array, None]:
+        """One step of BPTT: from the total dL/dh_t, writes dL/dah_t into ``dah_t``
+        ``(batch_size, 3, units)`` and returns what flows into h_{t-1} (and ``None``: a GRU has
+        no cell state, the second slot keeps the LSTM's signature)."""
+        np.multiply(dh_t[:, np.newaxis], factors.dah_dh[t], out=dah_t)  # dar, daz, r dan
+        dh_back = np.dot(dah_t.reshape(len(dah_t), -1), self.W_hh)  # through ah = W_hh h + b
+        dh_back += factors.z[t] * dh_t  # through h_t = ... + z_t h_{t-1}
+        return dh_back, None

@@ -1,0 +1,390 @@
+"""An LSTM in numpy: the forward pass and exact backpropagation through time (BPTT).
+
+PyTorch's equations, gate order and weight layout (one sequence; the code does a whole batch)::
+
+    i_t = sigmoid(z_i)      input gate       how much of the candidate to write
+    f_t = sigmoid(z_f)      forget gate      how much of the old cell state to keep
+    g_t = tanh(z_g)         candidate        what to write
+    o_t = sigmoid(z_o)      output gate      how much of the cell to show
+        where [z_i, z_f, z_g, z_o] = W_xh x_t + W_hh h_{t-1} + b
+    c_t = f_t * c_{t-1} + i_t * g_t          the cell state: the memory
+    h_t = o_t * tanh(c_t)                    the hidden state: the output
+
+for t = 1 ... T from h_0 and c_0 (zeros unless given). The cell state's path
+``c_{t-1} -> c_t`` is multiplied by ``f_t`` only, no weight matrix and no squashing: while the
+forget gate stays open, memory and gradient both pass through many steps.
+
+Shapes (Keras's order for sequences, PyTorch's for weights)::
+
+    x               (batch_size, timesteps, features)
+    h, c, i, f, g, o (batch_size, timesteps, units)
+    h0, c0          (batch_size, units)
+    W_xh            (4*units, features)      gates stacked i, f, g, o
+    W_hh            (4*units, units)
+    b               (4*units,)               PyTorch's bias_ih + bias_hh
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .._checks import positive_int
+from ._base import (
+    Array,
+    Cell,
+    TraceShape,
+    glorot_uniform,
+    memory_bias,
+    orthonormal_columns,
+    refuse_non_finite,
+)
+
+__all__ = ["LSTM", "LSTMGrads", "LSTMTrace"]
+
+# sigmoid(z) = (1 + tanh(z / 2)) / 2: with the sigmoid gates' rows of the weights halved, one
+# tanh per step computes all four gates, then this affine map turns i, f, o into sigmoids.
+_HALF = np.array([0.5, 0.5, 1.0, 0.5])[:, np.newaxis]  # i, f, g, o
+_SHIFT = np.array([0.5, 0.5, 0.0, 0.5])[:, np.newaxis]
+
+
+@dataclass(frozen=True, eq=False)
+class LSTMTrace(TraceShape):
+    """Everything the forward pass computed, kept for the backward pass and for plots.
+
+    Attributes:
+        x: the input, ``(batch_size, timesteps, features)``.
+        h0, c0: the initial states, ``(batch_size, units)``.
+        h, c: the hidden and cell states, ``(batch_size, timesteps, units)``.
+        i, f, g, o: the gates at every step, ``(batch_size, timesteps, units)``: input, forget
+            and output gates in (0, 1), the candidate g in (-1, 1).
+    """
+
+    x: Array
+    h0: Array
+    c0: Array
+    h: Array
+    c: Array
+    i: Array
+    f: Array
+    g: Array
+    o: Array
+
+    @property
+    def final_cell(self) -> Array:
+        """``c_T``, the cell state after the last step: ``(batch_size, units)``."""
+        return self.c[:, -1]
+
+
+@dataclass(frozen=True, eq=False)
+class LSTMGrads:
+    """Gradients of a scalar loss L, as returned by :meth:`LSTM.backward`.
+
+    Attributes:
+        W_xh, W_hh, b: dL/dW_xh ``(4*units, features)``, dL/dW_hh ``(4*units, units)``,
+            dL/db ``(4*units,)``, summed over the batch and over time.
+        x: dL/dx_t, ``(batch_size, timesteps, features)``, for a layer below.
+        h0, c0: dL/dh_0 and dL/dc_0, ``(batch_size, units)``.
+        h: the *total* dL/dh_t, ``(batch_size, timesteps, units)``: the loss's direct gradient
+            on h_t plus every path through the later steps.
+        c: the total dL/dc_t, ``(batch_size, timesteps, units)``: through h_t and through every
+            later cell state. Along the cell-state path it shrinks only by the forget gates,
+            ``dL/dc_{t-1} = f_t dL/dc_t + ...``.
+    """
+
+    W_xh: Array
+    W_hh: Array
+    b: Array
+    x: Array
+    h0: Array
+    c0: Array
+    h: Array
+    c: Array
+
+
+class _Factors(NamedTuple):
+    """The local derivatives of every step, computed for the whole sequence at once before the
+    backward loop (time-major, ``[t]`` is step t for the whole batch)."""
+
+    dc_dh: Array  # (T, B, U): o_t tanh'(c_t), dh_t's share of dc_t through h_t = o tanh(c_t)
+    dz_dc: Array  # (T, B, 3, U): dz_i, dz_f, dz_g per unit of dc_t
+    dz_dh: Array  # (T, B, U): dz_o per unit of dh_t
+    f: Array  # (T, B, U): the forget gate, dc_{t-1} per unit of dc_t
+
+
+class LSTM(Cell):
+    """A long short-term memory layer with PyTorch's equations and weight layout.
+
+    Args:
+        features: the size of each input vector x_t.
+        units: the size of the hidden state h_t and of the cell state c_t.
+        seed: seeds ``numpy.random.default_rng``; the same seed gives the same weights.
+        return_sequences: like Keras, ``__call__`` returns every state
+            ``(batch_size, timesteps, units)`` instead of the last one ``(batch_size, units)``.
+        return_state: like Keras, ``__call__`` returns ``(output, h_T, c_T)``.
+        init: how the forget-gate bias starts, the lesson of this cell:
+
+            - ``"chrono"`` (the default; Tallec & Ollivier 2018): forget-gate bias
+              ``log(u)``, ``u ~ U(1, t_max - 1)`` per unit, input-gate bias its negative. Unit k
+              keeps its memory for about ``u_k`` steps, so an untrained LSTM already remembers
+              up to ``t_max`` steps back, and learns recall at lag 100.
+            - ``"constant"``: forget-gate bias ``forget_bias`` (default 1, Keras's
+              ``unit_forget_bias``), input-gate bias 0. The forget gate sits near
+              ``sigmoid(1) = 0.73``, the memory fades like ``0.73**t``, and at lag 100 the LSTM
+              fails recall like the Elman cell.
+        t_max: the longest memory ``"chrono"`` aims for, in steps (default 200).
+        forget_bias: the forget-gate bias for ``"constant"``.
+
+    The other weights as Keras initialises them: ``W_xh`` Glorot-uniform over the whole
+    ``(4*units, features)`` matrix, ``W_hh`` Keras's ``orthogonal`` (a random matrix with
+    orthonormal columns, so each gate's block has singular values near ``1/sqrt(4)``), the
+    other biases zero. Build a layer from given
+    weights (a trained PyTorch or Keras layer's: see :mod:`rnnwidget.cells.loaders`) with
+    :meth:`from_weights`.
+    """
+
+    gates = 4
+    gate_names = "i, f, g, o"
+    trace_type = LSTMTrace
+
+    def __init__(
+        self,
+        features: int,
+        units: int,
+        *,
+        seed: int | None = 0,
+        return_sequences: bool = False,
+        return_state: bool = False,
+        init: str = "chrono",
+        t_max: float | None = None,
+        forget_bias: float | None = None,
+    ) -> None:
+        features = positive_int("features", features)
+        units = positive_int("units", units)
+        rng = np.random.default_rng(seed)
+        W_xh = glorot_uniform(4 * units, features, rng)
+        W_hh = orthonormal_columns(4 * units, units, rng)
+        b = np.zeros(4 * units)
+        b_f = memory_bias(init, t_max, forget_bias, units, rng)
+        b[units : 2 * units] = b_f  # forget gate
+        if init == "chrono":
+            b[:units] = -b_f  # input gate: writes little where the unit keeps long memory
+        self._set(W_xh, W_hh, b, return_sequences, return_state)
+        self.init = init
+
+    @classmethod
+    def from_weights(
+        cls,
+        W_xh: ArrayLike,
+        W_hh: ArrayLike,
+        b: ArrayLike,
+        *,
+        return_sequences: bool = False,
+        return_state: bool = False,
+    ) -> LSTM:
+        """A layer with the given weights (copied to float64), gates stacked i, f, g, o:
+        ``W_xh`` ``(4*units, features)``, ``W_hh`` ``(4*units, units)``, ``b`` ``(4*units,)``
+        (for PyTorch, ``bias_ih + bias_hh``)."""
+        lstm = cls.__new__(cls)
+        lstm._set(W_xh, W_hh, b, return_sequences, return_state)
+        lstm.init = "given"
+        return lstm
+
+    def _set(
+        self,
+        W_xh: ArrayLike,
+        W_hh: ArrayLike,
+        b: ArrayLike,
+        return_sequences: bool,
+        return_state: bool,
+    ) -> None:
+        self.W_xh, self.W_hh = self._check_weights(W_xh, W_hh)
+        self.b: Array = self._check_bias("b", b)
+        self.return_sequences = bool(return_sequences)
+        self.return_state = bool(return_state)
+
+    def __repr__(self) -> str:
+        return (
+            f"LSTM(features={self.features}, units={self.units}, init={self.init!r}, "
+            f"return_sequences={self.return_sequences}, return_state={self.return_state})"
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Forward pass
+    # ------------------------------------------------------------------------------------------
+
+    def forward(
+        self, x: ArrayLike, h0: ArrayLike | None = None, c0: ArrayLike | None = None
+    ) -> LSTMTrace:
+        """Run the recurrence over every timestep and keep what BPTT needs.
+
+        Args:
+            x: ``(batch_size, timesteps, features)``.
+            h0, c0: ``(batch_size, units)``, zeros when omitted.
+        """
+        x = self._check_input(x)
+        batch_size, timesteps, _ = x.shape
+        h0 = self._check_state("h0", h0, batch_size)
+        c0 = self._check_state("c0", c0, batch_size)
+        units = self.units
+        half = np.repeat(_HALF, units)  # (4*units,): 1/2 on the sigmoid gates' rows
+        W_hh_T = self.W_hh.T * half
+
+        # The input's share of every gate does not depend on the past: one matrix product covers
+        # every step. Time-major inside (gates[t] is step t for the whole batch), so each step
+        # reads one contiguous block; the pre-activations turn into gate values in place.
+        with np.errstate(over="ignore", invalid="ignore"):  # checked once, after the loop
+            z = x.swapaxes(0, 1) @ (self.W_xh.T * half)  # (timesteps, batch_size, 4*units)
+            z += self.b * half
+            h = np.empty((timesteps, batch_size, units))
+            c = np.empty_like(h)
+            h_prev, c_prev = h0, c0
+            for z_t, h_t, c_t in zip(z, h, c):
+                z_t += np.dot(h_prev, W_hh_T)  # [z_i/2, z_f/2, z_g, z_o/2] with the past
+                gates_t = np.tanh(z_t, out=z_t).reshape(batch_size, 4, units)
+                gates_t *= _HALF
+                gates_t += _SHIFT  # i, f, o = sigmoid(z); g = tanh(z_g)
+                i_t, f_t, g_t, o_t = gates_t[:, 0], gates_t[:, 1], gates_t[:, 2], gates_t[:, 3]
+                np.multiply(f_t, c_prev, out=c_t)
+                c_t += i_t * g_t  # c_t = f_t c_{t-1} + i_t g_t
+                np.tanh(c_t, out=h_t)
+                h_t *= o_t  # h_t = o_t tanh(c_t)
+                h_prev, c_prev = h_t, c_t
+        if not (np.isfinite(h).all() and np.isfinite(c).all()):  # inputs near 1e308 only
+            raise ValueError("x, h0 or c0 is too large: the gates passed float64's range")
+        gates = z.reshape(timesteps, batch_size, 4, units).swapaxes(0, 1)  # batch-major views
+        return LSTMTrace(
+            x=x,
+            h0=h0,
+            c0=c0,
+            h=h.swapaxes(0, 1),
+            c=c.swapaxes(0, 1),
+            i=gates[:, :, 0],
+            f=gates[:, :, 1],
+            g=gates[:, :, 2],
+            o=gates[:, :, 3],
+        )
+
+    def __call__(
+        self, x: ArrayLike, h0: ArrayLike | None = None, c0: ArrayLike | None = None
+    ) -> Any:
+        """The layer as Keras's ``LSTM`` calls it.
+
+        Returns the last state ``(batch_size, units)``; every state
+        ``(batch_size, timesteps, units)`` when ``return_sequences``; and the triple
+        ``(output, h_T, c_T)`` when ``return_state``.
+        """
+        trace = self.forward(x, h0, c0)
+        return self._keras_outputs(trace, trace.final_state, trace.final_cell)
+
+    # ------------------------------------------------------------------------------------------
+    # Backward pass: backpropagation through time
+    # ------------------------------------------------------------------------------------------
+
+    def backward(self, trace: LSTMTrace, dh: ArrayLike, dc: ArrayLike | None = None) -> LSTMGrads:
+        """Exact gradients of a loss L by backpropagation through time.
+
+        Args:
+            trace: what :meth:`forward` returned for this layer.
+            dh: the loss's *direct* gradient on every hidden state, dL/dh_t as if nothing came
+                later: ``(batch_size, timesteps, units)``.
+            dc: the same on every cell state (zeros when omitted): a loss, or a layer's own
+                ``c_T`` carried on, can read the cell state.
+
+        Going backwards from t = T, each step applies the chain rule to the forward lines::
+
+            dh_t  = dh_t(direct) + W_hh^T dz_{t+1}                    through h_{t+1}'s gates
+            dc_t  = dc_t(direct) + f_{t+1} dc_{t+1}                   through c_{t+1}
+                    + o_t tanh'(c_t) dh_t                             through h_t = o tanh(c_t)
+            dz_o  = tanh(c_t) dh_t * o_t (1 - o_t)                    o = sigmoid(z_o)
+            dz_i  = g_t dc_t * i_t (1 - i_t)                          c_t = f c_{t-1} + i g
+            dz_f  = c_{t-1} dc_t * f_t (1 - f_t)
+            dz_g  = i_t dc_t * (1 - g_t^2)                            g = tanh(z_g)
+
+        and then, because z_t = W_xh x_t + W_hh h_{t-1} + b::
+
+            dW_hh = sum_t dz_t h_{t-1}^T     dW_xh = sum_t dz_t x_t^T     db = sum_t dz_t
+            dx_t  = W_xh^T dz_t              dh_0 = W_hh^T dz_1           dc_0 = f_1 dc_1
+
+        Raises:
+            FloatingPointError: when a gradient passes float64's range (about 1e308). Their
+                logarithms stay exact: see
+                :func:`rnnwidget.cells.gates.log10_gradient_norms`.
+        """
+        self._check_trace(trace)
+        dh = self._check_output_gradient("dh", dh, trace.h.shape, "hidden states")
+        dc = (
+            np.zeros(trace.c.shape)
+            if dc is None
+            else self._check_output_gradient("dc", dc, trace.c.shape, "cell states")
+        )
+        factors = self._factors(trace)
+        batch_size, timesteps, units = trace.h.shape
+        dh_total = dh.swapaxes(0, 1).copy()  # the direct gradients, time-major; become totals
+        dc_total = dc.swapaxes(0, 1).copy()
+        dz = np.empty((timesteps, batch_size, 4, units))  # dL/dz_t for i, f, g, o
+        dh_back = np.zeros((batch_size, units))  # what step t+1 passes back; nothing after T
+        dc_back = np.zeros((batch_size, units))
+        with np.errstate(all="ignore"):  # past float64: checked once, at the end
+            for t in reversed(range(timesteps)):
+                dh_total[t] += dh_back  # dL/dh_t: directly, and through step t+1's gates
+                dc_total[t] += dc_back  # dL/dc_t: directly, and through c_{t+1}
+                dh_back, dc_back = self._step_back(factors, t, dh_total[t], dc_total[t], dz[t])
+
+            # Each weight sits on every step: its gradient sums over time and the batch.
+            x = trace.x.swapaxes(0, 1)
+            h_prev = np.concatenate([trace.h0[np.newaxis], trace.h.swapaxes(0, 1)[:-1]])
+            dz_rows = dz.reshape(timesteps, batch_size, 4 * units)
+            over_time_and_batch = ([0, 1], [0, 1])
+            grads = LSTMGrads(
+                W_xh=np.tensordot(dz_rows, x, over_time_and_batch),  # sum_t dz_t x_t^T
+                W_hh=np.tensordot(dz_rows, h_prev, over_time_and_batch),  # sum_t dz_t h_{t-1}^T
+                b=dz_rows.sum(axis=(0, 1)),  # sum_t dz_t
+                x=(dz_rows @ self.W_xh).swapaxes(0, 1),  # dx_t = W_xh^T dz_t
+                h0=dh_back,  # W_hh^T dz_1
+                c0=dc_back,  # f_1 dc_1
+                h=dh_total.swapaxes(0, 1),
+                c=dc_total.swapaxes(0, 1),
+            )
+        refuse_non_finite(
+            grads,
+            "rnnwidget.cells.gates.log10_gradient_norms(lstm, trace, dh, dc) gives "
+            "log10 ||dL/dh_t|| and log10 ||dL/dc_t||",
+        )
+        return grads
+
+    def _factors(self, trace: LSTMTrace) -> _Factors:
+        """Every local derivative the backward loop needs, for all steps at once."""
+        i, f, g, o = (a.swapaxes(0, 1) for a in (trace.i, trace.f, trace.g, trace.o))
+        c = trace.c.swapaxes(0, 1)
+        c_prev = np.concatenate([trace.c0[np.newaxis], c[:-1]])
+        tanh_c = np.tanh(c)
+        return _Factors(
+            dc_dh=o * (1.0 - tanh_c**2),  # h_t = o tanh(c_t)
+            dz_dc=np.stack(
+                [
+                    g * i * (1.0 - i),  # c_t = ... + i g,  i = sigmoid(z_i)
+                    c_prev * f * (1.0 - f),  # c_t = f c_{t-1} + ...,  f = sigmoid(z_f)
+                    i * (1.0 - g**2),  # c_t = ... + i g,  g = tanh(z_g)
+                ],
+                axis=2,
+            ),
+            dz_dh=tanh_c * o * (1.0 - o),  # h_t = o tanh(c_t),  o = sigmoid(z_o)
+            f=f,
+        )
+
+    def _step_back(
+        self, factors: _Factors, t: int, dh_t: Array, dc_t: Array, dz_t: Array
+    ) -> tuple[Array, Array]:
+        """One step of BPTT. ``dh_t`` holds the total dL/dh_t, ``dc_t`` dL/dc_t but for the path
+        through h_t, which this adds (in place); writes dL/dz_t into ``dz_t``
+        ``(batch_size, 4, units)`` and returns what flows into h_{t-1} and c_{t-1}."""
+        dc_t += dh_t * factors.dc_dh[t]  # through h_t = o_t tanh(c_t)
+        np.multiply(dc_t[:, np.newaxis], factors.dz_dc[t], out=dz_t[:, :3])  # dz_i, dz_f, dz_g
+        np.multiply(dh_t, factors.dz_dh[t], out=dz_t[:, 3])  # dz_o
+        dh_back = np.dot(dz_t.reshape(len(dz_t), -1), self.W_hh)  # W_hh^T dz_t, for rows
+        dc_back = dc_t * factors.f[t]  # c_t = f_t c_{t-1} + ...
+        return dh_back, dc_back
