@@ -28,6 +28,7 @@ CELLS = [
     "from rnnwidget import RNNExplorer, RNNTrainer\n"
     "w = RNNExplorer(w_hh_scale=0.9, seq_len=120, units=32, input_kind='sentence')\nw",
     "t = RNNTrainer(lag=20, units=16)\nt.run(60)\nt",
+    "from rnnwidget import compare\nc = compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=100, units=16)\nc",
 ]
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 
@@ -58,7 +59,7 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, run_server("lab", Path(tmp) / "lab") as server:
+    with tempfile.TemporaryDirectory() as tmp, run_server("lab", Path(tmp)) as server:
         source = notebook(Path(tmp) / "look.ipynb")
         with sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(
@@ -67,26 +68,33 @@ def main() -> None:
                 executable_path=CHROMIUM,
                 headless=True,
                 args=CHROMIUM_ARGS,
-                viewport={"width": max(args.widths), "height": 1000},
+                viewport={"width": max(args.widths), "height": 2600},
                 device_scale_factor=1,
             )
             nb = NotebookPage(server, server.add_notebook(source), context.new_page())
             nb.load()
             nb.run_all()
             page = nb.page
+            # JupyterLab's news toast would sit on top of the pictures.
+            page.add_style_tag(content=".jp-toast-container, .Toastify { display: none !important; }")
             for theme, name in THEMES.items():
                 page.evaluate(f"window.jupyterapp.commands.execute('apputils:change-theme', "
                               f"{{theme: {json.dumps(name)}}})")  # fmt: skip
                 page.wait_for_timeout(1500)
                 for width in args.widths:
-                    page.set_viewport_size({"width": width, "height": 1000})
+                    page.set_viewport_size({"width": width, "height": 2600})
                     for presentation in (False, True):
                         nb.run_code(f"w.presentation = {presentation}")
                         page.wait_for_timeout(600)
                         mode = "presentation" if presentation else "normal"
-                        for index, kind in enumerate(("explorer", "trainer")):
-                            view = page.locator(".rnnwidget").nth(index)
-                            view.scroll_into_view_if_needed()
+                        views = {
+                            "explorer": page.locator(".rnnwidget").nth(0),
+                            "trainer": page.locator(".rnnwidget-trainer"),
+                            "comparison": page.locator(".rnnwidget-comparison"),
+                        }
+                        for kind, view in views.items():
+                            view.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+                            page.wait_for_timeout(200)
                             target = out / f"{kind}-{width}-{mode}-{theme}.png"
                             view.screenshot(path=str(target))
                             print(target)

@@ -30,6 +30,8 @@ NON_DEFAULT = {
     "palette": "colorblind",
     "presentation": True,
     "gradient_range": [-9.0, 0.5],
+    "norm_range": [-12, 2],
+    "hold_scales": True,
     "controls": ["seq_len", "w_hh_scale"],
 }
 

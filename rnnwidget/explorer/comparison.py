@@ -1,7 +1,12 @@
-"""Explorers side by side: one parameter varies, every other control is linked, and the
-gradient heatmaps share one colour scale, so the same colour means the same size everywhere.
+"""Explorers side by side: one setting varies, every other control is linked, and the gradient
+heatmaps and the gradient-norm charts share one scale, so the same colour and the same height
+mean the same size everywhere.
 
 >>> compare(w_hh_scale=[0.8, 1.0, 1.2], seq_len=200)   # display it in a notebook cell
+
+The comparison is an anywidget of its own that lays out its explorers' views (anywidget's
+``host.getWidget``), so it shows wherever anywidgets do: JupyterLab, Notebook 7, Voila, marimo
+(``mo.ui.anywidget(compare(...))``).
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import ipywidgets
 import traitlets
 
+from .._widget import STATIC, BaseWidget
+from .layout import chart_range
 from .widget import PARAMETERS, RNNExplorer
 
 __all__ = ["Comparison", "compare"]
@@ -21,34 +27,43 @@ __all__ = ["Comparison", "compare"]
 _LINKABLE = (*PARAMETERS, "palette", "presentation")
 
 
-class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
-    """Explorers in a row, differing in one parameter. ``.explorers`` holds them, in order."""
+def _widget_refs(explorers: list[RNNExplorer], _: Any) -> list[str]:
+    """Each explorer as anywidget's reference to a widget: ``"anywidget:<model id>"``."""
+    return [f"anywidget:{w.model_id}" for w in explorers]
+
+
+class Comparison(BaseWidget):
+    """Explorers in a row, differing in one setting. ``.explorers`` holds them, in order;
+    ``comparison[0]`` is the first."""
+
+    _esm = STATIC / "comparison.js"
+    _css = STATIC / "comparison.css"
+
+    _explorers = traitlets.List(traitlets.Instance(RNNExplorer), read_only=True).tag(
+        sync=True, to_json=_widget_refs
+    )
+    _labels = traitlets.List(traitlets.Unicode(), read_only=True).tag(sync=True)
+    _heading = traitlets.Unicode(read_only=True).tag(sync=True)
 
     def __init__(self, explorers: Sequence[RNNExplorer], varied: str) -> None:
         self.explorers = list(explorers)
         self.varied = varied
-        columns = [
-            ipywidgets.VBox([ipywidgets.Label(f"{varied} = {getattr(w, varied)!r}"), w])
-            for w in self.explorers
-        ]
-        super().__init__(
-            columns,
-            layout=ipywidgets.Layout(
-                grid_template_columns=f"repeat({len(columns)}, minmax(340px, 1fr))",
-                grid_gap="12px",
-                width="100%",
-            ),
-        )
-        first, *others = self.explorers
+        super().__init__()
+        self.set_trait("_explorers", self.explorers)
+        self.set_trait("_labels", [f"{varied} = {getattr(w, varied)!r}" for w in self.explorers])
+        others = "every other control is linked, and the gradients share one scale"
+        self.set_trait("_heading", f"Comparing {varied}: {others}.")
+        first, *rest = self.explorers
         self._links = [
             traitlets.link((first, name), (other, name))
             for name in _LINKABLE
             if name != varied
-            for other in others
+            for other in rest
         ]
         for w in self.explorers:
-            w.observe(self._share_gradient_scale, names=["_frame"])
-        self._share_gradient_scale()
+            w.observe(self._share_scales, names=["_frame"])
+        self._ready = True
+        self._share_scales()
 
     def __getitem__(self, index: int) -> RNNExplorer:
         return self.explorers[index]
@@ -56,14 +71,21 @@ class Comparison(ipywidgets.GridBox):  # type: ignore[misc]
     def __len__(self) -> int:
         return len(self.explorers)
 
-    def _share_gradient_scale(self, change: Any = None) -> None:
-        """One log range for every gradient heatmap: from the lowest to the highest of the
-        explorers' own ranges."""
-        ranges = [w.frame.colour_scales["log10_abs_grad"] for w in self.explorers]
-        shared = (min(lo for lo, _ in ranges), max(hi for _, hi in ranges))
-        if all(math.isfinite(v) for v in shared):
+    def _share_scales(self, change: Any = None) -> None:
+        """One colour scale for every gradient heatmap and one axis for every gradient-norm
+        chart: from the lowest to the highest of the explorers' own."""
+        frames = [w._current for w in self.explorers]
+        if any(frame is None for frame in frames):
+            return  # closed
+        colours = [frame.colour_scales["log10_abs_grad"] for frame in frames if frame]
+        charts = [chart_range(frame) for frame in frames if frame]
+        gradient = (min(lo for lo, _ in colours), max(hi for _, hi in colours))
+        norm = (min(lo for lo, _ in charts), max(hi for _, hi in charts))
+        if all(math.isfinite(v) for v in gradient):
             for w in self.explorers:
-                w.gradient_range = shared
+                with w.hold_sync():
+                    w.gradient_range = gradient
+                    w.norm_range = norm
 
     def close(self) -> None:
         """Unlink and close every explorer."""

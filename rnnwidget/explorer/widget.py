@@ -38,7 +38,7 @@ from ..colormaps import PALETTES
 from . import page, preview, words
 from .classroom import ControlNames
 from .frame import Frame, Params, compute_frame
-from .layout import view_layout
+from .layout import chart_range, view_layout
 
 __all__ = ["CONFIG", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer"]
 
@@ -53,6 +53,8 @@ VIEW_OPTIONS: dict[str, Any] = {
     "palette": "standard",
     "presentation": False,
     "gradient_range": None,
+    "norm_range": None,
+    "hold_scales": False,
     "controls": None,
 }
 
@@ -102,7 +104,7 @@ class RNNExplorer(BaseWidget):
     _esm = STATIC / "widget.js"
     _css = STATIC / "widget.css"
 
-    SETTINGS = (*PARAMETERS, "palette", "presentation")
+    SETTINGS = (*PARAMETERS, "palette", "presentation", "hold_scales")
     CONFIG = CONFIG
     PRESETS = PRESETS
 
@@ -168,6 +170,19 @@ class RNNExplorer(BaseWidget):
         help="(low, high) log10 range of the gradient heatmaps' colours, instead of each "
         "frame's own; None fits each frame. rnnwidget.compare() sets one for all its explorers.",
     ).tag(sync=True)
+    norm_range = traitlets.Tuple(
+        traitlets.Int(),
+        traitlets.Int(),
+        default_value=None,
+        allow_none=True,
+        help="(low, high) decades of the gradient-norm chart's axis, instead of each frame's "
+        "own; None fits each frame. rnnwidget.compare() sets one for all its explorers.",
+    ).tag(sync=True)
+    hold_scales = Toggle(
+        False,
+        help="Keep the gradient's colour scale and chart axis where they are now, so that "
+        "presets and slider moves are compared on one scale.",
+    ).tag(sync=True, label="Hold the scales", group="view")
 
     # -- the view ------------------------------------------------------------------------------
     controls = ControlNames(
@@ -199,7 +214,7 @@ class RNNExplorer(BaseWidget):
         self._current: Frame | None = None
         self._revision = itertools.count(1)
         super().__init__(**kwargs)
-        self.observe(self._on_view_option, names=["gradient_range", "controls"])
+        self.observe(self._on_view_option, names=["gradient_range", "norm_range", "controls"])
         self._ready = True
         self._recompute()
 
@@ -214,7 +229,7 @@ class RNNExplorer(BaseWidget):
         """Every setting, ``{name: value}``: :data:`PARAMETERS`, then :data:`VIEW_OPTIONS`.
         ``RNNExplorer(**w.config)`` recreates this view, its arrays bit for bit."""
         config = {name: getattr(self, name) for name in CONFIG}
-        for name in ("controls", "gradient_range"):  # plain lists, as JSON has them
+        for name in ("controls", "gradient_range", "norm_range"):  # plain lists, as JSON has
             if config[name] is not None:
                 config[name] = list(config[name])
         return config
@@ -263,12 +278,13 @@ class RNNExplorer(BaseWidget):
             raise traitlets.TraitError(f"sentence must hold at least one word; got {text!r}")
         return text
 
-    @traitlets.validate("gradient_range")
-    def _validate_gradient_range(self, proposal: dict[str, Any]) -> tuple[float, float] | None:
+    @traitlets.validate("gradient_range", "norm_range")
+    def _validate_range(self, proposal: dict[str, Any]) -> tuple[float, float] | None:
         value = proposal["value"]
         if value is not None and not (math.isfinite(value[0]) and value[0] < value[1] < math.inf):
             raise traitlets.TraitError(
-                f"gradient_range must be None or (low, high) with finite low < high; got {value!r}"
+                f"{proposal['trait'].name} must be None or (low, high) with finite low < high; "
+                f"got {value!r}"
             )
         return value  # type: ignore[no-any-return]
 
@@ -279,6 +295,13 @@ class RNNExplorer(BaseWidget):
         return dict(_PRESET_VALUES[name])
 
     def _settings_changed(self, names: Sequence[str]) -> None:
+        if "hold_scales" in names and self._current is not None:
+            now = self._current if self.hold_scales else None  # None: each frame's own
+            with self.hold_sync():
+                self.set_trait(
+                    "gradient_range", now.colour_scales["log10_abs_grad"] if now else None
+                )
+                self.set_trait("norm_range", chart_range(now) if now else None)
         if any(name in PARAMETERS for name in names):
             self._recompute()
         else:
@@ -289,8 +312,8 @@ class RNNExplorer(BaseWidget):
             return
         with self._sync_lock, self.hold_sync():
             self.set_trait("code", repr(self))
-            if change["name"] == "gradient_range" and self._current is not None:
-                self._publish(self._current)  # the colour bar's ticks are the kernel's
+            if change["name"] != "controls" and self._current is not None:
+                self._publish(self._current)  # the colour bar's and the axis's ticks move
 
     def _recompute(self) -> None:
         with single_threaded_blas():
@@ -306,7 +329,9 @@ class RNNExplorer(BaseWidget):
             self.gradient_ratio_log10 = ratio if abs(ratio) != float("inf") else None
             self.error = ""
             self.set_trait("code", repr(self))
-            self._frame = frame_payload(frame, next(self._revision), self.gradient_range)
+            self._frame = frame_payload(
+                frame, next(self._revision), self.gradient_range, self.norm_range
+            )
 
     # -- messages from the browser -------------------------------------------------------------
     def _on_custom(self, content: dict[str, Any], buffers: Sequence[Any]) -> None:
@@ -381,7 +406,10 @@ class RNNExplorer(BaseWidget):
 
 
 def frame_payload(
-    frame: Frame, revision: int, gradient_range: tuple[float, float] | None = None
+    frame: Frame,
+    revision: int,
+    gradient_range: tuple[float, float] | None = None,
+    norm_range: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """What the browser draws, for one frame: the layout and the words as JSON, the arrays as
     float32 buffers, all in one value (so no view ever sees half an update)."""
@@ -389,7 +417,7 @@ def frame_payload(
         "revision": revision,
         "params": frame.params.as_dict(),
         "tokens": list(frame.tokens),
-        "layout": view_layout(frame, gradient_range=gradient_range),
+        "layout": view_layout(frame, gradient_range=gradient_range, norm_range=norm_range),
         "words": words.view_words(frame),
         "arrays": {
             "x": encode_array(frame.x),

@@ -183,3 +183,40 @@ def test_a_comparison_links_its_controls(
     expect(second.locator("input[data-trait='units']")).to_have_value("10")
     assert nb.python_value("c[0].gradient_range == c[1].gradient_range") is True
     assert nb.console_errors == []
+
+
+def test_three_compared_explorers_fit_the_page_and_share_their_axes(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    source = (
+        "from rnnwidget import compare\n\n"
+        "c = compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=100, units=16)\nc"
+    )
+    nb = open_notebook(lab_server, write_notebook(tmp_path / "compare3.ipynb", source))
+    nb.page.set_viewport_size({"width": 1220, "height": 1000})
+    views = [explorer(nb, i) for i in range(3)]
+    for view in views:
+        expect(view.locator("canvas[data-panel='norms']")).to_be_visible()
+    nb.page.wait_for_timeout(500)  # a resize redraws on the next animation frame
+    grid = nb.page.locator(".rnnwidget-comparison-grid")
+    right = grid.evaluate("(el) => el.getBoundingClientRect().right")
+    for i, view in enumerate(views):
+        box = view.evaluate("(el) => el.getBoundingClientRect().toJSON()")
+        canvases = view.locator("canvas").evaluate_all(
+            "(all) => all.map((c) => c.getBoundingClientRect().right)"
+        )
+        assert box["right"] <= right + 0.5, f"explorer {i} runs past the comparison"
+        assert max(canvases) <= box["right"] + 0.5, f"a canvas of explorer {i} is cut off"
+        scroll = view.evaluate("(el) => el.scrollWidth - el.clientWidth")
+        assert scroll <= 0, f"explorer {i} scrolls sideways"
+    # One axis for the three gradient-norm charts, as one colour scale for the heatmaps.
+    axes = {
+        (view.locator("canvas[data-panel='norms']").get_attribute("data-lo"),
+         view.locator("canvas[data-panel='norms']").get_attribute("data-hi"))
+        for view in views
+    }  # fmt: skip
+    assert len(axes) == 1, axes
+    assert nb.python_value("len({w.norm_range for w in c}) == 1 and c[0].norm_range is not None")
+    labels = nb.page.locator(".rnnwidget-comparison-label").all_inner_texts()
+    assert labels == ["w_hh_scale = 0.5", "w_hh_scale = 1.0", "w_hh_scale = 1.5"]
+    assert nb.console_errors == []
