@@ -23,17 +23,11 @@ from rnnwidget import __version__
 from rnnwidget._axes import decade_ticks
 from rnnwidget.colormaps import colourize, table
 from rnnwidget.explorer import layout as panels
+from rnnwidget.explorer.drawing import build_figure, render_png, render_svg
+from rnnwidget.explorer.export import save
+from rnnwidget.explorer.figure_layout import PanelBox, layout_of, panel_boxes
 from rnnwidget.explorer.frame import Frame, Params, compute_frame
 from rnnwidget.explorer.layout import view_layout
-from rnnwidget.explorer.render import (
-    PanelBox,
-    _build_figure,
-    _layout,
-    panel_boxes,
-    render_png,
-    render_svg,
-    save,
-)
 from rnnwidget.explorer.words import caption, summary, view_words
 from rnnwidget.formatting import format_decade
 
@@ -632,11 +626,11 @@ def test_rnnwidget_imports_without_matplotlib_and_render_says_how_to_get_it():
 import sys
 sys.modules["matplotlib"] = None  # as if it were not installed
 import rnnwidget
-from rnnwidget.explorer import render, words
+from rnnwidget.explorer import drawing, words
 from rnnwidget.explorer.frame import Params
 assert words.caption(Params()).startswith("w_hh_scale=1.00")
 try:
-    render.render_png(Params(seq_len=5, units=2))
+    drawing.render_png(Params(seq_len=5, units=2))
 except ImportError as error:
     print(error)
 else:
@@ -717,7 +711,7 @@ def drawn_texts(
 ) -> list[tuple[str, float, float, str, float, bool, str]]:
     """The renderer's texts between two heights (CSS px), as (text, x, y - top, alignment,
     size in px, bold, colour), sorted; positions to 6 decimals."""
-    figure = _build_figure(frame, "standard", 1.0)
+    figure = build_figure(frame, "standard", 1.0)
     texts = []
     for text in figure.texts:
         x, y = text.get_position()
@@ -771,7 +765,7 @@ print({ height: panel.height, calls });
             },
         },
     )
-    top = _layout(sentence).order_top
+    top = layout_of(sentence).order_top
     assert top is not None
     assert js_texts(got["calls"]) == drawn_texts(sentence, top, top + got["height"])
 
@@ -825,9 +819,9 @@ print({ range: chart.range, calls });
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
-    rect = _layout(stacked).rects["norms"]
+    rect = layout_of(stacked).rects["norms"]
     top = rect.y - 22  # the chart panel's top: MARGIN.top above its plot
-    figure = _build_figure(stacked, "standard", 1.0)
+    figure = build_figure(stacked, "standard", 1.0)
     drawn = [
         ([a.get_x(), a.get_y() - top, a.get_width(), a.get_height()], to_hex(a.get_facecolor()))
         for a in figure.artists
