@@ -7,6 +7,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -641,6 +642,15 @@ else:
     )
     assert result.returncode == 0, result.stderr
     assert "pip install 'rnnwidget[export]'" in result.stdout
+
+
+def test_the_export_extra_declares_what_the_drawing_imports():
+    # render_png imports Pillow itself: that matplotlib needs it too is no promise to rely on.
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    export = project["optional-dependencies"]["export"]
+    names = {re.match(r"[A-Za-z0-9._-]+", requirement)[0].lower() for requirement in export}
+    assert {"matplotlib", "pillow"} <= names
 
 
 # -- the text agrees with the browser's JavaScript ----------------------------------------------
