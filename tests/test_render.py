@@ -626,8 +626,9 @@ def test_rnnwidget_imports_without_matplotlib_and_render_says_how_to_get_it():
     code = """
 import sys
 sys.modules["matplotlib"] = None  # as if it were not installed
+sys.modules["PIL"] = None  # Pillow too
 import rnnwidget
-from rnnwidget.explorer import drawing, words
+from rnnwidget.explorer import drawing, export, figure_layout, preview, widget, words
 from rnnwidget.explorer.frame import Params
 assert words.caption(Params()).startswith("w_hh_scale=1.00")
 try:
@@ -642,6 +643,25 @@ else:
     )
     assert result.returncode == 0, result.stderr
     assert "pip install 'rnnwidget[export]'" in result.stdout
+
+
+def test_the_display_picture_and_the_page_do_not_import_the_file_writers():
+    code = """
+import sys, tempfile
+from pathlib import Path
+from rnnwidget import RNNExplorer
+from rnnwidget.explorer import page, preview
+w = RNNExplorer(seq_len=5, units=2)
+assert preview.png_base64(w.frame) is not None
+w._repr_mimebundle_()
+with tempfile.TemporaryDirectory() as folder:
+    w.to_html(Path(folder) / "view.html")
+assert "rnnwidget.explorer.export" not in sys.modules
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_the_export_extra_declares_what_the_drawing_imports():
