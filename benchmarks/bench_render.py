@@ -1,4 +1,4 @@
-"""What a headless figure costs: one PNG of the explorer (render.render_png) from a
+"""What a headless figure costs: one PNG of the explorer (drawing.render_png) from a
 computed frame, at scale 1 (the size a display bundle would use) and 2 (the slide default),
 and one SVG; one layer, two stacked layers, and the sentence input (its "Why order matters"
 panel).
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import timeit
 
+from rnnwidget.explorer.drawing import render_png, render_svg
 from rnnwidget.explorer.frame import Params, compute_frame
-from rnnwidget.explorer.render import render_png, render_svg
 
 # (seq_len, units, layers, input_kind); the budget: under 100 ms at scale 1 for (200, 64, 1)
 SETTINGS = [
@@ -24,7 +24,7 @@ SETTINGS = [
 
 
 def main() -> None:
-    print("rnnwidget.explorer.render: one figure from a computed frame, best of 7 (ms)")
+    print("rnnwidget.explorer.drawing: one figure from a computed frame, best of 7 (ms)")
     header = ["seq_len", "units", "layers", "input", "PNG x1", "PNG x2", "SVG", "x1 kB", "x2 kB"]
     print(" ".join(f"{name:>8}" for name in header))
     for seq_len, units, layers, kind in SETTINGS:

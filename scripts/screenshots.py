@@ -28,7 +28,8 @@ CELLS = [
     "from rnnwidget import RNNExplorer, RNNTrainer\n"
     "w = RNNExplorer(w_hh_scale=0.9, seq_len=120, units=32, input_kind='sentence')\nw",
     "t = RNNTrainer(lag=20, units=16)\nt.run(60)\nt",
-    "from rnnwidget import compare\nc = compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=100, units=16)\nc",
+    "from rnnwidget import compare\n"
+    "c = compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=100, units=16)\nc",
 ]
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 
@@ -76,7 +77,7 @@ def main() -> None:
             nb.run_all()
             page = nb.page
             # JupyterLab's news toast would sit on top of the pictures.
-            page.add_style_tag(content=".jp-toast-container, .Toastify { display: none !important; }")
+            page.add_style_tag(content=".Toastify { display: none !important; }")
             for theme, name in THEMES.items():
                 page.evaluate(f"window.jupyterapp.commands.execute('apputils:change-theme', "
                               f"{{theme: {json.dumps(name)}}})")  # fmt: skip

@@ -7,6 +7,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,17 +24,11 @@ from rnnwidget import __version__
 from rnnwidget._axes import decade_ticks
 from rnnwidget.colormaps import colourize, table
 from rnnwidget.explorer import layout as panels
+from rnnwidget.explorer.drawing import build_figure, render_png, render_svg
+from rnnwidget.explorer.export import save
+from rnnwidget.explorer.figure_layout import PanelBox, layout_of, panel_boxes
 from rnnwidget.explorer.frame import Frame, Params, compute_frame
 from rnnwidget.explorer.layout import view_layout
-from rnnwidget.explorer.render import (
-    PanelBox,
-    _build_figure,
-    _layout,
-    panel_boxes,
-    render_png,
-    render_svg,
-    save,
-)
 from rnnwidget.explorer.words import caption, summary, view_words
 from rnnwidget.formatting import format_decade
 
@@ -631,12 +626,13 @@ def test_rnnwidget_imports_without_matplotlib_and_render_says_how_to_get_it():
     code = """
 import sys
 sys.modules["matplotlib"] = None  # as if it were not installed
+sys.modules["PIL"] = None  # Pillow too
 import rnnwidget
-from rnnwidget.explorer import render, words
+from rnnwidget.explorer import drawing, export, figure_layout, preview, widget, words
 from rnnwidget.explorer.frame import Params
 assert words.caption(Params()).startswith("w_hh_scale=1.00")
 try:
-    render.render_png(Params(seq_len=5, units=2))
+    drawing.render_png(Params(seq_len=5, units=2))
 except ImportError as error:
     print(error)
 else:
@@ -647,6 +643,34 @@ else:
     )
     assert result.returncode == 0, result.stderr
     assert "pip install 'rnnwidget[export]'" in result.stdout
+
+
+def test_the_display_picture_and_the_page_do_not_import_the_file_writers():
+    code = """
+import sys, tempfile
+from pathlib import Path
+from rnnwidget import RNNExplorer
+from rnnwidget.explorer import page, preview
+w = RNNExplorer(seq_len=5, units=2)
+assert preview.png_base64(w.frame) is not None
+w._repr_mimebundle_()
+with tempfile.TemporaryDirectory() as folder:
+    w.to_html(Path(folder) / "view.html")
+assert "rnnwidget.explorer.export" not in sys.modules
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_export_extra_declares_what_the_drawing_imports():
+    # render_png imports Pillow itself: that matplotlib needs it too is no promise to rely on.
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    export = project["optional-dependencies"]["export"]
+    names = {re.match(r"[A-Za-z0-9._-]+", requirement)[0].lower() for requirement in export}
+    assert {"matplotlib", "pillow"} <= names
 
 
 # -- the text agrees with the browser's JavaScript ----------------------------------------------
@@ -717,7 +741,7 @@ def drawn_texts(
 ) -> list[tuple[str, float, float, str, float, bool, str]]:
     """The renderer's texts between two heights (CSS px), as (text, x, y - top, alignment,
     size in px, bold, colour), sorted; positions to 6 decimals."""
-    figure = _build_figure(frame, "standard", 1.0)
+    figure = build_figure(frame, "standard", 1.0)
     texts = []
     for text in figure.texts:
         x, y = text.get_position()
@@ -771,7 +795,7 @@ print({ height: panel.height, calls });
             },
         },
     )
-    top = _layout(sentence).order_top
+    top = layout_of(sentence).order_top
     assert top is not None
     assert js_texts(got["calls"]) == drawn_texts(sentence, top, top + got["height"])
 
@@ -825,9 +849,9 @@ print({ range: chart.range, calls });
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
-    rect = _layout(stacked).rects["norms"]
+    rect = layout_of(stacked).rects["norms"]
     top = rect.y - 22  # the chart panel's top: MARGIN.top above its plot
-    figure = _build_figure(stacked, "standard", 1.0)
+    figure = build_figure(stacked, "standard", 1.0)
     drawn = [
         ([a.get_x(), a.get_y() - top, a.get_width(), a.get_height()], to_hex(a.get_facecolor()))
         for a in figure.artists

@@ -205,7 +205,7 @@ def test_unknown_controls_are_refused_naming_the_allowed_ones(controls, message)
 def test_the_display_bundle_carries_a_png_of_the_view():
     from PIL import Image
 
-    from rnnwidget.explorer.render import render_png
+    from rnnwidget.explorer.drawing import render_png
 
     w = RNNExplorer(w_hh_scale=1.3, seq_len=50, units=10)
     data, _ = w._repr_mimebundle_()

@@ -215,7 +215,8 @@ def test_save_png_and_svg_draw_the_views_picture_without_a_browser(tmp_path):
     from PIL import Image
 
     from rnnwidget.colormaps import colourize
-    from rnnwidget.explorer.render import caption, panel_boxes
+    from rnnwidget.explorer.figure_layout import panel_boxes
+    from rnnwidget.explorer.words import caption
 
     w = RNNExplorer(w_hh_scale=1.2, seq_len=40, units=10)
     png = w.save_png(tmp_path / "fig.png", scale=1.0)

@@ -1,6 +1,7 @@
 """What the explorer's picture is made of: its panels, their titles, labels, heights, colour
 scales and ticks. One source for the live view (the kernel sends :func:`view_layout` with each
-frame) and for the headless renderer (:mod:`.render`), so the two cannot drift apart.
+frame) and for the headless renderer (:mod:`.figure_layout`, :mod:`.drawing`), so the two
+cannot drift apart.
 
 Sizes are CSS pixels at presentation scale 1; the browser scales text and strokes itself.
 """

@@ -349,18 +349,18 @@ class RNNExplorer(BaseWidget):
         """Render the view's picture headlessly (no browser needed) and write it as a PNG at
         ``scale`` times its layout size (2: sharp on a projector). Needs the ``export`` extra
         (matplotlib): ``pip install 'rnnwidget[export]'``."""
-        from . import render  # matplotlib is optional: only this method needs it
+        from . import export  # matplotlib is optional: only this method needs it
 
-        return render.save(
+        return export.save(
             self.frame, _with_suffix(path, ".png"), palette=self.palette, scale=scale
         )
 
     def save_svg(self, path: str | os.PathLike[str]) -> Path:
         """Render the view's picture headlessly as an SVG, with real text, for vector slides.
         Needs the ``export`` extra (matplotlib)."""
-        from . import render
+        from . import export
 
-        return render.save(self.frame, _with_suffix(path, ".svg"), palette=self.palette)
+        return export.save(self.frame, _with_suffix(path, ".svg"), palette=self.palette)
 
     def save_snapshot(self, path: str | os.PathLike[str]) -> Path:
         """Write the latest snapshot taken with the view's Snapshot button to ``path`` (.png).

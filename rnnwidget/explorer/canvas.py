@@ -1,0 +1,122 @@
+"""The drawing surface of the headless figure: :class:`Canvas` puts texts, one-pixel lines
+and nearest-neighbour images on a matplotlib :class:`~matplotlib.figure.Figure` at positions
+in CSS pixels (top-left origin), the browser's coordinates; and the colours the figure is
+drawn in, the live view's light theme (``js/theme.js`` fallbacks), opaque on white.
+
+matplotlib is imported only when a canvas is made or drawn on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .figure_layout import CSS_DPI, FONT, PX_TO_PT, Rect, pixel_edges
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Transform
+
+# The look: the live view's light theme (js/theme.js fallbacks), opaque on white.
+BACKGROUND = "#ffffff"
+PANEL = "#eeeeee"  # the band beyond float64's range
+TEXT = "#212121"  # rgba(0, 0, 0, 0.87) on white
+MUTED = "#757575"  # rgba(0, 0, 0, 0.54) on white
+GRID = "#e0e0e0"
+LINE = "#1976d2"
+WARN = "#e65100"
+MONO_FONT = "DejaVu Sans Mono"  # the shapes line, in the browser's code font
+
+
+class Canvas:
+    """Draws on a figure in CSS pixels (top-left origin), the browser's coordinates."""
+
+    def __init__(self, figure: Figure, height_css: float, scale: float) -> None:
+        from matplotlib.transforms import Affine2D
+
+        self.figure = figure
+        self.height_css = height_css
+        self.scale = scale
+        self.css: Transform = (
+            Affine2D().scale(1 / CSS_DPI, -1 / CSS_DPI).translate(0, height_css / CSS_DPI)
+            + figure.dpi_scale_trans
+        )
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        size: float,
+        colour: str = TEXT,
+        bold: bool = False,
+        ha: str = "left",
+        va: str = "baseline",
+        rotation: float = 0.0,
+        family: str = FONT,
+    ) -> None:
+        self.figure.text(
+            x,
+            y,
+            text,
+            transform=self.css,
+            fontsize=size * PX_TO_PT,
+            fontfamily=family,
+            fontweight="bold" if bold else "normal",
+            color=colour,
+            ha=ha,
+            va=va,
+            rotation=rotation,
+            rotation_mode="anchor",
+            parse_math=False,  # a "$" in a sentence is a dollar sign
+        )
+
+    def segments(self, segments: list[list[tuple[float, float]]], colour: str) -> None:
+        """One-pixel lines (tick marks, grid lines), snapped to whole pixels."""
+        from matplotlib.collections import LineCollection
+
+        if segments:
+            lines = LineCollection(
+                segments,
+                colors=colour,
+                linewidths=1 * PX_TO_PT,
+                transform=self.css,
+                snap=True,
+                zorder=2,
+            )
+            self.figure.add_artist(lines)
+
+    def image(self, rgb: NDArray[np.uint8], rect: Rect) -> None:
+        """An RGB image filling ``rect`` (snapped to whole image pixels), first row at the
+        top, each of its pixels a block of one colour: nearest-neighbour, no colormap."""
+        from matplotlib.image import BboxImage
+        from matplotlib.transforms import Bbox, TransformedBbox
+
+        left, top, right, bottom = pixel_edges(rect, self.scale)
+        inches = Bbox.from_extents(
+            left / self.scale / CSS_DPI,
+            (self.height_css - bottom / self.scale) / CSS_DPI,
+            right / self.scale / CSS_DPI,
+            (self.height_css - top / self.scale) / CSS_DPI,
+        )
+        image = BboxImage(
+            TransformedBbox(inches, self.figure.dpi_scale_trans),
+            interpolation="nearest",
+            origin="upper",
+            resample=False,
+            zorder=0,
+        )
+        image.set_data(rgb)
+        self.figure.add_artist(image)
+
+    def clip_box(self, rect: Rect) -> Any:
+        """``rect`` as a clip box for an artist (a TransformedBbox in display space)."""
+        from matplotlib.transforms import Bbox, TransformedBbox
+
+        return TransformedBbox(
+            Bbox.from_extents(rect.x, rect.y, rect.x + rect.width, rect.y + rect.height),
+            self.css,
+        )
