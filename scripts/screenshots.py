@@ -84,6 +84,14 @@ def main() -> None:
                 page.wait_for_timeout(1500)
                 for width in args.widths:
                     page.set_viewport_size({"width": width, "height": 2600})
+                    # The widget's own width is the window's, less JupyterLab's file browser where
+                    # the window is wide enough to keep it open.
+                    shown = page.locator(".jp-FileBrowser").is_visible()
+                    if shown != (width >= 1000):
+                        page.evaluate(
+                            "window.jupyterapp.commands.execute('filebrowser:toggle-main')"
+                        )
+                        page.wait_for_timeout(500)
                     for presentation in (False, True):
                         nb.run_code(f"w.presentation = {presentation}")
                         page.wait_for_timeout(600)

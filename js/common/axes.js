@@ -14,8 +14,11 @@ export function panelCanvas(name, label) {
   return canvas;
 }
 
-/** Space around each plot, in CSS pixels (the same for every panel, so time lines up). */
-export const MARGIN = { left: 64, right: 84, top: 22, bottom: 34 };
+/**
+ * Space around each plot, in CSS pixels at scale 1 (the same for every panel, so time lines
+ * up); presentation mode multiplies it with the text.
+ */
+export const MARGIN = { left: 64, right: 84, top: 22, bottom: 36 };
 
 /**
  * Size a canvas for its CSS box at `ratio` device pixels per CSS pixel (the screen's, unless an
@@ -47,13 +50,13 @@ export function prepareCanvas(canvas, width, height, ratio = window.devicePixelR
   return ctx;
 }
 
-/** The plot area inside a panel of the given CSS size. */
-export function plotRect(width, height) {
+/** The plot area inside a panel of the given CSS size, at a text `scale`. */
+export function plotRect(width, height, scale = 1) {
   return {
-    x: MARGIN.left,
-    y: MARGIN.top,
-    width: Math.max(1, width - MARGIN.left - MARGIN.right),
-    height: Math.max(1, height - MARGIN.top - MARGIN.bottom),
+    x: MARGIN.left * scale,
+    y: MARGIN.top * scale,
+    width: Math.max(1, width - (MARGIN.left + MARGIN.right) * scale),
+    height: Math.max(1, height - (MARGIN.top + MARGIN.bottom) * scale),
   };
 }
 
@@ -88,46 +91,74 @@ export function setFont(ctx, theme, size = 11, weight = "normal") {
  * @param {string[]} [tokens]
  */
 export function drawTimeAxis(ctx, theme, rect, T, ticks, tokens = []) {
+  const x = (/** @type {number} */ t) => rect.x + ((t - 0.5) / T) * rect.width;
+  const useTokens = tokens.length > 0 && rect.width / T >= 28 * theme.scale;
+  const shown = useTokens ? tokens.map((_, i) => i + 1) : ticks;
+  drawBottomAxis(ctx, theme, rect,
+    shown.map((t) => ({ x: x(t), text: useTokens ? tokens[t - 1] : String(t) })),
+    useTokens ? "word (timestep t)" : "timestep t");
+}
+
+/**
+ * An axis under a plot: tick marks, their labels on one line (a label that would run into the
+ * one before it is left out, so a narrow or enlarged panel thins its labels rather than
+ * overlapping them), and the axis label on the line below, at the right.
+ * @param {{ x: number, text: string }[]} ticks
+ * @param {string} label
+ */
+export function drawBottomAxis(ctx, theme, rect, ticks, label) {
+  const s = theme.scale;
+  const y = rect.y + rect.height;
   setFont(ctx, theme);
   ctx.fillStyle = theme.text;
   ctx.strokeStyle = theme.muted;
+  ctx.lineWidth = 1;
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  const x = (t) => rect.x + ((t - 0.5) / T) * rect.width;
-  const y = rect.y + rect.height;
-  const columnWidth = rect.width / T;
-  const useTokens = tokens.length > 0 && columnWidth >= 28;
-  const shown = useTokens ? tokens.map((_, i) => i + 1) : ticks;
   ctx.beginPath();
-  for (const t of shown) {
-    ctx.moveTo(x(t), y);
-    ctx.lineTo(x(t), y + 4);
+  for (const tick of ticks) {
+    ctx.moveTo(tick.x, y);
+    ctx.lineTo(tick.x, y + 4 * s);
   }
   ctx.stroke();
-  for (const t of shown) {
-    ctx.fillText(useTokens ? tokens[t - 1] : String(t), x(t), y + 6);
+  let end = -Infinity; // the right edge of the last label written
+  const gap = 6 * s;
+  for (const { x, text } of ticks) {
+    const half = ctx.measureText(text).width / 2;
+    if (x - half < end + gap) continue;
+    ctx.fillText(text, x, y + 5 * s);
+    end = x + half;
   }
   ctx.fillStyle = theme.muted;
   ctx.textAlign = "right";
-  ctx.fillText(useTokens ? "word (timestep t)" : "timestep t", rect.x + rect.width, y + 19 * theme.scale);
+  ctx.fillText(label, rect.x + rect.width, y + 19 * s);
 }
 
 /** A vertical axis on the left with labelled ticks at the given positions (y in CSS px). */
 export function drawLeftAxis(ctx, theme, rect, ticks, label) {
+  const s = theme.scale;
   setFont(ctx, theme);
   ctx.fillStyle = theme.text;
   ctx.strokeStyle = theme.muted;
+  ctx.lineWidth = 1;
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   ctx.beginPath();
   for (const { y } of ticks) {
-    ctx.moveTo(rect.x - 4, y);
+    ctx.moveTo(rect.x - 4 * s, y);
     ctx.lineTo(rect.x, y);
   }
   ctx.stroke();
-  for (const { y, text } of ticks) ctx.fillText(text, rect.x - 6, y);
+  // A label that would run into the one above it is left out (a short panel, enlarged text).
+  let top = Infinity;
+  const lineHeight = 11 * s;
+  for (const { y, text } of [...ticks].sort((a, b) => b.y - a.y)) {
+    if (y + lineHeight / 2 > top) continue;
+    ctx.fillText(text, rect.x - 6 * s, y);
+    top = y - lineHeight / 2;
+  }
   ctx.save();
-  ctx.translate(12, rect.y + rect.height / 2);
+  ctx.translate(12 * s, rect.y + rect.height / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textAlign = "center";
   ctx.fillStyle = theme.muted;
@@ -147,26 +178,37 @@ export function drawGridLines(ctx, theme, rect, ys) {
   ctx.stroke();
 }
 
-/** The panel's title, top left. */
-export function drawTitle(ctx, theme, rect, title) {
+/**
+ * The panel's title, top left, cut with an ellipsis where the panel is too narrow for it.
+ * @param {number} [width] the panel's width (the title may run over the right margin)
+ */
+export function drawTitle(ctx, theme, rect, title, width = rect.x + rect.width) {
   setFont(ctx, theme, 12, "600");
   ctx.fillStyle = theme.text;
   ctx.textAlign = "left";
   ctx.textBaseline = "alphabetic";
-  ctx.fillText(title, rect.x, rect.y - 7);
+  ctx.fillText(fitText(ctx, title, width - rect.x - 4), rect.x, rect.y - 7 * theme.scale);
+}
+
+/** `text`, cut with an ellipsis to fit `width` pixels in the context's font. */
+export function fitText(ctx, text, width) {
+  if (ctx.measureText(text).width <= width) return text;
+  let cut = text;
+  while (cut.length > 1 && ctx.measureText(`${cut}…`).width > width) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }
 
 /**
- * What play-through-time adds on top of a plot: columns outside `reveal` dimmed (not reached
- * yet), and a line at the `marker` column.
+ * What play-through-time adds on top of a plot: columns outside `reveal` covered (not computed
+ * yet: an even panel colour, in either theme, not a tint of the colours beneath), and a line at
+ * the `marker` column.
  */
 export function drawPlayback(ctx, theme, rect, T, reveal, marker) {
   const x = (column) => rect.x + (column / T) * rect.width;
   if (reveal) {
     const [from, to] = reveal;
     ctx.save();
-    ctx.globalAlpha = 0.85;
-    ctx.fillStyle = theme.background;
+    ctx.fillStyle = theme.panel;
     if (from > 0) ctx.fillRect(rect.x, rect.y, x(from) - rect.x, rect.height);
     if (to < T - 1) ctx.fillRect(x(to + 1), rect.y, rect.x + rect.width - x(to + 1), rect.height);
     ctx.restore();

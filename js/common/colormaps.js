@@ -7,10 +7,12 @@ export const PALETTES = Object.keys(tables);
 /**
  * @param {string} palette "standard" or "colorblind"
  * @param {"diverging" | "sequential"} role
+ * @param {boolean} [dark] on a dark page: the diverging colours meet at a dark centre
  * @returns {number[][]} 256 rows of [r, g, b]
  */
-export function colourTable(palette, role) {
-  return (tables[palette] ?? tables.standard)[role].rgb;
+export function colourTable(palette, role, dark = false) {
+  const name = dark && role === "diverging" ? "diverging_dark" : role;
+  return (tables[palette] ?? tables.standard)[name].rgb;
 }
 
 /**

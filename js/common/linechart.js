@@ -98,14 +98,14 @@ export class NormChart {
   draw(width, theme, canvas = this.canvas, ratio = undefined) {
     const height = this.height * theme.scale;
     const ctx = prepareCanvas(canvas, width, height, ratio);
-    const rect = (this.rect = plotRect(width, height));
+    const rect = (this.rect = plotRect(width, height, theme.scale));
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
       lo: this.range.lo, hi: this.range.hi,
     });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.title);
+    drawTitle(ctx, theme, rect, this.title, width);
     if (!this.logNorms) return;
     const T = this.logNorms.length;
 
@@ -154,19 +154,20 @@ export class NormChart {
     setFont(ctx, theme, 11);
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
-    const x = rect.x + rect.width + 10;
+    const s = theme.scale;
+    const x = rect.x + rect.width + 10 * s;
     this.series.forEach(({ label }, i) => {
-      const y = rect.y + 8 + i * 16 * theme.scale;
+      const y = rect.y + (8 + i * 16) * s;
       ctx.fillStyle = colours[i % colours.length];
-      ctx.fillRect(x, y - 1.5, 14, 3);
+      ctx.fillRect(x, y - 1.5 * s, 14 * s, 3 * s);
       ctx.fillStyle = theme.text;
-      ctx.fillText(label, x + 18, y);
+      ctx.fillText(label, x + 18 * s, y);
     });
   }
 
   shadeBeyondFloat64(ctx, theme, rect) {
     const { lo, hi } = this.range;
-    setFont(ctx, theme, 10);
+    setFont(ctx, theme, 11);
     ctx.textAlign = "right";
     ctx.textBaseline = "top";
     /** @type {[number, number, string][]} */
@@ -182,7 +183,7 @@ export class NormChart {
       ctx.fillStyle = theme.panel;
       ctx.fillRect(rect.x, Math.min(yEdge, yFar), rect.width, Math.abs(yFar - yEdge));
       ctx.fillStyle = theme.warn;
-      ctx.fillText(label, rect.x + rect.width - 4, Math.min(yEdge, yFar) + 3);
+      ctx.fillText(label, rect.x + rect.width - 4 * theme.scale, Math.min(yEdge, yFar) + 3);
     }
   }
 

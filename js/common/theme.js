@@ -17,7 +17,8 @@ const FALLBACK = {
 
 /**
  * @typedef {{ background: string, panel: string, text: string, muted: string, grid: string,
- *   line: string, warn: string, error: string, font: string, scale: number }} Theme
+ *   line: string, warn: string, error: string, font: string, scale: number, dark: boolean }} Theme
+ *   dark: a dark background (the diverging colours then meet at a dark centre, not white)
  */
 
 /**
@@ -39,5 +40,25 @@ export function readTheme(el) {
     error: v("--jp-error-color1"),
     font: v("--jp-ui-font-family"),
     scale: Number(style.getPropertyValue("--rnnwidget-scale")) || 1,
+    dark: isDark(v("--jp-layout-color0")),
   };
+}
+
+/** The light theme a slide wants (a snapshot), at the view's scale and in its font. */
+export function slideTheme(theme) {
+  const v = (name) => FALLBACK[name];
+  return { ...theme, background: v("--jp-layout-color0"), panel: v("--jp-layout-color2"),
+    text: v("--jp-ui-font-color1"), muted: v("--jp-ui-font-color2"),
+    grid: v("--jp-border-color2"), line: v("--jp-brand-color1"), warn: v("--jp-warn-color0"),
+    error: v("--jp-error-color1"), dark: false };
+}
+
+/** Whether a CSS colour (#rgb, #rrggbb or rgb()) is dark: its relative luminance below 0.4. */
+function isDark(colour) {
+  const hex = colour.match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i)?.[1];
+  const rgb = hex
+    ? (hex.length === 3 ? [...hex].map((c) => c + c) : hex.match(/../g)).map((h) => parseInt(h, 16))
+    : (colour.match(/[\d.]+/g) ?? ["255", "255", "255"]).slice(0, 3).map(Number);
+  const [r, g, b] = rgb.map((c) => c / 255);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.4;
 }

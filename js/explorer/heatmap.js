@@ -99,14 +99,14 @@ export class Heatmap {
   draw(width, theme, canvas = this.canvas, ratio = undefined) {
     const height = this.height * theme.scale;
     const ctx = prepareCanvas(canvas, width, height, ratio);
-    const rect = (this.rect = plotRect(width, height));
+    const rect = (this.rect = plotRect(width, height, theme.scale));
     // Where the cells are, for hover and for tests that read pixels back.
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
     });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.title);
+    drawTitle(ctx, theme, rect, this.title, width);
     if (!this.data) return;
     const { timesteps, rows, tokens } = this.data;
     ctx.imageSmoothingEnabled = false;
@@ -126,19 +126,27 @@ export class Heatmap {
 
   drawColourBar(ctx, theme, rect) {
     const { vmin, vmax, table, colourTicks } = /** @type {HeatmapData} */ (this.data);
-    const x = rect.x + rect.width + 12;
-    const barWidth = 10;
+    const s = theme.scale;
+    const x = rect.x + rect.width + 12 * s;
+    const barWidth = 10 * s;
     const y = (value) => rect.y + rect.height * (1 - (value - vmin) / (vmax - vmin || 1));
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(colourBarImage(table), x, rect.y, barWidth, rect.height);
-    setFont(ctx, theme, 10);
+    setFont(ctx, theme, 11);
     ctx.fillStyle = theme.text;
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
-    for (const { value, text } of colourTicks) ctx.fillText(text, x + barWidth + 4, y(value));
+    // Bottom up; a label that would run into the one below it is left out.
+    let top = Infinity;
+    for (const { value, text } of [...colourTicks].sort((p, q) => p.value - q.value)) {
+      const at = y(value);
+      if (at + 5.5 * s > top) continue;
+      ctx.fillText(text, x + barWidth + 4 * s, at);
+      top = at - 5.5 * s;
+    }
     ctx.fillStyle = theme.muted;
     ctx.textBaseline = "alphabetic";
-    ctx.fillText(this.colourLabel, x - 2, rect.y - 7);
+    ctx.fillText(this.colourLabel, x - 2 * s, rect.y - 7 * theme.scale);
   }
 
   /**

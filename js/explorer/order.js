@@ -2,7 +2,7 @@
 // states differ: it reads the words in order) and through an order-blind dense model on the
 // average word vector (outputs identical). The seed's own example, "The cat sat on the mat".
 
-import { MARGIN, panelCanvas, prepareCanvas, setFont } from "../common/axes.js";
+import { fitText, MARGIN, panelCanvas, prepareCanvas, setFont } from "../common/axes.js";
 import { colourIndex } from "../common/colormaps.js";
 
 const ROW = 16;
@@ -44,14 +44,15 @@ export class OrderPanel {
     ctx.fillRect(0, 0, width, height);
     if (!this.data) return;
     const { words, shuffled, rnn, dense, units, table, distances } = this.data;
-    const left = MARGIN.left + 170 * theme.scale;
-    const right = width - MARGIN.right;
+    const margin = MARGIN.left * theme.scale;
+    const left = margin + 170 * theme.scale;
+    const right = width - MARGIN.right * theme.scale;
     const rowHeight = ROW * theme.scale;
     setFont(ctx, theme, 12, "600");
     ctx.fillStyle = theme.text;
     ctx.textBaseline = "alphabetic";
     ctx.textAlign = "left";
-    ctx.fillText(this.title, MARGIN.left, 15 * theme.scale);
+    ctx.fillText(fitText(ctx, this.title, width - margin - 4), margin, 15 * theme.scale);
 
     const groups = [
       { title: "RNN, final state h_T", values: rnn, verdict: "differ", distance: distances[0] },
@@ -60,9 +61,11 @@ export class OrderPanel {
     ];
     let y = 24 * theme.scale;
     for (const { title, values, verdict, distance } of groups) {
+      setFont(ctx, theme, 11);
+      const room = width - 8 - margin - ctx.measureText(distance).width - 12 * theme.scale;
       setFont(ctx, theme, 11, "600");
       ctx.fillStyle = theme.text;
-      ctx.fillText(title, MARGIN.left, y + 11 * theme.scale);
+      ctx.fillText(fitText(ctx, title, room), margin, y + 11 * theme.scale);
       setFont(ctx, theme, 11);
       ctx.fillStyle = verdict === "differ" ? theme.text : theme.muted;
       ctx.textAlign = "right";
@@ -71,8 +74,8 @@ export class OrderPanel {
       y += 14 * theme.scale;
       [words, shuffled].forEach((sentence, i) => {
         ctx.fillStyle = theme.muted;
-        setFont(ctx, theme, 10);
-        ctx.fillText(fit(ctx, sentence.join(" "), left - MARGIN.left - 8), MARGIN.left, y + rowHeight - 4);
+        setFont(ctx, theme, 11);
+        ctx.fillText(fitText(ctx, sentence.join(" "), left - margin - 8), margin, y + rowHeight - 4);
         const cell = (right - left) / units;
         for (let u = 0; u < units; u++) {
           const [r, g, b] = table[colourIndex(values[i * units + u], -1, 1, table.length)];
@@ -84,12 +87,4 @@ export class OrderPanel {
       y += GAP * theme.scale;
     }
   }
-}
-
-/** `text`, cut with an ellipsis to fit `width` pixels. */
-function fit(ctx, text, width) {
-  if (ctx.measureText(text).width <= width) return text;
-  let cut = text;
-  while (cut.length > 1 && ctx.measureText(`${cut}…`).width > width) cut = cut.slice(0, -1);
-  return `${cut}…`;
 }

@@ -38,7 +38,7 @@ export class Player {
     this.position = null;
     this.stepsPerSecond = 20;
     this.playing = false;
-    this.frame = 0;
+    this.animation = 0; // the pending animation frame's id
     this.last = 0;
     this.carry = 0;
   }
@@ -65,21 +65,21 @@ export class Player {
     this.playing = true;
     this.last = performance.now();
     this.carry = 0;
-    this.frame = requestAnimationFrame((now) => this.tick(now));
+    this.animation = requestAnimationFrame((now) => this.tick(now));
     this.onChange(this.position);
   }
 
   pause() {
     if (!this.playing) return;
     this.playing = false;
-    cancelAnimationFrame(this.frame);
+    cancelAnimationFrame(this.animation);
     this.onChange(this.position);
   }
 
   /** Stop and show the whole picture again. */
   reset() {
     this.playing = false;
-    cancelAnimationFrame(this.frame);
+    cancelAnimationFrame(this.animation);
     this.position = null;
     this.onChange(null);
   }
@@ -100,12 +100,12 @@ export class Player {
       }
       this.seek(next);
     }
-    this.frame = requestAnimationFrame((t) => this.tick(t));
+    this.animation = requestAnimationFrame((t) => this.tick(t));
   }
 
   dispose() {
     this.playing = false;
-    cancelAnimationFrame(this.frame);
+    cancelAnimationFrame(this.animation);
   }
 }
 

@@ -2,13 +2,13 @@
 // play head): x_t feeds h_t through W_xh, h_{t-1} feeds h_t through W_hh, and the numbers of
 // that step beside it: ||h_t||, ||dL/dh_t|| and the mean tanh'(a_t).
 
+import { uid } from "../common/controls.js";
 import { setText } from "../common/dom.js";
 import { formatPow10 } from "../common/format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const STEP = 150; // horizontal distance between unrolled steps, in SVG units
 const NODE = { width: 64, height: 28 };
-let count = 0; // each diagram's arrow marker needs an id of its own in the page
 
 function svg(tag, attributes = {}, text) {
   const el = document.createElementNS(SVG, tag);
@@ -24,7 +24,10 @@ export class UnrolledLoop {
     this.caption = document.createElement("figcaption");
     this.caption.className = "rnnwidget-unrolled-caption";
     this.svg = svg("svg", { role: "img", "aria-label": "The recurrence unrolled through time" });
-    this.markerId = `rnnwidget-arrow-${++count}`;
+    this.markerId = uid("arrow"); // each diagram's arrow marker needs an id of its own
+    /** How many steps fit, and the text scale: the diagram is drawn at one unit per CSS pixel
+     * times the scale, so its text is as large as the rest of the view's. */
+    this.fit = { steps: 3, scale: 1 };
     this.el.append(this.svg, this.caption);
     /** What the diagram shows (steps, focus, layers): rebuilt only when that changes. */
     this.shown = "";
@@ -37,11 +40,12 @@ export class UnrolledLoop {
    *   word?: string }} step
    */
   show(t, { T, layers, word }) {
-    const first = Math.max(1, Math.min(t - 1, T - 2));
+    const count = this.fit.steps;
+    const first = Math.max(1, Math.min(t - Math.floor((count - 1) / 2), T - count + 1));
     const steps = [];
-    for (let k = first; k <= Math.min(T, first + 2); k++) steps.push(k);
+    for (let k = first; k <= Math.min(T, first + count - 1); k++) steps.push(k);
     const rows = layers.length;
-    const shown = `${t}/${T}/${rows}/${word === undefined}`;
+    const shown = `${t}/${T}/${rows}/${word === undefined}/${count}/${this.fit.scale}`;
     if (shown !== this.shown) {
       this.shown = shown;
       this.drawDiagram(t, T, steps, rows, word);
@@ -63,6 +67,7 @@ export class UnrolledLoop {
     const width = left + steps.length * STEP;
     this.svg.replaceChildren();
     this.svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    this.svg.style.width = `${width * this.fit.scale}px`;
     this.svg.append(this.arrowMarker());
 
     const xOf = (i) => left + i * STEP;
@@ -92,6 +97,15 @@ export class UnrolledLoop {
         this.arrow(x, stateY(row), x + 40, stateY(row), "", "horizontal");
       }
     }
+  }
+
+  /**
+   * Fit the diagram to a view `width` CSS pixels wide at a text `scale`: as many of three steps
+   * as fit (one, on a narrow view in presentation mode).
+   */
+  setFit(width, scale) {
+    const steps = Math.max(1, Math.min(3, Math.floor((width / scale - 120) / STEP)));
+    this.fit = { steps, scale };
   }
 
   node(x, y, label, focus) {

@@ -10,7 +10,7 @@ import { setText } from "../common/dom.js";
 import { formatPow10, rangeNote } from "../common/format.js";
 import { icon } from "../common/icons.js";
 import { NormChart } from "../common/linechart.js";
-import { readTheme } from "../common/theme.js";
+import { slideTheme } from "../common/theme.js";
 import { copyCodeControl } from "./copycode.js";
 import { composeSnapshot, download, toPng } from "./export.js";
 import { Heatmap } from "./heatmap.js";
@@ -66,6 +66,14 @@ class ExplorerView extends BaseView {
     }
   }
 
+  measure() {
+    const wasDark = this.layout?.theme.dark;
+    super.measure();
+    this.unrolled?.setFit(this.layout.width, this.layout.theme.scale);
+    if (wasDark !== undefined && wasDark !== this.layout.theme.dark) this.setPanelData();
+    if (this.current) this.showStep(); // the diagram, fitted anew
+  }
+
   listen() {
     super.listen();
     this.on(["palette", "presentation"], () => this.showOptions());
@@ -112,18 +120,23 @@ class ExplorerView extends BaseView {
       ...(this.current.order ? [this.order.canvas] : []));
   }
 
-  /** Hand every panel its data and colours (on a new frame, or a new palette). */
-  setPanelData() {
+  /**
+   * Hand every panel its data and colours (on a new frame, a new palette or theme).
+   * @param {boolean} [dark] whether the colours are for a dark page (the view's theme by default)
+   */
+  setPanelData(dark = this.layout.theme.dark) {
     if (!this.current) return;
     const { arrays, tokens, layout, order, words } = this.current;
     const T = this.current.T;
     const palette = String(this.model.get("palette"));
+    const table = (/** @type {"diverging" | "sequential"} */ role) =>
+      colourTable(palette, role, dark);
     for (const spec of layout.heatmaps) {
       const matrix = spec.kind === "input" ? arrays.x
         : arrays.layers[spec.layer][spec.kind === "hidden" ? "h" : "log10_abs_grad"];
       const [vmin, vmax] = spec.scale;
       this.heatmaps[spec.name].setData({ values: matrix.data, timesteps: T,
-        rows: matrix.shape[1], vmin, vmax, table: colourTable(palette, spec.role), tokens,
+        rows: matrix.shape[1], vmin, vmax, table: table(spec.role), tokens,
         colourTicks: spec.colour_ticks.map(([value, text]) => ({ value, text })),
         rowTicks: spec.row_ticks, timeTicks: layout.time_ticks });
     }
@@ -132,7 +145,7 @@ class ExplorerView extends BaseView {
     if (order) {
       this.order.setData({ words: order.words, shuffled: order.shuffled,
         units: arrays.order.rnn_final.shape[1], rnn: arrays.order.rnn_final.data,
-        dense: arrays.order.dense_output.data, table: colourTable(palette, "diverging"),
+        dense: arrays.order.dense_output.data, table: table("diverging"),
         distances: words.order.distances, description: words.order.description,
         title: layout.order.title, height: layout.order.height });
     }
@@ -196,7 +209,8 @@ class ExplorerView extends BaseView {
   showOptions() {
     const presentation = Boolean(this.model.get("presentation"));
     this.root.classList.toggle("rnnwidget-presentation", presentation);
-    this.root.style.setProperty("--rnnwidget-scale", presentation ? "1.5" : "1");
+    // 1.75: the canvases' smallest text (11 px) becomes 19 px, read from the back of a hall.
+    this.root.style.setProperty("--rnnwidget-scale", presentation ? "1.75" : "1");
     this.measure(); // the scale of text and strokes
     this.setPanelData();
     this.scheduleRedraw();
@@ -219,14 +233,22 @@ class ExplorerView extends BaseView {
   async snapshot() {
     if (!this.current) return;
     const { words } = this.current;
+    // For slides: light colours and the whole picture, whatever the theme and the play head.
+    const playing = this.player.position;
+    this.player.position = null;
+    this.setPanelData(false);
+    this.showPlayhead();
     const canvas = composeSnapshot({
       panels: this.panels(),
       width: this.layout.width,
-      theme: readTheme(this.root),
+      theme: slideTheme(this.layout.theme),
       title: "RNN explorer",
       summary: words.summary,
       captionText: words.caption,
     });
+    this.player.position = playing;
+    this.setPanelData();
+    this.showPlayhead();
     const bytes = await toPng(canvas, words.caption);
     const filename = words.snapshot_name;
     download(bytes, filename);

@@ -5,6 +5,7 @@
 import {
   drawGridLines,
   drawLeftAxis,
+  drawBottomAxis,
   drawTitle,
   niceTicks,
   plotRect,
@@ -98,11 +99,11 @@ export class StepChart {
   draw(width, theme) {
     const height = this.height * theme.scale;
     const ctx = prepareCanvas(this.canvas, width, height);
-    const rect = (this.rect = plotRect(width, height));
+    const rect = (this.rect = plotRect(width, height, theme.scale));
     setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.title);
+    drawTitle(ctx, theme, rect, this.title, width);
 
     const ticks = this.log
       ? niceTicks(this.range.lo, this.range.hi, 4).filter(Number.isInteger)
@@ -125,23 +126,9 @@ export class StepChart {
   }
 
   drawStepAxis(ctx, theme, rect) {
-    setFont(ctx, theme);
-    ctx.fillStyle = theme.text;
-    ctx.strokeStyle = theme.muted;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    const bottom = rect.y + rect.height;
     const ticks = niceTicks(0, this.xMax, 5).filter((s) => Number.isInteger(s));
-    ctx.beginPath();
-    for (const s of ticks) {
-      ctx.moveTo(this.x(s), bottom);
-      ctx.lineTo(this.x(s), bottom + 4);
-    }
-    ctx.stroke();
-    for (const s of ticks) ctx.fillText(s.toLocaleString("en-US"), this.x(s), bottom + 6);
-    ctx.fillStyle = theme.muted;
-    ctx.textAlign = "right";
-    ctx.fillText("training step", rect.x + rect.width, bottom + 19 * theme.scale);
+    drawBottomAxis(ctx, theme, rect,
+      ticks.map((s) => ({ x: this.x(s), text: s.toLocaleString("en-US") })), "training step");
   }
 
   drawReference(ctx, theme, rect, { value, label }) {
@@ -155,11 +142,11 @@ export class StepChart {
     ctx.lineTo(rect.x + rect.width, y);
     ctx.stroke();
     ctx.restore();
-    setFont(ctx, theme, 10);
+    setFont(ctx, theme, 11);
     ctx.fillStyle = theme.muted;
     ctx.textAlign = "right";
     ctx.textBaseline = "bottom";
-    ctx.fillText(label, rect.x + rect.width - 4, y - 2);
+    ctx.fillText(label, rect.x + rect.width - 4 * theme.scale, y - 2);
   }
 
   /** A line (broken where a value is not finite) or dots. */
@@ -192,29 +179,30 @@ export class StepChart {
   }
 
   drawLegend(ctx, theme, rect) {
+    const s = theme.scale;
     setFont(ctx, theme, 11);
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
-    const x = rect.x + rect.width + 10;
+    const x = rect.x + rect.width + 10 * s;
     this.series.forEach(({ label, colour, style }, i) => {
-      const y = rect.y + 8 + i * 16 * theme.scale;
+      const y = rect.y + (8 + i * 16) * s;
       ctx.fillStyle = theme[colour];
       if (style === "dots") {
         ctx.beginPath();
-        ctx.arc(x + 7, y, 2.5 * theme.scale, 0, 2 * Math.PI);
+        ctx.arc(x + 7 * s, y, 2.5 * s, 0, 2 * Math.PI);
         ctx.fill();
       } else {
-        ctx.fillRect(x, y - 1.5, 14, 3);
+        ctx.fillRect(x, y - 1.5 * s, 14 * s, 3 * s);
       }
       ctx.fillStyle = theme.text;
-      ctx.fillText(label, x + 18, y);
+      ctx.fillText(label, x + 18 * s, y);
     });
     if (this.marks.length && this.markLabel) {
-      const y = rect.y + 8 + this.series.length * 16 * theme.scale;
+      const y = rect.y + (8 + this.series.length * 16) * s;
       ctx.fillStyle = theme.warn;
-      ctx.fillRect(x + 6, y - 4, 2, 8);
+      ctx.fillRect(x + 6 * s, y - 4 * s, 2 * s, 8 * s);
       ctx.fillStyle = theme.text;
-      ctx.fillText(this.markLabel, x + 18, y);
+      ctx.fillText(this.markLabel, x + 18 * s, y);
     }
   }
 }
