@@ -25,7 +25,7 @@ export class BaseView {
     /** @type {ChangeSender} */
     this.sender = senders.get(model) ?? new ChangeSender(model);
     senders.set(model, this.sender);
-    this.root = element("div", `rnnwidget ${className}`);
+    this.root = element("div", className ? `rnnwidget ${className}` : "rnnwidget");
     this.header = element("div", "rnnwidget-header");
     this.headline = element("p", "rnnwidget-summary");
     this.headline.setAttribute("role", "status");
