@@ -93,6 +93,7 @@ def test_lecture_notebook_renders_offline_and_follows_the_keyboard(
     root = explorer(nb)
     expect(root.locator("canvas[data-panel='hidden']")).to_be_visible()
     start = nb.python_value("w.w_hh_scale")
+    assert start == 0.9  # after "Run all" the first picture is still the one the text describes
 
     slider = root.locator("input[data-trait='w_hh_scale']")
     press(nb.page, slider, "ArrowRight", 5)

@@ -1,0 +1,44 @@
+"""The lecture notebooks under "Run all" in a real JupyterLab, as a class would open them: every
+widget is on the page at the end, showing what the text around it describes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .jupyter import JupyterServer, OpenNotebook
+
+pytestmark = pytest.mark.browser
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_04_shows_both_orders_side_by_side(
+    lab_server: JupyterServer, open_notebook: OpenNotebook
+) -> None:
+    nb = open_notebook(lab_server, EXAMPLES / "04_why_order_matters.ipynb")
+    labels = nb.page.locator(".rnnwidget-comparison-label")
+    expect(labels).to_have_count(2)
+    assert labels.all_inner_texts() == [
+        "sentence = 'The cat sat on the mat'",
+        "sentence = 'mat the on sat cat The'",
+    ]
+    views = nb.page.locator(".rnnwidget-comparison .rnnwidget")
+    expect(views).to_have_count(2)
+    # One step per word: no blank steps after the sentence.
+    assert nb.python_value("[w.seq_len for w in both]") == [6, 6]
+    assert nb.console_errors == []
+
+
+def test_06_ends_with_the_trainer_on_the_page(
+    lab_server: JupyterServer, open_notebook: OpenNotebook
+) -> None:
+    nb = open_notebook(lab_server, EXAMPLES / "06_train_it_live.ipynb")
+    view = nb.page.locator(".rnnwidget-trainer")
+    expect(view).to_have_count(1)
+    expect(view).to_have_attribute("data-status", "paused")
+    assert int(view.get_attribute("data-step") or 0) == nb.python_value("w.steps") >= 1200
+    expect(view.get_by_role("button", name="Start training")).to_be_enabled()
+    assert nb.console_errors == []
