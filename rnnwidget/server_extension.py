@@ -7,8 +7,11 @@ step: ~47 ms from slider to redraw, against ~8-14 ms with no-delay set.
 
 The extension wraps the server's configured kernel websocket connection class (a subclass, so a
 user's own class keeps working) so that each connection first calls tornado's
-``WebSocketHandler.set_nodelay(True)``. rnnwidget enables it when installed; turn it off with
-``jupyter server extension disable rnnwidget.server_extension``.
+``WebSocketHandler.set_nodelay(True)``. It changes nothing else: no handler, no setting, no
+file. rnnwidget enables it when installed; an administrator of a shared server turns it off with
+``jupyter server extension disable rnnwidget.server_extension`` (it is then not loaded at all),
+or keeps it loaded but inactive with the config switch ``c.KernelWebsocketNoDelay.enabled =
+False`` (or ``--KernelWebsocketNoDelay.enabled=False`` on the command line).
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ import logging
 import types
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar, cast
 
+from traitlets import Bool
+from traitlets.config import Configurable
+
 if TYPE_CHECKING:
     from jupyter_server.serverapp import ServerApp
 
-__all__ = ["NoDelayConnectionMixin", "with_nodelay"]
+__all__ = ["KernelWebsocketNoDelay", "NoDelayConnectionMixin", "with_nodelay"]
 
 _SETTING = "kernel_websocket_connection_class"
 
@@ -65,12 +71,27 @@ def with_nodelay(connection_class: _C) -> _C:
     return cast("_C", subclass)
 
 
+class KernelWebsocketNoDelay(Configurable):
+    """The extension's one setting, read from the server's config like any other."""
+
+    enabled = Bool(
+        True,
+        help="Send kernel websocket messages without Nagle's delay (TCP_NODELAY). False leaves "
+        "the server's kernel websockets exactly as jupyter_server makes them.",
+    ).tag(config=True)
+
+
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
     return [{"module": __name__}]
 
 
 def _load_jupyter_server_extension(serverapp: ServerApp) -> None:
     """Wrap the server's kernel websocket connection class; leave the server as it is if odd."""
+    if not KernelWebsocketNoDelay(parent=serverapp).enabled:
+        serverapp.log.info(
+            "rnnwidget: TCP_NODELAY for kernel websockets is off (KernelWebsocketNoDelay.enabled)"
+        )
+        return
     settings = serverapp.web_app.settings
     connection_class = settings.get(_SETTING)  # there since jupyter_server 2.0
     if not _is_connection_class(connection_class):

@@ -77,10 +77,14 @@ class InProcessServerApp(ServerApp):  # type: ignore[misc]
 
 
 @contextlib.asynccontextmanager
-async def jupyter_server(root_dir: Path, **server_app: Any) -> AsyncIterator[ServerApp]:
-    """A jupyter_server running in this process on a free port of 127.0.0.1."""
+async def jupyter_server(
+    root_dir: Path, config_sections: dict[str, Any] | None = None, **server_app: Any
+) -> AsyncIterator[ServerApp]:
+    """A jupyter_server running in this process on a free port of 127.0.0.1, with the
+    ServerApp settings `server_app` and any other config sections."""
     config = Config(
         {
+            **(config_sections or {}),
             "ServerApp": {
                 "ip": "127.0.0.1",
                 "port": 0,
@@ -264,5 +268,23 @@ def test_loading_logs_one_info_line_and_loading_twice_wraps_once(tmp_path, caplo
             assert wrapped.__mro__[1:3] == (NoDelayConnectionMixin, stock)
             messages = [(r.levelno, r.getMessage()) for r in caplog.records]
             assert messages == [(logging.INFO, "rnnwidget: kernel websockets use TCP_NODELAY")] * 2
+
+    run_in_fresh_loop(main())
+
+
+@pytest.mark.usefixtures("no_jupyter_config")
+def test_the_config_switch_leaves_kernel_websockets_stock(tmp_path, caplog):
+    async def main() -> None:
+        async with (
+            jupyter_server(
+                tmp_path,
+                {"KernelWebsocketNoDelay": {"enabled": False}},
+                jpserver_extensions={EXTENSION: True},
+            ) as app,
+            kernel_websocket(app) as (kernel_id, _),
+        ):
+            handler = server_handler(kernel_id)
+            assert nodelay(handler) is False
+            assert not isinstance(handler.connection, NoDelayConnectionMixin)
 
     run_in_fresh_loop(main())
