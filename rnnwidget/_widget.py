@@ -123,6 +123,22 @@ class BaseWidget(anywidget.AnyWidget):
     def _on_custom(self, content: dict[str, Any], buffers: Sequence[Any]) -> None:
         """A custom message from a browser other than a preset (untrusted: check everything)."""
 
+    def _preview_png(self) -> str | None:
+        """A PNG of the view, base64, for the display bundle; None for none."""
+        return None
+
+    # -- display -------------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The widget view and, for readers without a kernel (GitHub, nbviewer, nbconvert), a
+        PNG of it beside the view (as matplotlib's ipympl does): a live front end shows the
+        widget, the others the picture. Without matplotlib there is simply no picture."""
+        bundle: tuple[dict[str, Any], dict[str, Any]] | None = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            png = self._preview_png()
+            if png is not None:
+                bundle[0]["image/png"] = png
+        return bundle
+
     # -- presets -------------------------------------------------------------------------------
     def apply_preset(self, name: str) -> None:
         """Set what preset ``name`` sets, all at once (what the view's button does)."""

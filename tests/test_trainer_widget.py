@@ -587,3 +587,45 @@ def test_a_snapshot_sends_only_what_the_view_draws(trainer_widget):
     assert set(w._progress) == {"revision", "status", "steps", "line", "charts", "arrays"}
     assert w._progress["status"] == w.status == "paused"  # the status and its words, together
     assert w._progress["line"].endswith("paused")
+
+
+# -- the picture in saved notebooks ---------------------------------------------------------------
+
+
+def test_the_display_bundle_carries_a_png_of_the_charts(trainer_widget):
+    import base64
+    import io
+
+    from PIL import Image
+
+    w = trainer_widget
+    w.run(30)
+    data, _ = w._repr_mimebundle_()
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
+    image = Image.open(io.BytesIO(base64.b64decode(data["image/png"], validate=True)))
+    assert image.width == 880
+    assert image.height > 600  # five charts in three rows
+    pixels = np.asarray(image.convert("RGB"))
+    line = np.array([0x19, 0x76, 0xD2])  # the curves' colour
+    assert (np.abs(pixels.astype(int) - line).sum(axis=2) < 30).sum() > 500  # curves are drawn
+
+
+def test_a_run_past_float64_still_has_a_picture(monkeypatch):
+    import sys
+
+    w = RNNTrainer(**SMALL)
+    try:
+        w._progress = {**w._progress, "arrays": {**w._progress["arrays"]}}
+        payload = w._progress
+        huge = np.array([1.0, 310.0, 400.0])  # logarithms of values beyond float64
+        payload["arrays"]["log10_loss"] = tw.encode_array(huge)
+        payload["arrays"]["step"] = tw.encode_array(np.arange(1.0, 4.0))
+        for name in ("log10_grad_norm", "log10_spectral_radius", "clipped"):
+            payload["arrays"][name] = tw.encode_array(np.zeros(3))
+        data, _ = w._repr_mimebundle_()
+        assert "image/png" in data
+        monkeypatch.setitem(sys.modules, "matplotlib", None)  # no matplotlib: no picture
+        data, _ = w._repr_mimebundle_()
+        assert "image/png" not in data
+    finally:
+        w.close()

@@ -382,15 +382,9 @@ class RNNExplorer(BaseWidget):
         return page.save_html(self, path, title=title)
 
     # -- display -------------------------------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """The widget view and, for readers without a kernel (GitHub, nbviewer, nbconvert), a
-        PNG of its picture: see :mod:`rnnwidget.explorer.preview`."""
-        bundle: tuple[dict[str, Any], dict[str, Any]] | None = super()._repr_mimebundle_(**kwargs)
-        if bundle is not None and self._current is not None:
-            png = preview.png_base64(self._current)
-            if png is not None:
-                bundle[0]["image/png"] = png
-        return bundle
+    def _preview_png(self) -> str | None:
+        """The picture for readers without a kernel: see :mod:`rnnwidget.explorer.preview`."""
+        return None if self._current is None else preview.png_base64(self._current)
 
     def __repr__(self) -> str:
         """The constructor call that recreates this view: every parameter, then each view

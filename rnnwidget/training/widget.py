@@ -37,7 +37,7 @@ from .._traits import BoundedFloat, BoundedInt, Choice, Toggle
 from .._widget import STATIC, BaseWidget, Preset
 from .._wire import encode_array
 from ..cells.elman import Array
-from . import words
+from . import preview, words
 from .loop import Progress, TrainingLoop
 from .optim import OPTIMIZERS
 from .tasks import TASKS
@@ -319,6 +319,12 @@ class RNNTrainer(BaseWidget):
                 self._progress = progress_payload(
                     progress, clip_threshold=threshold, max_steps=self.max_steps
                 )
+
+    def _preview_png(self) -> str | None:
+        """The charts for readers without a kernel: see :mod:`.preview`."""
+        with self._sync_lock:
+            progress = dict(self._progress)
+        return preview.png_base64(progress) if progress.get("arrays") else None
 
     # -- messages from the browser -------------------------------------------------------------
     def _on_custom(self, content: dict[str, Any], buffers: Sequence[Any]) -> None:

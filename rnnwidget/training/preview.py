@@ -1,0 +1,97 @@
+"""The trainer's picture in the display bundle, for places where no kernel runs.
+
+As for the explorer (:mod:`rnnwidget.explorer.preview`), ``display(w)`` of an
+:class:`~rnnwidget.RNNTrainer` carries an ``image/png`` of its charts beside the widget view, so
+GitHub, nbviewer and ``jupyter nbconvert`` show the training curves where the live view cannot
+run. It is drawn from the very snapshot the view draws (the kernel's ``_progress``: the curves,
+the progress line, the chart titles and reference lines), on white, with matplotlib's own axes.
+
+matplotlib comes with the ``export`` extra (and the ``lab`` one); without it the picture is left
+out, silently.
+"""
+
+from __future__ import annotations
+
+import base64
+from io import BytesIO
+from typing import Any
+
+import numpy as np
+
+from .._wire import decode_array
+
+__all__ = ["png_base64", "render_png"]
+
+_WIDTH_INCHES = 8.8  # 880 pixels at 100 dpi: the explorer's picture's width
+_LINE, _WARN, _MUTED = "#1976d2", "#e65100", "#757575"  # the view's light theme
+
+
+def png_base64(progress: dict[str, Any]) -> str | None:
+    """The picture of a trainer snapshot as base64 PNG text, or None without matplotlib."""
+    try:
+        png = render_png(progress)
+    except ImportError:
+        return None
+    return base64.b64encode(png).decode("ascii")
+
+
+def render_png(progress: dict[str, Any], *, dpi: float = 100) -> bytes:
+    """The trainer's five charts and its progress line, as PNG bytes."""
+    from matplotlib.figure import Figure  # the export extra; never pyplot (no global state)
+
+    arrays = {
+        name: decode_array(value).astype(np.float64) for name, value in progress["arrays"].items()
+    }
+    charts = progress["charts"]
+    figure = Figure(figsize=(_WIDTH_INCHES, 8.6), dpi=dpi, layout="constrained")
+    figure.patch.set_facecolor("white")
+    figure.suptitle(f"Train it live: {progress['line']}", fontsize=9, ha="left", x=0.01)
+    grid = figure.add_gridspec(3, 2)
+    steps = arrays["step"]
+    evals = arrays["eval_step"]
+
+    def chart(row: int, column: int, name: str, *, log: bool = False) -> Any:
+        words = charts[name]
+        ax = figure.add_subplot(grid[row, column])
+        ax.set_title(words["title"], fontsize=9, loc="left", fontweight="bold")
+        ax.set_ylabel(words.get("axis_label", ""), fontsize=8, color=_MUTED)
+        ax.tick_params(labelsize=7)
+        for reference in words.get("references", []):
+            value = 10.0 ** reference["value"] if log else reference["value"]
+            ax.axhline(value, color=_MUTED, linestyle="--", linewidth=1)
+            ax.annotate(reference["label"], (1, value), xycoords=("axes fraction", "data"),
+                        ha="right", va="bottom", fontsize=7, color=_MUTED)  # fmt: skip
+        if log:
+            ax.set_yscale("log")
+        return ax
+
+    loss = chart(0, 0, "loss", log=True)
+    loss.plot(steps, _pow10(arrays["log10_loss"]), color=_LINE, label="train")
+    loss.plot(evals, _pow10(arrays["log10_val_loss"]), "o", color=_WARN, ms=3, label="validation")
+    loss.legend(fontsize=7)
+    accuracy = chart(0, 1, "accuracy")
+    accuracy.plot(evals, arrays["val_accuracy"], color=_LINE)
+    accuracy.set_ylim(0, 1.02)
+    norms = chart(1, 0, "norm", log=True)
+    norms.plot(steps, _pow10(arrays["log10_grad_norm"]), color=_LINE)
+    clipped = steps[arrays["clipped"] > 0]
+    norms.plot(clipped, np.full(clipped.shape, norms.get_ylim()[0]), "|", color=_WARN, ms=6)
+    radius = chart(1, 1, "radius")
+    radius.plot(steps, _pow10(arrays["log10_spectral_radius"]), color=_LINE)
+    if "log10_grad_norms" in arrays:
+        gradient = chart(2, 0, "gradient", log=True)
+        logs = arrays["log10_grad_norms"]
+        gradient.plot(np.arange(1, len(logs) + 1), _pow10(logs), color=_LINE)
+        gradient.set_xlabel("timestep t", fontsize=8, color=_MUTED)
+    for ax in (loss, accuracy, norms, radius):
+        ax.set_xlabel("training step", fontsize=8, color=_MUTED)
+    out = BytesIO()
+    figure.savefig(out, format="png", dpi=dpi, facecolor="white")
+    return out.getvalue()
+
+
+def _pow10(logs: Any) -> Any:
+    """10 ** logs, as a log axis draws them: beyond float64 (a diverging run) is left out."""
+    with np.errstate(over="ignore"):
+        values = 10.0**logs
+    return np.where(np.isfinite(values), values, np.nan)
