@@ -2,9 +2,7 @@
 
 numpy's OpenBLAS splits a product as small as (64 x 200) @ (200 x 64) across threads. On a
 laptop whose other cores are busy (the browser drawing, say), a helper thread is late and the
-product waits for it. Measured on this project's 2-core machine with the other core busy: an
-explorer recompute took 11-22 ms with every BLAS thread and 2-7 ms with one; recall training at
-lag 40 ran at 75 steps per second against 1000.
+product waits for it, so one thread is several times faster here (the README's figures).
 
 The limit is process-wide (threadpoolctl sets OpenBLAS's thread count), so nested and
 concurrent users (the widget's recompute, a training thread) share one count, and the original

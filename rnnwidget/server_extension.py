@@ -2,8 +2,8 @@
 
 jupyter_server never turns on TCP_NODELAY for the kernel websocket, so after one small kernel
 reply is sent, the next waits until the browser acknowledges the first, and browsers delay that
-acknowledgement by up to ~40 ms. A widget that redraws on every slider step pays this on every
-step: ~47 ms from slider to redraw, against ~8-14 ms with no-delay set.
+acknowledgement by tens of milliseconds. A widget that redraws on every slider step pays this
+on every step (the README's latency table measures it).
 
 The extension wraps the server's configured kernel websocket connection class (a subclass, so a
 user's own class keeps working) so that each connection first calls tornado's

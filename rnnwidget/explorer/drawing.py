@@ -21,10 +21,10 @@ colormap. :func:`.figure_layout.panel_boxes` says where each panel's cells lie i
 matplotlib (the ``export`` extra) and Pillow are imported only when a figure is drawn, so
 ``import rnnwidget`` never needs them. The drawing uses matplotlib's object-oriented API on a
 fresh :class:`~matplotlib.figure.Figure` per call (never pyplot: no global figure, no GUI
-backend). For speed it creates no Axes at all (each costs about 2 ms to set up, and this
-figure would need seven to twelve) and no layout engine runs: images, lines and texts sit
-directly on the figure (:class:`.canvas.Canvas`) at a fixed layout in CSS pixels, the
-browser's own units.
+backend). For speed it creates no Axes at all (setting one up costs more than drawing this
+figure's panels, and it would need seven to twelve) and no layout engine runs: images, lines
+and texts sit directly on the figure (:class:`.canvas.Canvas`) at a fixed layout in CSS
+pixels, the browser's own units.
 """
 
 from __future__ import annotations
@@ -418,7 +418,7 @@ def _agg_renderer(width: int, height: int, dpi: float) -> Any:
     """A cleared Agg renderer of that size, this thread's last one when the size is the same.
 
     Reusing it keeps matplotlib's text-metrics cache (keyed by renderer) warm from one figure
-    to the next, which saves about a tenth of the drawing time; one per thread keeps
+    to the next (a measurable part of the drawing time); one per thread keeps
     concurrent renders apart.
     """
     from matplotlib.backends import backend_agg

@@ -130,8 +130,8 @@ class TrainingLoop:
             the last it showed.
         eval_every: validation evaluations every this many steps (settable between steps).
         max_steps: background training pauses once a run has this many steps (settable): every
-            step's record stays in memory, with its ``log10 ||dL/dh_t||`` (about 0.75 kB at
-            T = 50), so a run left training must not grow without end. :meth:`run` is not
+            step's record stays in memory, with its ``log10 ||dL/dh_t||`` (T numbers), so a
+            run left training must not grow without end. :meth:`run` is not
             limited.
         interval: seconds between snapshots while training.
     """
