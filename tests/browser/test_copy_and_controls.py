@@ -77,3 +77,38 @@ def test_a_classroom_view_shows_only_the_named_controls(
     nb.run_code("w.controls = None")
     expect_shown(KNOBS, PRESETS)
     assert nb.console_errors == []
+
+
+def test_enter_in_the_seed_box_applies_it_and_a_refusal_leaves_the_protocol_in_step(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    source = "from rnnwidget import RNNExplorer\n\nw = RNNExplorer(seq_len=60, units=12)\nw"
+    nb = open_notebook(lab_server, write_notebook(tmp_path / "seed.ipynb", source))
+    root = explorer(nb)
+    seed = root.get_by_role("spinbutton", name="Seed")
+    seed.fill("7")
+    seed.press("Enter")  # no click elsewhere: Enter applies the value
+    nb.wait_for_python_value("w.seed", 7)
+
+    seed.fill("-1")
+    seed.press("Enter")
+    expect(root.locator(".rnnwidget-error")).to_contain_text("seed must be a whole number")
+    assert nb.python_value("(w.seed, w._request == w._ack)") == (7, True)
+    expect(seed).to_have_value("7")  # the browser shows the kernel's value again
+
+    # A new view of the same widget (the page saved and reloaded, the kernel still running)
+    # numbers its changes after the refused one's, so the kernel answers them and the view
+    # never says it is not answering.
+    nb.page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    nb.page.wait_for_timeout(1000)
+    nb.page.reload()
+    nb.page.wait_for_function(
+        "() => document.querySelector('.rnnwidget[data-revision]')", timeout=60_000
+    )
+    root = explorer(nb)
+    press(nb.page, root.locator("input[data-trait='seq_len']"), "ArrowRight", 2)
+    nb.wait_for_python_value("w.seq_len", 62)
+    expect(root.locator(".rnnwidget-error")).to_be_hidden()  # an accepted change ends the refusal
+    nb.page.wait_for_timeout(3500)  # longer than the view waits for an answer
+    assert root.get_attribute("data-connection") != "silent"
+    expect(root.locator(".rnnwidget-disconnected")).to_be_hidden()
