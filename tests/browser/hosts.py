@@ -19,6 +19,7 @@ import contextlib
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,17 +37,18 @@ ROOT = Path(__file__).resolve().parents[2]  # this checkout: its rnnwidget and r
 SERVER_START_TIMEOUT = 60.0  # seconds until the server answers
 RENDER_TIMEOUT = 60.0  # seconds for a page to run its code and show a widget
 
-# The path each server answers on once it is ready to serve a page.
+# A path each server answers (with any HTTP status) once it serves pages, without starting a kernel.
 READY_PATH: dict[Host, str] = {"marimo": "/health", "voila": "/api/status"}
 
 # Requests a host's own page makes to the internet, whatever it shows: exact URLs. Voila 0.5's
-# lab template links Font Awesome 5 (its CSS and the v4 shims) from jsDelivr.
+# lab template links Font Awesome 5 (its CSS and the v4 shims) from jsDelivr, as the browser
+# requests them (``^`` percent-encoded).
 KNOWN_EXTERNAL: dict[Host, frozenset[str]] = {
     "marimo": frozenset(),
     "voila": frozenset(
         {
-            "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css",
-            "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/v4-shims.min.css",
+            "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/all.min.css",
+            "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/v4-shims.min.css",
         }
     ),
 }
@@ -55,7 +57,7 @@ KNOWN_EXTERNAL: dict[Host, frozenset[str]] = {
 # Notebook 7.6 extension needs JupyterLab 4.6's shared modules and fails to load there, with a
 # console error on every page ("The getter for the shared module is not a function"). A Voila
 # page has no use for it.
-VOILA_OPTIONS = ["--VoilaConfiguration.extension_denylist=['@jupyter-notebook/lab-extension']"]
+VOILA_OPTIONS = ["--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension"]
 
 
 @dataclass(frozen=True)
@@ -151,9 +153,13 @@ def _wait_until_serving(server: HostServer, process: subprocess.Popen[bytes]) ->
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     ready = server.url.rstrip("/") + READY_PATH[server.host]
     while process.poll() is None and time.monotonic() < deadline:
-        # Refused, or not answering yet:
-        with contextlib.suppress(OSError), urllib.request.urlopen(ready, timeout=10):
-            return
+        try:
+            with urllib.request.urlopen(ready, timeout=10):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers: Voila sends /api/status to a file handler, which refuses it
+        except OSError:
+            pass  # refused, or not answering yet
         time.sleep(0.1)
     problem = (
         f"exited with code {process.returncode}"
@@ -179,8 +185,9 @@ class HostPage:
         self.page.on("pageerror", self._on_page_error)
         self.page.on("request", lambda request: self._on_request(request.url))
         self.page.on("websocket", lambda socket: self._on_request(socket.url))
-        for url in KNOWN_EXTERNAL[self.server.host]:
-            self.page.route(url, _empty_stylesheet)
+        known = KNOWN_EXTERNAL[self.server.host]
+        if known:
+            self.page.route(lambda url: url in known, _empty_stylesheet)
 
     @property
     def console_errors(self) -> list[str]:
