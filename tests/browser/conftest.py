@@ -8,12 +8,15 @@ of its tabs logged to the console and what the server logged meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from playwright.sync_api import BrowserContext, sync_playwright
 
+from .hosts import Host, HostPage, run_marimo, run_voila
 from .jupyter import JupyterServer, NotebookPage, OpenNotebook, isolated_environment, run_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,6 +31,7 @@ CHROMIUM_ARGS = [
 ]
 
 OPENED = pytest.StashKey[list[NotebookPage]]()
+HOST_PAGES = pytest.StashKey[list[HostPage]]()
 
 
 @pytest.fixture(scope="session")
@@ -102,11 +106,44 @@ def open_notebook(
         nb.close()
 
 
+class OpenHost(Protocol):
+    """The `open_host` fixture: serve an app or notebook, open its page, wait for a widget."""
+
+    def __call__(self, host: Host, path: Path, **env: str) -> HostPage: ...
+
+
+@pytest.fixture
+def open_host(
+    chromium: BrowserContext,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[OpenHost]:
+    """Serve a marimo app or a Voila notebook and open it: ``open_host("marimo", app_py)``.
+
+    Each call starts its own server (with extra environment variables `env`, such as
+    PYTHONHASHSEED) and waits until the page shows a drawn widget. Tabs and servers stop after
+    the test, by PID.
+    """
+    opened = request.node.stash.setdefault(HOST_PAGES, [])
+    with contextlib.ExitStack() as stack:
+
+        def open_(host: Host, path: Path, **env: str) -> HostPage:
+            run = run_marimo if host == "marimo" else run_voila
+            server = stack.enter_context(run(path, tmp_path_factory.mktemp(host), **env))
+            page = HostPage(server, chromium.new_page())
+            opened.append(page)  # before loading, so a failure to load is reported with its logs
+            stack.callback(page.close)
+            page.load()
+            return page
+
+        yield open_
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item,
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Add each opened tab's console and the server log since it opened to a failure's report."""
+    """Add each opened tab's console and its server's log to a failure's report."""
     report: pytest.TestReport = yield
     if report.failed:
         for nb in item.stash.get(OPENED, []):
@@ -114,4 +151,7 @@ def pytest_runtest_makereport(
             report.sections.append(
                 (f"{nb.server.app} server log since then", nb.server.log_since(nb.log_offset))
             )
+        for page in item.stash.get(HOST_PAGES, []):
+            report.sections.append((f"{page.server.host} tab {page.server.url}", page.report()))
+            report.sections.append((f"{page.server.host} server log", page.server.log_since()))
     return report
