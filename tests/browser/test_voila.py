@@ -146,15 +146,8 @@ def open_page_of_widgets(open_host: OpenHost, tmp_path: Path) -> HostPage:
     return page
 
 
-# Every model loads its own copy of the explorer's module in Voila, and js/explorer/unrolled.js
-# numbers its diagram's arrow marker with a module-level counter: each explorer's marker is
-# "rnnwidget-arrow-1", and every diagram's `url(#rnnwidget-arrow-1)` points at the first one.
-# Strict: once the marker takes its id from the page-wide counter (`uid("arrow")` from
-# js/common/controls.js), this passes and the mark must go.
-@pytest.mark.xfail(
-    strict=True,
-    reason="js/explorer/unrolled.js: the arrow marker's id comes from a per-module counter",
-)
+# Every model loads its own copy of each module in Voila, so an id numbered by a module-level
+# counter would repeat on a page of widgets: ids come from one page-wide counter instead.
 def test_every_element_id_on_a_page_of_widgets_is_unique(
     open_host: OpenHost, tmp_path: Path
 ) -> None:
