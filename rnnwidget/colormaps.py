@@ -17,7 +17,9 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = ["PALETTES", "colour_index", "colourize", "table"]
 
 PALETTES = ("standard", "colorblind")
-ROLES = ("diverging", "sequential")
+# "diverging_dark" is the diverging table meeting at a dark centre, for a dark page: a live
+# view in a dark theme uses it; exports, drawn for slides, do not.
+ROLES = ("diverging", "sequential", "diverging_dark")
 
 
 @cache
@@ -30,7 +32,8 @@ def _tables() -> dict[str, dict[str, NDArray[np.uint8]]]:
 
 
 def table(palette: str, role: str) -> NDArray[np.uint8]:
-    """The ``(256, 3)`` RGB table of ``role`` ("diverging" or "sequential") in ``palette``."""
+    """The ``(256, 3)`` RGB table of ``role`` ("diverging", "sequential" or "diverging_dark")
+    in ``palette``."""
     if palette not in PALETTES:
         raise ValueError(f"palette must be one of {', '.join(PALETTES)}; got {palette!r}")
     if role not in ROLES:

@@ -330,8 +330,8 @@ def test_stacked_panels_follow_the_live_views_order_names_and_heights(small, sta
     tops = [boxes[name].top for name in boxes]
     assert tops == sorted(tops)
     # layoutPanels: 160 CSS px per layer panel when stacked, 230 for one layer; minus margins
-    assert {boxes[name].height for name in STACKED_PANELS[1:]} == {160 - 22 - 34}
-    assert panel_boxes(small, scale=1.0)["hidden"].height == 230 - 22 - 34
+    assert {boxes[name].height for name in STACKED_PANELS[1:]} == {160 - 22 - 36}
+    assert panel_boxes(small, scale=1.0)["hidden"].height == 230 - 22 - 36
     assert list(panel_boxes(small, scale=1.0)) == ["input", "hidden", "gradient", "norms"]
     assert (
         decode(render_png(stacked, scale=1.0)).height > decode(render_png(small, scale=1.0)).height

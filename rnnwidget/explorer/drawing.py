@@ -370,7 +370,7 @@ def _time_axis(
         x = rect.x + (t - 0.5) / T * rect.width
         marks.append([(x, bottom), (x, bottom + 4)])
         label = tokens[t - 1] if use_tokens else str(t)
-        canvas.text(x, bottom + 6, label, size=TICK_SIZE, ha="center", va="top")
+        canvas.text(x, bottom + 5, label, size=TICK_SIZE, ha="center", va="top")
     axis_label = "word (timestep t)" if use_tokens else "timestep t"
     canvas.text(
         rect.x + rect.width,

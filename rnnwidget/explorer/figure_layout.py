@@ -24,7 +24,7 @@ __all__ = ["PanelBox", "panel_boxes"]
 # -- the layout, in CSS pixels like the browser (js/axes.js); scale multiplies it ------------
 WIDTH = 880
 PAD = 8
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 84, 22, 34
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 84, 22, 36
 # "Why order matters" (js/order.js; its height is layout.ORDER_HEIGHT): where its strips start
 # (170 CSS px right of the plots' left edge), the height of a row (a strip and a 2 px gap), the
 # gap between its two groups
@@ -40,7 +40,7 @@ PX_TO_PT = 0.72
 FONT = "DejaVu Sans"  # ships with matplotlib, so every machine draws the same glyphs
 
 # The text sizes in CSS pixels, as the browser's.
-TITLE_SIZE, SUMMARY_SIZE, PANEL_TITLE_SIZE, TICK_SIZE, SMALL_SIZE = 15, 13, 12, 11, 10
+TITLE_SIZE, SUMMARY_SIZE, PANEL_TITLE_SIZE, TICK_SIZE, SMALL_SIZE = 15, 13, 12, 11, 11
 STATS_SIZE, CAPTION_SIZE, LEGEND_SIZE, ORDER_SIZE = 13, 11, 11, 11
 
 
