@@ -12,10 +12,16 @@ bias, and nothing else:
 - **vanishing**: g = 1, no bias, W_hh scale 0.5. Each step back multiplies the gradient by at
   most ``||W_hh|| g max tanh' = 0.5``, so over T - 1 steps by at most ``0.5**(T-1)``, whatever
   the input; a sequence too short for that to reach 1e-4 gets the scale that does.
-- **edge_of_chaos**: g = 1, no bias, the scale where the ratio crosses 0 (to 0.01, or 0.001
-  where the ratio is steep).
+- **edge_of_chaos**: g = 1, no bias, the scale where the ratio first crosses 0 (to 0.01, or
+  0.001 where the ratio is steep).
 - **exploding**: g = 1, no bias, a scale above the edge where the ratio is at least
   :data:`EXPLODING_DECADES` (at most 3, the knob's end).
+
+The ratio need not rise monotonically with the scale (a layer of a few units saturates at large
+scales, and its gradient falls again), so both searches scan the range in steps of 0.1 first
+and bisect the first step that crosses their target. Where no scale in [0, 3] reaches it (a
+layer of 4 or 8 units often has no chaos to find), a preset takes the scale that comes closest
+and its note says so.
 - **saturated**: the edge's scale and g = 1, plus the smallest bias (in steps of 0.1) that pins
   :data:`PINNED` of the cells at ±1: tanh' ≈ 0 there, and the gradient dies at the very scale
   where, without the drive, it kept its size.
@@ -72,7 +78,8 @@ class Regime:
         w_hh_scale, saturation, bias: the settings it sets.
         measured: the frame's numbers at those settings.
         edge: the edge-of-chaos scale for this input (gain 1, no bias).
-        capped: the search hit the end of the knob's range before it found its target.
+        capped: no setting in the knob's range reaches the preset's target (an edge, a
+            10^4-fold growth, a pinning bias) for this input: it chose the closest.
     """
 
     name: str
@@ -105,12 +112,12 @@ def _key(params: Params) -> Params:
 
 @lru_cache(maxsize=128)
 def _find(name: str, key: Params) -> Regime:
-    edge = edge_of_chaos(key)
+    edge, no_edge = _edge(key)
     scale, gain, bias, capped = 1.0, 1.0, 0.0, False
     if name == "vanishing":
         scale = _vanishing_scale(key.seq_len)
     elif name == "edge_of_chaos":
-        scale = edge
+        scale, capped = edge, no_edge
     elif name == "exploding":
         scale, capped = _exploding_scale(key, edge)
     elif name == "saturated":
@@ -131,36 +138,52 @@ def _vanishing_scale(seq_len: int) -> float:
     return min(VANISHING_SCALE, math.floor(100 * bound) / 100)
 
 
-@lru_cache(maxsize=128)
 def edge_of_chaos(key: Params) -> float:
-    """The W_hh scale (gain and bias as in ``key``) in [0, 3] where the gradient ratio crosses
-    0: to a hundredth, or a thousandth where the ratio changes by more than a decade between
-    two hundredths. 1 for a one-step sequence (no trip to measure); 3 where even that scale
-    does not make the gradient grow."""
+    """The W_hh scale (gain and bias as in ``key``) in [0, 3] where the gradient ratio first
+    crosses 0 (see :func:`_edge`)."""
+    return _edge(key)[0]
+
+
+@lru_cache(maxsize=128)
+def _edge(key: Params) -> tuple[float, bool]:
+    """The edge of chaos and whether there is none in [0, 3].
+
+    The ratio is scanned in steps of 0.1 (it need not rise monotonically: a small layer
+    saturates at large scales and its gradient falls again), the first step across 0 is
+    bisected to a hundredth, and to a thousandth where the ratio changes by more than a decade
+    between two hundredths. Where the ratio stays below 0 over the whole range, the scale where
+    it comes closest, and True. 1 for a one-step sequence (there is no trip to measure)."""
     if key.seq_len < 2:
-        return 1.0
+        return 1.0, False
     ratio = _ratio_of_scale(key)
-    i, j = _bisect(ratio, 0.0, 0, 300, 100)
-    if i == j:
-        return i / 100
+    scan = _scan(ratio)
+    below = [k for k in range(len(scan) - 1) if scan[k] < 0.0 <= scan[k + 1]]
+    if not below:
+        return max(range(len(scan)), key=lambda k: scan[k]) / _SCAN, True
+    i, j = _bisect(ratio, 0.0, below[0] * 10, below[0] * 10 + 10, 100)
     best = min((i, j), key=lambda k: abs(ratio(k / 100)))
     if abs(ratio(best / 100)) <= 0.5:
-        return best / 100
+        return best / 100, False
     i, j = _bisect(ratio, 0.0, 10 * i, 10 * j, 1000)
     finer: int = min((i, j), key=lambda k: abs(ratio(k / 1000)))
-    return finer / 1000
+    return finer / 1000, False
 
 
 def _exploding_scale(key: Params, edge: float) -> tuple[float, bool]:
-    """A hundredth in [edge, 3] where the ratio is at least :data:`EXPLODING_DECADES`, and
-    whether it was capped at 3 (the ratio does not get there)."""
+    """A hundredth in [edge, 3] where the ratio is at least :data:`EXPLODING_DECADES`: the
+    first step of 0.1 that gets there, bisected from the step before. Where none does, the
+    scale with the largest ratio, and True."""
     if key.seq_len < 2:
         return 1.5, True
     ratio = _ratio_of_scale(key)
-    top = round(100 * SCALE_RANGE[1])
-    if ratio(top / 100) < EXPLODING_DECADES:
-        return top / 100, True
-    _, j = _bisect(ratio, EXPLODING_DECADES, math.floor(100 * edge), top, 100)
+    scan = _scan(ratio)
+    start = math.ceil(edge * _SCAN)
+    above = [k for k in range(start, len(scan)) if scan[k] >= EXPLODING_DECADES]
+    if not above:
+        candidates = [edge] + [k / _SCAN for k in range(start, len(scan))]
+        return max(candidates, key=ratio), True
+    low = (above[0] - 1) * 10 if above[0] > start else math.floor(100 * edge)
+    _, j = _bisect(ratio, EXPLODING_DECADES, low, above[0] * 10, 100)
     return j / 100, False
 
 
@@ -178,17 +201,26 @@ def _pinning_bias(key: Params) -> tuple[float, bool]:
     return j / 10, False
 
 
+_SCAN = 10  #: scan points per unit of W_hh scale
+
+
+def _scan(ratio: Callable[[float], float]) -> list[float]:
+    """The ratio at W_hh scales 0, 0.1, ..., 3."""
+    return [ratio(k / _SCAN) for k in range(round(SCALE_RANGE[1] * _SCAN) + 1)]
+
+
 def _ratio_of_scale(key: Params) -> Callable[[float], float]:
-    """The gradient ratio as a function of the W_hh scale, other settings as in ``key``; each
-    scale is measured once."""
-    cache: dict[float, float] = {}
+    """The gradient ratio as a function of the W_hh scale, other settings as in ``key``."""
 
     def ratio(scale: float) -> float:
-        if scale not in cache:
-            cache[scale] = measure(replace(key, w_hh_scale=scale)).gradient_ratio_log10
-        return cache[scale]
+        return _ratio(key, scale)
 
     return ratio
+
+
+@lru_cache(maxsize=4096)
+def _ratio(key: Params, scale: float) -> float:
+    return measure(replace(key, w_hh_scale=scale)).gradient_ratio_log10
 
 
 def _bisect(

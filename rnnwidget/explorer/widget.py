@@ -85,9 +85,9 @@ PRESETS = (
            "bias)", _SETS),
     Preset("saturated", "Saturated", "At the edge's W_hh scale, a bias that pins 95% of the "
            "cells at ±1: tanh' ≈ 0 there, and the gradient dies", _SETS),
-    Preset("high_gain", "High gain", "tanh gain 4 at W_hh scale 1, no bias: chaos. The states "
-           "stay in (-1, 1), many at ±1, yet the gradient explodes: the units not pinned, times "
-           "the gain, carry it", _SETS),
+    Preset("high_gain", "High gain", "tanh gain 4 at W_hh scale 1, no bias: in a layer of many "
+           "units, chaos. The states stay in (-1, 1), many at ±1, yet the gradient explodes: the "
+           "units not pinned, times the gain, carry it", _SETS),
 )  # fmt: skip
 _LABELS = {preset.name: preset.label for preset in PRESETS}
 

@@ -87,6 +87,15 @@ def preset_note(regime: Regime, label: str, params: Params) -> str:
             f"{format_pow10(bound)}, whatever the input."
         )
     if r.name == "edge_of_chaos":
+        if r.capped:
+            return head + (
+                f"no W_hh scale from 0 to 3 keeps the gradient's size here; it comes closest at "
+                f"{r.w_hh_scale:g}, where it still {verdict}. A layer this small saturates "
+                "before it turns chaotic."
+                if params.units < 16
+                else f"no W_hh scale from 0 to 3 keeps the gradient's size here; it comes "
+                f"closest at {r.w_hh_scale:g}, where it still {verdict}."
+            )
         where = (
             f"W_hh scale {r.w_hh_scale:g}, where the gradient reaching t=1 keeps its size"
             if abs(ratio) <= 1
@@ -107,8 +116,8 @@ def preset_note(regime: Regime, label: str, params: Params) -> str:
     if r.name == "exploding":
         if r.capped:
             return head + (
-                f"W_hh scale {r.w_hh_scale:.2f}, the knob's largest; over {steps} even that "
-                f"grows the gradient by {format_pow10(ratio)} only: it {verdict}."
+                f"no W_hh scale up to 3 makes the gradient grow 10^4-fold here; it grows most "
+                f"at {r.w_hh_scale:g}, by {format_pow10(ratio)}: it {verdict}."
             )
         return head + (
             f"W_hh scale {r.w_hh_scale:.2f}, above this input's edge of chaos ({r.edge:g}), where "
