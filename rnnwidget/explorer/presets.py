@@ -77,7 +77,8 @@ class Regime:
         name: the preset.
         w_hh_scale, saturation, bias: the settings it sets.
         measured: the frame's numbers at those settings.
-        edge: the edge-of-chaos scale for this input (gain 1, no bias).
+        edge: the edge-of-chaos scale for this input (gain 1, no bias), for the presets that
+            start from it (edge of chaos, exploding, saturated); else None.
         capped: no setting in the knob's range reaches the preset's target (an edge, a
             10^4-fold growth, a pinning bias) for this input: it chose the closest.
     """
@@ -87,7 +88,7 @@ class Regime:
     saturation: float
     bias: float
     measured: Measurement
-    edge: float
+    edge: float | None
     capped: bool = False
 
     @property
@@ -112,19 +113,21 @@ def _key(params: Params) -> Params:
 
 @lru_cache(maxsize=128)
 def _find(name: str, key: Params) -> Regime:
-    edge, no_edge = _edge(key)
     scale, gain, bias, capped = 1.0, 1.0, 0.0, False
+    edge: float | None = None  # vanishing and high gain need none: they skip its scan
     if name == "vanishing":
         scale = _vanishing_scale(key.seq_len)
-    elif name == "edge_of_chaos":
-        scale, capped = edge, no_edge
-    elif name == "exploding":
-        scale, capped = _exploding_scale(key, edge)
-    elif name == "saturated":
-        scale = edge
-        bias, capped = _pinning_bias(replace(key, w_hh_scale=edge))
-    else:  # high_gain
+    elif name == "high_gain":
         gain = HIGH_GAIN
+    else:
+        edge, no_edge = _edge(key)
+        if name == "edge_of_chaos":
+            scale, capped = edge, no_edge
+        elif name == "exploding":
+            scale, capped = _exploding_scale(key, edge)
+        else:  # saturated
+            scale = edge
+            bias, capped = _pinning_bias(replace(key, w_hh_scale=scale))
     at = replace(key, w_hh_scale=scale, saturation=gain, bias=bias)
     return Regime(name, scale, gain, bias, measure(at), edge, capped)
 
