@@ -119,7 +119,7 @@ def test_presets_from_python_are_the_buttons_own_code(widget):
 def test_a_preset_is_applied_together_in_one_recompute():
     w = RNNExplorer(seq_len=10, units=4)
     revision = w._frame["revision"]
-    w.apply_preset("saturated")  # sets two knobs
+    w.apply_preset("saturated")  # sets three knobs
     assert w._frame["revision"] == revision + 1
 
 

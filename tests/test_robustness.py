@@ -36,6 +36,7 @@ ACCEPTS = {
     "w_hh_scale": number_in(0, 3),
     "seq_len": number_in(1, 1000, whole=True),
     "saturation": number_in(0.1, 5),
+    "bias": number_in(0, 10),
     "units": number_in(1, 256, whole=True),
     "input_kind": lambda v: isinstance(v, str) and v in INPUT_KINDS,
     "seed": number_in(0, 2**32 - 1, whole=True),

@@ -96,7 +96,7 @@ def test_config_round_trips_all_settings_at_once():
 def test_repr_is_the_constructor_call_that_recreates_the_view():
     w = RNNExplorer(w_hh_scale=1.2, seq_len=200)
     assert repr(w) == (
-        "RNNExplorer(w_hh_scale=1.2, seq_len=200, saturation=1.0, units=32, "
+        "RNNExplorer(w_hh_scale=1.2, seq_len=200, saturation=1.0, bias=0.0, units=32, "
         "input_kind='impulse', seed=0, sentence='The cat sat on the mat', layers=1)"
     )
     w.controls = ["w_hh_scale"]  # a view option appears once it is not the default
@@ -119,6 +119,7 @@ def test_repr_is_one_line_whatever_the_sentence():
     w_hh_scale=st.floats(0.0, 3.0),
     seq_len=st.integers(1, 300),
     saturation=st.floats(0.1, 5.0),
+    bias=st.floats(0.0, 10.0),
     units=st.integers(1, 48),
     input_kind=st.sampled_from(INPUT_KINDS),
     seed=st.integers(0, 2**32 - 1),

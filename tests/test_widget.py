@@ -23,6 +23,7 @@ GOOD = {
     "w_hh_scale": 1.3,
     "seq_len": 57,
     "saturation": 2.5,
+    "bias": 2.5,
     "units": 9,
     "input_kind": "sine",
     "seed": 42,
@@ -33,6 +34,7 @@ BAD = {
     "w_hh_scale": ([-0.1, 3.01, math.nan, math.inf, "1", None, True], "from 0 to 3"),
     "seq_len": ([0, 1001, 10.5, 2**70, "200", None, False], "from 1 to 1000"),
     "saturation": ([0.0, 5.5, -math.inf, [], {}], "from 0.1 to 5"),
+    "bias": ([-0.1, 10.5, math.nan, math.inf, "1", None, True], "from 0 to 10"),
     "units": ([0, 257, 3.0, -1], "from 1 to 256"),
     "input_kind": (["square", "", 3, None], "'impulse', 'noise', 'sine', 'sentence'"),
     "seed": ([-1, 2**32, 1.5, "seed"], "from 0 to 4294967295"),
@@ -73,6 +75,11 @@ def test_setting_a_parameter_from_python_recomputes(name):
         FEATURES, w.units, w_hh_scale=w.w_hh_scale, saturation=w.saturation, seed=w.seed
     )
     np.testing.assert_array_equal(w.model.W_hh, expected.W_hh)
+    # The bias is the size of b: each unit's b is +bias or -bias (its sign drawn from the seed).
+    np.testing.assert_array_equal(np.abs(w.model.b), np.full(w.units, w.bias))
+    expected = SimpleRNN.from_weights(
+        expected.W_xh, expected.W_hh, w.model.b, saturation=expected.saturation
+    )
     x = make_input(w.input_kind, w.seq_len, FEATURES, seed=w.seed, text=w.sentence)
     np.testing.assert_allclose(arrays(w)["h"], expected.forward(x).h[0], atol=1e-7)
 

@@ -6,7 +6,7 @@ import "../common/style.css";
 import { BaseView, widget } from "../common/base.js";
 import { colourTable } from "../common/colormaps.js";
 import { element } from "../common/controls.js";
-import { setText } from "../common/dom.js";
+import { setHidden, setText } from "../common/dom.js";
 import { formatPow10, rangeNote } from "../common/format.js";
 import { icon } from "../common/icons.js";
 import { NormChart } from "../common/linechart.js";
@@ -51,13 +51,18 @@ class ExplorerView extends BaseView {
     this.tooltip.setAttribute("role", "tooltip");
     this.tooltip.hidden = true;
 
+    // Which settings the last preset chose and why: the kernel's words, until a change.
+    this.note = element("p", "rnnwidget-note");
+    this.note.setAttribute("role", "status");
+
     this.header.append(this.snapshotButton(), this.copyCode.el);
-    this.root.append(this.header, this.copyCode.panel, ...this.status.elements,
+    this.root.append(this.header, this.note, this.copyCode.panel, ...this.status.elements,
       this.controls.el, this.playback.el, this.shapes, this.figure, this.unrolled.el, this.stats,
       this.tooltip);
 
     this.listen();
     this.showOptions();
+    this.showNote();
     this.showPayload();
     if (isStandalone(model)) {
       // A page without a kernel (RNNExplorer.to_html): what was computed can be explored.
@@ -77,6 +82,7 @@ class ExplorerView extends BaseView {
   listen() {
     super.listen();
     this.on(["palette", "presentation"], () => this.showOptions());
+    this.on(["preset_note"], () => this.showNote());
     this.onPointer = (event) => this.hover(event);
     this.onLeave = () => this.hover(null);
     this.root.addEventListener("pointermove", this.onPointer);
@@ -87,6 +93,13 @@ class ExplorerView extends BaseView {
     this.copyCode.destroy();
     this.player.dispose();
     super.destroy();
+  }
+
+  /** The kernel's note on the last preset, as text; hidden when there is none. */
+  showNote() {
+    const text = String(this.model.get("preset_note") ?? "");
+    setText(this.note, text);
+    setHidden(this.note, text === "");
   }
 
   // -- frames from the kernel ---------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,14 +21,22 @@ from ..cells import diagnostics
 from ..cells.elman import Array, Grads, SimpleRNN, Trace
 from ..cells.inputs import THE_CAT_SAT, make_input, tokenize, word_vector
 
-__all__ = ["FEATURES", "Frame", "Layer", "OrderDemo", "Params", "compute_frame"]
+__all__ = [
+    "FEATURES", "Frame", "Layer", "Measurement", "OrderDemo", "Params", "bias_signs",
+    "compute_frame", "measure",
+]  # fmt: skip
 
 FEATURES = 4  # per step: enough to see structure in the input panel, few enough to read
 
 
 @dataclass(frozen=True)
 class Params:
-    """The explorer's settings: the knobs a lecturer turns."""
+    """The explorer's settings: the knobs a lecturer turns.
+
+    ``bias`` is the size of the bias b in ``h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b))``: each
+    layer's ``b = bias * s`` with signs ``s`` in {-1, +1}^units drawn from the seed
+    (:func:`bias_signs`); 0, the default, is the zero bias.
+    """
 
     w_hh_scale: float = 1.0
     seq_len: int = 100
@@ -37,6 +46,7 @@ class Params:
     seed: int = 0
     sentence: str = THE_CAT_SAT
     layers: int = 1
+    bias: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -219,14 +229,27 @@ def _unit_scale_layer(units: int, depth: int, seed: int) -> SimpleRNN:
     return SimpleRNN(features, units, w_hh_scale=1.0, seed=seed + depth)
 
 
+@lru_cache(maxsize=32)
+def bias_signs(units: int, depth: int, seed: int) -> Array:
+    """Each unit's sign s in the bias ``b = bias * s`` of layer ``depth`` (0 = first),
+    ``(units,)``: +1 or -1, drawn from its own stream of the seed, so the weights stay those of
+    ``SimpleRNN(..., seed=seed + depth)``. Read-only (cached)."""
+    signs = np.where(np.random.default_rng([seed, depth, 0xB1A5]).random(units) < 0.5, -1.0, 1.0)
+    signs.flags.writeable = False
+    return signs
+
+
 def _stack(params: Params) -> list[SimpleRNN]:
     """The layers for ``params``, input first."""
     stack = []
     for depth in range(params.layers):
         base = _unit_scale_layer(params.units, depth, params.seed)
+        b = base.b  # zero: bias 0 is the layer SimpleRNN builds, bit for bit
+        if params.bias != 0.0:
+            b = params.bias * bias_signs(params.units, depth, params.seed)
         stack.append(
             SimpleRNN.from_weights(
-                base.W_xh, params.w_hh_scale * base.W_hh, base.b, saturation=params.saturation
+                base.W_xh, params.w_hh_scale * base.W_hh, b, saturation=params.saturation
             )
         )
     return stack
@@ -250,8 +273,10 @@ def loss_gradient(trace: Trace) -> Array:
     return dh
 
 
-def compute_frame(params: Params) -> Frame:
-    """Build the layers and the input, run forward and BPTT, and collect what the picture shows."""
+def _forward_and_back(
+    params: Params,
+) -> tuple[list[SimpleRNN], list[Trace], list[diagnostics.LogGradients]]:
+    """The layers, their forward passes and their gradients in logarithms, input layer first."""
     stack = _stack(params)
     x = make_input(
         params.input_kind, params.seq_len, FEATURES, seed=params.seed, text=params.sentence
@@ -267,6 +292,33 @@ def compute_frame(params: Params) -> Frame:
         logs.append(diagnostics.log10_gradients(rnn, trace, dh_scaled, dh_log10_scale=scale))
         dh_scaled, scale = logs[-1].x_scaled, logs[-1].log10_norm
     logs.reverse()
+    return stack, traces, logs
+
+
+class Measurement(NamedTuple):
+    """A frame's headline numbers (see :class:`Frame`)."""
+
+    gradient_ratio_log10: float  #: ``log10(||dL/dh_1|| / ||dL/dh_T||)`` in the first layer
+    saturated_fraction: float  #: of all (layer, step, unit) cells with ``|h| > 0.99``
+    mean_tanh_slope: float  #: ``tanh'(a_t)`` averaged over the first layer's steps and units
+
+
+def measure(params: Params) -> Measurement:
+    """The numbers :func:`compute_frame`'s frame has for ``params``, the very same, without
+    building the rest of the frame (about a millisecond at T = 100): what a preset's search
+    evaluates."""
+    _, traces, logs = _forward_and_back(params)
+    norms = logs[0].log10_norm
+    return Measurement(
+        gradient_ratio_log10=float(norms[0] - norms[-1]),
+        saturated_fraction=float(np.mean([np.abs(trace.h[0]) > 0.99 for trace in traces])),
+        mean_tanh_slope=float(np.mean(1.0 - traces[0].h[0] ** 2)),
+    )
+
+
+def compute_frame(params: Params) -> Frame:
+    """Build the layers and the input, run forward and BPTT, and collect what the picture shows."""
+    stack, traces, logs = _forward_and_back(params)
 
     layers = tuple(
         Layer(

@@ -35,7 +35,7 @@ from .._wire import encode_array
 from ..cells.elman import Grads, SimpleRNN, Trace
 from ..cells.inputs import INPUT_KINDS, THE_CAT_SAT, tokenize
 from ..colormaps import PALETTES
-from . import page, preview, words
+from . import page, presets, preview, words
 from .classroom import ControlNames
 from .frame import Frame, Params, compute_frame
 from .layout import chart_range, view_layout
@@ -44,7 +44,8 @@ __all__ = ["CONFIG", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer"]
 
 #: The settings of the explorer, in the order the view lists them: changing one recomputes.
 PARAMETERS = (
-    "w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed", "sentence", "layers",
+    "w_hh_scale", "seq_len", "saturation", "bias", "units", "input_kind", "seed", "sentence",
+    "layers",
 )  # fmt: skip
 
 #: Settings of the view itself, beside the parameters, and their defaults: changing one only
@@ -71,22 +72,26 @@ _KEPT_SNAPSHOTS = 16  # the newest; older ones are dropped, so memory stays boun
 _LAYER_ARRAYS = ("h", "log10_abs_grad", "log10_grad_norm", "h_norm", "tanh_slope")
 
 #: The regimes a lecture walks through, one click each (see :meth:`RNNExplorer.apply_preset`).
+#: Each keeps the input and its length and sets the W_hh scale, the tanh gain and the bias,
+#: found for the input in use (:mod:`rnnwidget.explorer.presets`): the help texts hold for
+#: every input, the view's note says which values a click chose and why.
+_SETS = ("w_hh_scale", "saturation", "bias")
 PRESETS = (
-    Preset("vanishing", "Vanishing", "W_hh scale 0.5: memory and gradients fade geometrically",
-           ("w_hh_scale", "saturation")),
-    Preset("edge_of_chaos", "Edge of chaos", "W_hh scale 1.0: the gradient keeps its size longest",
-           ("w_hh_scale", "saturation")),
-    Preset("exploding", "Exploding", "W_hh scale 1.5: gradients grow as they go back in time",
-           ("w_hh_scale", "saturation")),
-    Preset("saturated", "Saturated", "tanh gain 4: units pinned at ±1, tanh' ≈ 0, gradients die",
-           ("w_hh_scale", "saturation")),
+    Preset("vanishing", "Vanishing", "W_hh scale 0.5 or less, tanh gain 1, no bias: each step "
+           "back at least halves the gradient, so memory and gradient fade geometrically", _SETS),
+    Preset("edge_of_chaos", "Edge of chaos", "The W_hh scale where, for this input and length, "
+           "the gradient reaching t=1 keeps its size (tanh gain 1, no bias); a driving input "
+           "puts it above 1", _SETS),
+    Preset("exploding", "Exploding", "A W_hh scale above this input's edge of chaos where the "
+           "gradient grows 10^4-fold or more on its way back to t=1 (at most 3; tanh gain 1, no "
+           "bias)", _SETS),
+    Preset("saturated", "Saturated", "At the edge's W_hh scale, a bias that pins 95% of the "
+           "cells at ±1: tanh' ≈ 0 there, and the gradient dies", _SETS),
+    Preset("high_gain", "High gain", "tanh gain 4 at W_hh scale 1, no bias: in a layer of many "
+           "units, chaos. The states stay in (-1, 1), many at ±1, yet the gradient explodes: the "
+           "units not pinned, times the gain, carry it", _SETS),
 )  # fmt: skip
-_PRESET_VALUES: dict[str, dict[str, Any]] = {
-    "vanishing": {"w_hh_scale": 0.5, "saturation": 1.0},
-    "edge_of_chaos": {"w_hh_scale": 1.0, "saturation": 1.0},
-    "exploding": {"w_hh_scale": 1.5, "saturation": 1.0},
-    "saturated": {"w_hh_scale": 1.0, "saturation": 4.0},
-}
+_LABELS = {preset.name: preset.label for preset in PRESETS}
 
 
 class RNNExplorer(BaseWidget):
@@ -123,9 +128,18 @@ class RNNExplorer(BaseWidget):
         _DEFAULTS.saturation,
         0.1,
         5.0,
-        help="The tanh gain g in h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b)): above 1 units "
-        "saturate and gradients die.",
+        help="The tanh gain g in h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b)): it multiplies "
+        "every step's stretch, so a large gain alone makes the dynamics chaotic, the gradient "
+        "exploding even while many units sit at ±1.",
     ).tag(sync=True, label="tanh gain", step=0.05, digits=2)
+    bias = BoundedFloat(
+        _DEFAULTS.bias,
+        0.0,
+        10.0,
+        help="The size of the bias b in h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b)): b = bias · s, "
+        "each unit's sign s = ±1 drawn from the seed. A large bias pins the units at ±1, where "
+        "tanh' ≈ 0 and gradients die.",
+    ).tag(sync=True, label="Bias", step=0.1, digits=1)
     units = BoundedInt(_DEFAULTS.units, 1, 256, help="Size of the hidden state h_t.").tag(
         sync=True, label="Hidden units"
     )
@@ -204,6 +218,12 @@ class RNNExplorer(BaseWidget):
     code = traitlets.Unicode(
         read_only=True, help="The line of Python that recreates this view: repr(w)."
     ).tag(sync=True)
+    preset_note = traitlets.Unicode(
+        "",
+        read_only=True,
+        help="Which settings the last preset chose for the input in use, and why; empty once "
+        "another parameter changes.",
+    ).tag(sync=True)
 
     # -- the wire ------------------------------------------------------------------------------
     _frame = traitlets.Dict().tag(sync=True)  # arrays as float32 buffers, layout, words
@@ -213,6 +233,7 @@ class RNNExplorer(BaseWidget):
         self.snapshots: deque[bytes] = deque(maxlen=_KEPT_SNAPSHOTS)
         self._current: Frame | None = None
         self._revision = itertools.count(1)
+        self._applying_preset = False
         super().__init__(**kwargs)
         self.observe(self._on_view_option, names=["gradient_range", "norm_range", "controls"])
         self._ready = True
@@ -291,8 +312,21 @@ class RNNExplorer(BaseWidget):
     def _inactive_knobs(self) -> list[str]:
         return [] if self.input_kind == "sentence" else ["sentence"]
 
+    # -- presets -------------------------------------------------------------------------------
+    def apply_preset(self, name: str) -> None:
+        """Set what preset ``name`` sets, found for the input in use (what the view's button
+        does), and say in :attr:`preset_note` which values it chose and why."""
+        with self._sync_lock, self.hold_sync():
+            self._applying_preset = True
+            try:
+                super().apply_preset(name)
+            finally:
+                self._applying_preset = False
+            note = words.preset_note(presets.find(name, self.params), _LABELS[name], self.params)
+            self.set_trait("preset_note", note)
+
     def _preset_values(self, name: str) -> dict[str, Any]:
-        return dict(_PRESET_VALUES[name])
+        return presets.find(name, self.params).values
 
     def _settings_changed(self, names: Sequence[str]) -> None:
         if "hold_scales" in names and self._current is not None:
@@ -303,6 +337,8 @@ class RNNExplorer(BaseWidget):
                 )
                 self.set_trait("norm_range", chart_range(now) if now else None)
         if any(name in PARAMETERS for name in names):
+            if not self._applying_preset:
+                self.set_trait("preset_note", "")  # it spoke of the settings before this change
             self._recompute()
         else:
             self.set_trait("code", repr(self))

@@ -14,9 +14,11 @@ from numpy.typing import NDArray
 from .._version import __version__
 from ..formatting import decimals, format_pow10, range_note
 from .frame import Frame, Params
+from .presets import Regime
 
 __all__ = [
-    "caption", "order_distance", "shapes", "snapshot_name", "stats", "summary", "view_words",
+    "caption", "order_distance", "preset_note", "shapes", "snapshot_name", "stats", "summary",
+    "view_words",
 ]  # fmt: skip
 
 
@@ -45,6 +47,108 @@ def summary(frame: Frame) -> str:
     )
 
 
+#: How a preset's note names the input in use.
+_INPUTS = {
+    "impulse": "an impulse", "noise": "white noise", "sine": "sine waves", "sentence": "a sentence",
+}  # fmt: skip
+
+
+def _verdict(ratio: float) -> str:
+    """What the gradient does on its way back, as :func:`summary` says it."""
+    return "vanishes" if ratio < -2 else "explodes" if ratio > 2 else "survives the trip"
+
+
+def preset_note(regime: Regime, label: str, params: Params) -> str:
+    """Which settings a preset chose for the input in ``params`` and why, in a sentence or two
+    (the view shows it under the summary until another setting changes), e.g. "Edge of chaos
+    for white noise over 100 steps: W_hh scale 1.66, where the gradient reaching t=1 keeps its
+    size; a driving input keeps tanh' below 1 (0.55 on average), so the edge sits above 1."."""
+    T, r = params.seq_len, regime
+    ratio, pinned = r.measured.gradient_ratio_log10, r.measured.saturated_fraction
+    slope, verdict = r.measured.mean_tanh_slope, _verdict(r.measured.gradient_ratio_log10)
+    steps = "one step" if T == 1 else f"{T} steps"
+    head = f"{label} for {_INPUTS.get(params.input_kind, params.input_kind)} over {steps}: "
+    if T < 2:
+        return head + (
+            f"W_hh scale {r.w_hh_scale:.2f}, tanh gain {r.saturation:g}, bias {r.bias:g}. With one "
+            "timestep the gradient makes no trip back in time, so it can neither vanish nor "
+            "explode: lengthen the sequence."
+        )
+    if r.name == "vanishing":
+        if r.w_hh_scale == 0:
+            return head + (
+                "W_hh scale 0: no step passes anything back to the one before, so no gradient "
+                "reaches t=1 from t=2 on."
+            )
+        bound = (T - 1) * math.log10(r.w_hh_scale)
+        return head + (
+            f"W_hh scale {r.w_hh_scale:.2f} and tanh gain 1, so each step back multiplies the "
+            f"gradient by at most {r.w_hh_scale:.2f} (tanh' ≤ 1): over {T - 1} steps by at most "
+            f"{format_pow10(bound)}, whatever the input."
+        )
+    if r.name == "edge_of_chaos":
+        if r.capped:
+            return head + (
+                f"no W_hh scale from 0 to 3 keeps the gradient's size here; it comes closest at "
+                f"{r.w_hh_scale:g}, where it still {verdict}. A layer this small saturates "
+                "before it turns chaotic."
+                if params.units < 16
+                else f"no W_hh scale from 0 to 3 keeps the gradient's size here; it comes "
+                f"closest at {r.w_hh_scale:g}, where it still {verdict}."
+            )
+        where = (
+            f"W_hh scale {r.w_hh_scale:g}, where the gradient reaching t=1 keeps its size"
+            if abs(ratio) <= 1
+            else f"W_hh scale {r.w_hh_scale:g}, where the gradient comes closest to keeping its "
+            f"size (it {verdict})"
+        )
+        balance = (
+            f": each step back W_hh stretches it by {r.w_hh_scale:g} and tanh' shrinks it "
+            f"({slope:.2f} on average here), and over the trip the two cancel"
+        )
+        if r.w_hh_scale > 1.05:
+            why = "Wherever the states move away from 0, tanh' < 1, so the edge sits above 1."
+        elif r.w_hh_scale >= 0.95:
+            why = "The states stay near 0, where tanh' ≈ 1, so the edge sits near 1."
+        else:
+            why = "Over this short a sequence the edge sits below 1."
+        return head + f"{where}{balance}. {why}"
+    if r.name == "exploding":
+        if r.capped:
+            return head + (
+                f"no W_hh scale up to 3 makes the gradient grow 10^4-fold here; it grows most "
+                f"at {r.w_hh_scale:g}, by {format_pow10(ratio)}: it {verdict}."
+            )
+        return head + (
+            f"W_hh scale {r.w_hh_scale:.2f}, above this input's edge of chaos ({r.edge:g}), where "
+            f"the gradient reaching t=1 is {format_pow10(ratio)} times the one at t={T}: each "
+            "step back stretches it by more than tanh' shrinks it."
+        )
+    if r.name == "saturated":
+        drive = (
+            f"a bias of size {r.bias:g}, the largest the knob allows, pushes the units toward ±1"
+            if r.capped
+            else f"a bias of size {r.bias:g} pins the units at ±1"
+        )
+        dies = "it now dies" if ratio < -2 else f"it {verdict}"
+        return head + (
+            f"{drive} ({100 * pinned:.0f}% of the cells have |h| > 0.99), where tanh' ≈ 0 "
+            f"({slope:.2f} on average). At W_hh scale {r.w_hh_scale:g} and tanh gain 1, this "
+            f"input's edge of chaos, the gradient kept its size without the bias; {dies}."
+        )
+    # high gain
+    carried = (
+        "yet the gradient explodes: the units that are not pinned, times the gain, carry it. "
+        "Chaos, not saturation"
+        if ratio > 2
+        else f"and the gradient {verdict}"
+    )
+    return head + (
+        f"tanh gain {r.saturation:g} at W_hh scale {r.w_hh_scale:g}, no bias. The states stay "
+        f"in (-1, 1) and {100 * pinned:.0f}% of the cells have |h| > 0.99, {carried}."
+    )
+
+
 def stats(frame: Frame) -> str:
     """The statistics line: the spectral radius, the saturated units, the gradient ratio."""
     ratio = frame.gradient_ratio_log10
@@ -69,13 +173,18 @@ def caption(params: Params) -> str:
 
     ``w_hh_scale`` has two decimals and ``saturation`` one, or as many more as the value needs
     to be exact (``saturation=2.25``, ``w_hh_scale=1.234``), so the caption always gives back
-    the very figure. Stacked layers add ``layers=2`` after the seed, and a sentence input
-    appends ``sentence="..."`` (JSON-quoted).
+    the very figure. A bias adds ``bias=3.0`` after the gain (one decimal, or more as needed),
+    stacked layers add ``layers=2`` after the seed, and a sentence input appends
+    ``sentence="..."`` (JSON-quoted).
     """
     items = [
         f"w_hh_scale={decimals(params.w_hh_scale, 2)}",
         f"seq_len={params.seq_len}",
         f"saturation={decimals(params.saturation, 1)}",
+    ]
+    if params.bias != 0.0:
+        items.append(f"bias={decimals(params.bias, 1)}")
+    items += [
         f"units={params.units}",
         f"input={params.input_kind}",
         f"seed={params.seed}",

@@ -15,8 +15,8 @@ from .test_harness import write_notebook
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-KNOBS = ["w_hh_scale", "seq_len", "saturation", "units", "input_kind", "seed"]
-PRESETS = ["Vanishing", "Edge of chaos", "Exploding", "Saturated"]
+KNOBS = ["w_hh_scale", "seq_len", "saturation", "bias", "units", "input_kind", "seed"]
+PRESETS = ["Vanishing", "Edge of chaos", "Exploding", "Saturated", "High gain"]
 
 
 def test_copy_as_code_puts_the_line_that_recreates_the_view_on_the_clipboard(
@@ -65,7 +65,7 @@ def test_a_classroom_view_shows_only_the_named_controls(
                 expect(root.locator(selector)).to_be_hidden()
         expect(root.locator("[data-knob='sentence']")).to_be_hidden()  # not a sentence input
 
-    expect_shown(["w_hh_scale"], [])  # every preset also sets the tanh gain, which is hidden
+    expect_shown(["w_hh_scale"], [])  # every preset also sets the gain and bias, hidden
     expect(root.locator(".rnnwidget-controls")).to_contain_text("W_hh scale")
     expect(root.locator(".rnnwidget-controls label:visible")).to_have_count(1)
 
@@ -73,7 +73,9 @@ def test_a_classroom_view_shows_only_the_named_controls(
     nb.wait_for_python_value("w.w_hh_scale", 0.98)
 
     nb.run_code("w.controls = ['w_hh_scale', 'saturation', 'seed']")
-    expect_shown(["w_hh_scale", "saturation", "seed"], PRESETS)
+    expect_shown(["w_hh_scale", "saturation", "seed"], [])  # every preset also sets the bias
+    nb.run_code("w.controls = ['w_hh_scale', 'saturation', 'bias', 'seed']")
+    expect_shown(["w_hh_scale", "saturation", "bias", "seed"], PRESETS)
     nb.run_code("w.controls = None")
     expect_shown(KNOBS, PRESETS)
     assert nb.console_errors == []

@@ -196,11 +196,16 @@ def test_a_preset_sets_its_regime(
     lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
 ) -> None:
     nb = open_notebook(lab_server, write_notebook(tmp_path / "explorer.ipynb", SETUP))
-    explorer(nb).get_by_role("button", name="Saturated").click()
-    nb.wait_for_python_value("(w.w_hh_scale, w.saturation)", (1.0, 4.0))
+    explorer(nb).get_by_role("button", name="High gain").click()
+    nb.wait_for_python_value("(w.w_hh_scale, w.saturation, w.bias)", (1.0, 4.0, 0.0))
+    expect(explorer(nb).locator(".rnnwidget-note")).to_contain_text("High gain for")
     explorer(nb).get_by_role("button", name="Vanishing").click()
-    nb.wait_for_python_value("(w.w_hh_scale, w.saturation)", (0.5, 1.0))
+    nb.wait_for_python_value("(w.w_hh_scale, w.saturation, w.bias)", (0.5, 1.0, 0.0))
     expect(explorer(nb).locator(".rnnwidget-summary")).to_contain_text("it vanishes")
+    expect(explorer(nb).locator(".rnnwidget-note")).to_contain_text("Vanishing for")
+    explorer(nb).get_by_role("button", name="Saturated").click()
+    expect(explorer(nb).locator(".rnnwidget-summary")).to_contain_text("it vanishes")
+    nb.wait_for_python_value("w.bias > 0 and w.saturated_fraction > 0.8", True)
 
 
 def test_hovering_a_cell_reads_out_its_numbers(
