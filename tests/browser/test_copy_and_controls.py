@@ -32,7 +32,9 @@ def test_copy_as_code_puts_the_line_that_recreates_the_view_on_the_clipboard(
     press(nb.page, root.locator("input[data-trait='w_hh_scale']"), "ArrowRight", 3)
     nb.wait_for_python_value("w.w_hh_scale", 1.03)
     line = nb.python_value("repr(w)")
-    assert line.startswith("RNNExplorer(w_hh_scale=1.03, seq_len=60, saturation=1.0, units=12, ")
+    assert line.startswith(
+        "RNNExplorer(w_hh_scale=1.03, seq_len=60, saturation=1.0, bias=0.0, units=12, "
+    )
 
     button = root.get_by_role("button", name="Copy the Python line that recreates this view")
     expect(button).to_have_attribute("data-lm-suppress-shortcuts", "true")
