@@ -57,9 +57,9 @@ def test_inactive_knobs_follow_the_settings():
     assert explorer._inactive == []
     trainer = RNNTrainer(units=4)
     try:
-        assert trainer._inactive == ["seq_len"]
+        assert trainer._inactive == ["seq_len", "gate_init"]  # the Elman cell has no gates
         trainer.task = "adding"
-        assert trainer._inactive == ["lag"]
+        assert trainer._inactive == ["lag", "gate_init"]
         run = trainer.trainer
         trainer.lag = 30  # the adding task does not read the lag: the run goes on
         assert trainer.trainer is run

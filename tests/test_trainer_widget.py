@@ -28,9 +28,11 @@ GOOD = {
     "task": "adding",
     "lag": 17,
     "seq_len": 33,
+    "cell": "gru",
     "units": 9,
     "w_hh_scale": 0.6,
     "saturation": 1.5,
+    "gate_init": "constant",
     "optimizer": "sgd",
     "seed": 7,
     "learning_rate": 0.003,
@@ -44,9 +46,11 @@ BAD = {
     "task": (["copy", "", 1, None], "'recall', 'adding'"),
     "lag": ([0, 201, 2.0, "10", True], "from 1 to 200"),
     "seq_len": ([1, 201, 50.5, None], "from 2 to 200"),
+    "cell": (["rnn", "LSTM", "", None, 1], "'elman', 'lstm', 'gru'"),
     "units": ([0, 129, -3, 4.0], "from 1 to 128"),
     "w_hh_scale": ([-0.01, 3.5, math.nan, math.inf, "1", False], "from 0 to 3"),
     "saturation": ([0.0, 5.01, -math.inf, []], "from 0.1 to 5"),
+    "gate_init": (["chronos", "constant bias", 1.0], "'chrono', 'constant'"),
     "optimizer": (["rmsprop", "Adam", 0], "'sgd', 'adam'"),
     "seed": ([-1, 2**32, 0.5], "from 0 to 4294967295"),
     "learning_rate": ([0.0, 1e-5, 1.5, math.nan, "0.1"], "from 0.0001 to 1"),
@@ -69,14 +73,17 @@ def wait_until(condition, what):
 
 
 def plain_trainer(widget):
-    """A Trainer built from scratch with the widget's settings."""
+    """A Trainer built from scratch with the widget's settings (each cell's own)."""
+    elman = widget.cell == "elman"
     return Trainer(
         widget.task,
         lag=widget.lag,
         seq_len=widget.seq_len,
+        cell=widget.cell,
         units=widget.units,
-        w_hh_scale=widget.w_hh_scale,
-        saturation=widget.saturation,
+        w_hh_scale=widget.w_hh_scale if elman else None,
+        saturation=widget.saturation if elman else None,
+        gate_init=None if elman else widget.gate_init,
         optimizer=widget.optimizer,
         learning_rate=widget.learning_rate,
         batch_size=widget.batch_size,
@@ -177,6 +184,8 @@ def test_a_model_setting_starts_a_new_run_from_the_settings(trainer_widget, name
     w = trainer_widget
     if name == "seq_len":
         w.task = "adding"
+    if name == "gate_init":
+        w.cell = "lstm"
     w.run(5)
     setattr(w, name, GOOD[name])
     assert (w.steps, w.status) == (0, "ready")

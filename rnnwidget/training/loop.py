@@ -58,7 +58,7 @@ class Curves:
     An entry is never rewritten, so a view stays valid however the curves grow afterwards.
     """
 
-    NAMES = ("loss", "grad_norm", "clipped", "spectral_radius")
+    NAMES = ("loss", "grad_norm", "clipped", "spectral_radius", "memory_gate")
 
     def __init__(self) -> None:
         self.size = 0
@@ -70,7 +70,13 @@ class Curves:
                 grown = np.empty(2 * len(array))
                 grown[: self.size] = array
                 self._arrays[name] = grown
-        values = (record.loss, record.grad_norm, float(record.clipped), record.spectral_radius)
+        values = (
+            record.loss,
+            record.grad_norm,
+            float(record.clipped),
+            record.spectral_radius,
+            record.memory_gate,
+        )
         for name, value in zip(self.NAMES, values):
             self._arrays[name][self.size] = value
         self.size += 1
@@ -90,13 +96,15 @@ class Progress:
         revision: increases with every snapshot of the loop; show a snapshot only if it is newer
             than the last one shown.
         task: the run's task (its chance levels and timesteps).
+        cell: the run's cell, ``"elman"``, ``"lstm"`` or ``"gru"``.
         status: see :data:`Status`.
         error: why training stopped (``diverged`` or ``failed``), else empty.
         steps: training steps so far.
         elapsed: wall seconds spent training (stepping, evaluating, publishing), pauses aside.
         steps_per_second: ``steps / elapsed`` (0 before the first step).
-        loss, grad_norm, clipped, spectral_radius: per step, ``(steps,)``, as in
-            :class:`~rnnwidget.training.StepRecord` (``clipped`` as 0.0 or 1.0).
+        loss, grad_norm, clipped, spectral_radius, memory_gate: per step, ``(steps,)``, as in
+            :class:`~rnnwidget.training.StepRecord` (``clipped`` as 0.0 or 1.0;
+            ``spectral_radius`` NaN for a gated cell, ``memory_gate`` NaN for the Elman cell).
         eval_step, val_loss, val_accuracy: per evaluation, ``(evaluations,)``.
         log10_grad_norms: ``log10 ||dL/dh_t||`` for t = 1 ... T: of the latest training batch,
             or before the first step, of the untrained network on a validation batch of
@@ -105,6 +113,7 @@ class Progress:
 
     revision: int
     task: Task
+    cell: str
     status: Status
     error: str
     steps: int
@@ -114,6 +123,7 @@ class Progress:
     grad_norm: Array
     clipped: Array
     spectral_radius: Array
+    memory_gate: Array
     eval_step: NDArray[np.int64]
     val_loss: Array
     val_accuracy: Array
@@ -348,6 +358,7 @@ class TrainingLoop:
         return Progress(
             revision=self._revision,
             task=trainer.task,
+            cell=trainer.cell,
             status=self.status,
             error=self._failure[1] if self._failure is not None else "",
             steps=trainer.steps,
@@ -357,6 +368,7 @@ class TrainingLoop:
             grad_norm=curves.view("grad_norm"),
             clipped=curves.view("clipped"),
             spectral_radius=curves.view("spectral_radius"),
+            memory_gate=curves.view("memory_gate"),
             eval_step=np.array([e.step for e in evaluations], dtype=np.int64),
             val_loss=np.array([e.loss for e in evaluations]),
             val_accuracy=np.array([e.accuracy for e in evaluations]),

@@ -1,10 +1,12 @@
-"""Where memory breaks down: train over a grid of lags and W_hh scales and compare.
+"""Where memory breaks down: train over a grid of lags, W_hh scales and cells, and compare.
 
-:func:`sweep` trains one :class:`~rnnwidget.training.Trainer` per (length, scale) pair, one
+:func:`sweep` trains one :class:`~rnnwidget.training.Trainer` per (cell, length, scale), one
 after the other, each from the same seed and for the same number of steps, and tabulates the
-final validation accuracy. Plotted against the lag, one line per ``w_hh_scale``, the accuracy
-stays at 1 while the gradient still reaches the first step and falls to chance where it has
-vanished: sooner the smaller the scale, since ``||dh_T/dh_1||`` shrinks like ``scale**T``.
+final validation accuracy. Plotted against the lag, one line per ``w_hh_scale``, the Elman
+cell's accuracy stays at 1 while the gradient still reaches the first step and falls to chance
+where it has vanished: sooner the smaller the scale, since ``||dh_T/dh_1||`` shrinks like
+``scale**T``. The gated cells (``cell=["elman", "lstm", "gru"]``) have no W_hh scale: one line
+each, which stays up where the Elman cell's have fallen.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._checks import positive_int
-from .trainer import Trainer, TrainingDiverged
+from .trainer import CELLS, Trainer, TrainingDiverged
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -24,6 +26,12 @@ __all__ = ["DEFAULT_LAGS", "DEFAULT_SEQ_LENS", "TARGET_ACCURACY", "SweepResult",
 DEFAULT_LAGS = (5, 10, 20, 40, 80)  # recall
 DEFAULT_SEQ_LENS = (10, 20, 40, 80)  # adding problem
 TARGET_ACCURACY = 0.95  # "learned": the first evaluation at or above it is reported
+
+#: Trainer settings only the Elman cell reads, and those only the gated cells read: a sweep over
+#: several cells hands each only to the cells that read it.
+_ELMAN_ONLY = ("saturation",)
+_GATED_ONLY = ("gate_init",)
+_CELL_NAMES = {"elman": "Elman", "lstm": "LSTM", "gru": "GRU"}
 
 
 @dataclass(frozen=True)
@@ -35,11 +43,16 @@ class SweepResult:
         length_name: the grid's length axis, ``"lag"`` (recall) or ``"seq_len"`` (adding).
         steps: the training steps each run was given.
         chance_accuracy: what guessing scores on this task.
-        rows: one dict per run, in grid order (lengths outer, scales inner), with the keys
-            ``length_name``, ``"w_hh_scale"``, ``"val_accuracy"`` and ``"val_loss"`` (the last
-            evaluation), ``"reached_target_at"`` (the first evaluated step with accuracy at least
-            :data:`TARGET_ACCURACY`, or None), ``"spectral_radius"`` (of W_hh at the last step)
-            and ``"diverged"``. ``pandas.DataFrame(result.rows)`` makes a data frame of it.
+        rows: one dict per run, in grid order (cells outer, then lengths, scales inner), with
+            the keys ``"cell"``, ``length_name``, ``"w_hh_scale"`` (None for a gated cell),
+            ``"val_accuracy"`` and ``"val_loss"`` (the last evaluation),
+            ``"reached_target_at"`` (the first evaluated step with accuracy at least
+            :data:`TARGET_ACCURACY`, or None), ``"spectral_radius"`` (Elman: of W_hh at the last
+            step; None for a gated cell), ``"memory_gate"`` (gated cells: the mean forget or
+            update gate at the last step, :attr:`~rnnwidget.training.StepRecord.memory_gate`;
+            None for the Elman cell) and ``"diverged"``. ``pandas.DataFrame(result.rows)``
+            makes a data frame of it.
+        cells: the cells swept, in order.
     """
 
     task: str
@@ -47,12 +60,16 @@ class SweepResult:
     steps: int
     chance_accuracy: float
     rows: tuple[dict[str, Any], ...]
+    cells: tuple[str, ...] = ("elman",)
 
     def to_text(self) -> str:
-        """The rows as an aligned text table under a one-line summary."""
+        """The rows as an aligned text table under a one-line summary; a column of the mean
+        memory gate when the sweep has a gated cell."""
+        gated = any(cell != "elman" for cell in self.cells)
         header = (
-            f"{self.length_name:>8} {'w_hh_scale':>10} {'val_accuracy':>12} {'val_loss':>9} "
-            f"{'reached ' + format(TARGET_ACCURACY, '.0%') + ' at':>15} {'rho(W_hh)':>9}"
+            f"{'cell':>6} {self.length_name:>8} {'w_hh_scale':>10} {'val_accuracy':>12} "
+            f"{'val_loss':>9} {'reached ' + format(TARGET_ACCURACY, '.0%') + ' at':>15} "
+            f"{'rho(W_hh)':>9}" + (f" {'mean gate':>9}" if gated else "")
         )
         lines = [
             f"{self.task}: {self.steps} steps per run, chance accuracy {self.chance_accuracy:.3f}",
@@ -61,10 +78,13 @@ class SweepResult:
         for row in self.rows:
             reached = row["reached_target_at"]
             note = "  diverged" if row["diverged"] else ""
+            gate = f" {_number(row['memory_gate'], 9, 3)}" if gated else ""
             lines.append(
-                f"{row[self.length_name]:>8} {row['w_hh_scale']:>10.2f} "
+                f"{row['cell']:>6} {row[self.length_name]:>8} "
+                f"{_number(row['w_hh_scale'], 10, 2)} "
                 f"{row['val_accuracy']:>12.3f} {row['val_loss']:>9.4f} "
-                f"{'-' if reached is None else reached:>15} {row['spectral_radius']:>9.3f}{note}"
+                f"{'-' if reached is None else reached:>15} "
+                f"{_number(row['spectral_radius'], 9, 3)}{gate}{note}"
             )
         return "\n".join(lines)
 
@@ -72,8 +92,9 @@ class SweepResult:
         return self.to_text()
 
     def plot(self, ax: Axes | None = None) -> Axes:
-        """Final validation accuracy against the length, one line per ``w_hh_scale``, with the
-        chance level dashed. Draws on ``ax``, or on a new pyplot figure; returns the axes.
+        """Final validation accuracy against the length, one line per cell and ``w_hh_scale``
+        (one per gated cell), with the chance level dashed. Draws on ``ax``, or on a new pyplot
+        figure; returns the axes.
 
         Needs matplotlib: ``pip install 'rnnwidget[export]'``.
         """
@@ -87,20 +108,24 @@ class SweepResult:
         if ax is None:
             _, ax = pyplot.subplots(figsize=(6.0, 4.0))
         lengths = sorted({row[self.length_name] for row in self.rows})
-        for scale in dict.fromkeys(row["w_hh_scale"] for row in self.rows):
+        for cell, scale in dict.fromkeys((row["cell"], row["w_hh_scale"]) for row in self.rows):
             runs = sorted(
                 (row[self.length_name], row["val_accuracy"])
                 for row in self.rows
-                if row["w_hh_scale"] == scale
+                if (row["cell"], row["w_hh_scale"]) == (cell, scale)
             )
-            ax.plot(*zip(*runs), marker="o", label=f"w_hh_scale = {scale:g}")
+            label = _CELL_NAMES[cell] if scale is None else f"w_hh_scale = {scale:g}"
+            if scale is not None and self.cells != ("elman",):
+                label = f"Elman, {label}"  # beside a gated cell's line
+            ax.plot(*zip(*runs), marker="o", label=label)
         ax.axhline(self.chance_accuracy, color="0.5", linestyle="--", label="chance")
         ax.set_xscale("log", base=2)
         ax.set_xticks(lengths, [str(length) for length in lengths])
         ax.set_ylim(0.0, 1.05)
         ax.set_xlabel(self.length_name)
         ax.set_ylabel(f"validation accuracy after {self.steps} steps")
-        ax.set_title(f"{self.task}: where memory breaks down")
+        cells = ", ".join(_CELL_NAMES[cell] for cell in self.cells)
+        ax.set_title(f"{self.task}: where memory breaks down ({cells})")
         ax.legend()
         return ax
 
@@ -113,20 +138,26 @@ def sweep(
     task: str = "recall",
     seq_len: Sequence[int] | None = None,
     eval_every: int = 50,
+    cell: str | Sequence[str] = "elman",
     **settings: Any,
 ) -> SweepResult:
-    """Train a fresh :class:`~rnnwidget.training.Trainer` for every (length, scale) pair.
+    """Train a fresh :class:`~rnnwidget.training.Trainer` for every (cell, length, scale).
 
     Args:
         lag: the recall task's lags (default :data:`DEFAULT_LAGS`).
-        w_hh_scale: the initial spectral radii of W_hh.
+        w_hh_scale: the Elman cell's initial spectral radii of W_hh (a gated cell has none: it
+            runs once per length).
         steps: training steps per run, the same budget for every run.
         task: ``"recall"``, whose grid runs over ``lag``; or ``"adding"``, whose grid runs over
             ``seq_len`` (default :data:`DEFAULT_SEQ_LENS`).
         seq_len: the adding problem's sequence lengths.
         eval_every: steps between validation evaluations (for ``"reached_target_at"``).
+        cell: a cell (``"elman"``, ``"lstm"``, ``"gru"``) or several, swept as the outer axis:
+            ``cell=["elman", "lstm", "gru"]`` puts the three side by side.
         **settings: any other :class:`~rnnwidget.training.Trainer` argument (``units``,
-            ``optimizer``, ``learning_rate``, ``seed``, ...), the same for every run.
+            ``optimizer``, ``learning_rate``, ``seed``, ...), the same for every run; one that
+            only the Elman cell reads (``saturation``) or only the gated cells read
+            (``gate_init``) goes to those runs only.
 
     Runs are sequential and seeded, so the same call gives the same table. A run that
     diverges keeps its last evaluation and is marked ``"diverged"``.
@@ -144,13 +175,21 @@ def sweep(
         raise ValueError(f"task must be 'recall' or 'adding'; got {task!r}")
     if not lengths or not w_hh_scale:
         raise ValueError(f"{length_name} and w_hh_scale must each hold at least one value")
+    cells = (cell,) if isinstance(cell, str) else tuple(cell)
+    if not cells or any(c not in CELLS for c in cells) or len(set(cells)) < len(cells):
+        raise ValueError(f"cell must be one or more of {CELLS}, each once; got {cell!r}")
 
     rows = []
     chance = 0.0
-    for length in lengths:
-        for scale in w_hh_scale:
+    for kind in cells:
+        elman = kind == "elman"
+        skip = _GATED_ONLY if elman else _ELMAN_ONLY
+        own = {name: value for name, value in settings.items() if name not in skip}
+        for length, scale in (
+            (length, scale) for length in lengths for scale in (w_hh_scale if elman else [None])
+        ):
             run: dict[str, Any] = {length_name: length, "w_hh_scale": scale}
-            trainer = Trainer(task, **run, **settings)
+            trainer = Trainer(task, cell=kind, **run, **own)
             chance = trainer.task.chance_accuracy
             try:
                 trainer.train(steps, eval_every=eval_every)
@@ -161,17 +200,25 @@ def sweep(
             reached = next(
                 (e.step for e in trainer.evaluations if e.accuracy >= TARGET_ACCURACY), None
             )
+            final = trainer.records[-1] if trainer.records else None
             rows.append(
                 {
+                    "cell": kind,
                     length_name: length,
                     "w_hh_scale": scale,
                     "val_accuracy": last.accuracy,
                     "val_loss": last.loss,
                     "reached_target_at": reached,
                     "spectral_radius": (
-                        trainer.records[-1].spectral_radius if trainer.records else scale
+                        None if not elman else final.spectral_radius if final else scale
                     ),
+                    "memory_gate": None if elman or final is None else final.memory_gate,
                     "diverged": diverged,
                 }
             )
-    return SweepResult(task, length_name, steps, chance, tuple(rows))
+    return SweepResult(task, length_name, steps, chance, tuple(rows), cells)
+
+
+def _number(value: float | None, width: int, digits: int) -> str:
+    """``value`` right-aligned in ``width`` with ``digits`` decimals; ``-`` for None."""
+    return f"{'-':>{width}}" if value is None else f"{value:>{width}.{digits}f}"

@@ -1,7 +1,8 @@
-"""Training the project's SimpleRNN on a memory task, with its own BPTT, one batch at a time.
+"""Training one of the project's cells on a memory task, with its own BPTT, one batch at a time.
 
-The model is :class:`~rnnwidget.cells.elman.SimpleRNN` followed by a linear read-out on the last
-state (:mod:`.readout`); the data come from :mod:`.tasks`. One step of
+The model is a recurrent cell (:class:`~rnnwidget.cells.elman.SimpleRNN`,
+:class:`~rnnwidget.cells.lstm.LSTM` or :class:`~rnnwidget.cells.gru.GRU`) followed by a linear
+read-out on the last state (:mod:`.readout`); the data come from :mod:`.tasks`. One step of
 :class:`Trainer`, for a batch of N sequences of T steps::
 
     x, targets = task.sample(N)                  x (N, T, features)
@@ -15,7 +16,8 @@ state (:mod:`.readout`); the data come from :mod:`.tasks`. One step of
 
 and a record of what a lecture plots: the loss, ``||g||`` before clipping, whether it was
 clipped, ``log10 ||dL/dh_t||`` for every t (how much of the error signal reaches step t), and
-the spectral radius of W_hh.
+what sets how far memory reaches: the spectral radius of W_hh for the Elman cell, the mean
+forget gate (LSTM) or update gate (GRU) for the gated cells.
 
 Everything random comes from the one ``seed``: the same settings give the same loss curve, bit
 for bit (on one machine and numpy build; another BLAS may round differently).
@@ -31,13 +33,36 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._checks import finite_float, positive_int
-from ..cells.diagnostics import gradient_norms, log10_gradients, spectral_radius
-from ..cells.elman import Array, Grads, SimpleRNN, Trace
+from ..cells.diagnostics import log10_gradients, spectral_radius
+from ..cells.elman import Array, SimpleRNN, Trace
+from ..cells.gates import log10_gradient_norms
+from ..cells.gru import GRU, GRUTrace
+from ..cells.lstm import LSTM, LSTMTrace
 from .optim import Optimizer, clip_by_global_norm, global_norm, make_optimizer
 from .readout import Readout
 from .tasks import Targets, Task, make_task
 
-__all__ = ["Backprop", "Evaluation", "History", "StepRecord", "Trainer", "TrainingDiverged"]
+__all__ = [
+    "CELLS",
+    "GATE_INITS",
+    "Backprop",
+    "Evaluation",
+    "History",
+    "StepRecord",
+    "Trainer",
+    "TrainingDiverged",
+]
+
+#: The recurrent cells a Trainer trains: ``"elman"`` (:class:`~rnnwidget.cells.SimpleRNN`),
+#: ``"lstm"`` and ``"gru"``.
+CELLS = ("elman", "lstm", "gru")
+
+#: How a gated cell's memory-gate bias starts (:func:`rnnwidget.cells._base.memory_bias`):
+#: ``"chrono"`` (time scales spread up to 200 steps) or ``"constant"`` (bias 1).
+GATE_INITS = ("chrono", "constant")
+
+#: The gate that keeps the memory, by cell: its mean is what a step records.
+MEMORY_GATE = {"lstm": "f", "gru": "z"}
 
 
 class TrainingDiverged(FloatingPointError):
@@ -59,7 +84,12 @@ class StepRecord:
         clipped: whether clipping scaled the gradient down to the threshold.
         log10_grad_norms: ``log10 ||dL/dh_t||`` over the batch for t = 1 ... T,
             ``(timesteps,)``; exact at any magnitude, ``-inf`` where the gradient is exactly 0.
-        spectral_radius: of W_hh at this step, before the update.
+        spectral_radius: Elman cell: of W_hh at this step, before the update. NaN for the
+            gated cells, whose W_hh stacks a block per gate and has no eigenvalues.
+        memory_gate: gated cells: the mean of the gate that keeps the memory over this step's
+            batch, every step and unit (the LSTM's forget gate f, the GRU's update gate z),
+            before the update; a unit whose gate holds ``f`` keeps ``f**k`` of its memory, and
+            of the gradient along it, after k steps. NaN for the Elman cell.
     """
 
     step: int
@@ -68,6 +98,7 @@ class StepRecord:
     clipped: bool
     log10_grad_norms: Array
     spectral_radius: float
+    memory_gate: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -84,8 +115,8 @@ class History:
     """Every record so far as arrays, ready to plot against ``step`` or ``eval_step``.
 
     Attributes:
-        step, loss, grad_norm, clipped, spectral_radius: one entry per training step,
-            ``(steps,)``, as in :class:`StepRecord`.
+        step, loss, grad_norm, clipped, spectral_radius, memory_gate: one entry per training
+            step, ``(steps,)``, as in :class:`StepRecord`.
         log10_grad_norms: ``(steps, timesteps)``.
         eval_step, val_loss, val_accuracy: one entry per evaluation, ``(evaluations,)``.
     """
@@ -95,6 +126,7 @@ class History:
     grad_norm: Array
     clipped: NDArray[np.bool_]
     spectral_radius: Array
+    memory_gate: Array
     log10_grad_norms: Array
     eval_step: NDArray[np.int64]
     val_loss: Array
@@ -109,15 +141,18 @@ class Backprop:
         loss: L, averaged over the batch.
         grads: dL/dtheta for every parameter, by name (the keys of :attr:`Trainer.params`).
         log10_grad_norms: ``log10 ||dL/dh_t||`` for t = 1 ... T, ``(timesteps,)``.
+        memory_gate: the batch's mean memory gate (:attr:`StepRecord.memory_gate`); NaN for
+            the Elman cell.
     """
 
     loss: float
     grads: dict[str, Array]
     log10_grad_norms: Array
+    memory_gate: float = math.nan
 
 
 class Trainer:
-    """A SimpleRNN and a linear read-out, trained on a memory task with exact BPTT.
+    """A recurrent cell and a linear read-out, trained on a memory task with exact BPTT.
 
     Args:
         task: ``"recall"`` (:class:`~.tasks.Recall`: reads ``lag`` and ``n_symbols``)
@@ -125,10 +160,17 @@ class Trainer:
         lag: recall: the noise steps between the symbol and the cue.
         n_symbols: recall: the number of symbols.
         seq_len: adding problem: the sequence length.
+        cell: ``"elman"`` (:class:`~rnnwidget.cells.SimpleRNN`, the default), ``"lstm"``
+            (:class:`~rnnwidget.cells.LSTM`) or ``"gru"`` (:class:`~rnnwidget.cells.GRU`).
         units: the size of the hidden state.
-        w_hh_scale: the spectral radius of W_hh at the start (a random orthogonal matrix times
-            this number): below 1 gradients vanish through time, above 1 they can explode.
-        saturation: the tanh gain g of the RNN.
+        w_hh_scale: Elman cell only: the spectral radius of W_hh at the start (a random
+            orthogonal matrix times this number): below 1 gradients vanish through time, above
+            1 they can explode. Default 1.
+        saturation: Elman cell only: the tanh gain g. Default 1.
+        gate_init: gated cells only: how the bias of the gate that keeps the memory starts,
+            ``"chrono"`` (the default: time scales spread up to 200 steps, Tallec & Ollivier
+            2018) or ``"constant"`` (bias 1: the gate near 0.73, a memory that fades like
+            ``0.73**t``). See :class:`~rnnwidget.cells.LSTM`'s ``init``.
         optimizer: ``"adam"`` or ``"sgd"``.
         learning_rate: the optimizer's step size.
         batch_size: sequences per step.
@@ -136,16 +178,19 @@ class Trainer:
         clip_threshold: the largest gradient norm a step may use.
         validation_size: sequences in the fixed validation batch.
         seed: decides the weights, the training batches and the validation batch, each from
-            its own stream (``numpy.random.SeedSequence(seed).spawn``); the RNN's weights are
-            ``SimpleRNN(..., seed=seed)``'s.
+            its own stream (``numpy.random.SeedSequence(seed).spawn``); the cell's weights are
+            ``SimpleRNN(..., seed=seed)``'s (or ``LSTM``'s, ``GRU``'s).
 
     Attributes:
-        task, rnn, readout, optimizer: the parts.
-        params: every trained array by name: ``W_xh``, ``W_hh``, ``b`` (the RNN's, the very
-            arrays the model reads) and ``W_hy``, ``b_y`` (the read-out's).
+        task, rnn, readout, optimizer: the parts; ``cell`` names the kind of ``rnn``.
+        params: every trained array by name, the very arrays the model reads: the cell's
+            (``W_xh``, ``W_hh``, ``b``; a GRU's two biases ``b_xh``, ``b_hh`` instead of
+            ``b``) and the read-out's (``W_hy``, ``b_y``).
         validation: the held-out batch ``(x, targets)``, drawn once.
         records, evaluations: every :class:`StepRecord` and :class:`Evaluation` so far.
     """
+
+    rnn: SimpleRNN | LSTM | GRU
 
     def __init__(
         self,
@@ -154,9 +199,11 @@ class Trainer:
         lag: int = 10,
         n_symbols: int = 4,
         seq_len: int = 50,
+        cell: str = "elman",
         units: int = 32,
-        w_hh_scale: float = 1.0,
-        saturation: float = 1.0,
+        w_hh_scale: float | None = None,
+        saturation: float | None = None,
+        gate_init: str | None = None,
         optimizer: str = "adam",
         learning_rate: float = 1e-2,
         batch_size: int = 32,
@@ -167,16 +214,22 @@ class Trainer:
     ) -> None:
         self.task: Task = make_task(task, lag=lag, n_symbols=n_symbols, seq_len=seq_len)
         readout_seed, train_seed, validation_seed = np.random.SeedSequence(seed).spawn(3)
-        self.rnn = SimpleRNN(
-            self.task.features, units, w_hh_scale=w_hh_scale, saturation=saturation, seed=seed
+        self.cell = cell
+        self.rnn = _make_cell(
+            cell, self.task.features, units, w_hh_scale, saturation, gate_init, seed
         )
         self.readout = Readout(
             units, self.task.outputs, loss=self.task.loss, rng=np.random.default_rng(readout_seed)
         )
+        biases = (
+            {"b_xh": self.rnn.b_xh, "b_hh": self.rnn.b_hh}
+            if isinstance(self.rnn, GRU)
+            else {"b": self.rnn.b}
+        )
         self.params: dict[str, Array] = {
             "W_xh": self.rnn.W_xh,
             "W_hh": self.rnn.W_hh,
-            "b": self.rnn.b,
+            **biases,
             "W_hy": self.readout.W_hy,
             "b_y": self.readout.b_y,
         }
@@ -195,8 +248,9 @@ class Trainer:
         self._diverged: str | None = None
 
     def __repr__(self) -> str:
+        cell = "" if self.cell == "elman" else f"cell={self.cell!r}, "
         return (
-            f"Trainer(task={self.task!r}, units={self.rnn.units}, "
+            f"Trainer(task={self.task!r}, {cell}units={self.rnn.units}, "
             f"optimizer={type(self.optimizer).__name__}, steps={self.steps})"
         )
 
@@ -219,7 +273,8 @@ class Trainer:
 
         ``x`` ``(batch_size, timesteps, features)`` and ``targets`` as the task samples them.
         The loss sits on the last state only, so BPTT starts from
-        ``dh = [0, ..., 0, dL/dh_T]``, the read-out's gradient on h_T.
+        ``dh = [0, ..., 0, dL/dh_T]``, the read-out's gradient on h_T (and, for an LSTM, from
+        no direct gradient on any cell state).
         """
         trace = self.rnn.forward(x)
         h_T = trace.final_state
@@ -228,29 +283,37 @@ class Trainer:
         readout_grads = self.readout.backward(h_T, dy)  # dL/dW_hy, dL/db_y, dL/dh_T
         dh = np.zeros_like(trace.h)
         dh[:, -1] = readout_grads.h_T  # the loss's direct gradient: on h_T only
-        rnn_grads = self.rnn.backward(trace, dh)  # BPTT: dL/dW_xh, dL/dW_hh, dL/db, dL/dh_t
-        grads = {
-            "W_xh": rnn_grads.W_xh,
-            "W_hh": rnn_grads.W_hh,
-            "b": rnn_grads.b,
-            "W_hy": readout_grads.W_hy,
-            "b_y": readout_grads.b_y,
-        }
+        # BPTT: dL/dW_xh, dL/dW_hh, the biases' gradients, and the total dL/dh_t
+        rnn_grads = self.rnn.backward(trace, dh)  # type: ignore[arg-type]  # its own trace
+        grads = {name: getattr(rnn_grads, name) for name in self.params if name[-1] != "y"}
+        grads |= {"W_hy": readout_grads.W_hy, "b_y": readout_grads.b_y}
+        gate = MEMORY_GATE.get(self.cell)
         return Backprop(
-            loss=loss, grads=grads, log10_grad_norms=self._log10_norms(trace, dh, rnn_grads)
+            loss=loss,
+            grads=grads,
+            log10_grad_norms=self._log10_norms(trace, dh, rnn_grads.h),
+            memory_gate=math.nan if gate is None else float(np.mean(getattr(trace, gate))),
         )
 
-    def _log10_norms(self, trace: Trace, dh: Array, grads: Grads) -> Array:
-        """``log10 ||dL/dh_t||``, ``(timesteps,)``: from BPTT's own dL/dh_t where its squares
-        are safely inside float64's range; else (a norm below 1e-150 or above 1e150) by
-        :func:`~rnnwidget.cells.diagnostics.log10_gradients`, which repeats the recursion in
-        logarithms and is exact at any size, but costs as much as the backward pass."""
+    def _log10_norms(
+        self, trace: Trace | LSTMTrace | GRUTrace, dh: Array, dh_total: Array
+    ) -> Array:
+        """``log10 ||dL/dh_t||``, ``(timesteps,)``: from BPTT's own dL/dh_t (``dh_total``) where
+        its squares are safely inside float64's range; else (a norm below 1e-150 or above
+        1e150) by :func:`~rnnwidget.cells.diagnostics.log10_gradients` (Elman) or
+        :func:`~rnnwidget.cells.gates.log10_gradient_norms` (gated cells), which repeat the
+        recursion in logarithms and are exact at any size, but cost as much as the backward
+        pass."""
         with np.errstate(over="ignore", under="ignore"):
-            norms = gradient_norms(grads)
+            norms = np.sqrt(np.einsum("btu,btu->t", dh_total, dh_total))
         if np.all((norms > 1e-150) & (norms < 1e150)):
             log10_norms: Array = np.log10(norms)
             return log10_norms
-        return log10_gradients(self.rnn, trace, dh).log10_norm
+        if isinstance(self.rnn, SimpleRNN):
+            assert isinstance(trace, Trace)
+            return log10_gradients(self.rnn, trace, dh).log10_norm
+        assert isinstance(trace, LSTMTrace | GRUTrace)
+        return log10_gradient_norms(self.rnn, trace, dh).h
 
     # ------------------------------------------------------------------------------------------
     # Training and evaluation
@@ -266,7 +329,7 @@ class Trainer:
         self._check_not_diverged()
         start = time.perf_counter()
         x, targets = self.task.sample(self.batch_size, self._rng)
-        radius = spectral_radius(self.rnn.W_hh)
+        radius = spectral_radius(self.rnn.W_hh) if self.cell == "elman" else math.nan
         try:
             # An overflow anywhere (the loss, the norm, the update) stops training at once,
             # rather than spreading inf and NaN through the weights.
@@ -290,6 +353,7 @@ class Trainer:
             clipped=clipped,
             log10_grad_norms=backprop.log10_grad_norms,
             spectral_radius=radius,
+            memory_gate=backprop.memory_gate,
         )
         self.records.append(record)
         self.seconds += time.perf_counter() - start
@@ -336,6 +400,7 @@ class Trainer:
             grad_norm=np.array([r.grad_norm for r in records]),
             clipped=np.array([r.clipped for r in records], dtype=np.bool_),
             spectral_radius=np.array([r.spectral_radius for r in records]),
+            memory_gate=np.array([r.memory_gate for r in records]),
             log10_grad_norms=np.array([r.log10_grad_norms for r in records]).reshape(
                 len(records), timesteps
             ),
@@ -353,3 +418,38 @@ class Trainer:
             f"{self._diverged}. Lower the learning rate or turn gradient clipping on, and start "
             "a new Trainer."
         )
+
+
+def _make_cell(
+    cell: str,
+    features: int,
+    units: int,
+    w_hh_scale: float | None,
+    saturation: float | None,
+    gate_init: str | None,
+    seed: int,
+) -> SimpleRNN | LSTM | GRU:
+    """The cell ``cell`` with its own settings; a setting of another cell is refused by name."""
+    if cell == "elman":
+        if gate_init is not None:
+            raise ValueError("gate_init sets a gated cell's memory gate; the Elman cell has none")
+        return SimpleRNN(
+            features,
+            units,
+            w_hh_scale=1.0 if w_hh_scale is None else w_hh_scale,
+            saturation=1.0 if saturation is None else saturation,
+            seed=seed,
+        )
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}; got {cell!r}")
+    for name, value in (("w_hh_scale", w_hh_scale), ("saturation", saturation)):
+        if value is not None:
+            raise ValueError(
+                f"{name} sets the Elman cell's recurrence; the {cell.upper()} starts from "
+                "Keras's orthogonal W_hh and has no tanh gain (its memory is set by gate_init)"
+            )
+    init = "chrono" if gate_init is None else gate_init
+    if init not in GATE_INITS:
+        raise ValueError(f"gate_init must be one of {GATE_INITS}; got {gate_init!r}")
+    kind = LSTM if cell == "lstm" else GRU
+    return kind(features, units, seed=seed, init=init)

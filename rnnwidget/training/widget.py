@@ -1,4 +1,5 @@
-"""RNNTrainer: train the project's SimpleRNN on a memory task, live, and watch why it fails.
+"""RNNTrainer: train one of the project's cells on a memory task, live, and watch why the Elman
+cell fails where the gated cells remember.
 
 The kernel trains (:class:`~.loop.TrainingLoop`: one background thread, a lock around
 the :class:`~rnnwidget.training.Trainer`); the browser draws what it publishes and sends the
@@ -6,10 +7,10 @@ lecturer's settings and commands.
 
 - **Settings** are synced traits, validated like :class:`~rnnwidget.RNNExplorer`'s (a
   ``TraitError`` names the allowed range). A *model* setting (:data:`MODEL_SETTINGS`: the task,
-  its length, the network, the optimizer, the seed) starts a new run at step 0, which keeps
-  training if it was. A *live* setting (:data:`LIVE_SETTINGS`: learning rate, batch size,
-  clipping, the evaluation interval, the step limit) applies from the next step on: turn
-  clipping on in the middle of an explosion and watch training recover.
+  its length, the cell and its network, the optimizer, the seed) starts a new run at step 0,
+  which keeps training if it was. A *live* setting (:data:`LIVE_SETTINGS`: learning rate,
+  batch size, clipping, the evaluation interval, the step limit) applies from the next step on:
+  turn clipping on in the middle of an explosion and watch training recover.
 - **Commands** come from Python (:meth:`RNNTrainer.start`, ``pause``, ``step``, ``reset``,
   ``run``) or from the view's buttons, as custom messages ``{"command": "start"}`` etc.
 - **Progress** goes out a few times a second while training, from the worker thread, as one
@@ -41,13 +42,14 @@ from . import preview, words
 from .loop import Progress, TrainingLoop
 from .optim import OPTIMIZERS
 from .tasks import TASKS
-from .trainer import Evaluation, History, Trainer
+from .trainer import CELLS, GATE_INITS, Evaluation, History, Trainer
 
 __all__ = ["COMMANDS", "LIVE_SETTINGS", "MAX_POINTS", "MODEL_SETTINGS", "RNNTrainer"]
 
 #: Settings that define the run: changing one starts a new run at step 0.
 MODEL_SETTINGS = (
-    "task", "lag", "seq_len", "units", "w_hh_scale", "saturation", "optimizer", "seed",
+    "task", "lag", "seq_len", "cell", "units", "w_hh_scale", "saturation", "gate_init",
+    "optimizer", "seed",
 )  # fmt: skip
 
 #: Settings that apply from the next step on, the run going on.
@@ -63,36 +65,51 @@ COMMANDS = ("start", "pause", "step", "reset")
 #: Points per curve sent to the browser; longer runs are averaged over 2, 4, 8 ... steps.
 MAX_POINTS = 1000
 
-#: Per-step curves that travel as base-10 logarithms.
-_LOG_CURVES = ("loss", "grad_norm", "spectral_radius")
+#: Per-step curves that travel as base-10 logarithms (and the memory chart's, see
+#: :func:`progress_payload`).
+_LOG_CURVES = ("loss", "grad_norm")
+
+#: The settings only the Elman cell reads, and those only the gated cells read.
+_ELMAN_ONLY = ("w_hh_scale", "saturation")
+_GATED_ONLY = ("gate_init",)
 
 _NEW_RUN = " A change starts a new run."
 _NEXT_STEP = " Applies from the next step."
 
 #: Lecture moments, one click each: every preset starts a new run with its settings.
 PRESETS = (
-    Preset("learns", "Learns", "Recall over a lag of 10: learned in a few dozen steps",
-           ("task", "lag", "w_hh_scale", "saturation")),
+    Preset("learns", "Learns", "Elman cell, recall over a lag of 10: learned in a few dozen steps",
+           ("task", "lag", "cell", "w_hh_scale", "saturation")),
     Preset("vanishes", "Vanishes",
-           "Lag 80, W_hh scale 0.5: no gradient reaches t=1, stuck at chance",
-           ("task", "lag", "w_hh_scale", "saturation")),
+           "Elman cell, lag 80, W_hh scale 0.5: no gradient reaches t=1, stuck at chance",
+           ("task", "lag", "cell", "w_hh_scale", "saturation")),
     Preset("explodes", "Explodes",
-           "W_hh scale 1.5, lag 40: huge gradients; try it with clipping off",
-           ("task", "lag", "w_hh_scale", "saturation")),
+           "Elman cell, W_hh scale 1.5, lag 40: huge gradients; try it with clipping off",
+           ("task", "lag", "cell", "w_hh_scale", "saturation")),
+    Preset("remembers", "Gates remember",
+           "LSTM, lag 100, where the Elman cell stays near chance: learned in about 100 steps",
+           ("task", "lag", "cell", "gate_init")),
 )  # fmt: skip
 _PRESET_VALUES: dict[str, dict[str, Any]] = {
-    "learns": {"task": "recall", "lag": 10, "w_hh_scale": 1.0, "saturation": 1.0},
-    "vanishes": {"task": "recall", "lag": 80, "w_hh_scale": 0.5, "saturation": 1.0},
-    "explodes": {"task": "recall", "lag": 40, "w_hh_scale": 1.5, "saturation": 1.0},
-}
+    "learns": {"task": "recall", "lag": 10, "cell": "elman", "w_hh_scale": 1.0, "saturation": 1.0},
+    "vanishes": {
+        "task": "recall", "lag": 80, "cell": "elman", "w_hh_scale": 0.5, "saturation": 1.0,
+    },
+    "explodes": {
+        "task": "recall", "lag": 40, "cell": "elman", "w_hh_scale": 1.5, "saturation": 1.0,
+    },
+    "remembers": {"task": "recall", "lag": 100, "cell": "lstm", "gate_init": "chrono"},
+}  # fmt: skip
 
 
 class RNNTrainer(BaseWidget):
-    """Train a SimpleRNN and a linear read-out on a memory task with exact BPTT, live.
+    """Train a recurrent cell (Elman, LSTM or GRU) and a linear read-out on a memory task with
+    exact BPTT, live.
 
     In a notebook::
 
         w = RNNTrainer(task="recall", lag=20, w_hh_scale=0.9)
+        w = RNNTrainer(task="recall", lag=100, cell="lstm")      # or a gated cell
         w                   # the view
         w.start()           # trains in a background thread; the kernel stays free
         w.pause()           # returns once the step in progress is done
@@ -101,8 +118,10 @@ class RNNTrainer(BaseWidget):
 
     The view plots the loss (log scale) and the validation accuracy against the step with the
     chance level, the gradient ``||dL/dh_t||`` of the latest batch against t, the global
-    gradient norm (with the clipping threshold) and the spectral radius of W_hh, and a progress
-    line. The same settings give the same curves, step for step, however the run was paused.
+    gradient norm (with the clipping threshold), what sets how far memory reaches (the spectral
+    radius of W_hh for the Elman cell, the mean forget or update gate for the LSTM or GRU), and
+    a progress line. The same settings give the same curves, step for step, however the run
+    was paused.
     """
 
     _esm = STATIC / "trainer.js"
@@ -125,6 +144,15 @@ class RNNTrainer(BaseWidget):
     seq_len = BoundedInt(50, 2, 200, help="Adding problem: the sequence length T." + _NEW_RUN).tag(
         sync=True, label="Sequence length"
     )
+    cell = Choice(
+        CELLS,
+        "elman",
+        help="The recurrent cell. Elman: h_t = tanh(W_hh h_{t-1} + W_xh x_t + b), a memory that "
+        "W_hh shrinks or stretches every step. LSTM and GRU: gates choose what to keep, and an "
+        "open gate carries memory and gradient over many steps." + _NEW_RUN,
+    ).tag(
+        sync=True, label="Cell", labels={"elman": "Elman (SimpleRNN)", "lstm": "LSTM", "gru": "GRU"}
+    )
     units = BoundedInt(32, 1, 128, help="Size of the hidden state h_t." + _NEW_RUN).tag(
         sync=True, label="Hidden units"
     )
@@ -136,6 +164,18 @@ class RNNTrainer(BaseWidget):
     ).tag(sync=True, label="W_hh scale", step=0.01, digits=2)
     saturation = BoundedFloat(1.0, 0.1, 5.0, help="The tanh gain g." + _NEW_RUN).tag(
         sync=True, label="tanh gain", step=0.05, digits=2
+    )
+    gate_init = Choice(
+        GATE_INITS,
+        "chrono",
+        help="LSTM and GRU: how the bias of the gate that keeps the memory (forget gate f, "
+        'update gate z) starts. "chrono": spread so that the units remember from 1 to 200 '
+        'steps; "constant": bias 1, every unit keeps about 73% per step, so 0.73^k after k '
+        "steps." + _NEW_RUN,
+    ).tag(
+        sync=True,
+        label="Memory gate init",
+        labels={"chrono": "Chrono (1 to 200 steps)", "constant": "Constant bias 1"},
     )
     optimizer = Choice(
         OPTIMIZERS, "adam", help="How the gradient updates the weights." + _NEW_RUN
@@ -272,20 +312,26 @@ class RNNTrainer(BaseWidget):
             self._loop.publish()  # the clipping line may have moved
 
     def _inactive_knobs(self) -> list[str]:
-        """The length the task does not read: ``seq_len`` for recall, ``lag`` for adding."""
-        return ["seq_len"] if self.task == "recall" else ["lag"]
+        """The length the task does not read (``seq_len`` for recall, ``lag`` for adding) and
+        the settings of the other kind of cell (``w_hh_scale`` and ``saturation`` for the gated
+        cells, ``gate_init`` for the Elman cell)."""
+        length = ["seq_len"] if self.task == "recall" else ["lag"]
+        return length + list(_GATED_ONLY if self.cell == "elman" else _ELMAN_ONLY)
 
     def _preset_values(self, name: str) -> dict[str, Any]:
         return dict(_PRESET_VALUES[name])
 
     def _new_trainer(self) -> Trainer:
+        elman = self.cell == "elman"
         return Trainer(
             self.task,
             lag=self.lag,
             seq_len=self.seq_len,
+            cell=self.cell,
             units=self.units,
-            w_hh_scale=self.w_hh_scale,
-            saturation=self.saturation,
+            w_hh_scale=self.w_hh_scale if elman else None,
+            saturation=self.saturation if elman else None,
+            gate_init=None if elman else self.gate_init,
             optimizer=self.optimizer,
             learning_rate=self.learning_rate,
             batch_size=self.batch_size,
@@ -351,12 +397,17 @@ def progress_payload(
     """What the browser draws for one snapshot: the status, the words (:mod:`.words`) and the
     charts' references as JSON, the curves as float32 buffers, in one value.
 
-    The loss, the gradient norm ``||g||`` and the spectral radius travel as base-10 logarithms,
-    which float32 holds at any size (a loss of 1e305 just before a divergence included); a
-    run longer than :data:`MAX_POINTS` steps is averaged over 2, 4, 8 ... steps per point (in
-    logarithms: geometric means). ``clipped`` is the fraction of steps clipped, and
+    The loss, the gradient norm ``||g||`` and the memory chart's curve travel as base-10
+    logarithms, which float32 holds at any size (a loss of 1e305 just before a divergence
+    included); a run longer than :data:`MAX_POINTS` steps is averaged over 2, 4, 8 ... steps
+    per point (in logarithms: geometric means). ``clipped`` is the fraction of steps clipped, and
     ``log10_grad_norms`` is ``log10 ||dL/dh_t||`` of the latest batch, ``(timesteps,)``, absent
     where it overflowed float64.
+
+    The memory chart (the view's ``radius`` chart) draws ``log10_spectral_radius`` whatever the
+    cell: the spectral radius of W_hh for the Elman cell, the mean memory gate
+    (:attr:`~rnnwidget.training.StepRecord.memory_gate`) for the LSTM and GRU; its title and
+    axis come from :data:`.words.MEMORY_CHART`.
     """
     steps = progress.steps
     bucket = 1
@@ -364,6 +415,8 @@ def progress_payload(
         bucket *= 2
     with np.errstate(divide="ignore"):  # an exact zero is -inf: a gap in the curve
         logs = {name: np.log10(getattr(progress, name)) for name in _LOG_CURVES}
+        memory = progress.spectral_radius if progress.cell == "elman" else progress.memory_gate
+        logs["spectral_radius"] = np.log10(memory)
     arrays = {
         "step": encode_array(_bucket_means(np.arange(1.0, steps + 1), bucket)),
         **{f"log10_{name}": encode_array(_bucket_means(logs[name], bucket)) for name in logs},

@@ -3,6 +3,7 @@ Written by the kernel, sent with each snapshot, so the view shows one status in 
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -11,7 +12,7 @@ from ..cells.elman import Array
 from ..formatting import format_pow10
 from .loop import Progress
 
-__all__ = ["STATUS_TEXT", "charts", "duration", "progress_line"]
+__all__ = ["MEMORY_CHART", "STATUS_TEXT", "charts", "duration", "progress_line"]
 
 #: How the progress line names each status of :data:`~.loop.Status`.
 STATUS_TEXT = {
@@ -21,6 +22,28 @@ STATUS_TEXT = {
     "diverged": "diverged",
     "failed": "stopped by an error",
     "closed": "closed",
+}
+
+
+#: The chart of what sets how far memory reaches, by cell: for the Elman cell the spectral radius
+#: of W_hh (the gradient through k steps scales like rho**k at most), for the gated cells the mean
+#: of the gate that keeps the memory (a unit whose gate holds f keeps f**k of it after k steps).
+MEMORY_CHART: dict[str, dict[str, Any]] = {
+    "elman": {
+        "title": "Spectral radius of W_hh",
+        "axis_label": "ρ(W_hh)",  # noqa: RUF001 (rho, the lecture's symbol)
+        "references": [{"value": 1.0, "label": "ρ = 1"}],  # noqa: RUF001
+    },
+    "lstm": {
+        "title": "Forget gate f, mean of the batch: the share of c kept per step",
+        "axis_label": "mean f",
+        "references": [{"value": 1.0, "label": "f = 1: keeps all"}],
+    },
+    "gru": {
+        "title": "Update gate z, mean of the batch: the share of h kept per step",
+        "axis_label": "mean z",
+        "references": [{"value": 1.0, "label": "z = 1: keeps all"}],
+    },
 }
 
 
@@ -69,7 +92,8 @@ def _decades(logs: Array | None) -> dict[str, Any]:
 
 def charts(progress: Progress, clip_threshold: float | None) -> dict[str, Any]:
     """Each chart's title, axis label and reference lines (``value``: in the chart's units,
-    a base-10 logarithm on a log chart); for the gradient chart, its decades too."""
+    a base-10 logarithm on a log chart); for the gradient chart, its decades too. The
+    ``radius`` chart is the cell's :data:`MEMORY_CHART`."""
     task = progress.task
     clip = (
         []
@@ -107,9 +131,5 @@ def charts(progress: Progress, clip_threshold: float | None) -> dict[str, Any]:
             "axis_label": "‖g‖",
             "references": clip,
         },
-        "radius": {
-            "title": "Spectral radius of W_hh",
-            "axis_label": "ρ(W_hh)",  # noqa: RUF001 (rho, the lecture's symbol)
-            "references": [{"value": 1.0, "label": "ρ = 1"}],  # noqa: RUF001
-        },
+        "radius": copy.deepcopy(MEMORY_CHART[progress.cell]),
     }
