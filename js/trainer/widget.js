@@ -73,7 +73,8 @@ class TrainerView extends BaseView {
     this.charts.norm.setData({ ...charts.norm, xMax: steps,
       series: [line("‖g‖", arrays.log10_grad_norm.data)], marks });
     this.charts.radius.setData({ ...charts.radius, xMax: steps,
-      series: [line("ρ", Float64Array.from(arrays.log10_spectral_radius.data, (v) => 10 ** v))] });
+      series: [line(charts.radius.series_label,
+        Float64Array.from(arrays.log10_spectral_radius.data, (v) => 10 ** v))] });
     this.gradients = arrays.log10_grad_norms?.data ?? null;
     if (this.gradients) {
       this.charts.gradient.setData([{ label: "latest", values: this.gradients }], charts.gradient);

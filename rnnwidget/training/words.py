@@ -32,16 +32,19 @@ MEMORY_CHART: dict[str, dict[str, Any]] = {
     "elman": {
         "title": "Spectral radius of W_hh",
         "axis_label": "ρ(W_hh)",  # noqa: RUF001 (rho, the lecture's symbol)
+        "series_label": "ρ",  # noqa: RUF001
         "references": [{"value": 1.0, "label": "ρ = 1"}],  # noqa: RUF001
     },
     "lstm": {
         "title": "Forget gate f, mean of the batch: the share of c kept per step",
         "axis_label": "mean f",
+        "series_label": "f",
         "references": [{"value": 1.0, "label": "f = 1: keeps all"}],
     },
     "gru": {
         "title": "Update gate z, mean of the batch: the share of h kept per step",
         "axis_label": "mean z",
+        "series_label": "z",
         "references": [{"value": 1.0, "label": "z = 1: keeps all"}],
     },
 }
