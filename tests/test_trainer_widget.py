@@ -379,7 +379,9 @@ def test_divergence_shows_in_the_view_and_stops_training():
     try:
         w.start()
         wait_until(lambda: w.status == "diverged", "the divergence")
-        assert "training diverged at step" in w.error
+        assert w.error.startswith("Training diverged at step")
+        # What the lecturer can do about it, in the view: not "start a new Trainer".
+        assert w.error.endswith("then press Reset (w.reset()) to start again.")
         assert not w.running
         steps = w.steps
         assert w.trainer.steps == steps

@@ -313,7 +313,7 @@ class TrainingLoop:
                 if self._trainer.steps % self.eval_every == 0:
                     self._trainer.evaluate()
             except TrainingDiverged as error:
-                self._failure = ("diverged", str(error), error)
+                self._failure = ("diverged", error.reason, error)
                 self._wanted = False
             except Exception as error:  # shown in the view; training stops cleanly
                 self._failure = ("failed", f"{type(error).__name__}: {error}", error)

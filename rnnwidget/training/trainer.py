@@ -67,10 +67,13 @@ MEMORY_GATE = {"lstm": "f", "gru": "z"}
 
 class TrainingDiverged(FloatingPointError):
     """The loss, a gradient or an update left float64's range: training cannot go on.
+    ``reason`` says which, without the advice the message adds.
 
     The trainer refuses further steps; its history keeps every finite step before. Lower the
     learning rate or turn gradient clipping on, and start a new trainer.
     """
+
+    reason: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -414,10 +417,12 @@ class Trainer:
             raise self._divergence()
 
     def _divergence(self) -> TrainingDiverged:
-        return TrainingDiverged(
+        error = TrainingDiverged(
             f"{self._diverged}. Lower the learning rate or turn gradient clipping on, and start "
             "a new Trainer."
         )
+        error.reason = self._diverged or ""
+        return error
 
 
 def _make_cell(

@@ -360,7 +360,7 @@ class RNNTrainer(BaseWidget):
                 self.status = progress.status
                 self.steps = progress.steps
                 if progress.error:
-                    self.error = progress.error
+                    self.error = words.stopped(progress.status, progress.error)
                 threshold = self.clip_threshold if self.clip else None
                 self._progress = progress_payload(
                     progress, clip_threshold=threshold, max_steps=self.max_steps

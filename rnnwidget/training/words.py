@@ -12,7 +12,7 @@ from ..cells.elman import Array
 from ..formatting import format_pow10
 from .loop import Progress
 
-__all__ = ["MEMORY_CHART", "STATUS_TEXT", "charts", "duration", "progress_line"]
+__all__ = ["MEMORY_CHART", "STATUS_TEXT", "charts", "duration", "progress_line", "stopped"]
 
 #: How the progress line names each status of :data:`~.loop.Status`.
 STATUS_TEXT = {
@@ -48,6 +48,17 @@ MEMORY_CHART: dict[str, dict[str, Any]] = {
         "references": [{"value": 1.0, "label": "z = 1: keeps all"}],
     },
 }
+
+
+def stopped(status: str, reason: str) -> str:
+    """Why training stopped, and what to do in the view: ``diverged`` (the loss or a gradient
+    left float64's range) or ``failed`` (an error)."""
+    if status == "diverged":  # the reason says "training diverged at step ..."
+        return (
+            f"{reason[:1].upper()}{reason[1:]}. Lower the learning rate or turn clipping on, "
+            "then press Reset (w.reset()) to start again."
+        )
+    return f"Training stopped: {reason}. Press Reset (w.reset()) to start again."
 
 
 def duration(seconds: float) -> str:
