@@ -425,7 +425,9 @@ def test_an_exception_in_the_worker_shows_and_stops_training_cleanly(trainer_wid
     monkeypatch.setattr(trainer, "step", failing_step)
     w.start()
     wait_until(lambda: w.status == "failed", "the failure")
-    assert w.error == "ValueError: a bug in a step"
+    assert w.error == (
+        "Training stopped: ValueError: a bug in a step. Press Reset (w.reset()) to start again."
+    )
     assert w.steps == 6
     assert w._loop._thread.is_alive()  # the worker waits for the next run
     w.reset()
