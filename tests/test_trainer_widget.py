@@ -642,3 +642,20 @@ def test_a_run_past_float64_still_has_a_picture(monkeypatch):
         assert "image/png" not in data
     finally:
         w.close()
+
+
+def test_the_view_says_when_training_has_left_the_regime_it_started_in():
+    w = RNNTrainer(lag=5, units=8, w_hh_scale=0.5, batch_size=8)
+    try:
+        w.run(20)
+        radius = w.history().spectral_radius
+        assert radius[-1] < 1  # still vanishing: nothing to say
+        assert "regime" not in w._progress["line"]
+        w.run(400)
+        radius = w.history().spectral_radius
+        assert radius[-1] > 1  # training grew W_hh past 1, as it does on this short lag
+        line = w._progress["line"]
+        assert f"ρ(W_hh) {radius[0]:.2f} → {radius[-1]:.2f}" in line  # noqa: RUF001
+        assert "training has left the vanishing regime" in line
+    finally:
+        w.close()

@@ -82,6 +82,7 @@ def progress_line(progress: Progress, *, max_steps: int) -> str:
         ]
         if progress.clipped[-1]:
             parts.append(f"‖g‖ {_size(progress.grad_norm[-1])}, clipped")
+        parts += _regime_change(progress)
     accuracy = float(progress.val_accuracy[-1])
     parts.append(
         f"validation accuracy {100 * accuracy:.0f}% (step {int(progress.eval_step[-1]):,})"
@@ -91,6 +92,20 @@ def progress_line(progress: Progress, *, max_steps: int) -> str:
     limit = f" at max_steps ({max_steps:,})" if at_limit else ""
     parts.append(status + limit)
     return "  ·  ".join(parts)
+
+
+def _regime_change(progress: Progress) -> list[str]:
+    """Training changes W_hh: a run that started with a spectral radius below 1 (vanishing) and
+    now has one above 1, or the other way round, has left the regime it started in; say so,
+    since the curves no longer show the lesson the starting scale was chosen for."""
+    radius = progress.spectral_radius
+    if len(radius) < 2 or not (math.isfinite(radius[0]) and math.isfinite(radius[-1])):
+        return []  # the gated cells record no spectral radius
+    start, now = float(radius[0]), float(radius[-1])
+    if (start < 1) == (now < 1):
+        return []
+    side = "vanishing" if start < 1 else "exploding"
+    return [f"ρ(W_hh) {start:.2f} → {now:.2f}: training has left the {side} regime"]  # noqa: RUF001
 
 
 def _size(value: float) -> str:
