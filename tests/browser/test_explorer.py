@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
@@ -341,3 +342,31 @@ def test_magnitudes_past_float64_are_shown_true_and_marked(
     expect(tooltip).to_contain_text("t=1 · ‖dL/dh_t‖ = ")
     expect(tooltip).to_contain_text(f"e{exponent} (underflows float64 (< 1e-308))")
     expect(explorer(nb).locator(".rnnwidget-summary")).to_contain_text("underflows float64")
+
+
+def test_a_snapshot_in_the_dark_theme_is_drawn_light_for_slides(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    nb = open_notebook(lab_server, write_notebook(tmp_path / "dark.ipynb", SETUP))
+    theme = "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab %s'})"
+    nb.page.evaluate(theme % "Dark")  # the server keeps the choice: put it back afterwards
+    try:
+        root = explorer(nb)
+        expect(root).to_have_css("background-color", "rgb(17, 17, 17)", timeout=10_000)
+        nb.page.wait_for_timeout(300)  # the theme's redraw
+        # The live view is dark: the corner of a panel is the page's background.
+        corner = root.locator("canvas[data-panel='hidden']").evaluate(
+            "(c) => Array.from(c.getContext('2d').getImageData(1, 1, 1, 1).data.slice(0, 3))"
+        )
+        assert corner == [17, 17, 17]
+        # Play a step: the snapshot shows the whole picture all the same.
+        root.get_by_role("button", name="Step forward").click()
+        with nb.page.expect_download() as download_info:
+            root.get_by_role("button", name="Save a PNG snapshot of this view").click()
+        png = Path(download_info.value.path()).read_bytes()
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        assert image.getpixel((2, 2)) == (255, 255, 255)  # a light page, for slides
+        dark = (np.asarray(image).sum(axis=2) < 3 * 40).mean()
+        assert dark < 0.05, f"{dark:.0%} of the snapshot is near black"
+    finally:
+        nb.page.evaluate(theme % "Light")
