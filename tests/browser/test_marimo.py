@@ -241,3 +241,42 @@ def test_two_explorers_side_by_side_keep_their_width(open_host: OpenHost, tmp_pa
 
     assert app.console_errors == []
     assert app.external_requests == []
+
+
+COMPARE_APP = (
+    HEADER
+    + """
+
+@app.cell
+def _(mo):
+    from rnnwidget import compare
+
+    c = mo.ui.anywidget(compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=60, units=12))
+    c
+    return (c,)
+"""
+)
+
+
+def test_the_comparison_renders_three_explorers_with_stable_widths(
+    open_host: OpenHost, tmp_path: Path
+) -> None:
+    """compare() is an anywidget that lays out its explorers' views: marimo shows it (it shows
+    no ipywidgets GridBox), and the three columns keep their widths."""
+    app = open_host("marimo", write_app(tmp_path / "compare.py", COMPARE_APP))
+    roots = app.page.locator(".rnnwidget-comparison .rnnwidget")
+    expect(roots).to_have_count(3)
+    for i in range(3):
+        expect(roots.nth(i).locator("canvas[data-panel='norms']")).to_be_visible()
+    labels = app.page.locator(".rnnwidget-comparison-label").all_inner_texts()
+    assert labels == ["w_hh_scale = 0.5", "w_hh_scale = 1.0", "w_hh_scale = 1.5"]
+    handles = [roots.nth(i).element_handle() for i in range(3)]
+    page_width = app.page.evaluate("() => document.documentElement.clientWidth")
+    first = app.page.evaluate(WIDTHS_JS, handles)
+    time.sleep(3)
+    later = app.page.evaluate(WIDTHS_JS, handles)
+    for before, after in zip(first, later, strict=True):
+        assert abs(after - before) <= 1, f"widths {first} became {later}"
+        assert 0 < after <= page_width
+    assert app.console_errors == []
+    assert app.external_requests == []

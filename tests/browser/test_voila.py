@@ -183,3 +183,27 @@ def test_every_slider_on_a_page_of_widgets_is_named_and_the_trainer_pauses_at_ma
 
     assert page.console_errors == []
     assert page.external_requests == []
+
+
+COMPARE = """\
+from rnnwidget import compare
+
+compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=40, units=8)"""
+
+
+def test_the_comparison_renders_its_explorers(open_host: OpenHost, tmp_path: Path) -> None:
+    page = open_host("voila", write_notebook(tmp_path / "compare.ipynb", COMPARE, PROVENANCE))
+    assert_runs_this_checkout(page)
+    views = page.page.locator(".rnnwidget-comparison .rnnwidget")
+    expect(views).to_have_count(3)
+    for i in range(3):
+        expect(views.nth(i).locator("canvas[data-panel='norms']")).to_be_visible()
+    labels = page.page.locator(".rnnwidget-comparison-label").all_inner_texts()
+    assert labels == ["w_hh_scale = 0.5", "w_hh_scale = 1.0", "w_hh_scale = 1.5"]
+    # One axis for the three gradient-norm charts.
+    axes = {
+        (chart.get_attribute("data-lo"), chart.get_attribute("data-hi"))
+        for chart in page.page.locator("canvas[data-panel='norms']").all()
+    }
+    assert len(axes) == 1
+    assert page.console_errors == []
