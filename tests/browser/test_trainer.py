@@ -156,3 +156,22 @@ def test_training_snapshots_redraw_without_reading_layout(nb: NotebookPage) -> N
     drawn = int(root.get_attribute("data-drawn") or "0")
     assert drawn >= 3  # several snapshots were drawn meanwhile
     assert nb.page.evaluate("() => window.__layoutReads") == {"width": 0, "style": 0}
+
+
+def test_the_cell_select_trains_an_lstm_and_hides_the_elman_knobs(nb: NotebookPage) -> None:
+    root = trainer(nb)
+    expect(root.get_by_role("slider", name="W_hh scale")).to_be_visible()
+    root.get_by_role("combobox", name="Cell").select_option("lstm")
+    nb.wait_for_python_value("(w.cell, w.trainer.cell)", ("lstm", "lstm"))
+    # The Elman cell's knobs mean nothing for an LSTM: the view hides them, and shows its own.
+    expect(root.get_by_role("slider", name="W_hh scale")).to_be_hidden()
+    expect(root.get_by_role("slider", name="tanh gain")).to_be_hidden()
+    expect(root.get_by_role("combobox", name="Memory gate init")).to_be_visible()
+    root.get_by_role("button", name="Step").click()
+    nb.wait_for_python_value("w.steps", 1)
+    # The memory chart is the forget gate's now, as the kernel words it.
+    expect(root.locator("canvas[data-panel='radius']")).to_have_attribute(
+        "aria-label", nb.python_value("w._progress['charts']['radius']['title']")
+    )
+    assert "Forget gate" in nb.python_value("w._progress['charts']['radius']['title']")
+    assert nb.console_errors == []
