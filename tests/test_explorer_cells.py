@@ -246,16 +246,20 @@ def test_the_widget_reports_the_memory_gate_not_a_spectral_radius_for_gated_cell
     assert w.spectral_radius == pytest.approx(1.0)
 
 
-def test_a_preset_is_the_elman_cells_and_says_it_switched():
+def test_the_presets_are_the_elman_cells_and_refused_for_a_gated_one():
     w = RNNExplorer(cell="lstm", seq_len=40, units=8)
+    # Every knob a preset sets means nothing to a gated cell: the view hides the buttons.
+    assert all(set(preset["sets"]) <= set(w._inactive) for preset in w._presets)
+    revision = w._frame["revision"]
+    with pytest.raises(ValueError, match="the presets are the Elman cell's physics"):
+        w.apply_preset("vanishing")
+    assert (w.cell, w.w_hh_scale, w._frame["revision"]) == ("lstm", 1.0, revision)
+    w._on_custom_message(None, {"preset": "vanishing"}, [])  # a click: the view says why
+    assert "set cell='elman' first" in w.error
+    w.cell = "elman"
     w.apply_preset("vanishing")
-    assert w.cell == "elman"
     assert w.w_hh_scale == 0.5
-    assert w.preset_note.startswith("The presets are the Elman cell's physics")
-    assert "switched from the LSTM to the Elman cell" in w.preset_note
-    w.apply_preset("edge_of_chaos")
-    assert w.preset_note.startswith("Edge of chaos for")  # no switch, nothing to say
-    assert all("cell" in preset["sets"] for preset in w._presets)
+    assert not any(set(preset["sets"]) & set(w._inactive) for preset in w._presets)
 
 
 # -- the setting travels ------------------------------------------------------------------------

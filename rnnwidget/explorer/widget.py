@@ -80,8 +80,9 @@ _KEPT_SNAPSHOTS = 16  # the newest; older ones are dropped, so memory stays boun
 #: Each keeps the input and its length and sets the W_hh scale, the tanh gain and the bias,
 #: found for the input in use (:mod:`rnnwidget.explorer.presets`): the help texts hold for
 #: every input, the view's note says which values a click chose and why. They are the Elman
-#: cell's physics, so each also sets the cell to the Elman cell (a no-op when it is already).
-_SETS = ("w_hh_scale", "saturation", "bias", "cell")
+#: cell's physics: every knob they set means nothing to a gated cell, so the view hides them
+#: there (``js/common/controls.js`` hides a preset whose knobs are all inactive).
+_SETS = ("w_hh_scale", "saturation", "bias")
 PRESETS = (
     Preset("vanishing", "Vanishing", "W_hh scale 0.5 or less, tanh gain 1, no bias: each step "
            "back at least halves the gradient, so memory and gradient fade geometrically", _SETS),
@@ -363,21 +364,21 @@ class RNNExplorer(BaseWidget):
     # -- presets -------------------------------------------------------------------------------
     def apply_preset(self, name: str) -> None:
         """Set what preset ``name`` sets, found for the input in use (what the view's button
-        does), and say in :attr:`preset_note` which values it chose and why."""
+        does), and say in :attr:`preset_note` which values it chose and why. The presets are
+        the Elman cell's: with a gated cell this is a ValueError (its view hides them)."""
+        if self.cell != "elman":
+            raise ValueError(words.presets_are_elman(self.cell))
         with self._sync_lock, self.hold_sync():
-            cell = self.cell
             self._applying_preset = True
             try:
                 super().apply_preset(name)
             finally:
                 self._applying_preset = False
             note = words.preset_note(presets.find(name, self.params), _LABELS[name], self.params)
-            if cell != self.cell:  # the presets are the Elman cell's: say that it changed
-                note = f"{words.switched_to_elman(cell)} {note}"
             self.set_trait("preset_note", note)
 
     def _preset_values(self, name: str) -> dict[str, Any]:
-        return {**presets.find(name, self.params).values, "cell": "elman"}
+        return presets.find(name, self.params).values
 
     def _settings_changed(self, names: Sequence[str]) -> None:
         if "hold_scales" in names and self._current is not None:

@@ -17,8 +17,8 @@ from .frame import Frame, Params
 from .presets import Regime
 
 __all__ = [
-    "caption", "order_distance", "preset_note", "shapes", "snapshot_name", "stats", "summary",
-    "switched_to_elman", "view_words",
+    "caption", "order_distance", "preset_note", "presets_are_elman", "shapes", "snapshot_name",
+    "stats", "summary", "view_words",
 ]  # fmt: skip
 
 
@@ -186,11 +186,11 @@ def preset_note(regime: Regime, label: str, params: Params) -> str:
     )
 
 
-def switched_to_elman(cell: str) -> str:
-    """What a preset's note says first when the preset left a gated cell."""
+def presets_are_elman(cell: str) -> str:
+    """Why a preset does not apply to a gated cell."""
     return (
-        f"The presets are the Elman cell's physics (W_hh scale, tanh gain, bias), so this one "
-        f"switched from {CELL_NAMES[cell]} to the Elman cell."
+        "the presets are the Elman cell's physics (W_hh scale, tanh gain, bias), which "
+        f"{CELL_NAMES[cell]} does not have: set cell='elman' first"
     )
 
 

@@ -130,15 +130,21 @@ def test_hovering_a_gated_panel_reads_out_its_own_numbers(nb: NotebookPage) -> N
     assert nb.console_errors == []
 
 
-def test_a_preset_returns_to_the_elman_cell_and_its_panels(nb: NotebookPage) -> None:
-    nb.run_code("w.cell = 'lstm'")
+def test_the_elman_presets_hide_for_a_gated_cell_and_return_with_the_elman_cell(
+    nb: NotebookPage,
+) -> None:
     root = explorer(nb)
+    presets = root.locator(".rnnwidget-presets")
+    expect(presets).to_be_visible()
+    nb.run_code("w.cell = 'lstm'")
     expect(root.locator("canvas[data-panel='cell_state']")).to_be_visible()
-    root.get_by_role("button", name="Vanishing").click()
-    nb.wait_for_python_value("(w.cell, w.w_hh_scale)", ("elman", 0.5))
-    expect(root.locator(".rnnwidget-note")).to_contain_text("switched from the LSTM")
+    expect(presets).to_be_hidden()  # they set only the Elman cell's knobs
+    root.get_by_role("combobox", name="Cell").select_option(label="Elman (SimpleRNN)")
+    nb.wait_for_python_value("w.cell", "elman")
     expect(root.locator("canvas[data-panel='cell_state']")).to_have_count(0)
     expect(root.locator("[data-knob='w_hh_scale']")).to_be_visible()
-    expect(root.get_by_role("combobox", name="Cell")).to_have_value("elman")
+    root.get_by_role("button", name="Vanishing").click()
+    nb.wait_for_python_value("w.w_hh_scale", 0.5)
     assert_panel_shows_the_kernels_numbers(nb, "hidden")
     assert_panel_shows_the_kernels_numbers(nb, "gradient")
+    assert nb.console_errors == []
