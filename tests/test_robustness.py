@@ -42,6 +42,8 @@ ACCEPTS = {
     "seed": number_in(0, 2**32 - 1, whole=True),
     "sentence": lambda v: isinstance(v, str) and len(v) <= 500 and bool(tokenize(v)),
     "layers": number_in(1, 2, whole=True),
+    "cell": lambda v: isinstance(v, str) and v in ("elman", "lstm", "gru"),
+    "gate_init": lambda v: isinstance(v, str) and v in ("chrono", "constant"),
 }
 
 JSON = st.recursive(
@@ -80,7 +82,11 @@ def explorer():
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(value=st.one_of(JSON, st.sampled_from([0.5, 2, 1000, 257, "sine", "The cat", 2**64])))
+@given(
+    value=st.one_of(
+        JSON, st.sampled_from([0.5, 2, 1000, 257, "sine", "The cat", 2**64, "lstm", "constant"])
+    )
+)
 def test_any_json_value_for_any_parameter_is_applied_or_refused_whole(explorer, name, value):
     w = explorer
     before = getattr(w, name)

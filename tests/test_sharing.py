@@ -97,7 +97,8 @@ def test_repr_is_the_constructor_call_that_recreates_the_view():
     w = RNNExplorer(w_hh_scale=1.2, seq_len=200)
     assert repr(w) == (
         "RNNExplorer(w_hh_scale=1.2, seq_len=200, saturation=1.0, bias=0.0, units=32, "
-        "input_kind='impulse', seed=0, sentence='The cat sat on the mat', layers=1)"
+        "input_kind='impulse', seed=0, sentence='The cat sat on the mat', layers=1, "
+        "cell='elman', gate_init='chrono')"
     )
     w.controls = ["w_hh_scale"]  # a view option appears once it is not the default
     assert repr(w).endswith(", controls=['w_hh_scale'])")
@@ -125,6 +126,8 @@ def test_repr_is_one_line_whatever_the_sentence():
     seed=st.integers(0, 2**32 - 1),
     sentence=st.text(min_size=1, max_size=40).filter(tokenize),
     controls=st.none() | st.lists(st.sampled_from(PARAMETERS), unique=True),
+    cell=st.sampled_from(["elman", "lstm", "gru"]),
+    gate_init=st.sampled_from(["chrono", "constant"]),
 )
 def test_any_setting_round_trips_through_its_repr(**settings):
     w = RNNExplorer(**settings)

@@ -7,7 +7,7 @@
 // data-lm-suppress-shortcuts, without which JupyterLab 4 and Notebook 7 take the arrow keys of a
 // focused slider for their own shortcuts. Knobs the kernel lists in `_inactive` are hidden;
 // a classroom view (the explorer's `controls=[...]`) shows only the named knobs, and only the
-// presets that set no hidden knob.
+// presets that set no hidden knob. A preset that sets only inactive knobs is hidden too.
 
 import { setAttr, setHidden, setText, setValue } from "./dom.js";
 
@@ -271,7 +271,12 @@ export function buildControls(model, sender, actions) {
       setHidden(knob.el, inactive.has(knob.spec.name) || (view ? classroom : !shown(knob.spec.name)));
       knob.show();
     }
-    for (const { button, preset } of buttons) setHidden(button, !preset.sets.every(shown));
+    // A preset is hidden where it would move a knob the classroom view hides, and where every
+    // knob it sets means nothing now (the explorer's presets under a gated cell).
+    for (const { button, preset } of buttons) {
+      setHidden(button, !preset.sets.every(shown) ||
+        preset.sets.every((/** @type {string} */ name) => inactive.has(name)));
+    }
     setHidden(presets, buttons.every(({ button }) => button.hidden));
   };
   update();

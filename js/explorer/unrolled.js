@@ -1,10 +1,11 @@
 // The recurrence unrolled over a few steps around the step in focus (under the pointer or the
-// play head): x_t feeds h_t through W_xh, h_{t-1} feeds h_t through W_hh, and the numbers of
-// that step beside it: ||h_t||, ||dL/dh_t|| and the mean tanh'(a_t).
+// play head): x_t feeds h_t through W_xh, h_{t-1} feeds h_t through the recurrent arrow (W_hh
+// for the Elman cell; the gated cells' memory path too), and the numbers of that step beside
+// it. The kernel writes those numbers' labels and the arrow's label, per cell (for the Elman
+// cell ||h_t||, ||dL/dh_t|| and the mean tanh'(a_t)); this module only places them.
 
 import { uid } from "../common/controls.js";
 import { setText } from "../common/dom.js";
-import { formatPow10 } from "../common/format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const STEP = 150; // horizontal distance between unrolled steps, in SVG units
@@ -31,32 +32,31 @@ export class UnrolledLoop {
     this.el.append(this.svg, this.caption);
     /** What the diagram shows (steps, focus, layers): rebuilt only when that changes. */
     this.shown = "";
+    /** The recurrent arrow's label, the kernel's. */
+    this.recurrentLabel = "W_hh";
   }
 
   /**
    * Draw the steps around `t` (1-based) and that step's numbers.
    * @param {number} t
-   * @param {{ T: number, layers: { hNorm: number, logGradNorm: number, tanhSlope: number }[],
-   *   word?: string }} step
+   * @param {{ T: number, layers: string[][], word?: string, recurrentLabel?: string }} step
+   *   `layers`: each layer's numbers of step t, written out ("‖h_5‖ = 0.123")
    */
-  show(t, { T, layers, word }) {
+  show(t, { T, layers, word, recurrentLabel = "W_hh" }) {
     const count = this.fit.steps;
     const first = Math.max(1, Math.min(t - Math.floor((count - 1) / 2), T - count + 1));
     const steps = [];
     for (let k = first; k <= Math.min(T, first + count - 1); k++) steps.push(k);
     const rows = layers.length;
-    const shown = `${t}/${T}/${rows}/${word === undefined}/${count}/${this.fit.scale}`;
+    const shown = `${t}/${T}/${rows}/${word === undefined}/${count}/${this.fit.scale}/` +
+      recurrentLabel;
     if (shown !== this.shown) {
       this.shown = shown;
+      this.recurrentLabel = recurrentLabel;
       this.drawDiagram(t, T, steps, rows, word);
     }
-    const parts = layers.map((layer, i) => {
-      const name = rows === 1 ? "" : `layer ${i + 1}: `;
-      return (
-        `${name}‖h_${t}‖ = ${layer.hNorm.toFixed(3)}, ‖dL/dh_${t}‖ = ` +
-        `${formatPow10(layer.logGradNorm)}, mean tanh'(a_${t}) = ${layer.tanhSlope.toFixed(3)}`
-      );
-    });
+    const parts = layers.map((numbers, i) => `${rows === 1 ? "" : `layer ${i + 1}: `}` +
+      numbers.join(", "));
     setText(this.caption, `Step t=${t}${word ? ` (word "${word}")` : ""}: ${parts.join("; ")}`);
   }
 
@@ -88,7 +88,7 @@ export class UnrolledLoop {
             class: "rnnwidget-unrolled-muted" }, previous));
         }
         this.arrow(xOf(i) - STEP + 66, stateY(row), xOf(i) - NODE.width / 2, stateY(row),
-          "W_hh", "horizontal");
+          this.recurrentLabel, "horizontal");
       }
     });
     if (steps[steps.length - 1] < T) {

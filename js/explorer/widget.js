@@ -39,6 +39,8 @@ class ExplorerView extends BaseView {
     this.figure = element("div", "rnnwidget-figure");
     /** @type {Record<string, Heatmap>} */
     this.heatmaps = {};
+    /** The kernel's spec of each heatmap, by name: which array it draws and how it reads out. */
+    this.specs = {};
     this.chart = new NormChart({ height: 190 });
     this.order = new OrderPanel();
     this.unrolled = new UnrolledLoop();
@@ -128,6 +130,7 @@ class ExplorerView extends BaseView {
     this.heatmaps = Object.fromEntries(layout.heatmaps.map((spec) => [spec.name,
       new Heatmap({ name: spec.name, title: spec.title, rowLabel: spec.row_label,
         colourLabel: spec.colour_label, height: spec.height })]));
+    this.specs = Object.fromEntries(layout.heatmaps.map((spec) => [spec.name, spec]));
     const canvases = Object.values(this.heatmaps).map((panel) => panel.canvas);
     this.figure.replaceChildren(...canvases, this.chart.canvas,
       ...(this.current.order ? [this.order.canvas] : []));
@@ -145,16 +148,17 @@ class ExplorerView extends BaseView {
     const table = (/** @type {"diverging" | "sequential"} */ role) =>
       colourTable(palette, role, dark);
     for (const spec of layout.heatmaps) {
-      const matrix = spec.kind === "input" ? arrays.x
-        : arrays.layers[spec.layer][spec.kind === "hidden" ? "h" : "log10_abs_grad"];
+      this.specs[spec.name] = spec; // the newest frame's: its scale and ticks may have moved
+      const matrix = resolve(arrays, spec.array);
       const [vmin, vmax] = spec.scale;
       this.heatmaps[spec.name].setData({ values: matrix.data, timesteps: T,
         rows: matrix.shape[1], vmin, vmax, table: table(spec.role), tokens,
         colourTicks: spec.colour_ticks.map(([value, text]) => ({ value, text })),
         rowTicks: spec.row_ticks, timeTicks: layout.time_ticks });
     }
-    this.chart.setData(arrays.layers.map((layer, i) => ({ label: layout.chart.labels[i],
-      values: layer.log10_grad_norm.data })), { ...layout.chart, time_ticks: layout.time_ticks });
+    this.chart.setData(layout.chart.series.map((series) => ({ label: series.label,
+      values: resolve(arrays, series.array).data })),
+    { ...layout.chart, time_ticks: layout.time_ticks });
     if (order) {
       this.order.setData({ words: order.words, shuffled: order.shuffled,
         units: arrays.order.rnn_final.shape[1], rnn: arrays.order.rnn_final.data,
@@ -195,7 +199,7 @@ class ExplorerView extends BaseView {
     const forward = moment?.phase === "forward";
     const marker = moment ? moment.t - 1 : null;
     for (const [name, panel] of Object.entries(this.heatmaps)) {
-      const isGradient = name.startsWith("gradient");
+      const isGradient = this.specs[name]?.pass === "backward";
       panel.setPlayback(!moment ? null
         : isGradient ? (forward ? [0, -1] : [moment.t - 1, T - 1])
         : (forward ? [0, moment.t - 1] : null), marker);
@@ -208,14 +212,18 @@ class ExplorerView extends BaseView {
 
   /** The unrolled loop around the step in focus: under the pointer, else the play head. */
   showStep() {
-    const { arrays, tokens, T } = this.current;
+    const { arrays, tokens, layout, T } = this.current;
     const position = this.player.position;
     const t = this.hovered ?? (position === null ? T - 1 : momentAt(position, T).t - 1);
+    const { numbers, recurrent_label: recurrentLabel } = layout.unrolled;
     this.unrolled.show(t + 1, {
       T,
       word: tokens[t],
-      layers: arrays.layers.map((layer) => ({ hNorm: layer.h_norm.data[t],
-        logGradNorm: layer.log10_grad_norm.data[t], tanhSlope: layer.tanh_slope.data[t] })),
+      recurrentLabel,
+      // The kernel names each number and its format; "{t}" stands for the step.
+      layers: arrays.layers.map((layer) => numbers.map((number) =>
+        `${number.label.replaceAll("{t}", String(t + 1))} = ` +
+        formatNumber(layer[number.array].data[t], number.format))),
     });
   }
 
@@ -302,32 +310,57 @@ class ExplorerView extends BaseView {
       const cell = panel.cellAt(event.clientX, event.clientY);
       if (!cell) return null;
       const { t, row } = cell;
-      if (name === "input") {
+      const spec = this.specs[name];
+      if (spec.array[0] === "x") {
         const x = arrays.x.data[t * arrays.x.shape[1] + row];
         return { t, text: `t=${t + 1} · feature ${row} · x = ${x.toFixed(3)}${word(t)}` };
       }
-      const index = Number(name.replace(/\D+/g, "") || 1) - 1;
-      const layer = arrays.layers[index];
+      // Every layer panel reads out h and |dL/dh| there, and its own value when it is another.
+      const layer = arrays.layers[spec.layer];
       const units = layer.h.shape[1];
-      const h = layer.h.data[t * units + row];
-      const g = layer.log10_abs_grad.data[t * units + row];
-      const note = rangeNote(g);
-      const where = arrays.layers.length > 1 ? `layer ${index + 1} · ` : "";
-      return { t, text: `t=${t + 1} · ${where}unit ${row} · h = ${h.toFixed(3)} · ` +
-        `|dL/dh| = ${formatPow10(g)}${note ? ` (${note})` : ""}${word(t)}` };
+      const at = (/** @type {{ data: Float32Array }} */ array) => array.data[t * units + row];
+      const parts = [`h = ${at(layer.h).toFixed(3)}`,
+        `|dL/dh| = ${formatNumber(at(layer.log10_abs_grad), "pow10")}`];
+      const own = spec.array[spec.array.length - 1];
+      if (own !== "h" && own !== "log10_abs_grad") {
+        parts.push(`${spec.readout} = ${formatNumber(at(layer[own]), spec.log ? "pow10" : "fixed3")}`);
+      }
+      const where = arrays.layers.length > 1 ? `layer ${spec.layer + 1} · ` : "";
+      return { t, text: `t=${t + 1} · ${where}unit ${row} · ${parts.join(" · ")}${word(t)}` };
     }
     if (event.target === this.chart.canvas) {
       const t = this.chart.stepAt(event.clientX, event.clientY);
       if (t === null) return null;
       const layer = arrays.layers[0];
-      const g = layer.log10_grad_norm.data[t];
-      const note = rangeNote(g);
-      return { t, text: `t=${t + 1} · ‖dL/dh_t‖ = ${formatPow10(g)}${note ? ` (${note})` : ""}` +
-        ` · ‖h_t‖ = ${layer.h_norm.data[t].toFixed(3)} · mean tanh' = ` +
-        `${layer.tanh_slope.data[t].toFixed(3)}` };
+      const parts = this.current.layout.chart.readout.map((number) =>
+        `${number.label} = ${formatNumber(layer[number.array].data[t], number.format)}`);
+      return { t, text: `t=${t + 1} · ${parts.join(" · ")}` };
     }
     return null;
   }
+}
+
+/**
+ * The array at `path` in a frame's decoded arrays: the kernel's layout names every array a
+ * panel or a curve draws (["x"], ["layers", 0, "h"]), so the view has no rule of its own.
+ * @param {any} arrays
+ * @param {(string | number)[]} path
+ * @returns {{ data: Float32Array, shape: number[] }}
+ */
+function resolve(arrays, path) {
+  return path.reduce((node, key) => node[key], arrays);
+}
+
+/**
+ * A number as the kernel's format asks: "pow10" for a base-10 logarithm (shown as the power of
+ * ten, with a note beyond float64's range), "fixed3" for three decimals.
+ * @param {number} value
+ * @param {string} format
+ */
+function formatNumber(value, format) {
+  if (format !== "pow10") return value.toFixed(3);
+  const note = rangeNote(value);
+  return `${formatPow10(value)}${note ? ` (${note})` : ""}`;
 }
 
 export default widget(ExplorerView);

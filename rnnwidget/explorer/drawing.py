@@ -229,15 +229,15 @@ def _draw_heatmaps(canvas: Canvas, frame: Frame, palette: str, layout: Layout) -
 
 def _draw_chart(canvas: Canvas, frame: Frame, rect: Rect) -> None:
     """The chart of log10 ||dL/dh_t|| against t, as ``NormChart.draw`` does: decade grid,
-    shaded bands where the values pass float64's range, one curve per layer (broken at
-    -inf), and with two layers a legend."""
+    shaded bands where the values pass float64's range, the layout's curves (one per layer,
+    or the LSTM's dL/dh and dL/dc; broken at -inf), and with two curves a legend."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
     # The browser draws the float32 logarithms it receives; so do we.
-    series = [layer.log10_grad_norm.astype(np.float32).astype(np.float64) for layer in frame.layers]
-    T = len(series[0])
     norm = panels.chart(frame)
+    series = [s.values(frame).astype(np.float32).astype(np.float64) for s in norm.series]
+    T = len(series[0])
     lo, hi = norm.range
 
     def y(value: float) -> float:

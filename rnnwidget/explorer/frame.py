@@ -2,7 +2,9 @@
 
 The widget, the headless renderer and the standalone HTML page all draw a :class:`Frame`, so
 they can never disagree. The lecture's setting: one sequence (batch of 1) with
-:data:`FEATURES` features through a :class:`~rnnwidget.cells.elman.SimpleRNN`, and a loss on the
+:data:`FEATURES` features through a recurrent cell (:data:`CELLS`: the Elman cell
+:class:`~rnnwidget.cells.elman.SimpleRNN`, one or two layers, or one layer of
+:class:`~rnnwidget.cells.lstm.LSTM` or :class:`~rnnwidget.cells.gru.GRU`), and a loss on the
 last state only, ``L = sum_i h_T[i] / sqrt(units)``, so that ``||dL/dh_T|| = 1`` and the
 gradient norm at every earlier step reads directly as "this much of the last step's gradient
 reaches step t".
@@ -11,22 +13,39 @@ reaches step t".
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..cells import diagnostics
+from ..cells._base import INITS
 from ..cells.elman import Array, Grads, SimpleRNN, Trace
+from ..cells.gru import GRU, GRUGrads, GRUTrace
 from ..cells.inputs import THE_CAT_SAT, make_input, tokenize, word_vector
+from ..cells.lstm import LSTM, LSTMGrads, LSTMTrace
+from . import gated
 
 __all__ = [
-    "FEATURES", "Frame", "Layer", "Measurement", "OrderDemo", "Params", "bias_signs",
-    "compute_frame", "measure",
+    "CELLS", "FEATURES", "GATE_INITS", "MEMORY_GATES", "Frame", "Layer", "Measurement",
+    "OrderDemo", "Params", "bias_signs", "compute_frame", "measure",
 ]  # fmt: skip
 
 FEATURES = 4  # per step: enough to see structure in the input panel, few enough to read
+
+#: The cells the explorer runs: the Elman cell, the LSTM and the GRU.
+CELLS = ("elman", "lstm", "gru")
+#: How a gated cell's memory gate starts (:func:`rnnwidget.cells._base.memory_bias`).
+GATE_INITS = INITS
+#: The gate that decides each gated cell's memory: the LSTM's forget gate f, the GRU's update
+#: gate z (near 1, the state passes on almost untouched, and the gradient back).
+MEMORY_GATES = {"lstm": "f", "gru": "z"}
+
+Model = SimpleRNN | LSTM | GRU
+AnyTrace = Trace | LSTMTrace | GRUTrace
+AnyGrads = Grads | LSTMGrads | GRUGrads
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,11 @@ class Params:
     ``bias`` is the size of the bias b in ``h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b))``: each
     layer's ``b = bias * s`` with signs ``s`` in {-1, +1}^units drawn from the seed
     (:func:`bias_signs`); 0, the default, is the zero bias.
+
+    ``cell`` picks the cell (:data:`CELLS`). ``w_hh_scale``, ``saturation``, ``bias`` and
+    ``layers`` are the Elman cell's: a gated cell (one layer, Keras's initialisation, as
+    ``LSTM(FEATURES, units, seed=seed, init=gate_init)`` builds it) ignores them, and the Elman
+    cell ignores ``gate_init``, how the gated cell's memory gate starts (:data:`GATE_INITS`).
     """
 
     w_hh_scale: float = 1.0
@@ -47,6 +71,13 @@ class Params:
     sentence: str = THE_CAT_SAT
     layers: int = 1
     bias: float = 0.0
+    cell: str = "elman"
+    gate_init: str = "chrono"
+
+    @property
+    def gated(self) -> bool:
+        """Whether the cell is the LSTM or the GRU."""
+        return self.cell != "elman"
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -62,16 +93,40 @@ class Layer:
         log10_abs_grad: ``log10 |dL/dh_t|`` per unit, ``(timesteps, units)``.
         log10_grad_norm: ``log10 ||dL/dh_t||``, ``(timesteps,)``.
         h_norm: ``||h_t||``, ``(timesteps,)``.
-        tanh_slope: the mean of ``tanh'(a_t)`` over the units, ``(timesteps,)``.
+        tanh_slope: the Elman cell's mean of ``tanh'(a_t)`` over the units, ``(timesteps,)``;
+            None for a gated cell.
+        gate, gate_mean: a gated cell's memory gate (:data:`MEMORY_GATES`: f or z) per unit,
+            ``(timesteps, units)``, and its mean over the units, ``(timesteps,)``.
+        c, log10_abs_grad_c, log10_grad_norm_c, c_norm: the LSTM's cell state, ``log10
+            |dL/dc_t|``, ``log10 ||dL/dc_t||`` and ``||c_t||``, shaped as their h twins.
+
+    What a cell does not have is None; :meth:`arrays` lists what it has, by name.
     """
 
-    model: SimpleRNN
-    trace: Trace
+    model: Model
+    trace: AnyTrace
     h: Array
     log10_abs_grad: Array
     log10_grad_norm: Array
     h_norm: Array
-    tanh_slope: Array
+    tanh_slope: Array | None = None
+    gate: Array | None = None
+    gate_mean: Array | None = None
+    c: Array | None = None
+    log10_abs_grad_c: Array | None = None
+    log10_grad_norm_c: Array | None = None
+    c_norm: Array | None = None
+
+    #: Every array a layer may have, in the order the wire carries them.
+    ARRAYS = (
+        "h", "log10_abs_grad", "log10_grad_norm", "h_norm", "tanh_slope", "gate", "gate_mean",
+        "c", "log10_abs_grad_c", "log10_grad_norm_c", "c_norm",
+    )  # fmt: skip
+
+    def arrays(self) -> dict[str, Array]:
+        """The arrays this layer has, ``{name: array}``: what the browser receives."""
+        found = ((name, getattr(self, name)) for name in self.ARRAYS)
+        return {name: array for name, array in found if array is not None}
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,30 +176,37 @@ class Frame:
     order: OrderDemo | None
 
     @property
-    def model(self) -> SimpleRNN:
+    def cell(self) -> str:
+        """The cell, one of :data:`CELLS`."""
+        return self.params.cell
+
+    @property
+    def model(self) -> Model:
         return self.layers[0].model
 
     @property
-    def trace(self) -> Trace:
+    def trace(self) -> AnyTrace:
         return self.layers[0].trace
 
     @property
-    def grads(self) -> Grads | None:
+    def grads(self) -> AnyGrads | None:
         return self.layer_grads[0]
 
     @cached_property
-    def layer_grads(self) -> tuple[Grads | None, ...]:
-        """Each layer's exact BPTT gradients (:meth:`SimpleRNN.backward`), input layer first;
+    def layer_grads(self) -> tuple[AnyGrads | None, ...]:
+        """Each layer's exact BPTT gradients (the cell's ``backward``), input layer first;
         None for a layer whose gradients pass float64's range, and for every layer below it
         (their logarithms, in :class:`Layer`, stay exact)."""
-        grads: list[Grads | None] = []
+        grads: list[AnyGrads | None] = []
         dh: Array | None = loss_gradient(self.layers[-1].trace)
         for layer in reversed(self.layers):
+            model: Any = layer.model  # each layer's trace is its own model's
             try:
-                grads.append(layer.model.backward(layer.trace, dh) if dh is not None else None)
+                grads.append(model.backward(layer.trace, dh) if dh is not None else None)
             except FloatingPointError:
                 grads.append(None)
-            dh = grads[-1].x if grads[-1] is not None else None
+            last = grads[-1]
+            dh = last.x if last is not None else None
         return tuple(reversed(grads))
 
     @property
@@ -164,8 +226,24 @@ class Frame:
         return self.layers[0].h_norm
 
     @property
-    def tanh_slope(self) -> Array:
+    def tanh_slope(self) -> Array | None:
         return self.layers[0].tanh_slope
+
+    @property
+    def c(self) -> Array | None:
+        return self.layers[0].c
+
+    @property
+    def gate(self) -> Array | None:
+        return self.layers[0].gate
+
+    @property
+    def log10_abs_grad_c(self) -> Array | None:
+        return self.layers[0].log10_abs_grad_c
+
+    @property
+    def log10_grad_norm_c(self) -> Array | None:
+        return self.layers[0].log10_grad_norm_c
 
     @property
     def shapes(self) -> str:
@@ -178,10 +256,20 @@ class Frame:
         return " → ".join(str(shape) for shape in shapes)
 
     @cached_property
-    def spectral_radius(self) -> float:
-        """Of the layers' W_hh (equal to ``w_hh_scale`` by construction): the scale times the
-        radius of the unscaled matrix, since rho(s W) = s rho(W), so no eigenvalues per frame."""
+    def spectral_radius(self) -> float | None:
+        """Of the Elman layers' W_hh (equal to ``w_hh_scale`` by construction): the scale times
+        the radius of the unscaled matrix, since rho(s W) = s rho(W), so no eigenvalues per
+        frame. None for a gated cell, whose W_hh stacks its gates' blocks (not square)."""
+        if self.params.gated:
+            return None
         return self.params.w_hh_scale * _unit_scale_radius(self.params.units, self.params.seed)
+
+    @cached_property
+    def mean_memory_gate(self) -> float | None:
+        """A gated cell's memory gate (:data:`MEMORY_GATES`) averaged over steps and units:
+        the share of its state a unit keeps per step, on average. None for the Elman cell."""
+        gate = self.layers[0].gate
+        return None if gate is None else float(gate.mean())
 
     @cached_property
     def saturated_fraction(self) -> float:
@@ -192,20 +280,35 @@ class Frame:
     def colour_scales(self) -> dict[str, tuple[float, float]]:
         """The value range each heatmap's colour bar spans, shared by every renderer.
 
-        The hidden state is fixed to tanh's range [-1, 1]; the input is symmetric about 0;
-        log gradient magnitudes (of every layer, on one scale) span their finite values from
-        the 1st percentile up (a few near-zero cells would otherwise squeeze every other
-        colour), at least one decade.
+        The hidden state is fixed to tanh's range [-1, 1], a memory gate to a sigmoid's
+        [0, 1]; the input and the LSTM's cell state (which is not bounded) are symmetric about
+        0; log gradient magnitudes (of every layer, dL/dh and dL/dc alike, on one scale) span
+        their finite values from the 1st percentile up (a few near-zero cells would otherwise
+        squeeze every other colour), at least one decade.
         """
         x_max = float(np.abs(self.x).max()) or 1.0
-        logs = np.concatenate([layer.log10_abs_grad.ravel() for layer in self.layers])
+        logs = np.concatenate(
+            [
+                grad.ravel()
+                for layer in self.layers
+                for grad in (layer.log10_abs_grad, layer.log10_abs_grad_c)
+                if grad is not None
+            ]
+        )
         finite = logs[np.isfinite(logs)]
         if finite.size:
             hi = float(finite.max())
             lo = min(float(np.percentile(finite, 1)), hi - 1.0)
         else:  # no gradient at all
             lo, hi = -1.0, 0.0
-        return {"x": (-x_max, x_max), "h": (-1.0, 1.0), "log10_abs_grad": (lo, hi)}
+        scales = {"x": (-x_max, x_max), "h": (-1.0, 1.0), "log10_abs_grad": (lo, hi)}
+        if self.layers[0].gate is not None:
+            scales["gate"] = (0.0, 1.0)
+        c = self.layers[0].c
+        if c is not None:
+            c_max = float(np.abs(c).max()) or 1.0
+            scales["c"] = (-c_max, c_max)
+        return scales
 
     @property
     def gradient_ratio_log10(self) -> float:
@@ -213,6 +316,14 @@ class Frame:
         vanishes on its way back to the first step, above 0 it explodes; ``-inf`` when it
         vanishes exactly."""
         return float(self.log10_grad_norm[0] - self.log10_grad_norm[-1])
+
+    @property
+    def gradient_ratio_log10_c(self) -> float | None:
+        """The LSTM's ``log10(||dL/dc_1|| / ||dL/dh_T||)``: how much of the loss's gradient
+        reaches the first step along the cell state (relative to the same ``||dL/dh_T|| = 1``
+        as the chart's curves); None for the other cells."""
+        logs_c = self.layers[0].log10_grad_norm_c
+        return None if logs_c is None else float(logs_c[0] - self.log10_grad_norm[-1])
 
 
 @lru_cache(maxsize=16)
@@ -255,7 +366,7 @@ def _stack(params: Params) -> list[SimpleRNN]:
     return stack
 
 
-def _run(stack: list[SimpleRNN], x: Array) -> list[Trace]:
+def _run(stack: Sequence[Model], x: Array) -> list[Any]:
     """Forward through the stack: each layer reads the whole sequence of the one below."""
     traces = []
     for rnn in stack:
@@ -264,7 +375,7 @@ def _run(stack: list[SimpleRNN], x: Array) -> list[Trace]:
     return traces
 
 
-def loss_gradient(trace: Trace) -> Array:
+def loss_gradient(trace: AnyTrace) -> Array:
     """dL/dh_t for the explorer's loss, ``L = sum_i h_T[i] / sqrt(units)`` on the top layer's last
     state: ``1/sqrt(units)`` on every unit at t = T, zero before. ``||dL/dh_T|| = 1``, so the
     chart reads each step's gradient relative to the last one's."""
@@ -304,9 +415,11 @@ class Measurement(NamedTuple):
 
 
 def measure(params: Params) -> Measurement:
-    """The numbers :func:`compute_frame`'s frame has for ``params``, the very same, without
-    building the rest of the frame (about a millisecond at T = 100): what a preset's search
-    evaluates."""
+    """The numbers :func:`compute_frame`'s frame has for ``params`` (the Elman cell's), the very
+    same, without building the rest of the frame (about a millisecond at T = 100): what a
+    preset's search evaluates."""
+    if params.gated:
+        raise ValueError(f"measure() measures the Elman cell; got cell={params.cell!r}")
     _, traces, logs = _forward_and_back(params)
     norms = logs[0].log10_norm
     return Measurement(
@@ -318,6 +431,10 @@ def measure(params: Params) -> Measurement:
 
 def compute_frame(params: Params) -> Frame:
     """Build the layers and the input, run forward and BPTT, and collect what the picture shows."""
+    if params.cell not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}; got {params.cell!r}")
+    if params.gated:
+        return _gated_frame(params)
     stack, traces, logs = _forward_and_back(params)
 
     layers = tuple(
@@ -342,7 +459,51 @@ def compute_frame(params: Params) -> Frame:
     )
 
 
-def _order_demo(params: Params, stack: list[SimpleRNN], trace: Trace) -> OrderDemo:
+@lru_cache(maxsize=16)
+def _gated_layer(cell: str, units: int, seed: int, gate_init: str) -> LSTM | GRU:
+    """The gated layer for these settings, as ``LSTM(FEATURES, units, seed=seed,
+    init=gate_init)`` (or ``GRU(...)``) builds it; cached, since it is never changed."""
+    kind = LSTM if cell == "lstm" else GRU
+    return kind(FEATURES, units, seed=seed, init=gate_init)
+
+
+def _gated_frame(params: Params) -> Frame:
+    """A frame of one LSTM or GRU layer: its states, its memory gate and its gradients."""
+    if params.gate_init not in GATE_INITS:
+        raise ValueError(f"gate_init must be one of {GATE_INITS}; got {params.gate_init!r}")
+    model = _gated_layer(params.cell, params.units, params.seed, params.gate_init)
+    x = make_input(
+        params.input_kind, params.seq_len, FEATURES, seed=params.seed, text=params.sentence
+    )
+    trace: Any = model.forward(x)
+    logs = gated.log10_gradients(model, trace, loss_gradient(trace))
+    gate = getattr(trace, MEMORY_GATES[params.cell])[0]
+    c = trace.c[0] if isinstance(trace, LSTMTrace) else None
+    layer = Layer(
+        model=model,
+        trace=trace,
+        h=trace.h[0],
+        log10_abs_grad=logs.h[0],
+        log10_grad_norm=logs.h_norm,
+        h_norm=np.linalg.norm(trace.h[0], axis=1),
+        gate=gate,
+        gate_mean=gate.mean(axis=1),
+        c=c,
+        log10_abs_grad_c=None if logs.c is None else logs.c[0],
+        log10_grad_norm_c=logs.c_norm,
+        c_norm=None if c is None else np.linalg.norm(c, axis=1),
+    )
+    sentence = params.input_kind == "sentence"
+    return Frame(
+        params=params,
+        x=trace.x[0],
+        layers=(layer,),
+        tokens=tuple(tokenize(params.sentence)[: params.seq_len]) if sentence else (),
+        order=_order_demo(params, [model], trace) if sentence else None,
+    )
+
+
+def _order_demo(params: Params, stack: Sequence[Model], trace: Any) -> OrderDemo:
     """The same words shuffled (a seeded shuffle that moves at least one word when it can),
     through the same network and through an order-blind dense model on the mean word vector."""
     words = tokenize(params.sentence)

@@ -99,7 +99,8 @@ class Regime:
 
 def find(name: str, params: Params) -> Regime:
     """Preset ``name``'s settings for the input and sizes of ``params`` (its W_hh scale, gain
-    and bias are ignored)."""
+    and bias are ignored, and so are its cell and gate_init: the presets are the Elman
+    cell's)."""
     if name not in _NAMES:
         raise ValueError(f"preset must be one of {', '.join(map(repr, _NAMES))}; got {name!r}")
     return _find(name, _key(params))
@@ -108,7 +109,15 @@ def find(name: str, params: Params) -> Regime:
 def _key(params: Params) -> Params:
     """``params`` with what no preset search depends on put to fixed values."""
     sentence = params.sentence if params.input_kind == "sentence" else THE_CAT_SAT
-    return replace(params, w_hh_scale=1.0, saturation=1.0, bias=0.0, sentence=sentence)
+    return replace(
+        params,
+        w_hh_scale=1.0,
+        saturation=1.0,
+        bias=0.0,
+        sentence=sentence,
+        cell="elman",
+        gate_init="chrono",
+    )
 
 
 @lru_cache(maxsize=128)

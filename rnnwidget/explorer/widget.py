@@ -33,20 +33,28 @@ from .._traits import BoundedFloat, BoundedInt, Choice, Text, Toggle
 from .._widget import STATIC, BaseWidget, Preset
 from .._wire import encode_array
 from ..cells.elman import Grads, SimpleRNN, Trace
+from ..cells.gru import GRU, GRUGrads, GRUTrace
 from ..cells.inputs import INPUT_KINDS, THE_CAT_SAT, tokenize
+from ..cells.lstm import LSTM, LSTMGrads, LSTMTrace
 from ..colormaps import PALETTES
 from . import page, presets, preview, words
 from .classroom import ControlNames
-from .frame import Frame, Params, compute_frame
+from .frame import CELLS, GATE_INITS, Frame, Params, compute_frame
 from .layout import chart_range, view_layout
 
 __all__ = ["CONFIG", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer"]
 
-#: The settings of the explorer, in the order the view lists them: changing one recomputes.
+#: The settings of the explorer: changing one recomputes. (The view lists them in the order
+#: of :attr:`RNNExplorer.SETTINGS`, the cell first.)
 PARAMETERS = (
     "w_hh_scale", "seq_len", "saturation", "bias", "units", "input_kind", "seed", "sentence",
-    "layers",
+    "layers", "cell", "gate_init",
 )  # fmt: skip
+
+#: The settings only the Elman cell reads (the gated cells ignore them, and the view hides
+#: them), and those only the gated cells read.
+ELMAN_ONLY = ("w_hh_scale", "saturation", "bias", "layers")
+GATED_ONLY = ("gate_init",)
 
 #: Settings of the view itself, beside the parameters, and their defaults: changing one only
 #: redraws.
@@ -68,13 +76,12 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MAX_SNAPSHOT_BYTES = 64 * 2**20  # a 4K screen at 2x is ~10 MB; anything far bigger is junk
 _KEPT_SNAPSHOTS = 16  # the newest; older ones are dropped, so memory stays bounded
 
-#: Each layer's arrays the browser draws (see :class:`rnnwidget.explorer.frame.Layer`).
-_LAYER_ARRAYS = ("h", "log10_abs_grad", "log10_grad_norm", "h_norm", "tanh_slope")
-
 #: The regimes a lecture walks through, one click each (see :meth:`RNNExplorer.apply_preset`).
 #: Each keeps the input and its length and sets the W_hh scale, the tanh gain and the bias,
 #: found for the input in use (:mod:`rnnwidget.explorer.presets`): the help texts hold for
-#: every input, the view's note says which values a click chose and why.
+#: every input, the view's note says which values a click chose and why. They are the Elman
+#: cell's physics: every knob they set means nothing to a gated cell, so the view hides them
+#: there (``js/common/controls.js`` hides a preset whose knobs are all inactive).
 _SETS = ("w_hh_scale", "saturation", "bias")
 PRESETS = (
     Preset("vanishing", "Vanishing", "W_hh scale 0.5 or less, tanh gain 1, no bias: each step "
@@ -95,25 +102,56 @@ _LABELS = {preset.name: preset.label for preset in PRESETS}
 
 
 class RNNExplorer(BaseWidget):
-    """Drag the knobs of an Elman RNN and watch its hidden state and its gradients change.
+    """Drag the knobs of a recurrent cell and watch its hidden state and its gradients change.
 
     >>> w = RNNExplorer(w_hh_scale=0.9, seq_len=200)   # display w in a notebook cell
     >>> w.w_hh_scale = 1.3                             # the view redraws
     >>> w.grads.W_hh.shape                             # the exact BPTT gradients behind it
     (32, 32)
+    >>> w.cell = "lstm"                                # or RNNExplorer(cell="lstm")
+    >>> w.model
+    LSTM(features=4, units=32, init='chrono', return_sequences=False, return_state=False)
 
     The layer has :data:`~rnnwidget.explorer.frame.FEATURES` input features; the loss reads the
-    last state, so the gradient chart shows how much of dL/dh_T reaches each earlier step.
+    last state, so the gradient chart shows how much of dL/dh_T reaches each earlier step. The
+    Elman cell's knobs (W_hh scale, tanh gain, bias, stacked layers) mean nothing to the LSTM
+    and the GRU, and their view hides them; the gated cells have the memory gate's start
+    (``gate_init``) instead, and show their cell state (LSTM) and memory gate too.
     """
 
     _esm = STATIC / "widget.js"
     _css = STATIC / "widget.css"
 
-    SETTINGS = (*PARAMETERS, "palette", "presentation", "hold_scales")
+    SETTINGS = (
+        "cell", "w_hh_scale", "seq_len", "saturation", "bias", "gate_init", "units",
+        "input_kind", "seed", "sentence", "layers", "palette", "presentation", "hold_scales",
+    )  # fmt: skip
     CONFIG = CONFIG
     PRESETS = PRESETS
 
     # -- the knobs -----------------------------------------------------------------------------
+    cell = Choice(
+        CELLS,
+        _DEFAULTS.cell,
+        help="The recurrent cell. Elman: h_t = tanh(W_hh h_{t-1} + W_xh x_t + b), a memory that "
+        "W_hh shrinks or stretches every step. LSTM and GRU: a gate (the LSTM's forget gate f, "
+        "the GRU's update gate z) chooses what to keep, and an open gate carries memory and "
+        "gradient over many steps.",
+    ).tag(
+        sync=True, label="Cell", labels={"elman": "Elman (SimpleRNN)", "lstm": "LSTM", "gru": "GRU"}
+    )
+    gate_init = Choice(
+        GATE_INITS,
+        _DEFAULTS.gate_init,
+        help="LSTM and GRU: how the bias of the gate that keeps the memory (forget gate f, "
+        'update gate z) starts. "chrono": spread so that the units remember from 1 to 200 '
+        'steps; "constant": bias 1, every unit keeps about 73% per step, so 0.73^k after k '
+        "steps.",
+    ).tag(
+        sync=True,
+        label="Memory gate init",
+        labels={"chrono": "Chrono (1 to 200 steps)", "constant": "Constant bias 1"},
+    )
     w_hh_scale = BoundedFloat(
         _DEFAULTS.w_hh_scale,
         0.0,
@@ -206,7 +244,15 @@ class RNNExplorer(BaseWidget):
     ).tag(sync=True)
 
     # -- what the kernel computed (read-only for the browser) ----------------------------------
-    spectral_radius = traitlets.Float(help="Spectral radius of W_hh.").tag(sync=True)
+    spectral_radius = traitlets.Float(
+        None, allow_none=True, help="Spectral radius of W_hh (the Elman cell's; else None)."
+    ).tag(sync=True)
+    memory_gate = traitlets.Float(
+        None,
+        allow_none=True,
+        help="The gated cell's memory gate (LSTM: forget gate f, GRU: update gate z), averaged "
+        "over steps and units; None for the Elman cell.",
+    ).tag(sync=True)
     saturated_fraction = traitlets.Float(
         help="Fraction of (step, unit) cells with |h| > 0.99."
     ).tag(sync=True)
@@ -263,17 +309,17 @@ class RNNExplorer(BaseWidget):
         return self._current
 
     @property
-    def model(self) -> SimpleRNN:
-        """The layer the view shows."""
+    def model(self) -> SimpleRNN | LSTM | GRU:
+        """The layer the view shows: a SimpleRNN, an LSTM or a GRU, as ``cell`` says."""
         return self.frame.model
 
     @property
-    def trace(self) -> Trace:
+    def trace(self) -> Trace | LSTMTrace | GRUTrace:
         """Its forward pass over the input."""
         return self.frame.trace
 
     @property
-    def grads(self) -> Grads | None:
+    def grads(self) -> Grads | LSTMGrads | GRUGrads | None:
         """Its exact BPTT gradients, or None where they pass float64's range (the view and
         ``frame.log10_grad_norm`` still show their true size)."""
         return self.frame.grads
@@ -310,12 +356,18 @@ class RNNExplorer(BaseWidget):
         return value  # type: ignore[no-any-return]
 
     def _inactive_knobs(self) -> list[str]:
-        return [] if self.input_kind == "sentence" else ["sentence"]
+        """The sentence without the sentence input; the Elman cell's knobs for a gated cell,
+        the gated cells' for the Elman cell."""
+        inactive = [] if self.input_kind == "sentence" else ["sentence"]
+        return inactive + list(GATED_ONLY if self.cell == "elman" else ELMAN_ONLY)
 
     # -- presets -------------------------------------------------------------------------------
     def apply_preset(self, name: str) -> None:
         """Set what preset ``name`` sets, found for the input in use (what the view's button
-        does), and say in :attr:`preset_note` which values it chose and why."""
+        does), and say in :attr:`preset_note` which values it chose and why. The presets are
+        the Elman cell's: with a gated cell this is a ValueError (its view hides them)."""
+        if self.cell != "elman":
+            raise ValueError(words.presets_are_elman(self.cell))
         with self._sync_lock, self.hold_sync():
             self._applying_preset = True
             try:
@@ -361,6 +413,7 @@ class RNNExplorer(BaseWidget):
         ratio = frame.gradient_ratio_log10
         with self.hold_sync():
             self.spectral_radius = frame.spectral_radius
+            self.memory_gate = frame.mean_memory_gate
             self.saturated_fraction = frame.saturated_fraction
             self.gradient_ratio_log10 = ratio if abs(ratio) != float("inf") else None
             self.error = ""
@@ -452,7 +505,7 @@ def frame_payload(
         "arrays": {
             "x": encode_array(frame.x),
             "layers": [
-                {name: encode_array(getattr(layer, name)) for name in _LAYER_ARRAYS}
+                {name: encode_array(array) for name, array in layer.arrays().items()}
                 for layer in frame.layers
             ],
         },

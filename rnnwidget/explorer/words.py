@@ -17,8 +17,8 @@ from .frame import Frame, Params
 from .presets import Regime
 
 __all__ = [
-    "caption", "order_distance", "preset_note", "shapes", "snapshot_name", "stats", "summary",
-    "view_words",
+    "caption", "order_distance", "preset_note", "presets_are_elman", "shapes", "snapshot_name",
+    "stats", "summary", "view_words",
 ]  # fmt: skip
 
 
@@ -30,6 +30,8 @@ def summary(frame: Frame) -> str:
     T = len(logs)
     if T < 2:
         return "One timestep: nothing to backpropagate through."
+    if frame.params.gated:
+        return _gated_summary(frame)
     where = "In layer 1, " if len(frame.layers) > 1 else ""
     ratio = float(logs[0] - logs[-1])
     if ratio == -math.inf:
@@ -45,6 +47,41 @@ def summary(frame: Frame) -> str:
         + (f" ({note})" if note else "")
         + "."
     )
+
+
+#: How the words name each cell.
+CELL_NAMES = {"elman": "the Elman cell", "lstm": "the LSTM", "gru": "the GRU"}
+#: Each gated cell's memory gate, as the words name it.
+GATE_NAMES = {"lstm": "forget gate f", "gru": "update gate z"}
+
+
+def _gated_summary(frame: Frame) -> str:
+    """:func:`summary` for the LSTM and the GRU. The LSTM's memory is its cell state, so its
+    sentence follows the gradient along c first, then through h."""
+    logs, T = frame.log10_grad_norm, len(frame.log10_grad_norm)
+    ratio = float(logs[0] - logs[-1])
+    if frame.cell == "gru":
+        if ratio == -math.inf:
+            return f"In the GRU, no gradient reaches t=1 from t={T}: it vanishes exactly."
+        note = range_note(float(logs[0]))
+        return (
+            f"In the GRU, the gradient reaching t=1 is {format_pow10(ratio)} of the one at "
+            f"t={T}: {_says(ratio)}" + (f" ({note})" if note else "") + "."
+        )
+    ratio_c = frame.gradient_ratio_log10_c
+    assert ratio_c is not None  # an LSTM frame has its cell state's gradients
+    along_c = "none" if ratio_c == -math.inf else format_pow10(ratio_c)
+    through_h = "none" if ratio == -math.inf else format_pow10(ratio)
+    verdict = "it vanishes exactly" if ratio_c == -math.inf else _says(ratio_c)
+    return (
+        f"In the LSTM, the gradient reaching t=1 from t={T} along the cell state, ‖dL/dc_1‖, "
+        f"is {along_c} of ‖dL/dh_{T}‖: {verdict}; through the hidden state, ‖dL/dh_1‖ is "
+        f"{through_h}."
+    )
+
+
+def _says(ratio: float) -> str:
+    return "it vanishes" if ratio < -2 else "it explodes" if ratio > 2 else "it survives the trip"
 
 
 #: How a preset's note names the input in use.
@@ -149,15 +186,35 @@ def preset_note(regime: Regime, label: str, params: Params) -> str:
     )
 
 
+def presets_are_elman(cell: str) -> str:
+    """Why a preset does not apply to a gated cell."""
+    return (
+        "the presets are the Elman cell's physics (W_hh scale, tanh gain, bias), which "
+        f"{CELL_NAMES[cell]} does not have: set cell='elman' first"
+    )
+
+
 def stats(frame: Frame) -> str:
-    """The statistics line: the spectral radius, the saturated units, the gradient ratio."""
+    """The statistics line: what sets how far memory reaches (the spectral radius of W_hh for
+    the Elman cell, the mean memory gate for a gated one), the saturated units, the gradient
+    ratio (for the LSTM along the cell state too)."""
     ratio = frame.gradient_ratio_log10
     sub = "1" if len(frame.layers) > 1 else ""  # the first layer's, named as in its panels
+
+    def power(value: float) -> str:
+        return "0" if math.isinf(value) else format_pow10(value)
+
+    if frame.spectral_radius is not None:
+        memory = f"spectral radius of W_hh {frame.spectral_radius:.2f}"
+    else:
+        memory = f"mean {GATE_NAMES[frame.cell]}_t {frame.mean_memory_gate:.2f}"
     parts = [
-        f"spectral radius of W_hh {frame.spectral_radius:.2f}",
+        memory,
         f"saturated units (|h| > 0.99) {100 * frame.saturated_fraction:.1f}%",
-        f"‖dL/dh{sub}_1‖ / ‖dL/dh{sub}_T‖ = {'0' if math.isinf(ratio) else format_pow10(ratio)}",
+        f"‖dL/dh{sub}_1‖ / ‖dL/dh{sub}_T‖ = {power(ratio)}",
     ]
+    if frame.gradient_ratio_log10_c is not None:
+        parts.append(f"‖dL/dc_1‖ / ‖dL/dh_T‖ = {power(frame.gradient_ratio_log10_c)}")
     return "   ·   ".join(parts)
 
 
@@ -176,7 +233,18 @@ def caption(params: Params) -> str:
     the very figure. A bias adds ``bias=3.0`` after the gain (one decimal, or more as needed),
     stacked layers add ``layers=2`` after the seed, and a sentence input appends
     ``sentence="..."`` (JSON-quoted).
+
+    A gated cell's caption names the cell and its memory gate's start instead of the Elman
+    cell's settings, which it ignores: ``cell=lstm  gate_init=chrono  seq_len=200  units=64
+    input=impulse  seed=0  rnnwidget 0.1.0``.
     """
+    if params.gated:
+        items = [f"cell={params.cell}", f"gate_init={params.gate_init}"]
+        items += [f"seq_len={params.seq_len}", f"units={params.units}"]
+        items += [f"input={params.input_kind}", f"seed={params.seed}", f"rnnwidget {__version__}"]
+        if params.input_kind == "sentence":
+            items.append(f"sentence={json.dumps(params.sentence, ensure_ascii=False)}")
+        return "  ".join(items)
     items = [
         f"w_hh_scale={decimals(params.w_hh_scale, 2)}",
         f"seq_len={params.seq_len}",
@@ -198,7 +266,10 @@ def caption(params: Params) -> str:
 
 
 def snapshot_name(params: Params) -> str:
-    """The snapshot's file name: ``rnnwidget-scale1.20-T200.png``."""
+    """The snapshot's file name: ``rnnwidget-scale1.20-T200.png``; for a gated cell
+    ``rnnwidget-lstm-chrono-T200.png``."""
+    if params.gated:
+        return f"rnnwidget-{params.cell}-{params.gate_init}-T{params.seq_len}.png"
     return f"rnnwidget-scale{params.w_hh_scale:.2f}-T{params.seq_len}.png"
 
 
