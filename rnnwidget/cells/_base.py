@@ -23,6 +23,9 @@ Array = NDArray[np.float64]
 
 INITS = ("chrono", "constant")
 
+#: The recurrent cells, by name: the Elman cell (SimpleRNN), the LSTM and the GRU.
+CELLS = ("elman", "lstm", "gru")
+
 
 class HasStates(Protocol):
     @property

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..cells import diagnostics
-from ..cells._base import INITS
+from ..cells._base import CELLS, INITS
 from ..cells.elman import Array, Grads, SimpleRNN, Trace
 from ..cells.gru import GRU, GRUGrads, GRUTrace
 from ..cells.inputs import THE_CAT_SAT, make_input, tokenize, word_vector
@@ -35,8 +35,6 @@ __all__ = [
 
 FEATURES = 4  # per step: enough to see structure in the input panel, few enough to read
 
-#: The cells the explorer runs: the Elman cell, the LSTM and the GRU.
-CELLS = ("elman", "lstm", "gru")
 #: How a gated cell's memory gate starts (:func:`rnnwidget.cells._base.memory_bias`).
 GATE_INITS = INITS
 #: The gate that decides each gated cell's memory: the LSTM's forget gate f, the GRU's update

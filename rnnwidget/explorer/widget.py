@@ -27,6 +27,7 @@ from typing import Any
 
 import traitlets
 
+from .. import _knobs as knobs
 from .._files import write_atomically
 from .._threads import single_threaded_blas
 from .._traits import BoundedFloat, BoundedInt, Choice, Text, Toggle
@@ -39,7 +40,7 @@ from ..cells.lstm import LSTM, LSTMGrads, LSTMTrace
 from ..colormaps import PALETTES
 from . import page, presets, preview, words
 from .classroom import ControlNames
-from .frame import CELLS, GATE_INITS, Frame, Params, compute_frame
+from .frame import Frame, Params, compute_frame
 from .layout import chart_range, view_layout
 
 __all__ = ["CONFIG", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer"]
@@ -130,46 +131,22 @@ class RNNExplorer(BaseWidget):
     PRESETS = PRESETS
 
     # -- the knobs -----------------------------------------------------------------------------
-    cell = Choice(
-        CELLS,
-        _DEFAULTS.cell,
-        help="The recurrent cell. Elman: h_t = tanh(W_hh h_{t-1} + W_xh x_t + b), a memory that "
-        "W_hh shrinks or stretches every step. LSTM and GRU: a gate (the LSTM's forget gate f, "
-        "the GRU's update gate z) chooses what to keep, and an open gate carries memory and "
-        "gradient over many steps.",
-    ).tag(
-        sync=True, label="Cell", labels={"elman": "Elman (SimpleRNN)", "lstm": "LSTM", "gru": "GRU"}
-    )
-    gate_init = Choice(
-        GATE_INITS,
-        _DEFAULTS.gate_init,
-        help="LSTM and GRU: how the bias of the gate that keeps the memory (forget gate f, "
-        'update gate z) starts. "chrono": spread so that the units remember from 1 to 200 '
-        'steps; "constant": bias 1, every unit keeps about 73% per step, so 0.73^k after k '
-        "steps.",
-    ).tag(
-        sync=True,
-        label="Memory gate init",
-        labels={"chrono": "Chrono (1 to 200 steps)", "constant": "Constant bias 1"},
-    )
-    w_hh_scale = BoundedFloat(
+    cell = knobs.cell(_DEFAULTS.cell)
+    gate_init = knobs.gate_init(_DEFAULTS.gate_init)
+    w_hh_scale = knobs.w_hh_scale(
         _DEFAULTS.w_hh_scale,
-        0.0,
-        3.0,
         help="W_hh's spectral radius and every singular value: below 1 memory fades, above 1 "
         "it can blow up.",
-    ).tag(sync=True, label="W_hh scale", step=0.01, digits=2)
+    )
     seq_len = BoundedInt(_DEFAULTS.seq_len, 1, 1000, help="Timesteps T in the input sequence.").tag(
         sync=True, label="Sequence length"
     )
-    saturation = BoundedFloat(
+    saturation = knobs.saturation(
         _DEFAULTS.saturation,
-        0.1,
-        5.0,
         help="The tanh gain g in h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b)): it multiplies "
         "every step's stretch, so a large gain alone makes the dynamics chaotic, the gradient "
         "exploding even while many units sit at ±1.",
-    ).tag(sync=True, label="tanh gain", step=0.05, digits=2)
+    )
     bias = BoundedFloat(
         _DEFAULTS.bias,
         0.0,
@@ -178,9 +155,7 @@ class RNNExplorer(BaseWidget):
         "each unit's sign s = ±1 drawn from the seed. A large bias pins the units at ±1, where "
         "tanh' ≈ 0 and gradients die.",
     ).tag(sync=True, label="Bias", step=0.1, digits=1)
-    units = BoundedInt(_DEFAULTS.units, 1, 256, help="Size of the hidden state h_t.").tag(
-        sync=True, label="Hidden units"
-    )
+    units = knobs.units(_DEFAULTS.units, 256)
     input_kind = Choice(
         INPUT_KINDS,
         _DEFAULTS.input_kind,
@@ -191,9 +166,7 @@ class RNNExplorer(BaseWidget):
         labels={"impulse": "Impulse at t=1", "noise": "White noise", "sine": "Sine waves",
                 "sentence": "Sentence"},
     )  # fmt: skip
-    seed = BoundedInt(
-        _DEFAULTS.seed, 0, 2**32 - 1, help="Seeds the weights and the noise input."
-    ).tag(sync=True, label="Seed", entry="number")
+    seed = knobs.seed(help="Seeds the weights and the noise input.")
     sentence = Text(
         THE_CAT_SAT, max_length=500, help="The words of the sentence input, one per step."
     ).tag(sync=True, label="Sentence")

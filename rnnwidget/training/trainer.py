@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._checks import finite_float, positive_int
+from ..cells._base import CELLS, INITS
 from ..cells.diagnostics import log10_gradients, spectral_radius
 from ..cells.elman import Array, SimpleRNN, Trace
 from ..cells.gates import log10_gradient_norms
@@ -53,13 +54,9 @@ __all__ = [
     "TrainingDiverged",
 ]
 
-#: The recurrent cells a Trainer trains: ``"elman"`` (:class:`~rnnwidget.cells.SimpleRNN`),
-#: ``"lstm"`` and ``"gru"``.
-CELLS = ("elman", "lstm", "gru")
-
 #: How a gated cell's memory-gate bias starts (:func:`rnnwidget.cells._base.memory_bias`):
 #: ``"chrono"`` (time scales spread up to 200 steps) or ``"constant"`` (bias 1).
-GATE_INITS = ("chrono", "constant")
+GATE_INITS = INITS
 
 #: The gate that keeps the memory, by cell: its mean is what a step records.
 MEMORY_GATE = {"lstm": "f", "gru": "z"}

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import traitlets
 
+from .. import _knobs as knobs
 from .._traits import BoundedFloat, BoundedInt, Choice, Toggle
 from .._widget import STATIC, BaseWidget, Preset
 from .._wire import encode_array
@@ -42,7 +43,7 @@ from . import preview, words
 from .loop import Progress, TrainingLoop
 from .optim import OPTIMIZERS
 from .tasks import TASKS
-from .trainer import CELLS, GATE_INITS, Evaluation, History, Trainer
+from .trainer import Evaluation, History, Trainer
 
 __all__ = ["COMMANDS", "LIVE_SETTINGS", "MAX_POINTS", "MODEL_SETTINGS", "RNNTrainer"]
 
@@ -144,45 +145,17 @@ class RNNTrainer(BaseWidget):
     seq_len = BoundedInt(50, 2, 200, help="Adding problem: the sequence length T." + _NEW_RUN).tag(
         sync=True, label="Sequence length"
     )
-    cell = Choice(
-        CELLS,
-        "elman",
-        help="The recurrent cell. Elman: h_t = tanh(W_hh h_{t-1} + W_xh x_t + b), a memory that "
-        "W_hh shrinks or stretches every step. LSTM and GRU: gates choose what to keep, and an "
-        "open gate carries memory and gradient over many steps." + _NEW_RUN,
-    ).tag(
-        sync=True, label="Cell", labels={"elman": "Elman (SimpleRNN)", "lstm": "LSTM", "gru": "GRU"}
+    cell = knobs.cell(note=_NEW_RUN)
+    units = knobs.units(32, 128, note=_NEW_RUN)
+    w_hh_scale = knobs.w_hh_scale(
+        1.0, help="W_hh's spectral radius at the start: below 1 gradients vanish." + _NEW_RUN
     )
-    units = BoundedInt(32, 1, 128, help="Size of the hidden state h_t." + _NEW_RUN).tag(
-        sync=True, label="Hidden units"
-    )
-    w_hh_scale = BoundedFloat(
-        1.0,
-        0.0,
-        3.0,
-        help="W_hh's spectral radius at the start: below 1 gradients vanish." + _NEW_RUN,
-    ).tag(sync=True, label="W_hh scale", step=0.01, digits=2)
-    saturation = BoundedFloat(1.0, 0.1, 5.0, help="The tanh gain g." + _NEW_RUN).tag(
-        sync=True, label="tanh gain", step=0.05, digits=2
-    )
-    gate_init = Choice(
-        GATE_INITS,
-        "chrono",
-        help="LSTM and GRU: how the bias of the gate that keeps the memory (forget gate f, "
-        'update gate z) starts. "chrono": spread so that the units remember from 1 to 200 '
-        'steps; "constant": bias 1, every unit keeps about 73% per step, so 0.73^k after k '
-        "steps." + _NEW_RUN,
-    ).tag(
-        sync=True,
-        label="Memory gate init",
-        labels={"chrono": "Chrono (1 to 200 steps)", "constant": "Constant bias 1"},
-    )
+    saturation = knobs.saturation(1.0, help="The tanh gain g." + _NEW_RUN)
+    gate_init = knobs.gate_init(note=_NEW_RUN)
     optimizer = Choice(
         OPTIMIZERS, "adam", help="How the gradient updates the weights." + _NEW_RUN
     ).tag(sync=True, label="Optimizer", labels={"adam": "Adam", "sgd": "SGD"})
-    seed = BoundedInt(
-        0, 0, 2**32 - 1, help="Seeds the weights, the batches and the validation set." + _NEW_RUN
-    ).tag(sync=True, label="Seed", entry="number")
+    seed = knobs.seed(help="Seeds the weights, the batches and the validation set." + _NEW_RUN)
 
     # -- what applies from the next step on ----------------------------------------------------
     learning_rate = BoundedFloat(
