@@ -27,6 +27,7 @@ from tests.browser.jupyter import NotebookPage, isolated_environment, run_server
 CELLS = [
     "from rnnwidget import RNNExplorer, RNNTrainer\n"
     "w = RNNExplorer(w_hh_scale=0.9, seq_len=120, units=32, input_kind='sentence')\nw",
+    "g = RNNExplorer(cell='lstm', seq_len=120, units=32, input_kind='noise')\ng",
     "t = RNNTrainer(lag=20, units=16)\nt.run(60)\nt",
     "from rnnwidget import compare\n"
     "c = compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=100, units=16)\nc",
@@ -93,11 +94,12 @@ def main() -> None:
                         )
                         page.wait_for_timeout(500)
                     for presentation in (False, True):
-                        nb.run_code(f"w.presentation = {presentation}")
+                        nb.run_code(f"w.presentation = g.presentation = {presentation}")
                         page.wait_for_timeout(600)
                         mode = "presentation" if presentation else "normal"
                         views = {
                             "explorer": page.locator(".rnnwidget").nth(0),
+                            "lstm": page.locator(".rnnwidget").nth(1),
                             "trainer": page.locator(".rnnwidget-trainer"),
                             "comparison": page.locator(".rnnwidget-comparison"),
                         }

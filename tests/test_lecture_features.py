@@ -62,9 +62,18 @@ def test_shuffled_words_change_the_rnn_but_not_the_order_blind_model():
     assert order.shuffled != order.words
     # The dense model averages the word vectors: bit-identical outputs for any order.
     np.testing.assert_array_equal(order.dense_output[0], order.dense_output[1])
-    # The RNN reads them in order: its final states differ.
+    # The RNN reads them in order: its states after the last word differ.
     assert np.linalg.norm(order.rnn_final[0] - order.rnn_final[1]) > 0.05
-    np.testing.assert_array_equal(order.rnn_final[0], frame.layers[-1].h[-1])
+    np.testing.assert_array_equal(order.rnn_final[0], frame.layers[-1].h[5])  # the 6th word
+
+
+def test_the_order_demo_compares_the_states_after_the_last_word_not_after_blank_steps():
+    # 6 words, then 194 steps of no input: by t = T a fading memory has forgotten both orders,
+    # which says nothing about order. The demo reads the state right after the sentence.
+    frame = compute_frame(Params(input_kind="sentence", seq_len=200, units=16, w_hh_scale=0.9))
+    order = frame.order
+    assert np.linalg.norm(frame.layers[-1].h[-1]) < 1e-3  # the memory has faded by t = T
+    assert np.linalg.norm(order.rnn_final[0] - order.rnn_final[1]) > 0.05
 
 
 def test_the_shuffle_is_seeded_and_other_inputs_have_no_order_demo():

@@ -458,7 +458,7 @@ def test_order_panel_texts(sentence):
     assert difference > 0.1
     for text in (
         ORDER_TITLE,
-        "RNN, final state h_T",
+        "RNN, state after the last word",
         "Dense on the mean word vector",
         f"‖difference‖ = {difference:.3f}",
         "‖difference‖ = 0.000",

@@ -14,7 +14,7 @@ export class OrderPanel {
     this.title = "";
     this.canvas = panelCanvas("order");
     /** @type {{ words: string[], shuffled: string[], rnn: Float32Array, dense: Float32Array,
-     *   units: number, table: number[][], distances: string[] } | null} */
+     *   units: number, table: number[][], distances: string[], groups: string[] } | null} */
     this.data = null;
     /** Counts changes to what the panel shows, so a view redraws only the panels that changed. */
     this.version = 0;
@@ -23,7 +23,8 @@ export class OrderPanel {
   /**
    * @param {{ words: string[], shuffled: string[], rnn: Float32Array, dense: Float32Array,
    *   units: number, table: number[][], distances: string[], description: string,
-   *   title: string, height: number }} data the outputs, and the kernel's words for them
+   *   title: string, height: number, groups: string[] }} data the outputs, and the kernel's
+   *   words for them
    */
   setData(data) {
     this.data = data;
@@ -43,7 +44,7 @@ export class OrderPanel {
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
     if (!this.data) return;
-    const { words, shuffled, rnn, dense, units, table, distances } = this.data;
+    const { words, shuffled, rnn, dense, units, table, distances, groups: titles } = this.data;
     const margin = MARGIN.left * theme.scale;
     const left = margin + 170 * theme.scale;
     const right = width - MARGIN.right * theme.scale;
@@ -55,9 +56,8 @@ export class OrderPanel {
     ctx.fillText(fitText(ctx, this.title, width - margin - 4), margin, 15 * theme.scale);
 
     const groups = [
-      { title: "RNN, final state h_T", values: rnn, verdict: "differ", distance: distances[0] },
-      { title: "Dense on the mean word vector", values: dense, verdict: "identical",
-        distance: distances[1] },
+      { title: titles[0], values: rnn, verdict: "differ", distance: distances[0] },
+      { title: titles[1], values: dense, verdict: "identical", distance: distances[1] },
     ];
     let y = 24 * theme.scale;
     for (const { title, values, verdict, distance } of groups) {

@@ -164,7 +164,7 @@ class ExplorerView extends BaseView {
         units: arrays.order.rnn_final.shape[1], rnn: arrays.order.rnn_final.data,
         dense: arrays.order.dense_output.data, table: table("diverging"),
         distances: words.order.distances, description: words.order.description,
-        title: layout.order.title, height: layout.order.height });
+        title: layout.order.title, height: layout.order.height, groups: layout.order.groups });
     }
   }
 

@@ -32,8 +32,8 @@ ORDER_LABELS = 170
 ORDER_ROW = 16
 ORDER_GAP = 6
 ORDER_GROUPS = (  # panel_boxes name, title, whether the two rows differ (the text's colour)
-    ("order_rnn", "RNN, final state h_T", True),
-    ("order_dense", "Dense on the mean word vector", False),
+    ("order_rnn", panels.ORDER_GROUPS[0], True),
+    ("order_dense", panels.ORDER_GROUPS[1], False),
 )
 CSS_DPI = 100  # a CSS pixel is 1/100 inch here: 100 dpi at scale 1
 PX_TO_PT = 0.72

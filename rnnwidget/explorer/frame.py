@@ -513,7 +513,10 @@ def _order_demo(params: Params, stack: Sequence[Model], trace: Any) -> OrderDemo
             break
     text = " ".join(shuffled)
     x_shuffled = make_input("sentence", params.seq_len, FEATURES, seed=params.seed, text=text)
-    rnn_final = np.stack([trace.h[0, -1], _run(stack, x_shuffled)[-1].h[0, -1]])
+    # The state right after the last word: later steps have no input, and a fading memory would
+    # make both orders look alike by t = T for a reason that has nothing to do with order.
+    last = min(len(words), params.seq_len) - 1
+    rnn_final = np.stack([trace.h[0, last], _run(stack, x_shuffled)[-1].h[0, last]])
 
     # An order-blind model: a dense layer on the average word vector. The average is summed
     # exactly (math.fsum), so the same words in any order give bit-identical outputs.

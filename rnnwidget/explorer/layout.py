@@ -45,6 +45,9 @@ CHART_TITLE_LSTM = "Gradient norms ‖dL/dh_t‖ and ‖dL/dc_t‖ reaching each
 CHART_AXIS_LSTM = "gradient norm"
 ORDER_HEIGHT = 150
 ORDER_TITLE = "Why order matters: the same words in another order"
+#: The two models "Why order matters" compares: the RNN's state after the sentence, and an
+#: order-blind dense layer on the mean word vector.
+ORDER_GROUPS = ("RNN, state after the last word", "Dense on the mean word vector")
 HIDDEN_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 
 
@@ -381,6 +384,6 @@ def view_layout(
             "numbers": [number.spec() for number in step_numbers(frame)],
             "recurrent_label": RECURRENT_LABELS[frame.cell],
         },
-        "order": {"title": ORDER_TITLE, "height": ORDER_HEIGHT},
+        "order": {"title": ORDER_TITLE, "height": ORDER_HEIGHT, "groups": list(ORDER_GROUPS)},
         "time_ticks": time_ticks(T),
     }
