@@ -29,7 +29,7 @@ from typing import Literal
 from playwright.sync_api import ConsoleMessage, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
-from .jupyter import free_port, is_local, isolated_environment, stop_process_tree
+from .jupyter import ServerLog, free_port, is_local, isolated_environment, stop_process_tree
 
 Host = Literal["marimo", "voila"]
 
@@ -61,23 +61,13 @@ VOILA_OPTIONS = ["--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-
 
 
 @dataclass(frozen=True)
-class HostServer:
+class HostServer(ServerLog):
     """A running marimo or Voila server, serving one app or notebook at `url`."""
 
     host: Host
     url: str  # "http://127.0.0.1:PORT/", the page that shows the app
     pid: int
     log_path: Path  # the server's stdout and stderr (and marimo's kernel's)
-
-    def log_since(self, offset: int = 0) -> str:
-        """The server log from byte `offset` on."""
-        with self.log_path.open("rb") as log:
-            log.seek(offset)
-            return log.read().decode(errors="replace")
-
-    def log_size(self) -> int:
-        """The log's current length in bytes, an offset for `log_since`."""
-        return self.log_path.stat().st_size
 
 
 class HostError(RuntimeError):

@@ -70,8 +70,25 @@ APP_MODULES: dict[App, str] = {"lab": "jupyterlab", "notebook": "notebook"}
 # --- the server -------------------------------------------------------------------------------
 
 
+class ServerLog:
+    """What a test server wrote to its log file (`log_path`, a field of each server dataclass),
+    read back for failure reports."""
+
+    log_path: Path
+
+    def log_since(self, offset: int = 0) -> str:
+        """The server log from byte `offset` on."""
+        with self.log_path.open("rb") as log:
+            log.seek(offset)
+            return log.read().decode(errors="replace")
+
+    def log_size(self) -> int:
+        """The log's current length in bytes, an offset for `log_since`."""
+        return self.log_path.stat().st_size
+
+
 @dataclass(frozen=True)
-class JupyterServer:
+class JupyterServer(ServerLog):
     """A running Jupyter server, as `run_server` started it."""
 
     app: App  # "lab" (JupyterLab 4) or "notebook" (Notebook 7)
@@ -110,16 +127,6 @@ class JupyterServer:
         for session in self.api("GET", "/api/sessions"):
             if session["path"] == name:
                 self.api("DELETE", f"/api/sessions/{session['id']}")
-
-    def log_since(self, offset: int = 0) -> str:
-        """The server log from byte `offset` on."""
-        with self.log_path.open("rb") as log:
-            log.seek(offset)
-            return log.read().decode(errors="replace")
-
-    def log_size(self) -> int:
-        """The log's current length in bytes, an offset for `log_since`."""
-        return self.log_path.stat().st_size
 
 
 class ServerError(RuntimeError):
