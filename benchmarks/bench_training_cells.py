@@ -6,7 +6,8 @@ Run: python benchmarks/bench_training_cells.py [--repeat N]
 One training step at units=32, recall with lag 48 (T = 50 steps, 6 features, 4 symbols), a
 batch of 32 sequences, Adam at lr 1e-2, gradient norm clipping at 1:
 
-- numpy: ``Trainer(cell=...).step()``, float64: a fresh batch, forward, loss, BPTT, clipping,
+- numpy: ``Trainer(cell=..., dtype=...).step()``, in float32 (the trainer's default) and in
+  float64: a fresh batch, forward, loss, BPTT, clipping,
   Adam, and what a step records besides (``log10 ||dL/dh_t||`` for every t; the spectral radius
   of W_hh for the Elman cell, the mean forget/update gate for the gated cells).
 - PyTorch: ``nn.RNN`` (tanh) / ``nn.LSTM`` / ``nn.GRU`` and an ``nn.Linear`` read-out on the last
@@ -48,8 +49,8 @@ def steps_per_second(step: Callable[[], object], repeat: int) -> float:
     return number / min(timeit.repeat(step, number=number, repeat=repeat))
 
 
-def numpy_step(cell: str) -> Callable[[], object]:
-    trainer = Trainer("recall", lag=LAG, cell=cell, units=UNITS, batch_size=BATCH)
+def numpy_step(cell: str, dtype: str) -> Callable[[], object]:
+    trainer = Trainer("recall", lag=LAG, cell=cell, units=UNITS, batch_size=BATCH, dtype=dtype)
     return trainer.step
 
 
@@ -87,17 +88,18 @@ def main() -> None:
     )
     print(f"training steps per second (best of {repeat} loops of about 0.1 s)")
     print(
-        f"{'cell':>6} {'numpy f64':>10} {'torch f32':>10} {'torch f64':>10} "
-        f"{'vs f32':>7} {'vs f64':>7}"
+        f"{'cell':>6} {'numpy f32':>10} {'torch f32':>10} {'ratio':>6}   "
+        f"{'numpy f64':>10} {'torch f64':>10} {'ratio':>6}"
     )
     with single_threaded_blas():
         for cell in CELLS:
-            ours = steps_per_second(numpy_step(cell), repeat)
+            ours32 = steps_per_second(numpy_step(cell, "float32"), repeat)
             f32 = steps_per_second(torch_step(cell, torch.float32), repeat)
+            ours64 = steps_per_second(numpy_step(cell, "float64"), repeat)
             f64 = steps_per_second(torch_step(cell, torch.float64), repeat)
             print(
-                f"{cell:>6} {ours:>10.0f} {f32:>10.0f} {f64:>10.0f} "
-                f"{ours / f32:>6.2f}x {ours / f64:>6.2f}x"
+                f"{cell:>6} {ours32:>10.0f} {f32:>10.0f} {ours32 / f32:>5.2f}x   "
+                f"{ours64:>10.0f} {f64:>10.0f} {ours64 / f64:>5.2f}x"
             )
 
 

@@ -717,3 +717,36 @@ def test_the_package_exports_the_gated_cells_and_loaders():
         assert name in rnnwidget.__all__
         assert getattr(rnnwidget, name) is getattr(rnnwidget.cells, name)
     assert "LSTM(features=2, units=3, init='chrono'" in repr(LSTM(2, 3))
+
+
+# ---------------------------------------------------------------------------------------------
+# float32: what the trainer computes in
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", [SimpleRNN, LSTM, GRU], ids=["elman", "lstm", "gru"])
+def test_a_float32_copy_computes_in_float32_what_the_float64_layer_computes(kind):
+    layer = kind(3, 5, seed=2)
+    single = layer.astype("float32")
+    assert single.dtype == np.float32
+    assert layer.dtype == np.float64  # a copy: the original keeps its precision
+    rng = np.random.default_rng(0)
+    x, dh = rng.normal(size=(2, 30, 3)), rng.normal(size=(2, 30, 5))  # float64 in: converted
+    exact, trace = layer.backward(layer.forward(x), dh), single.forward(x)
+    grads = single.backward(trace, dh)
+    for name, value in [*vars(trace).items(), *vars(grads).items()]:
+        assert value.dtype == np.float32, name
+    np.testing.assert_allclose(trace.h, layer.forward(x).h, atol=2e-6)
+    for name in single.weight_names:
+        reference = getattr(exact, name)
+        scale = np.abs(reference).max()
+        np.testing.assert_allclose(getattr(grads, name), reference, atol=1e-5 * scale, err_msg=name)
+
+
+def test_astype_refuses_what_is_not_a_float_type_numpy_computes_in():
+    with pytest.raises(ValueError, match=r"one of \('float64', 'float32'\); got int64"):
+        LSTM(2, 3).astype("int64")
+    with pytest.raises(ValueError, match="got float16"):
+        GRU(2, 3).astype("half")
+    with pytest.raises(ValueError, match="got 'single precision'"):
+        SimpleRNN(2, 3).astype("single precision")

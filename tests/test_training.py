@@ -43,7 +43,7 @@ def reference_loss(trainer, x, targets):
     ids=["recall", "recall-saturated", "adding", "adding-contracting"],
 )
 def test_every_parameter_gradient_matches_finite_differences(settings):
-    trainer = Trainer(units=4, seed=1, **settings)
+    trainer = Trainer(units=4, seed=1, dtype="float64", **settings)
     rng = np.random.default_rng(2)
     trainer.params["b"][:] = rng.normal(0, 0.3, 4)  # nonzero biases, so db and db_y count
     trainer.params["b_y"][:] = rng.normal(0, 0.3, trainer.task.outputs)
@@ -56,8 +56,9 @@ def test_every_parameter_gradient_matches_finite_differences(settings):
         assert error < 1e-7, f"dL/d{name}: relative error {error:.2e}"
 
 
-def test_the_recorded_gradient_norms_are_those_of_bptt():
-    trainer = Trainer(lag=12, units=8)
+@pytest.mark.parametrize(("dtype", "rtol"), [("float64", 1e-12), ("float32", 1e-6)])
+def test_the_recorded_gradient_norms_are_those_of_bptt(dtype, rtol):
+    trainer = Trainer(lag=12, units=8, dtype=dtype)
     x, targets = trainer.task.sample(5, np.random.default_rng(0))
     backprop = trainer.backprop(x, targets)
     # Recompute dL/dh_t with the model's own backward pass, from dL/dh_T = W_hy^T dL/dy.
@@ -66,7 +67,7 @@ def test_the_recorded_gradient_norms_are_those_of_bptt():
     dh = np.zeros_like(trace.h)
     dh[:, -1] = dy @ trainer.readout.W_hy
     expected = np.log10(gradient_norms(trainer.rnn.backward(trace, dh)))
-    np.testing.assert_allclose(backprop.log10_grad_norms, expected, rtol=1e-12)
+    np.testing.assert_allclose(backprop.log10_grad_norms, expected, rtol=rtol)
     assert backprop.log10_grad_norms.shape == (trainer.task.timesteps,)
 
 
@@ -98,6 +99,7 @@ def fixed_batch(monkeypatch):
 @pytest.mark.parametrize("clip", [False, True])
 def test_a_step_applies_the_sgd_update_of_the_clipped_gradient_and_records_it(fixed_batch, clip):
     settings = {"lag": 4, "units": 5, "optimizer": "sgd", "learning_rate": 0.3, "seed": 4}
+    settings["dtype"] = "float64"  # the update's arithmetic checked to 1e-10
     trainer = Trainer(clip=clip, clip_threshold=0.01, **settings)
     before = {name: p.copy() for name, p in trainer.params.items()}
     expected = trainer.backprop(*fixed_batch)
@@ -255,3 +257,17 @@ def test_divergence_stops_training_with_a_clear_error_and_no_nan_in_the_history(
 def test_bad_settings_are_refused_by_name(settings, message):
     with pytest.raises(ValueError, match=message):
         Trainer(**settings)
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm", "gru"])
+def test_the_float32_default_follows_the_float64_run_step_by_step(cell):
+    """The same seed in both precisions: the same batches, and losses apart by rounding only
+    over the first steps (training is chaotic, so later steps may part further)."""
+    settings = {"cell": cell, "lag": 6, "units": 8, "seed": 5}
+    single, double = Trainer(**settings), Trainer(**settings, dtype="float64")
+    assert all(p.dtype == np.float32 for p in single.params.values())
+    assert all(p.dtype == np.float64 for p in double.params.values())
+    for _ in range(5):
+        a, b = single.step(), double.step()
+        assert a.loss == pytest.approx(b.loss, rel=1e-4)
+        np.testing.assert_allclose(a.log10_grad_norms, b.log10_grad_norms, atol=1e-4)

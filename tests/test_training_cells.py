@@ -57,7 +57,7 @@ def reference_loss(trainer, x, targets):
     ids=["recall", "adding", "recall-constant-init"],
 )
 def test_every_parameter_gradient_of_a_gated_cell_matches_finite_differences(cell, settings):
-    trainer = Trainer(cell=cell, units=3, seed=1, **settings)
+    trainer = Trainer(cell=cell, units=3, seed=1, dtype="float64", **settings)
     rng = np.random.default_rng(2)
     for array in trainer.params.values():  # away from the initialisation's symmetries
         array += rng.normal(0, 0.3, array.shape)
@@ -71,9 +71,10 @@ def test_every_parameter_gradient_of_a_gated_cell_matches_finite_differences(cel
         assert error < 1e-7, f"{cell}: dL/d{name}: relative error {error:.2e}"
 
 
+@pytest.mark.parametrize(("dtype", "rtol"), [("float64", 1e-12), ("float32", 1e-6)])
 @pytest.mark.parametrize("cell", GATED)
-def test_the_recorded_gradient_norms_and_memory_gate_are_those_of_the_cell(cell):
-    trainer = Trainer(cell=cell, lag=12, units=8)
+def test_the_recorded_gradient_norms_and_memory_gate_are_those_of_the_cell(cell, dtype, rtol):
+    trainer = Trainer(cell=cell, lag=12, units=8, dtype=dtype)
     x, targets = trainer.task.sample(5, np.random.default_rng(0))
     backprop = trainer.backprop(x, targets)
     trace = trainer.rnn.forward(x)
@@ -81,9 +82,9 @@ def test_the_recorded_gradient_norms_and_memory_gate_are_those_of_the_cell(cell)
     dh = np.zeros_like(trace.h)
     dh[:, -1] = dy @ trainer.readout.W_hy
     expected = log10_gradient_norms(trainer.rnn, trace, dh).h
-    np.testing.assert_allclose(backprop.log10_grad_norms, expected, rtol=1e-12)
+    np.testing.assert_allclose(backprop.log10_grad_norms, expected, rtol=rtol)
     gate = trace.f if cell == "lstm" else trace.z
-    assert backprop.memory_gate == pytest.approx(gate.mean(), rel=1e-14)
+    assert backprop.memory_gate == pytest.approx(gate.mean(), rel=rtol)
 
 
 @pytest.mark.parametrize("cell", GATED)
@@ -115,7 +116,7 @@ def test_params_are_the_cells_own_arrays_by_their_names(cell, kind, names):
     trainer = Trainer(cell=cell, units=6, seed=3)
     assert type(trainer.rnn) is kind
     assert list(trainer.params) == names
-    reference = kind(trainer.task.features, 6, seed=3)  # the cell's own seeded weights
+    reference = kind(trainer.task.features, 6, seed=3).astype(trainer.rnn.dtype)  # its own seed
     for name in names[:-2]:
         assert trainer.params[name] is getattr(trainer.rnn, name)
         np.testing.assert_array_equal(trainer.params[name], getattr(reference, name))
@@ -178,16 +179,17 @@ def test_settings_of_another_cell_are_refused_by_name(settings, message):
 # The lesson
 # ---------------------------------------------------------------------------------------------
 
-# Recall at lag 100 (102 steps), the trainer's defaults (32 units, Adam 1e-2, clipping at 1,
-# batches of 32). Measured here, evaluating every 25 steps: the LSTM and the GRU (chrono init)
-# first reach 95% at step 75 or 100 for seeds 0 and 1, and 100% by step 125; the Elman cell was
-# at 0.24-0.40 after 150 steps and 0.39-0.49 after 400. A budget of 200 steps gives the gated
-# cells twice what they needed.
-LESSON_BUDGET = 200
+# Recall at lag 100 (102 steps), the trainer's defaults (32 units, float32, Adam 1e-2, clipping
+# at 1, batches of 32). Measured here, evaluating every 25 steps, seeds 0-3: the LSTM and the GRU
+# (chrono init) first reach 95% at step 75 or 100; the Elman cell is at 0.17-0.35 after 150
+# steps. (Later it may learn part of the task on some seeds: its orthogonal W_hh at spectral
+# radius 1 is the Elman cell's most favourable start. The lesson is what the gated cells do in
+# the time the Elman cell stays near chance.)
+LESSON_BUDGET = 150
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_at_lag_100_the_gated_cells_learn_recall_and_the_elman_cell_does_not(seed):
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_at_lag_100_the_gated_cells_learn_recall_while_the_elman_cell_stays_near_chance(seed):
     accuracy = {}
     with single_threaded_blas():
         for cell in ("lstm", "gru", "elman"):
@@ -197,7 +199,7 @@ def test_at_lag_100_the_gated_cells_learn_recall_and_the_elman_cell_does_not(see
             accuracy[cell] = evaluation.accuracy
     assert accuracy["lstm"] >= 0.95, accuracy
     assert accuracy["gru"] >= 0.95, accuracy
-    assert accuracy["elman"] < 0.6, accuracy  # chance is 0.25
+    assert accuracy["elman"] < 0.5, accuracy  # chance is 0.25
 
 
 # ---------------------------------------------------------------------------------------------

@@ -132,6 +132,7 @@ class GRU(Cell):
     gates = 3
     gate_names = "r, z, n"
     trace_type = GRUTrace
+    weight_names = ("W_xh", "W_hh", "b_xh", "b_hh")
 
     def __init__(
         self,
@@ -209,8 +210,8 @@ class GRU(Cell):
         x = self._check_input(x)
         batch_size, timesteps, _ = x.shape
         h0 = self._check_state("h0", h0, batch_size)
-        units = self.units
-        half = np.repeat(_HALF, units)  # (3*units,): 1/2 on the r and z rows
+        units, dtype = self.units, self.dtype
+        half = np.repeat(_HALF.astype(dtype), units)  # (3*units,): 1/2 on the r and z rows
         W_hh_T, b_hh = self.W_hh.T * half, self.b_hh * half
 
         # The input's share of every gate does not depend on the past: one matrix product covers
@@ -219,9 +220,9 @@ class GRU(Cell):
             ax = x.swapaxes(0, 1) @ (self.W_xh.T * half)  # (timesteps, batch_size, 3*units)
             ax += self.b_xh * half
             ax = ax.reshape(timesteps, batch_size, 3, units)
-            gates = np.empty((timesteps, batch_size, 3, units))  # r, z, n
-            h = np.empty((timesteps, batch_size, units))
-            ah = np.empty((batch_size, 3 * units))  # the past's share, one step
+            gates = np.empty((timesteps, batch_size, 3, units), dtype)  # r, z, n
+            h = np.empty((timesteps, batch_size, units), dtype)
+            ah = np.empty((batch_size, 3 * units), dtype)  # the past's share, one step
             ah3 = ah.reshape(batch_size, 3, units)
             h_prev = h0
             for ax_t, gates_t, h_t in zip(ax, gates, h):
@@ -240,7 +241,7 @@ class GRU(Cell):
                 h_t += n_t  # h_t = n_t + z_t (h_{t-1} - n_t) = (1 - z_t) n_t + z_t h_{t-1}
                 h_prev = h_t
         if not np.isfinite(h).all():  # inputs near 1e308 only
-            raise ValueError("x or h0 is too large: the gates passed float64's range")
+            raise ValueError(f"x or h0 is too large: the gates passed {dtype}'s range")
         gates = gates.swapaxes(0, 1)  # batch-major views
         return GRUTrace(
             x=x, h0=h0, h=h.swapaxes(0, 1), r=gates[:, :, 0], z=gates[:, :, 1], n=gates[:, :, 2]
@@ -294,8 +295,8 @@ class GRU(Cell):
         factors = self._factors(trace)
         batch_size, timesteps, units = trace.h.shape
         dh_total = dh.swapaxes(0, 1).copy()  # the direct gradients, time-major; become totals
-        dah = np.empty((timesteps, batch_size, 3, units))  # dL/d(W_hh h_{t-1} + b_hh)
-        dh_back = np.zeros((batch_size, units))  # what step t+1 passes back; nothing after T
+        dah = np.empty((timesteps, batch_size, 3, units), self.dtype)  # dL/d(W_hh h + b_hh)
+        dh_back = np.zeros_like(trace.h0)  # what step t+1 passes back; nothing after T
         with np.errstate(all="ignore"):  # past float64: checked once, at the end
             for t in reversed(range(timesteps)):
                 dh_total[t] += dh_back  # dL/dh_t: directly, and through step t+1

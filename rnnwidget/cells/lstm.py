@@ -61,6 +61,7 @@ class LSTMTrace(TraceShape):
         h, c: the hidden and cell states, ``(batch_size, timesteps, units)``.
         i, f, g, o: the gates at every step, ``(batch_size, timesteps, units)``: input, forget
             and output gates in (0, 1), the candidate g in (-1, 1).
+        tanh_c: ``tanh(c_t)`` ``(batch_size, timesteps, units)``, kept for the backward pass.
     """
 
     x: Array
@@ -72,6 +73,7 @@ class LSTMTrace(TraceShape):
     f: Array
     g: Array
     o: Array
+    tanh_c: Array
 
     @property
     def final_cell(self) -> Array:
@@ -229,32 +231,34 @@ class LSTM(Cell):
         batch_size, timesteps, _ = x.shape
         h0 = self._check_state("h0", h0, batch_size)
         c0 = self._check_state("c0", c0, batch_size)
-        units = self.units
-        half = np.repeat(_HALF, units)  # (4*units,): 1/2 on the sigmoid gates' rows
+        units, dtype = self.units, self.dtype
+        half4, shift4 = _HALF.astype(dtype), _SHIFT.astype(dtype)
+        half = np.repeat(half4, units)  # (4*units,): 1/2 on the sigmoid gates' rows
         W_hh_T = self.W_hh.T * half
 
         # The input's share of every gate does not depend on the past: one matrix product covers
         # every step. Time-major inside (gates[t] is step t for the whole batch), so each step
-        # reads one contiguous block; the pre-activations turn into gate values in place.
+        # reads one contiguous block; the pre-activations turn into gate values in place, and
+        # every other result is written into arrays allocated once (no temporaries per step).
         with np.errstate(over="ignore", invalid="ignore"):  # checked once, after the loop
             z = x.swapaxes(0, 1) @ (self.W_xh.T * half)  # (timesteps, batch_size, 4*units)
             z += self.b * half
-            h = np.empty((timesteps, batch_size, units))
-            c = np.empty_like(h)
+            h = np.empty((timesteps, batch_size, units), dtype)
+            c, tanh_c, written = np.empty_like(h), np.empty_like(h), np.empty_like(h0)
             h_prev, c_prev = h0, c0
-            for z_t, h_t, c_t in zip(z, h, c):
+            for z_t, h_t, c_t, tanh_c_t in zip(z, h, c, tanh_c):
                 z_t += np.dot(h_prev, W_hh_T)  # [z_i/2, z_f/2, z_g, z_o/2] with the past
                 gates_t = np.tanh(z_t, out=z_t).reshape(batch_size, 4, units)
-                gates_t *= _HALF
-                gates_t += _SHIFT  # i, f, o = sigmoid(z); g = tanh(z_g)
+                gates_t *= half4
+                gates_t += shift4  # i, f, o = sigmoid(z); g = tanh(z_g)
                 i_t, f_t, g_t, o_t = gates_t[:, 0], gates_t[:, 1], gates_t[:, 2], gates_t[:, 3]
                 np.multiply(f_t, c_prev, out=c_t)
-                c_t += i_t * g_t  # c_t = f_t c_{t-1} + i_t g_t
-                np.tanh(c_t, out=h_t)
-                h_t *= o_t  # h_t = o_t tanh(c_t)
+                c_t += np.multiply(i_t, g_t, out=written)  # c_t = f_t c_{t-1} + i_t g_t
+                np.tanh(c_t, out=tanh_c_t)
+                np.multiply(o_t, tanh_c_t, out=h_t)  # h_t = o_t tanh(c_t)
                 h_prev, c_prev = h_t, c_t
-        if not (np.isfinite(h).all() and np.isfinite(c).all()):  # inputs near 1e308 only
-            raise ValueError("x, h0 or c0 is too large: the gates passed float64's range")
+        if not (np.isfinite(h).all() and np.isfinite(c).all()):  # inputs near the limit only
+            raise ValueError(f"x, h0 or c0 is too large: the gates passed {dtype}'s range")
         gates = z.reshape(timesteps, batch_size, 4, units).swapaxes(0, 1)  # batch-major views
         return LSTMTrace(
             x=x,
@@ -266,6 +270,7 @@ class LSTM(Cell):
             f=gates[:, :, 1],
             g=gates[:, :, 2],
             o=gates[:, :, 3],
+            tanh_c=tanh_c.swapaxes(0, 1),
         )
 
     def __call__(
@@ -317,7 +322,7 @@ class LSTM(Cell):
         self._check_trace(trace)
         dh = self._check_output_gradient("dh", dh, trace.h.shape, "hidden states")
         dc = (
-            np.zeros(trace.c.shape)
+            np.zeros(trace.c.shape, self.dtype)
             if dc is None
             else self._check_output_gradient("dc", dc, trace.c.shape, "cell states")
         )
@@ -325,9 +330,9 @@ class LSTM(Cell):
         batch_size, timesteps, units = trace.h.shape
         dh_total = dh.swapaxes(0, 1).copy()  # the direct gradients, time-major; become totals
         dc_total = dc.swapaxes(0, 1).copy()
-        dz = np.empty((timesteps, batch_size, 4, units))  # dL/dz_t for i, f, g, o
-        dh_back = np.zeros((batch_size, units))  # what step t+1 passes back; nothing after T
-        dc_back = np.zeros((batch_size, units))
+        dz = np.empty((timesteps, batch_size, 4, units), self.dtype)  # dL/dz_t: i, f, g, o
+        dh_back = np.zeros_like(trace.h0)  # what step t+1 passes back; nothing after T
+        dc_back = np.zeros_like(trace.c0)
         with np.errstate(all="ignore"):  # past float64: checked once, at the end
             for t in reversed(range(timesteps)):
                 dh_total[t] += dh_back  # dL/dh_t: directly, and through step t+1's gates
@@ -359,20 +364,18 @@ class LSTM(Cell):
     def _factors(self, trace: LSTMTrace) -> _Factors:
         """Every local derivative the backward loop needs, for all steps at once."""
         i, f, g, o = (a.swapaxes(0, 1) for a in (trace.i, trace.f, trace.g, trace.o))
-        c = trace.c.swapaxes(0, 1)
-        c_prev = np.concatenate([trace.c0[np.newaxis], c[:-1]])
-        tanh_c = np.tanh(c)
+        c, tanh_c = trace.c.swapaxes(0, 1), trace.tanh_c.swapaxes(0, 1)
+        dz_dc = np.empty((*c.shape[:2], 3, c.shape[2]), c.dtype)
+        # c_t = f c_{t-1} + i g with i, f = sigmoid(z_i, z_f) and g = tanh(z_g)
+        np.multiply(g, _sigmoid_slope(i), out=dz_dc[:, :, 0])
+        slope_f = _sigmoid_slope(f)
+        np.multiply(trace.c0, slope_f[0], out=dz_dc[0, :, 1])  # c_{t-1} for t = 1 is c_0
+        np.multiply(c[:-1], slope_f[1:], out=dz_dc[1:, :, 1])
+        np.multiply(i, 1.0 - g * g, out=dz_dc[:, :, 2])
         return _Factors(
-            dc_dh=o * (1.0 - tanh_c**2),  # h_t = o tanh(c_t)
-            dz_dc=np.stack(
-                [
-                    g * i * (1.0 - i),  # c_t = ... + i g,  i = sigmoid(z_i)
-                    c_prev * f * (1.0 - f),  # c_t = f c_{t-1} + ...,  f = sigmoid(z_f)
-                    i * (1.0 - g**2),  # c_t = ... + i g,  g = tanh(z_g)
-                ],
-                axis=2,
-            ),
-            dz_dh=tanh_c * o * (1.0 - o),  # h_t = o tanh(c_t),  o = sigmoid(z_o)
+            dc_dh=o * (1.0 - tanh_c * tanh_c),  # h_t = o tanh(c_t)
+            dz_dc=dz_dc,
+            dz_dh=tanh_c * _sigmoid_slope(o),  # h_t = o tanh(c_t),  o = sigmoid(z_o)
             f=f,
         )
 
@@ -388,3 +391,8 @@ class LSTM(Cell):
         dh_back = np.dot(dz_t.reshape(len(dz_t), -1), self.W_hh)  # W_hh^T dz_t, for rows
         dc_back = dc_t * factors.f[t]  # c_t = f_t c_{t-1} + ...
         return dh_back, dc_back
+
+
+def _sigmoid_slope(s: Array) -> Array:
+    """``sigmoid'(z) = s (1 - s)`` from ``s = sigmoid(z)``."""
+    return s * (1.0 - s)

@@ -1,10 +1,12 @@
-"""A linear read-out on the RNN's last state, its two losses, and their gradients.
+"""A linear read-out on the RNN's states, its two losses, and their gradients.
 
 For a batch of last states ``h_T`` ``(batch_size, units)`` the read-out computes, row by row::
 
     y = W_hy h_T + b_y          W_hy (outputs, units), b_y (outputs,), y (batch_size, outputs)
 
-and a loss averaged over the batch of N sequences:
+and a loss averaged over the batch of N sequences (a language model reads every state,
+``h`` ``(batch_size, timesteps, units)``: then every leading axis counts as a row, and the
+averages run over the N T predictions):
 
 - softmax cross-entropy against labels k_n (the recall task)::
 
@@ -56,18 +58,25 @@ class Readout:
         outputs: the size of y: one logit per class, or one per regression target.
         loss: ``"cross_entropy"`` (softmax over y, integer labels) or ``"squared_error"``.
         rng: draws ``W_hy``, Glorot-uniform like the RNN's ``W_xh``; ``b_y`` starts at zero.
+        dtype: the weights' floating-point type, the cell's.
     """
 
     def __init__(
-        self, units: int, outputs: int, *, loss: LossName, rng: np.random.Generator
+        self,
+        units: int,
+        outputs: int,
+        *,
+        loss: LossName,
+        rng: np.random.Generator,
+        dtype: str = "float64",
     ) -> None:
         units = positive_int("units", units)
         outputs = positive_int("outputs", outputs)
         if loss not in ("cross_entropy", "squared_error"):
             raise ValueError(f"loss must be 'cross_entropy' or 'squared_error'; got {loss!r}")
         limit = np.sqrt(6.0 / (units + outputs))
-        self.W_hy: Array = rng.uniform(-limit, limit, size=(outputs, units))
-        self.b_y: Array = np.zeros(outputs)
+        self.W_hy: Array = rng.uniform(-limit, limit, size=(outputs, units)).astype(dtype)
+        self.b_y: Array = np.zeros(outputs, dtype)
         self.loss_name: LossName = loss
 
     def __repr__(self) -> str:
@@ -76,8 +85,9 @@ class Readout:
 
     def forward(self, h_T: Array) -> Array:
         """``y = W_hy h_T + b_y`` for every row of ``h_T`` ``(batch_size, units)``:
-        ``(batch_size, outputs)``."""
-        y: Array = h_T @ self.W_hy.T + self.b_y
+        ``(batch_size, outputs)`` (or ``(..., units)`` to ``(..., outputs)``)."""
+        y: Array = h_T @ self.W_hy.T
+        y += self.b_y
         return y
 
     def loss(self, y: Array, targets: Targets) -> tuple[float, Array]:
@@ -88,31 +98,36 @@ class Readout:
         """
         if self.loss_name == "cross_entropy":
             return softmax_cross_entropy(y, targets.astype(np.int64, copy=False))
-        return squared_error(y, targets.astype(np.float64, copy=False))
+        return squared_error(y, targets.astype(y.dtype, copy=False))
 
     def backward(self, h_T: Array, dy: Array) -> ReadoutGrads:
-        """The chain rule through ``y = W_hy h_T + b_y``, given dL/dy ``(batch_size, outputs)``::
+        """The chain rule through ``y = W_hy h_T + b_y``, given dL/dy ``(batch_size, outputs)``
+        (or ``(..., outputs)``, every leading axis a row)::
 
         dW_hy = sum_n dy_n h_T,n^T      db_y = sum_n dy_n      dh_T,n = W_hy^T dy_n
         """
-        return ReadoutGrads(W_hy=dy.T @ h_T, b_y=dy.sum(axis=0), h_T=dy @ self.W_hy)
+        rows_h, rows_dy = h_T.reshape(-1, h_T.shape[-1]), dy.reshape(-1, dy.shape[-1])
+        return ReadoutGrads(W_hy=rows_dy.T @ rows_h, b_y=rows_dy.sum(axis=0), h_T=dy @ self.W_hy)
 
 
 def softmax_cross_entropy(y: Array, labels: NDArray[np.int64]) -> tuple[float, Array]:
     """``L = -(1/N) sum_n log softmax(y_n)[k_n]`` and ``dL/dy = (softmax(y) - onehot(k)) / N``.
 
-    ``y`` ``(N, classes)`` holds logits, ``labels`` ``(N,)`` the classes k_n. The log-softmax
+    ``y`` ``(N, classes)`` holds logits, ``labels`` ``(N,)`` the classes k_n (or ``y``
+    ``(..., classes)`` and ``labels`` ``(...)``: N counts every prediction). The log-softmax
     ``y - max(y) - log sum exp(y - max(y))`` never overflows, however large the logits.
     """
-    n = y.shape[0]
-    rows = np.arange(n)
-    shifted = y - y.max(axis=1, keepdims=True)  # the largest logit of each row becomes 0
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    loss = -float(log_p[rows, labels].mean())
-    dy = np.exp(log_p)  # p = softmax(y)
-    dy[rows, labels] -= 1.0  # p - onehot(k)
+    rows = y.reshape(-1, y.shape[-1])
+    labels = labels.reshape(-1)
+    n = rows.shape[0]
+    picked = np.arange(n), labels
+    log_p = rows - rows.max(axis=1, keepdims=True)  # the largest logit of each row becomes 0
+    log_p -= np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    loss = -float(log_p[picked].mean(dtype=np.float64))
+    dy = np.exp(log_p, out=log_p)  # p = softmax(y)
+    dy[picked] -= 1.0  # p - onehot(k)
     dy /= n
-    return loss, dy
+    return loss, dy.reshape(y.shape)
 
 
 def squared_error(y: Array, targets: Array) -> tuple[float, Array]:
