@@ -9,15 +9,18 @@ measures: how a prediction ``y`` is scored (the loss the read-out uses), what co
   plainest long-term dependency: everything the answer needs is in the first step.
 - :class:`Adding`: the adding problem (Hochreiter & Schmidhuber 1997; Pascanu, Mikolov &
   Bengio 2013): the sum of two marked numbers among ``seq_len`` random ones.
+- ``"text"``: predict the next character of a text (:class:`~.language.NextCharacter`), a loss
+  at every step and a state carried from one chunk to the next.
 
-Both read the answer off the last state h_T only, so the gradient of the loss reaches the
-informative early steps only through the recurrence, ``dL/dh_t = (dh_{t+1}/dh_t)^T dL/dh_{t+1}``:
-exactly the path along which gradients vanish.
+The memory tasks read the answer off the last state h_T only, so the gradient of the loss
+reaches the informative early steps only through the recurrence,
+``dL/dh_t = (dh_{t+1}/dh_t)^T dL/dh_{t+1}``: exactly the path along which gradients vanish.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -26,13 +29,14 @@ from numpy.typing import NDArray
 
 from .._checks import finite_float, positive_int
 from ..cells.elman import Array
+from .language import NextCharacter
 
 __all__ = ["TASKS", "Adding", "Labels", "LossName", "Recall", "Targets", "Task", "make_task"]
 
 LossName = Literal["cross_entropy", "squared_error"]
 Labels = NDArray[np.int64]
 Targets = NDArray[Any]  # Labels for recall, (batch_size, 1) float64 sums for adding
-TASKS = ("recall", "adding")
+TASKS = ("recall", "adding", "text")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Recall:
     noise: float = 1.0
 
     loss: ClassVar[LossName] = "cross_entropy"  # softmax cross-entropy over the symbols
+    every_step: ClassVar[bool] = False  # one prediction, on the last state
 
     def __post_init__(self) -> None:
         positive_int("lag", self.lag)
@@ -144,6 +149,7 @@ class Adding:
     tolerance: float = 0.04
 
     loss: ClassVar[LossName] = "squared_error"
+    every_step: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         if positive_int("seq_len", self.seq_len) < 2:
@@ -194,13 +200,26 @@ class Adding:
         return float(np.mean(np.abs(y - targets) < self.tolerance))
 
 
-Task = Recall | Adding
+Task = Recall | Adding | NextCharacter
 
 
-def make_task(name: str, *, lag: int = 10, n_symbols: int = 4, seq_len: int = 50) -> Task:
-    """``"recall"`` (which reads ``lag`` and ``n_symbols``) or ``"adding"`` (``seq_len``)."""
+def make_task(
+    name: str,
+    *,
+    lag: int = 10,
+    n_symbols: int = 4,
+    seq_len: int = 50,
+    text: str | os.PathLike[str] | None = None,
+    corpus: str = "python",
+    bptt_steps: int = 50,
+) -> Task:
+    """``"recall"`` (which reads ``lag`` and ``n_symbols``), ``"adding"`` (``seq_len``) or
+    ``"text"`` (:class:`~.language.NextCharacter`: ``text`` or the built-in ``corpus``, and
+    ``bptt_steps``)."""
     if name == "recall":
         return Recall(lag=lag, n_symbols=n_symbols)
     if name == "adding":
         return Adding(seq_len=seq_len)
+    if name == "text":
+        return NextCharacter(text, corpus_name=corpus, bptt_steps=bptt_steps)
     raise ValueError(f"task must be one of {TASKS}; got {name!r}")

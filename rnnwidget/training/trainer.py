@@ -26,6 +26,7 @@ for bit (on one machine and numpy build; another BLAS may round differently).
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ from ..cells.elman import Array, SimpleRNN, Trace
 from ..cells.gates import log10_gradient_norms
 from ..cells.gru import GRU, GRUTrace
 from ..cells.lstm import LSTM, LSTMTrace
+from .corpora import one_hot
+from .language import NextCharacter, UnitReading, final_states, read_units, sample
 from .optim import Optimizer, clip_by_global_norm, global_norm, make_optimizer
 from .readout import Readout
 from .tasks import Targets, Task, make_task
@@ -138,28 +141,38 @@ class Backprop:
     """One batch through the model and back.
 
     Attributes:
-        loss: L, averaged over the batch.
+        loss: L, averaged over the batch (and, for a text, over its steps).
         grads: dL/dtheta for every parameter, by name (the keys of :attr:`Trainer.params`).
         log10_grad_norms: ``log10 ||dL/dh_t||`` for t = 1 ... T, ``(timesteps,)``.
         memory_gate: the batch's mean memory gate (:attr:`StepRecord.memory_gate`); NaN for
             the Elman cell.
+        states: the cell's state after the last step, ``(h_T,)`` or ``(h_T, c_T)``: what a
+            text's next chunk starts from.
     """
 
     loss: float
     grads: dict[str, Array]
     log10_grad_norms: Array
     memory_gate: float = math.nan
+    states: tuple[Array, ...] = ()
 
 
 class Trainer:
     """A recurrent cell and a linear read-out, trained on a memory task with exact BPTT.
 
     Args:
-        task: ``"recall"`` (:class:`~.tasks.Recall`: reads ``lag`` and ``n_symbols``)
-            or ``"adding"`` (:class:`~.tasks.Adding`: reads ``seq_len``).
+        task: ``"recall"`` (:class:`~.tasks.Recall`: reads ``lag`` and ``n_symbols``),
+            ``"adding"`` (:class:`~.tasks.Adding`: reads ``seq_len``) or ``"text"``
+            (:class:`~.language.NextCharacter`, a character-level language model: reads
+            ``text`` or ``corpus``, and ``bptt_steps``).
         lag: recall: the noise steps between the symbol and the cue.
         n_symbols: recall: the number of symbols.
         seq_len: adding problem: the sequence length.
+        text: text: the text itself, or a path to a UTF-8 file; None for ``corpus``.
+        corpus: text: the built-in corpus when ``text`` is None, ``"python"`` (the standard
+            library's source, read from this installation), ``"brackets"`` or ``"markov"``.
+        bptt_steps: text: characters per chunk. The state carries over from one chunk to the
+            next; the gradient stops at the chunk's start (truncated BPTT).
         cell: ``"elman"`` (:class:`~rnnwidget.cells.SimpleRNN`, the default), ``"lstm"``
             (:class:`~rnnwidget.cells.LSTM`) or ``"gru"`` (:class:`~rnnwidget.cells.GRU`).
         units: the size of the hidden state.
@@ -203,6 +216,9 @@ class Trainer:
         lag: int = 10,
         n_symbols: int = 4,
         seq_len: int = 50,
+        text: str | os.PathLike[str] | None = None,
+        corpus: str = "python",
+        bptt_steps: int = 50,
         cell: str = "elman",
         units: int = 32,
         w_hh_scale: float | None = None,
@@ -217,7 +233,15 @@ class Trainer:
         seed: int = 0,
         dtype: str = "float32",
     ) -> None:
-        self.task: Task = make_task(task, lag=lag, n_symbols=n_symbols, seq_len=seq_len)
+        self.task: Task = make_task(
+            task,
+            lag=lag,
+            n_symbols=n_symbols,
+            seq_len=seq_len,
+            text=text,
+            corpus=corpus,
+            bptt_steps=bptt_steps,
+        )
         readout_seed, train_seed, validation_seed = np.random.SeedSequence(seed).spawn(3)
         self.cell = cell
         self.rnn = _make_cell(
@@ -247,8 +271,11 @@ class Trainer:
         self.clip = bool(clip)
         self.clip_threshold = finite_float("clip_threshold", clip_threshold, low=0, open_low=True)
         self._rng = np.random.default_rng(train_seed)
+        self._carried: tuple[Array, ...] = ()  # a text's state between chunks
+        # A text is evaluated on its held-out tail; this batch only shows the untrained gradient.
+        validation_size = positive_int("validation_size", validation_size)
         self.validation = self.task.sample(
-            positive_int("validation_size", validation_size),
+            min(validation_size, self.batch_size) if self.task.every_step else validation_size,
             np.random.default_rng(validation_seed),
         )
         self.records: list[StepRecord] = []
@@ -277,21 +304,30 @@ class Trainer:
     # One batch forward and back
     # ------------------------------------------------------------------------------------------
 
-    def backprop(self, x: Array, targets: Targets) -> Backprop:
+    def backprop(self, x: Array, targets: Targets, states: tuple[Array, ...] = ()) -> Backprop:
         """The loss on a batch and its exact gradient with respect to every parameter.
 
-        ``x`` ``(batch_size, timesteps, features)`` and ``targets`` as the task samples them.
-        The loss sits on the last state only, so BPTT starts from
-        ``dh = [0, ..., 0, dL/dh_T]``, the read-out's gradient on h_T (and, for an LSTM, from
-        no direct gradient on any cell state).
+        ``x`` ``(batch_size, timesteps, features)`` and ``targets`` as the task samples them;
+        ``states`` the cell's initial ``(h_0,)`` or ``(h_0, c_0)`` (zeros when empty). A memory
+        task's loss sits on the last state only, so BPTT starts from
+        ``dh = [0, ..., 0, dL/dh_T]``, the read-out's gradient on h_T; a text's sits on every
+        state, and BPTT starts from the read-out's gradient on each (and, for an LSTM, from no
+        direct gradient on any cell state).
         """
-        trace = self.rnn.forward(x)
-        h_T = trace.final_state
-        y = self.readout.forward(h_T)  # y = W_hy h_T + b_y
-        loss, dy = self.readout.loss(y, targets)  # L and dL/dy
-        readout_grads = self.readout.backward(h_T, dy)  # dL/dW_hy, dL/db_y, dL/dh_T
-        dh = np.zeros_like(trace.h)
-        dh[:, -1] = readout_grads.h_T  # the loss's direct gradient: on h_T only
+        trace = self.rnn.forward(x, *states)
+        if self.task.every_step:
+            read = trace.h  # y_t = W_hy h_t + b_y at every step
+            y = self.readout.forward(read)
+            loss, dy = self.readout.loss(y, targets)
+            readout_grads = self.readout.backward(read, dy)
+            dh = readout_grads.h_T  # the loss's direct gradient on every h_t
+        else:
+            h_T = trace.final_state
+            y = self.readout.forward(h_T)  # y = W_hy h_T + b_y
+            loss, dy = self.readout.loss(y, targets)  # L and dL/dy
+            readout_grads = self.readout.backward(h_T, dy)  # dL/dW_hy, dL/db_y, dL/dh_T
+            dh = np.zeros_like(trace.h)
+            dh[:, -1] = readout_grads.h_T  # the loss's direct gradient: on h_T only
         # BPTT: dL/dW_xh, dL/dW_hh, the biases' gradients, and the total dL/dh_t
         rnn_grads = self.rnn.backward(trace, dh)  # type: ignore[arg-type]  # its own trace
         grads = {name: getattr(rnn_grads, name) for name in self.params if name[-1] != "y"}
@@ -302,6 +338,7 @@ class Trainer:
             grads=grads,
             log10_grad_norms=self._log10_norms(trace, dh, rnn_grads.h),
             memory_gate=math.nan if gate is None else float(np.mean(getattr(trace, gate))),
+            states=final_states(trace),
         )
 
     def _log10_norms(
@@ -341,13 +378,19 @@ class Trainer:
         """
         self._check_not_diverged()
         start = time.perf_counter()
-        x, targets = self.task.sample(self.batch_size, self._rng)
+        states: tuple[Array, ...] = ()
+        targets: Targets
+        if isinstance(self.task, NextCharacter):  # the next chunk of every stream
+            x, targets, restart = self.task.next_batch(self.batch_size, self.rnn.dtype)
+            states = () if restart else self._carried
+        else:
+            x, targets = self.task.sample(self.batch_size, self._rng)
         radius = spectral_radius(self.rnn.W_hh) if self.cell == "elman" else math.nan
         try:
             # An overflow anywhere (the loss, the norm, the update) stops training at once,
             # rather than spreading inf and NaN through the weights.
             with np.errstate(over="raise", invalid="raise", divide="raise"):
-                backprop = self.backprop(x, targets)
+                backprop = self.backprop(x, targets, states)
                 if self.clip:
                     norm, clipped = clip_by_global_norm(backprop.grads, self.clip_threshold)
                 else:
@@ -359,6 +402,7 @@ class Trainer:
             last = f"; the loss before was {self.records[-1].loss:.3g}" if self.records else ""
             self._diverged = f"training diverged at step {self.steps + 1} (numpy: {error}{last})"
             raise self._divergence() from error
+        self._carried = backprop.states
         record = StepRecord(
             step=self.steps + 1,
             loss=backprop.loss,
@@ -373,16 +417,75 @@ class Trainer:
         return record
 
     def evaluate(self) -> Evaluation:
-        """The loss and accuracy on the fixed validation batch, recorded in
+        """The loss and accuracy on the fixed validation batch (a text: on the start of its
+        held-out tail, the state carried from chunk to chunk), recorded in
         :attr:`evaluations`."""
         self._check_not_diverged()
-        x, targets = self.validation
         with np.errstate(over="raise", invalid="raise", divide="raise"):
-            y = self.readout.forward(self.rnn.forward(x).final_state)
-            loss, _ = self.readout.loss(y, targets)
-        evaluation = Evaluation(self.steps, loss, self.task.accuracy(y, targets))
+            if isinstance(self.task, NextCharacter):
+                loss, accuracy = self._evaluate_text(self.task)
+            else:
+                x, targets = self.validation
+                y = self.readout.forward(self.rnn.forward(x).final_state)
+                loss, _ = self.readout.loss(y, targets)
+                accuracy = self.task.accuracy(y, targets)
+        evaluation = Evaluation(self.steps, loss, accuracy)
         self.evaluations.append(evaluation)
         return evaluation
+
+    def _evaluate_text(self, task: NextCharacter) -> tuple[float, float]:
+        """The mean cross-entropy (nats per character) and next-character accuracy over the
+        validation chunks, read in order from a zero state."""
+        total_loss = correct = count = 0.0
+        states: tuple[Array, ...] = ()
+        for inputs, targets in task.validation_chunks():
+            x = one_hot(inputs, task.vocabulary.size, self.rnn.dtype)
+            trace = self.rnn.forward(x, *states)
+            y = self.readout.forward(trace.h)
+            loss, _ = self.readout.loss(y, targets)
+            total_loss += loss * targets.size
+            correct += task.accuracy(y, targets) * targets.size
+            count += targets.size
+            states = final_states(trace)
+        return total_loss / count, correct / count
+
+    # ------------------------------------------------------------------------------------------
+    # A language model writes, and its units can be read
+    # ------------------------------------------------------------------------------------------
+
+    def sample(
+        self, n: int = 200, *, temperature: float = 1.0, prime: str = "", seed: int | None = 0
+    ) -> str:
+        """``prime`` and ``n`` characters written by the network (``task="text"`` only), each
+        drawn from ``softmax(y_t / temperature)`` and fed back in: temperature 0 takes the
+        likeliest character every time, 1 follows the model, higher is wilder. The same seed
+        gives the same text. See :func:`~.language.sample`."""
+        task = self._text_task("sample")
+        return sample(
+            self._one_step, task.vocabulary, n, temperature=temperature, prime=prime, seed=seed
+        )
+
+    def read_units(self, text: str | None = None, *, top: int = 3) -> UnitReading:
+        """Every unit's state after each character of ``text`` (default: the first 1,000
+        characters of the held-out text) and the model's ``top`` guesses for the next one
+        (``task="text"`` only). See :class:`~.language.UnitReading`."""
+        task = self._text_task("read_units")
+        text = task.data.validation_text[:1000] if text is None else text
+
+        def forward(x: Array) -> tuple[object, Array]:
+            trace = self.rnn.forward(x)
+            return trace, self.readout.forward(trace.h)
+
+        return read_units(forward, task.vocabulary, text, top=top)
+
+    def _one_step(self, x: Array, states: tuple[Array, ...]) -> tuple[Array, tuple[Array, ...]]:
+        trace = self.rnn.forward(x, *states)
+        return self.readout.forward(trace.final_state), final_states(trace)
+
+    def _text_task(self, method: str) -> NextCharacter:
+        if not isinstance(self.task, NextCharacter):
+            raise ValueError(f"{method}() needs a language model: Trainer(task='text', ...)")
+        return self.task
 
     def train(
         self, steps: int, *, eval_every: int = 50, target_accuracy: float | None = None
