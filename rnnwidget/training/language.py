@@ -288,10 +288,14 @@ _OPEN, _CLOSE = "([{", ")]}"
 
 
 def bracket_depth(text: str) -> Array:
-    """How many brackets ``( [ {`` are open after each character (never below 0)."""
+    """How many brackets ``( [ {`` are open after each character (never below 0); brackets
+    inside quotes (:func:`inside_quotes`) are text, not structure, and do not count."""
+    quoted = inside_quotes(text)
     depth, out = 0, np.empty(len(text))
     for i, char in enumerate(text):
-        if char in _OPEN:
+        if quoted[i]:
+            pass
+        elif char in _OPEN:
             depth += 1
         elif char in _CLOSE:
             depth = max(0, depth - 1)
