@@ -234,7 +234,7 @@ def test_the_words_speak_of_the_chosen_cell():
         "‖h_{t}‖", "‖c_{t}‖", "‖dL/dh_{t}‖", "‖dL/dc_{t}‖", "mean f_{t}",
     ]  # fmt: skip
     assert view_layout(elman)["unrolled"]["numbers"][-1]["label"] == "mean tanh'(a_{t})"
-    assert view_layout(gru)["unrolled"]["recurrent_label"] == "W_hh, z⊙h"
+    assert view_layout(gru)["unrolled"]["recurrent_labels"] == ["W_hh", "z⊙h"]  # above, below
 
 
 def test_the_widget_reports_the_memory_gate_not_a_spectral_radius_for_gated_cells():

@@ -32,27 +32,27 @@ export class UnrolledLoop {
     this.el.append(this.svg, this.caption);
     /** What the diagram shows (steps, focus, layers): rebuilt only when that changes. */
     this.shown = "";
-    /** The recurrent arrow's label, the kernel's. */
-    this.recurrentLabel = "W_hh";
+    /** The recurrent arrow's labels, the kernel's: above the arrow, and (optional) below it. */
+    this.recurrentLabels = ["W_hh"];
   }
 
   /**
    * Draw the steps around `t` (1-based) and that step's numbers.
    * @param {number} t
-   * @param {{ T: number, layers: string[][], word?: string, recurrentLabel?: string }} step
+   * @param {{ T: number, layers: string[][], word?: string, recurrentLabels?: string[] }} step
    *   `layers`: each layer's numbers of step t, written out ("‖h_5‖ = 0.123")
    */
-  show(t, { T, layers, word, recurrentLabel = "W_hh" }) {
+  show(t, { T, layers, word, recurrentLabels = ["W_hh"] }) {
     const count = this.fit.steps;
     const first = Math.max(1, Math.min(t - Math.floor((count - 1) / 2), T - count + 1));
     const steps = [];
     for (let k = first; k <= Math.min(T, first + count - 1); k++) steps.push(k);
     const rows = layers.length;
     const shown = `${t}/${T}/${rows}/${word === undefined}/${count}/${this.fit.scale}/` +
-      recurrentLabel;
+      recurrentLabels.join("/");
     if (shown !== this.shown) {
       this.shown = shown;
-      this.recurrentLabel = recurrentLabel;
+      this.recurrentLabels = recurrentLabels;
       this.drawDiagram(t, T, steps, rows, word);
     }
     const parts = layers.map((numbers, i) => `${rows === 1 ? "" : `layer ${i + 1}: `}` +
@@ -88,7 +88,7 @@ export class UnrolledLoop {
             class: "rnnwidget-unrolled-muted" }, previous));
         }
         this.arrow(xOf(i) - STEP + 66, stateY(row), xOf(i) - NODE.width / 2, stateY(row),
-          this.recurrentLabel, "horizontal");
+          this.recurrentLabels, "horizontal");
       }
     });
     if (steps[steps.length - 1] < T) {
@@ -118,15 +118,30 @@ export class UnrolledLoop {
     this.svg.append(group);
   }
 
-  arrow(x1, y1, x2, y2, label, direction) {
+  /**
+   * An arrow with its labels: beside a vertical arrow; above a horizontal one, and a second
+   * label below it.
+   * @param {number} x1 @param {number} y1 @param {number} x2 @param {number} y2
+   * @param {string | string[]} labels
+   * @param {"vertical" | "horizontal"} direction
+   */
+  arrow(x1, y1, x2, y2, labels, direction) {
     this.svg.append(svg("line", { x1, y1, x2, y2, class: "rnnwidget-edge",
       "marker-end": `url(#${this.markerId})` }));
-    if (!label) return;
-    const attributes =
-      direction === "vertical"
-        ? { x: x1 + 6, y: (y1 + y2) / 2 + 4 }
-        : { x: (x1 + x2) / 2, y: y1 - 6, "text-anchor": "middle" };
-    this.svg.append(svg("text", { ...attributes, class: "rnnwidget-unrolled-muted" }, label));
+    const [above, below] = typeof labels === "string" ? [labels] : labels;
+    if (!above) return;
+    if (direction === "vertical") {
+      this.svg.append(svg("text", { x: x1 + 6, y: (y1 + y2) / 2 + 4,
+        class: "rnnwidget-unrolled-muted" }, above));
+      return;
+    }
+    const x = (x1 + x2) / 2;
+    this.svg.append(svg("text", { x, y: y1 - 6, "text-anchor": "middle",
+      class: "rnnwidget-unrolled-muted" }, above));
+    if (below) {
+      this.svg.append(svg("text", { x, y: y1 + 16, "text-anchor": "middle",
+        class: "rnnwidget-unrolled-muted" }, below));
+    }
   }
 
   arrowMarker() {

@@ -215,11 +215,11 @@ class ExplorerView extends BaseView {
     const { arrays, tokens, layout, T } = this.current;
     const position = this.player.position;
     const t = this.hovered ?? (position === null ? T - 1 : momentAt(position, T).t - 1);
-    const { numbers, recurrent_label: recurrentLabel } = layout.unrolled;
+    const { numbers, recurrent_labels: recurrentLabels } = layout.unrolled;
     this.unrolled.show(t + 1, {
       T,
       word: tokens[t],
-      recurrentLabel,
+      recurrentLabels,
       // The kernel names each number and its format; "{t}" stands for the step.
       layers: arrays.layers.map((layer) => numbers.map((number) =>
         `${number.label.replaceAll("{t}", String(t + 1))} = ` +

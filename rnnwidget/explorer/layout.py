@@ -293,8 +293,10 @@ def chart_readout(frame: Frame) -> tuple[StepNumber, ...]:
     return tuple(StepNumber(n.label.replace("{t}", "t"), n.array, n.format) for n in numbers)
 
 
-#: The label of the recurrent arrow in the unrolled loop, by cell: what carries the memory.
-RECURRENT_LABELS = {"elman": "W_hh", "lstm": "W_hh, f⊙c", "gru": "W_hh, z⊙h"}
+#: The labels of the recurrent arrow in the unrolled loop, by cell: what carries the memory. The
+#: first is drawn above the arrow, a second (the gated cells' memory path) below it, so each
+#: fits the arrow's length.
+RECURRENT_LABELS = {"elman": ("W_hh",), "lstm": ("W_hh", "f⊙c"), "gru": ("W_hh", "z⊙h")}
 
 
 def chart(frame: Frame, norm_range: tuple[int, int] | None = None) -> Chart:
@@ -382,7 +384,7 @@ def view_layout(
         },
         "unrolled": {
             "numbers": [number.spec() for number in step_numbers(frame)],
-            "recurrent_label": RECURRENT_LABELS[frame.cell],
+            "recurrent_labels": list(RECURRENT_LABELS[frame.cell]),
         },
         "order": {"title": ORDER_TITLE, "height": ORDER_HEIGHT, "groups": list(ORDER_GROUPS)},
         "time_ticks": time_ticks(T),
