@@ -8,7 +8,11 @@ import numpy as np
 import pytest
 
 from rnnwidget.cells.diagnostics import gradient_norms
+from rnnwidget._wire import decode_array
 from rnnwidget.training import Trainer, TrainingDiverged
+from rnnwidget.training.loop import TrainingLoop
+from rnnwidget.training.trainer import RADIUS_EVERY, RADIUS_UNITS
+from rnnwidget.training.widget import progress_payload
 from rnnwidget.training.optim import global_norm
 from rnnwidget.training.tasks import Adding, Recall
 
@@ -271,3 +275,32 @@ def test_the_float32_default_follows_the_float64_run_step_by_step(cell):
         a, b = single.step(), double.step()
         assert a.loss == pytest.approx(b.loss, rel=1e-4)
         np.testing.assert_allclose(a.log10_grad_norms, b.log10_grad_norms, atol=1e-4)
+
+
+def test_a_large_w_hh_has_its_spectral_radius_measured_every_few_steps():
+    """Past RADIUS_UNITS units the eigenvalues cost more than a step: measured on steps 1, 11,
+    21, ... (before each update), NaN in between, and the chart draws the last measurement."""
+    trainer = Trainer(lag=3, units=RADIUS_UNITS + 1, batch_size=4, validation_size=4)
+    W_hh = []
+    for _ in range(2 * RADIUS_EVERY + 1):
+        W_hh.append(trainer.rnn.W_hh.copy())
+        trainer.step()
+    radius = trainer.history().spectral_radius
+    measured = np.flatnonzero(~np.isnan(radius))
+    np.testing.assert_array_equal(measured, [0, RADIUS_EVERY, 2 * RADIUS_EVERY])
+    for index in measured:
+        assert radius[index] == pytest.approx(np.abs(np.linalg.eigvals(W_hh[index])).max())
+    drawn = 10 ** decode_array(progress_payload_of(trainer)["arrays"]["log10_spectral_radius"])
+    np.testing.assert_allclose(drawn, radius[np.repeat(measured, RADIUS_EVERY)[: len(radius)]])
+    small = Trainer(lag=3, units=RADIUS_UNITS, batch_size=4, validation_size=4)
+    small.train(3)
+    assert not np.isnan(small.history().spectral_radius).any()
+
+
+def progress_payload_of(trainer: Trainer) -> dict:
+    """What RNNTrainer's view would receive for this run as it stands."""
+    snapshots: list = []
+    loop = TrainingLoop(trainer, snapshots.append)
+    loop.publish()
+    loop.close()
+    return progress_payload(snapshots[-1], clip_threshold=None, max_steps=1000)

@@ -11,6 +11,7 @@ each, which stays up where the Elman cell's have fallen.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -201,6 +202,9 @@ def sweep(
                 (e.step for e in trainer.evaluations if e.accuracy >= TARGET_ACCURACY), None
             )
             final = trainer.records[-1] if trainer.records else None
+            radii = [
+                r.spectral_radius for r in trainer.records if not math.isnan(r.spectral_radius)
+            ]
             rows.append(
                 {
                     "cell": kind,
@@ -209,9 +213,7 @@ def sweep(
                     "val_accuracy": last.accuracy,
                     "val_loss": last.loss,
                     "reached_target_at": reached,
-                    "spectral_radius": (
-                        None if not elman else final.spectral_radius if final else scale
-                    ),
+                    "spectral_radius": (None if not elman else radii[-1] if radii else scale),
                     "memory_gate": None if elman or final is None else final.memory_gate,
                     "diverged": diverged,
                 }

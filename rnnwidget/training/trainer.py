@@ -61,6 +61,10 @@ __all__ = [
 #: ``"chrono"`` (time scales spread up to 200 steps) or ``"constant"`` (bias 1).
 GATE_INITS = INITS
 
+#: A W_hh of more than ``RADIUS_UNITS`` units has its spectral radius measured every
+#: ``RADIUS_EVERY`` steps only (:attr:`StepRecord.spectral_radius`).
+RADIUS_UNITS, RADIUS_EVERY = 64, 10
+
 #: The gate that keeps the memory, by cell: its mean is what a step records.
 MEMORY_GATE = {"lstm": "f", "gru": "z"}
 
@@ -87,8 +91,10 @@ class StepRecord:
         clipped: whether clipping scaled the gradient down to the threshold.
         log10_grad_norms: ``log10 ||dL/dh_t||`` over the batch for t = 1 ... T,
             ``(timesteps,)``; exact at any magnitude, ``-inf`` where the gradient is exactly 0.
-        spectral_radius: Elman cell: of W_hh at this step, before the update. NaN for the
-            gated cells, whose W_hh stacks a block per gate and has no eigenvalues.
+        spectral_radius: Elman cell: of W_hh at this step, before the update. Its eigenvalues
+            cost more than the step itself past 64 units (5 ms at 128), so a larger W_hh is
+            measured every :data:`RADIUS_EVERY` steps, from the first, and NaN in between. NaN
+            for the gated cells, whose W_hh stacks a block per gate and has no eigenvalues.
         memory_gate: gated cells: the mean of the gate that keeps the memory over this step's
             batch, every step and unit (the LSTM's forget gate f, the GRU's update gate z),
             before the update; a unit whose gate holds ``f`` keeps ``f**k`` of its memory, and
@@ -385,7 +391,10 @@ class Trainer:
             states = () if restart else self._carried
         else:
             x, targets = self.task.sample(self.batch_size, self._rng)
-        radius = spectral_radius(self.rnn.W_hh) if self.cell == "elman" else math.nan
+        measured = self.cell == "elman" and (
+            self.rnn.units <= RADIUS_UNITS or self.steps % RADIUS_EVERY == 0
+        )
+        radius = spectral_radius(self.rnn.W_hh) if measured else math.nan
         try:
             # An overflow anywhere (the loss, the norm, the update) stops training at once,
             # rather than spreading inf and NaN through the weights.

@@ -388,7 +388,11 @@ def progress_payload(
         bucket *= 2
     with np.errstate(divide="ignore"):  # an exact zero is -inf: a gap in the curve
         logs = {name: np.log10(getattr(progress, name)) for name in _LOG_CURVES}
-        memory = progress.spectral_radius if progress.cell == "elman" else progress.memory_gate
+        memory = (
+            _forward_filled(progress.spectral_radius)  # measured every few steps past 64 units
+            if progress.cell == "elman"
+            else progress.memory_gate
+        )
         logs["spectral_radius"] = np.log10(memory)
     arrays = {
         "step": encode_array(_bucket_means(np.arange(1.0, steps + 1), bucket)),
@@ -408,6 +412,14 @@ def progress_payload(
         "charts": words.charts(progress, clip_threshold),
         "arrays": arrays,
     }
+
+
+def _forward_filled(values: Array) -> Array:
+    """``values`` with every NaN replaced by the last number before it (NaN before the first)."""
+    known = ~np.isnan(values)
+    last = np.maximum.accumulate(np.where(known, np.arange(len(values)), -1))
+    filled: Array = np.where(last >= 0, values[np.maximum(last, 0)], np.nan)
+    return filled
 
 
 def _bucket_means(values: Array, bucket: int) -> Array:
