@@ -7,14 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnnwidget.cells.diagnostics import gradient_norms
 from rnnwidget._wire import decode_array
+from rnnwidget.cells.diagnostics import gradient_norms
 from rnnwidget.training import Trainer, TrainingDiverged
 from rnnwidget.training.loop import TrainingLoop
-from rnnwidget.training.trainer import RADIUS_EVERY, RADIUS_UNITS
-from rnnwidget.training.widget import progress_payload
 from rnnwidget.training.optim import global_norm
 from rnnwidget.training.tasks import Adding, Recall
+from rnnwidget.training.trainer import RADIUS_EVERY, RADIUS_UNITS
+from rnnwidget.training.widget import progress_payload
 
 from . import reference as ref
 
