@@ -47,7 +47,7 @@ export class TextPanel {
     const sampleKnobs = element("div", "rnnwidget-trainer-text-knobs");
     const temperature = controls.knob("temperature");
     if (temperature) sampleKnobs.append(temperature);
-    this.sample = element("pre", "rnnwidget-trainer-sample");
+    this.sample = element("div", "rnnwidget-trainer-sample");
     this.sample.setAttribute("aria-labelledby", this.sampleTitle.id);
     this.sample.tabIndex = 0;
     sampleCell.append(this.sampleTitle, sampleKnobs, this.sample);

@@ -9,13 +9,16 @@ travels inside the trainer's one snapshot message (``_progress``): the words und
 - ``text["sample"]``: :data:`SAMPLE_CHARS` characters the network writes at the
   ``temperature`` setting, from the run's seed (the same draw, so the class watches one text
   improve), and ``text["sample_title"]``.
-- ``text["reading"]``: the first :data:`READING_CHARS` characters of the held-out text;
+- ``text["reading"]``: :data:`READING_CHARS` characters of the held-out text
+  (:func:`reading_window`: from the start of a paragraph, so the network reads from a zero
+  state where a passage begins);
   ``arrays["text_activation"]`` ``(L,)``: the chosen unit's activation after each (its hidden
   state ``h`` or, for an LSTM, its cell state ``c``); ``text["guesses"]``: the model's
   :data:`TOP` likeliest next characters after each, ``L * TOP`` characters in one string, and
   ``arrays["text_probabilities"]`` ``(L * TOP,)`` their probabilities.
 - ``text["units"]``: ``[[unit, label], ...]`` every unit, ordered by how strongly it follows
-  the chosen feature (``|r|``, the correlation of :func:`~.language.feature_scores`), each
+  the chosen feature (``|r|``, the correlation of :func:`~.language.feature_scores`, over the
+  window's first :data:`SCORED_CHARS` characters), each
   labelled like ``"unit 17 · r = +0.82"``.
 - ``text["colours"]``: the colour scale of the activation: the palette, the table's role
   (diverging, as the explorer's state heatmaps) and ``vmin``/``vmax``, with its labels.
@@ -49,16 +52,20 @@ __all__ = [
     "READING_CHARS",
     "REFRESH_SECONDS",
     "SAMPLE_CHARS",
+    "SCORED_CHARS",
     "STATE_LABELS",
     "TOP",
     "TextSettings",
     "TextView",
     "checked_text",
+    "reading_window",
     "short_text",
 ]
 
 SAMPLE_CHARS = 300
 READING_CHARS = 600
+#: Characters the units' scores are measured over (the first READING_CHARS are shown).
+SCORED_CHARS = 2000
 TOP = 3
 REFRESH_SECONDS = 1.0
 
@@ -184,15 +191,16 @@ def _compute(
     units = trainer.rnn.units
     unit = min(settings["unit"], units - 1)
     sample = trainer.sample(SAMPLE_CHARS, temperature=temperature, seed=seed)
-    reading = trainer.read_units(task.data.validation_text[:READING_CHARS], top=TOP)
+    reading = trainer.read_units(reading_window(task), top=TOP)
     activations = reading.c if state == "c" and reading.c is not None else reading.h
     scores = feature_scores(reading, feature, state=state)
     order = np.argsort(-np.abs(scores), kind="stable")
-    activation = np.asarray(activations[:, unit], dtype=np.float64)
+    shown = slice(0, READING_CHARS)  # the states of a text's start are the same read alone
+    activation = np.asarray(activations[shown, unit], dtype=np.float64)
     # A cell state is unbounded: a symmetric scale around 0; h has tanh's range (o tanh(c) too).
     limit = max(float(np.max(np.abs(activation))), 1e-6) if state == "c" else 1.0
     symbol = state
-    guesses = task.vocabulary.decode(reading.guesses.ravel())
+    guesses = task.vocabulary.decode(reading.guesses[shown].ravel())
     feature_label = FEATURES[feature][0]
     temperature_words = (
         "temperature 0: always the likeliest character"
@@ -211,7 +219,7 @@ def _compute(
         "character, or focus the text and use the arrow keys, for the model's top "
         f"{TOP} guesses of the next one.",
         "reading_label": f"Held-out text coloured by {symbol}[{unit}]",
-        "reading": reading.text,
+        "reading": reading.text[shown],
         "guesses": guesses,
         "top": TOP,
         "guesses_heading": "Likeliest next characters:",
@@ -230,9 +238,24 @@ def _compute(
     }
     arrays = {
         "text_activation": encode_array(activation),
-        "text_probabilities": encode_array(reading.probabilities.ravel()),
+        "text_probabilities": encode_array(reading.probabilities[shown].ravel()),
     }
     return words, arrays
+
+
+def reading_window(task: NextCharacter) -> str:
+    """The held-out text the units are read over, :data:`SCORED_CHARS` characters: from the
+    first paragraph (after a blank line) that starts within its first 5,000 characters, else
+    from its first line start there, else from its start. The held-out tail is cut at a fixed
+    place, often mid-passage (the Python corpus: in a docstring)."""
+    text = task.data.validation_text
+    blank = text.find("\n\n", 0, 5000)
+    start = blank + 2 if blank >= 0 else text.find("\n", 0, 5000) + 1  # 0 when there is none
+    while start < len(text) - 1 and text[start] == "\n":
+        start += 1
+    if len(text) - start < min(len(text), READING_CHARS):  # too near the end: from the start
+        start = 0
+    return text[start : start + SCORED_CHARS]
 
 
 def _signed(value: float) -> str:
@@ -268,6 +291,6 @@ def checked_text(value: Any) -> str | os.PathLike[str] | None:
 
 def short_text(text: str | os.PathLike[str]) -> str:
     """A text for a repr: a path as it is, a long text cut with its length."""
-    if not isinstance(text, str) or len(text) <= 40:
+    if not isinstance(text, str) or len(text) <= 40 or ("\n" not in text and os.path.isfile(text)):
         return repr(text)
     return f"{text[:30]!r}... ({len(text):,} characters)"

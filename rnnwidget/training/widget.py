@@ -169,7 +169,7 @@ class RNNTrainer(BaseWidget, TextSettings):
         labels={
             "recall": "Recall a symbol",
             "adding": "Adding problem",
-            "text": "Write text (character model)",
+            "text": "Write text (char-RNN)",
         },
     )
     lag = BoundedInt(
