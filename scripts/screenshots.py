@@ -85,6 +85,9 @@ def main() -> None:
             page = nb.page
             # JupyterLab's news toast would sit on top of the pictures.
             page.add_style_tag(content=".Toastify { display: none !important; }")
+            # Cells out of sight skip rendering (content-visibility: auto), and the heights they
+            # guess meanwhile move a tall view while it is being photographed.
+            page.add_style_tag(content=".jp-Cell { content-visibility: visible !important; }")
             for theme, name in THEMES.items():
                 page.evaluate(f"window.jupyterapp.commands.execute('apputils:change-theme', "
                               f"{{theme: {json.dumps(name)}}})")  # fmt: skip
