@@ -136,19 +136,31 @@ def test_the_class_watches_the_network_learn_to_write(nb: NotebookPage) -> None:
     assert nb.external_requests == []
 
 
-def test_the_text_view_holds_at_720_px_and_hides_for_a_memory_task(nb: NotebookPage) -> None:
+def test_the_text_view_holds_at_720_and_1400_px_and_hides_for_a_memory_task(
+    nb: NotebookPage,
+) -> None:
     root = trainer(nb)
-    nb.page.set_viewport_size({"width": 1120, "height": 1000})
-    root.locator("xpath=..").evaluate(
-        "(el) => { el.style.width = '720px'; el.style.maxWidth = 'none'; }"
-    )
     nb.run_code("w.cell = 'lstm'")  # one more knob: the state, h or c
-    nb.page.wait_for_timeout(300)
     expect(root.get_by_role("combobox", name="State")).to_be_visible()
-    found = root.evaluate(OVERLAPS_JS)
-    assert found["overlaps"] == []
-    assert found["spills"] == []
-    assert found["scroll"] <= 0
+    output = root.locator("xpath=..")
+    # JupyterLab's presentation mode enlarges the code font the sample and the text are set in.
+    for presentation in (False, True):
+        lab = nb.page.evaluate("document.body.classList.contains('jp-mod-presentationMode')")
+        if lab != presentation:
+            nb.page.evaluate(
+                "window.jupyterapp.commands.execute('application:toggle-presentation-mode')"
+            )
+        for width in (720, 1400):
+            nb.page.set_viewport_size({"width": width + 400, "height": 1000})
+            output.evaluate(
+                f"(el) => {{ el.style.width = '{width}px'; el.style.maxWidth = 'none'; }}"
+            )
+            nb.page.wait_for_timeout(300)
+            found = root.evaluate(OVERLAPS_JS)
+            where = f"at {width} px, presentation {presentation}"
+            assert found["overlaps"] == [], f"{where}: {found['overlaps']}"
+            assert found["spills"] == [], f"{where}: {found['spills']}"
+            assert found["scroll"] <= 0, where
 
     nb.run_code("w.task = 'recall'")
     expect(root.locator(".rnnwidget-trainer-text")).to_be_hidden()
