@@ -205,6 +205,7 @@ def test_setting_a_bad_text_changes_nothing(writer):
         assert w.text is None
         assert (w.trainer, w.steps) == (trainer, 2)
         assert text_of(w) == shown
+        assert w.error.startswith("text: ")  # the view says why, too
 
 
 # -- what the view receives ----------------------------------------------------------------------
@@ -420,3 +421,27 @@ def test_the_saved_notebook_picture_shows_the_sample(writer):
         assert plain.height < 900
     finally:
         memory.close()
+
+
+def test_a_failing_text_view_leaves_the_charts_and_the_last_text(writer, monkeypatch):
+    """An error while sampling (a fault injected here) must not stop the snapshots: the worker
+    thread publishes them."""
+    w = writer
+    w.run(5)
+    shown = text_of(w)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(textview, "_compute", broken)
+    w.run(5)
+    assert w._progress["steps"] == 10
+    assert text_of(w) == shown  # the last good text
+    w.start()
+    try:
+        wait_until(lambda: w._progress["steps"] > 20, "the worker publishing past step 20")
+    finally:
+        w.pause()
+    monkeypatch.undo()
+    w.temperature = 1.0
+    assert text_of(w)["revision"] > shown["revision"]

@@ -32,6 +32,7 @@ view (the temperature, the unit, the feature) redoes it at once.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import time
@@ -172,9 +173,15 @@ class TextView:
         if not fresh:
             with locked() as trainer:
                 if trainer.task is task:  # not a run that replaced the snapshot's meanwhile
-                    self._revision += 1
-                    words, arrays = _compute(trainer, settings, self._revision)
-                    self._shown = _Shown(task, trainer.steps, key, time.monotonic(), words, arrays)
+                    try:
+                        words, arrays = _compute(trainer, settings, self._revision + 1)
+                    except Exception:  # the charts go out all the same, with the last text
+                        logging.getLogger(__name__).exception("the text view failed")
+                    else:
+                        self._revision += 1
+                        self._shown = _Shown(
+                            task, trainer.steps, key, time.monotonic(), words, arrays
+                        )
         if self._shown is None or self._shown.task is not task:
             return {}, {}
         return self._shown.words, self._shown.arrays

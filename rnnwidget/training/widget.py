@@ -141,6 +141,11 @@ class RNNTrainer(BaseWidget, TextSettings):
         w.run(200)          # or train in this cell (a script, a notebook run headless)
         w.history().loss    # every step's loss so far
 
+    Or learn to write: ``RNNTrainer(task="text", corpus="python", cell="lstm", units=128)``, or
+    ``text=`` a string or a file's path; the view then shows the loss in bits per character, a
+    sample of what the network writes and one unit's activation over the held-out text
+    (:mod:`.textview`).
+
     The view plots the loss (log scale) and the validation accuracy against the step with the
     chance level, the gradient ``||dL/dh_t||`` of the latest batch against t, the global
     gradient norm (with the clipping threshold), what sets how far memory reaches (the spectral
@@ -280,13 +285,13 @@ class RNNTrainer(BaseWidget, TextSettings):
     @text.setter
     def text(self, value: str | os.PathLike[str] | None) -> None:
         with self._sync_lock:
-            checked = checked_text(value)
             before = self._text
-            self._text = checked
             try:
+                self._text = checked_text(value)
                 trainer = self._new_trainer() if self.task == "text" else None
-            except Exception:
+            except Exception as error:  # the last good text and run stay; the view says why
                 self._text = before
+                self.error = f"text: {error}"
                 raise
             self._inactive = self._inactive_knobs()
             if trainer is not None:
@@ -481,13 +486,13 @@ def progress_payload(
     """What the browser draws for one snapshot: the status, the words (:mod:`.words`) and the
     charts' references as JSON, the curves as float32 buffers, in one value.
 
-    The loss (for a text: ``loss_bits`` and ``val_loss_bits``, in bits per character, on a
-    linear chart), the gradient norm ``||g||`` and the memory chart's curve travel as base-10
+    The loss, the gradient norm ``||g||`` and the memory chart's curve travel as base-10
     logarithms, which float32 holds at any size (a loss of 1e305 just before a divergence
-    included); a run longer than :data:`MAX_POINTS` steps is averaged over 2, 4, 8 ... steps
-    per point (in logarithms: geometric means). ``clipped`` is the fraction of steps clipped, and
-    ``log10_grad_norms`` is ``log10 ||dL/dh_t||`` of the latest batch, ``(timesteps,)``, absent
-    where it overflowed float64.
+    included); a text's loss instead as ``loss_bits`` and ``val_loss_bits``, in bits per
+    character, for a linear chart. A run longer than :data:`MAX_POINTS` steps is averaged over
+    2, 4, 8 ... steps per point (in logarithms: geometric means). ``clipped`` is the fraction of
+    steps clipped, and ``log10_grad_norms`` is ``log10 ||dL/dh_t||`` of the latest batch,
+    ``(timesteps,)``, absent where it overflowed float64.
 
     The memory chart (the view's ``radius`` chart) draws ``log10_spectral_radius`` whatever the
     cell: the spectral radius of W_hh for the Elman cell, the mean memory gate
