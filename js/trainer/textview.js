@@ -114,10 +114,11 @@ export class TextPanel {
       if (span instanceof HTMLElement) this.point(Number(span.dataset.i), false);
     });
     this.reading.addEventListener("pointerleave", () => {
-      if (document.activeElement !== this.reading) this.point(-1, false);
+      if (document.activeElement === this.reading) this.point(Math.max(this.focused, 0), true);
+      else this.hide();
     });
     this.reading.addEventListener("focus", () => this.point(Math.max(this.focused, 0), true));
-    this.reading.addEventListener("blur", () => this.point(-1, false));
+    this.reading.addEventListener("blur", () => this.hide());
     this.reading.addEventListener("keydown", (event) => this.key(event));
   }
 
@@ -157,8 +158,17 @@ export class TextPanel {
     setText(this.scaleLabels[2], high);
     this.buildReading(Array.from(words.reading));
     this.coloured = "";
-    if (this.focused >= 0) this.point(Math.min(this.focused, this.spans.length - 1),
-      document.activeElement === this.reading);
+    // The character in hand keeps its place, with the new numbers.
+    const keyboard = document.activeElement === this.reading && this.focused >= 0;
+    const at = keyboard ? this.focused : this.highlighted;
+    if (at >= 0) this.point(Math.min(at, this.spans.length - 1), keyboard);
+  }
+
+  /** Hide the guesses and the highlight; the keyboard's place is kept for the next focus. */
+  hide() {
+    this.spans[this.highlighted]?.classList.remove("rnnwidget-trainer-char-current");
+    this.highlighted = -1;
+    this.tooltip.hidden = true;
   }
 
   /** One span per character; a newline is a visible mark and a line break. */
@@ -207,7 +217,7 @@ export class TextPanel {
     const moves = { ArrowRight: at + 1, ArrowDown: this.lineBelow(at, 1),
       ArrowLeft: at - 1, ArrowUp: this.lineBelow(at, -1), Home: 0, End: last };
     if (event.key === "Escape") {
-      this.point(-1, false);
+      this.hide();
       return;
     }
     if (!(event.key in moves)) return;
