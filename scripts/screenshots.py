@@ -4,8 +4,11 @@
 
 For each window width (720 and 1400 px, and the widths given with ``--widths``), presentation
 mode off and on, and the light and the dark theme, it saves a PNG of the explorer and of the
-trainer (after a few training steps) to OUT_DIR (default ``screenshots/``, git-ignored). Open them
-and look: nothing overlaps, nothing is cut, the text reads from the back row.
+trainer (after a few training steps; learning to write too, ``text``) to OUT_DIR (default
+``screenshots/``, git-ignored). Open them and look: nothing overlaps, nothing is cut, the text
+reads from the back row. Presentation mode is the explorer's ``presentation`` and JupyterLab's
+own (View > Presentation Mode), which enlarges the code font of the trainer's text view.
+``--kinds text trainer`` takes only the views named.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ CELLS = [
     "w = RNNExplorer(w_hh_scale=0.9, seq_len=120, units=32, input_kind='sentence')\nw",
     "g = RNNExplorer(cell='lstm', seq_len=120, units=32, input_kind='noise')\ng",
     "t = RNNTrainer(lag=20, units=16)\nt.run(60)\nt",
+    "x = RNNTrainer(task='text', corpus='python', cell='lstm', units=64, feature='line')\n"
+    "x.run(150)\nx",
     "from rnnwidget import compare\n"
     "c = compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=100, units=16)\nc",
 ]
@@ -58,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default=str(ROOT / "screenshots"))
     parser.add_argument("--widths", type=int, nargs="*", default=[720, 1400])
+    parser.add_argument("--kinds", nargs="*", default=None, help="only these views")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -79,6 +85,9 @@ def main() -> None:
             page = nb.page
             # JupyterLab's news toast would sit on top of the pictures.
             page.add_style_tag(content=".Toastify { display: none !important; }")
+            # Cells out of sight skip rendering (content-visibility: auto), and the heights they
+            # guess meanwhile move a tall view while it is being photographed.
+            page.add_style_tag(content=".jp-Cell { content-visibility: visible !important; }")
             for theme, name in THEMES.items():
                 page.evaluate(f"window.jupyterapp.commands.execute('apputils:change-theme', "
                               f"{{theme: {json.dumps(name)}}})")  # fmt: skip
@@ -95,15 +104,24 @@ def main() -> None:
                         page.wait_for_timeout(500)
                     for presentation in (False, True):
                         nb.run_code(f"w.presentation = g.presentation = {presentation}")
+                        lab = page.evaluate(
+                            "document.body.classList.contains('jp-mod-presentationMode')"
+                        )
+                        if lab != presentation:
+                            page.evaluate("window.jupyterapp.commands.execute("
+                                          "'application:toggle-presentation-mode')")  # fmt: skip
                         page.wait_for_timeout(600)
                         mode = "presentation" if presentation else "normal"
                         views = {
                             "explorer": page.locator(".rnnwidget").nth(0),
                             "lstm": page.locator(".rnnwidget").nth(1),
-                            "trainer": page.locator(".rnnwidget-trainer"),
+                            "trainer": page.locator(".rnnwidget-trainer").nth(0),
+                            "text": page.locator(".rnnwidget-trainer").nth(1),
                             "comparison": page.locator(".rnnwidget-comparison"),
                         }
                         for kind, view in views.items():
+                            if args.kinds and kind not in args.kinds:
+                                continue
                             view.evaluate("(el) => el.scrollIntoView({block: 'start'})")
                             page.wait_for_timeout(200)
                             target = out / f"{kind}-{width}-{mode}-{theme}.png"

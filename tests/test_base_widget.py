@@ -57,9 +57,10 @@ def test_inactive_knobs_follow_the_settings():
     assert explorer._inactive == ["gate_init"]
     trainer = RNNTrainer(units=4)
     try:
-        assert trainer._inactive == ["seq_len", "gate_init"]  # the Elman cell has no gates
+        text = ["corpus", "bptt_steps", "temperature", "unit", "unit_state", "feature"]
+        assert trainer._inactive == ["seq_len", *text, "gate_init"]  # no gates in Elman
         trainer.task = "adding"
-        assert trainer._inactive == ["lag", "gate_init"]
+        assert trainer._inactive == ["lag", *text, "gate_init"]
         run = trainer.trainer
         trainer.lag = 30  # the adding task does not read the lag: the run goes on
         assert trainer.trainer is run

@@ -106,7 +106,15 @@ export function watchLayout(root, onChange) {
     cancelAnimationFrame(pending);
     pending = requestAnimationFrame(onChange);
   };
-  const resize = new ResizeObserver(schedule);
+  // Only a new width: the view's height changes with its content (a progress line that wraps
+  // to a second line), which needs no new measure.
+  let width = -1;
+  const resize = new ResizeObserver((entries) => {
+    const now = entries[entries.length - 1].contentRect.width;
+    if (now === width) return;
+    width = now;
+    schedule();
+  });
   resize.observe(root);
   const theme = new MutationObserver(schedule);
   theme.observe(document.body, { attributes: true,

@@ -145,8 +145,10 @@ export class StepChart {
     setFont(ctx, theme, 11);
     ctx.fillStyle = theme.muted;
     ctx.textAlign = "right";
-    ctx.textBaseline = "bottom";
-    ctx.fillText(label, rect.x + rect.width - 4 * theme.scale, y - 2);
+    // Above the line, or below it where the line runs along the top of the plot.
+    const below = y - 14 * theme.scale < rect.y;
+    ctx.textBaseline = below ? "top" : "bottom";
+    ctx.fillText(label, rect.x + rect.width - 4 * theme.scale, below ? y + 3 : y - 2);
   }
 
   /** A line (broken where a value is not finite) or dots. */

@@ -9,6 +9,7 @@ import { element } from "../common/controls.js";
 import { NormChart } from "../common/linechart.js";
 import { buildCommandButtons } from "./controls.js";
 import { StepChart } from "./stepchart.js";
+import { TextPanel } from "./textview.js";
 
 class TrainerView extends BaseView {
   /**
@@ -37,8 +38,11 @@ class TrainerView extends BaseView {
       this.cells[name] = cell;
       grid.append(cell);
     }
+    // A language model's sample and unit reading (hidden for a memory task); the text knobs
+    // (temperature, the unit, the feature) move into it, beside what they change.
+    this.text = new TextPanel(this.controls, (unit) => this.sender.send({ unit }));
     this.root.append(this.header, ...this.status.elements, this.buttons.el, this.controls.el,
-      grid);
+      this.text.el, grid);
     this.measure();
     this.listen();
     this.showPayload();
@@ -46,6 +50,7 @@ class TrainerView extends BaseView {
 
   setDisabled(disabled) {
     super.setDisabled(disabled);
+    this.text.unitSelect.disabled = disabled;
     for (const button of this.buttons.el.querySelectorAll("button")) button.disabled = disabled;
   }
 
@@ -61,9 +66,12 @@ class TrainerView extends BaseView {
     const evalX = arrays.eval_step.data;
     const line = (label, y, colour = "line") => ({ label, x, y, style: "line", colour });
     const dots = (label, y) => ({ label, x: evalX, y, style: "dots", colour: "warn" });
+    // A memory task's loss on a log chart; a text's in bits per character, on a linear one.
+    const bits = charts.loss.scale === "linear";
+    this.charts.loss.log = !bits;
     this.charts.loss.setData({ ...charts.loss, xMax: steps,
-      series: [line("train", arrays.log10_loss.data),
-        dots("validation", arrays.log10_val_loss.data)] });
+      series: [line("train", (bits ? arrays.loss_bits : arrays.log10_loss).data),
+        dots("validation", (bits ? arrays.val_loss_bits : arrays.log10_val_loss).data)] });
     this.charts.accuracy.setData({ ...charts.accuracy, xMax: steps,
       series: [{ label: "validation", x: evalX, y: arrays.val_accuracy.data, style: "line",
         colour: "line" }] });
@@ -80,6 +88,7 @@ class TrainerView extends BaseView {
       this.charts.gradient.setData([{ label: "latest", values: this.gradients }], charts.gradient);
     }
     this.cells.gradient.hidden = !this.gradients;
+    this.text.show(progress.text, arrays);
 
     this.setHeadline(progress.line);
     this.buttons.show(status);
@@ -97,6 +106,7 @@ class TrainerView extends BaseView {
       if (name === "gradient" && !this.gradients) continue;
       chart.draw(width, theme);
     }
+    this.text.colour(theme);
     this.root.dataset.drawn = this.root.dataset.revision;
     this.announce(Number(this.root.dataset.revision));
   }

@@ -13,6 +13,7 @@ out, silently.
 from __future__ import annotations
 
 import base64
+import textwrap
 from io import BytesIO
 from typing import Any
 
@@ -24,6 +25,7 @@ __all__ = ["png_base64", "render_png"]
 
 _WIDTH_INCHES = 8.8  # 880 pixels at 100 dpi: the explorer's picture's width
 _LINE, _WARN, _MUTED = "#1976d2", "#e65100", "#757575"  # the view's light theme
+_SAMPLE_LINES, _SAMPLE_COLUMNS = 12, 110  # what the picture shows of a text's sample
 
 
 def png_base64(progress: dict[str, Any]) -> str | None:
@@ -36,17 +38,23 @@ def png_base64(progress: dict[str, Any]) -> str | None:
 
 
 def render_png(progress: dict[str, Any], *, dpi: float = 100) -> bytes:
-    """The trainer's five charts and its progress line, as PNG bytes."""
+    """The trainer's five charts and its progress line, as PNG bytes; for a language model,
+    its loss in bits per character and, below the charts, the sample it writes."""
     from matplotlib.figure import Figure  # the export extra; never pyplot (no global state)
 
     arrays = {
         name: decode_array(value).astype(np.float64) for name, value in progress["arrays"].items()
     }
     charts = progress["charts"]
-    figure = Figure(figsize=(_WIDTH_INCHES, 8.6), dpi=dpi, layout="constrained")
+    text = progress.get("text")
+    rows = 4 if text else 3
+    figure = Figure(figsize=(_WIDTH_INCHES, 8.6 + (2.6 if text else 0)), dpi=dpi,
+                    layout="constrained")  # fmt: skip
     figure.patch.set_facecolor("white")
-    figure.suptitle(f"Train it live: {progress['line']}", fontsize=9, ha="left", x=0.01)
-    grid = figure.add_gridspec(3, 2)
+    # A long line (a text's) wraps where its parts meet.
+    title = textwrap.fill(f"Train it live: {progress['line']}", 125, break_long_words=False)
+    figure.suptitle(title, fontsize=9, ha="left", x=0.01)
+    grid = figure.add_gridspec(rows, 2, height_ratios=[1, 1, 1, 0.9][:rows])
     steps = arrays["step"]
     evals = arrays["eval_step"]
 
@@ -65,9 +73,15 @@ def render_png(progress: dict[str, Any], *, dpi: float = 100) -> bytes:
             ax.set_yscale("log")
         return ax
 
-    loss = chart(0, 0, "loss", log=True)
-    loss.plot(steps, _pow10(arrays["log10_loss"]), color=_LINE, label="train")
-    loss.plot(evals, _pow10(arrays["log10_val_loss"]), "o", color=_WARN, ms=3, label="validation")
+    if charts["loss"].get("scale") == "linear":  # a text's, in bits per character
+        loss = chart(0, 0, "loss")
+        loss.plot(steps, arrays["loss_bits"], color=_LINE, label="train")
+        loss.plot(evals, arrays["val_loss_bits"], "o", color=_WARN, ms=3, label="validation")
+    else:
+        loss = chart(0, 0, "loss", log=True)
+        loss.plot(steps, _pow10(arrays["log10_loss"]), color=_LINE, label="train")
+        loss.plot(evals, _pow10(arrays["log10_val_loss"]), "o", color=_WARN, ms=3,
+                  label="validation")  # fmt: skip
     loss.legend(fontsize=7)
     accuracy = chart(0, 1, "accuracy")
     accuracy.plot(evals, arrays["val_accuracy"], color=_LINE)
@@ -85,9 +99,21 @@ def render_png(progress: dict[str, Any], *, dpi: float = 100) -> bytes:
         gradient.set_xlabel("timestep t", fontsize=8, color=_MUTED)
     for ax in (loss, accuracy, norms, radius):
         ax.set_xlabel("training step", fontsize=8, color=_MUTED)
+    if text:
+        _sample(figure.add_subplot(grid[3, :]), text)
     out = BytesIO()
     figure.savefig(out, format="png", dpi=dpi, facecolor="white")
     return out.getvalue()
+
+
+def _sample(ax: Any, text: dict[str, Any]) -> None:
+    """What the network writes, under its title, in a monospace box (its first lines)."""
+    ax.set_axis_off()
+    ax.set_title(text["sample_title"], fontsize=9, loc="left", fontweight="bold")
+    lines = [line[:_SAMPLE_COLUMNS] for line in text["sample"].split("\n")][:_SAMPLE_LINES]
+    box = {"facecolor": "#f5f5f5", "edgecolor": "#bdbdbd"}
+    ax.text(0, 1, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=8,
+            transform=ax.transAxes, bbox=box, parse_math=False)  # fmt: skip
 
 
 def _pow10(logs: Any) -> Any:

@@ -28,6 +28,7 @@ lock while it waits for that one, so they cannot deadlock.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,17 +41,22 @@ from .._widget import STATIC, BaseWidget, Preset
 from .._wire import encode_array
 from ..cells.elman import Array
 from . import preview, words
+from .corpora import CORPORA
+from .language import NextCharacter
 from .loop import Progress, TrainingLoop
 from .optim import OPTIMIZERS
 from .tasks import TASKS
+from .textview import CORPUS_LABELS, TextSettings, TextView, checked_text, short_text
 from .trainer import Evaluation, History, Trainer
 
-__all__ = ["COMMANDS", "LIVE_SETTINGS", "MAX_POINTS", "MODEL_SETTINGS", "RNNTrainer"]
+__all__ = [
+    "COMMANDS", "LIVE_SETTINGS", "MAX_POINTS", "MODEL_SETTINGS", "TEXT_SETTINGS", "RNNTrainer",
+]  # fmt: skip
 
 #: Settings that define the run: changing one starts a new run at step 0.
 MODEL_SETTINGS = (
-    "task", "lag", "seq_len", "cell", "units", "w_hh_scale", "saturation", "gate_init",
-    "optimizer", "seed",
+    "task", "lag", "seq_len", "corpus", "bptt_steps", "cell", "units", "w_hh_scale",
+    "saturation", "gate_init", "optimizer", "seed",
 )  # fmt: skip
 
 #: Settings that apply from the next step on, the run going on.
@@ -58,7 +64,14 @@ LIVE_SETTINGS = (
     "learning_rate", "batch_size", "clip", "clip_threshold", "eval_every", "max_steps",
 )  # fmt: skip
 
-SETTINGS = MODEL_SETTINGS + LIVE_SETTINGS
+#: What the view shows of a language model (``task="text"``): the run is untouched.
+TEXT_SETTINGS = ("temperature", "unit", "unit_state", "feature")
+
+SETTINGS = MODEL_SETTINGS + LIVE_SETTINGS + TEXT_SETTINGS
+
+#: Constructor keywords besides the settings: ``text``, a Python attribute, not synced (it may
+#: be megabytes).
+CONFIG = (*SETTINGS, "text")
 
 #: What the view's buttons send.
 COMMANDS = ("start", "pause", "step", "reset")
@@ -73,6 +86,10 @@ _LOG_CURVES = ("loss", "grad_norm")
 #: The settings only the Elman cell reads, and those only the gated cells read.
 _ELMAN_ONLY = ("w_hh_scale", "saturation")
 _GATED_ONLY = ("gate_init",)
+
+#: The settings only a memory task reads, and those only a text reads.
+_MEMORY_ONLY = ("lag", "seq_len")
+_TEXT_ONLY = ("corpus", "bptt_steps", *TEXT_SETTINGS)
 
 _NEW_RUN = " A change starts a new run."
 _NEXT_STEP = " Applies from the next step."
@@ -90,6 +107,10 @@ PRESETS = (
     Preset("remembers", "Gates remember",
            "LSTM, lag 100, where the Elman cell stays near chance: learned in about 100 steps",
            ("task", "lag", "cell", "gate_init")),
+    Preset("writes", "Learns to write",
+           "LSTM, 128 units, on Python source: press Start and watch the sample turn from "
+           "gibberish into code",
+           ("task", "corpus", "cell", "units", "gate_init")),
 )  # fmt: skip
 _PRESET_VALUES: dict[str, dict[str, Any]] = {
     "learns": {"task": "recall", "lag": 10, "cell": "elman", "w_hh_scale": 1.0, "saturation": 1.0},
@@ -100,10 +121,13 @@ _PRESET_VALUES: dict[str, dict[str, Any]] = {
         "task": "recall", "lag": 40, "cell": "elman", "w_hh_scale": 1.5, "saturation": 1.0,
     },
     "remembers": {"task": "recall", "lag": 100, "cell": "lstm", "gate_init": "chrono"},
+    "writes": {
+        "task": "text", "corpus": "python", "cell": "lstm", "units": 128, "gate_init": "chrono",
+    },
 }  # fmt: skip
 
 
-class RNNTrainer(BaseWidget):
+class RNNTrainer(BaseWidget, TextSettings):
     """Train a recurrent cell (Elman, LSTM or GRU) and a linear read-out on a memory task with
     exact BPTT, live.
 
@@ -117,6 +141,11 @@ class RNNTrainer(BaseWidget):
         w.run(200)          # or train in this cell (a script, a notebook run headless)
         w.history().loss    # every step's loss so far
 
+    Or learn to write: ``RNNTrainer(task="text", corpus="python", cell="lstm", units=128)``, or
+    ``text=`` a string or a file's path; the view then shows the loss in bits per character, a
+    sample of what the network writes and one unit's activation over the held-out text
+    (:mod:`.textview`).
+
     The view plots the loss (log scale) and the validation accuracy against the step with the
     chance level, the gradient ``||dL/dh_t||`` of the latest batch against t, the global
     gradient norm (with the clipping threshold), what sets how far memory reaches (the spectral
@@ -129,22 +158,44 @@ class RNNTrainer(BaseWidget):
     _css = STATIC / "trainer.css"
 
     SETTINGS = SETTINGS
-    CONFIG = SETTINGS
+    CONFIG = CONFIG
     PRESETS = PRESETS
 
     # -- what defines the run (a change starts over) -------------------------------------------
     task = Choice(
         TASKS,
         "recall",
-        help='What the network must remember. "recall": name the symbol shown lag steps ago; '
-        '"adding": sum the two marked numbers among seq_len.' + _NEW_RUN,
-    ).tag(sync=True, label="Task", labels={"recall": "Recall a symbol", "adding": "Adding problem"})
+        help='What the network must learn. "recall": name the symbol shown lag steps ago; '
+        '"adding": sum the two marked numbers among seq_len; "text": predict the next '
+        "character of a text, and write." + _NEW_RUN,
+    ).tag(
+        sync=True,
+        label="Task",
+        labels={
+            "recall": "Recall a symbol",
+            "adding": "Adding problem",
+            "text": "Write text (char-RNN)",
+        },
+    )
     lag = BoundedInt(
         10, 1, 200, help="Recall: noise steps between the symbol and the cue." + _NEW_RUN
     ).tag(sync=True, label="Lag")
     seq_len = BoundedInt(50, 2, 200, help="Adding problem: the sequence length T." + _NEW_RUN).tag(
         sync=True, label="Sequence length"
     )
+    corpus = Choice(
+        CORPORA,
+        "python",
+        help="Text: the built-in text to learn (unless the widget was given text=..., which it "
+        "then reads instead)." + _NEW_RUN,
+    ).tag(sync=True, label="Text", labels=CORPUS_LABELS)
+    bptt_steps = BoundedInt(
+        50,
+        5,
+        200,
+        help="Text: characters per training chunk. The state carries over from one chunk to "
+        "the next; the gradient stops at the chunk's start (truncated BPTT)." + _NEW_RUN,
+    ).tag(sync=True, label="BPTT steps")
     cell = knobs.cell(note=_NEW_RUN)
     units = knobs.units(32, 128, note=_NEW_RUN)
     w_hh_scale = knobs.w_hh_scale(
@@ -197,7 +248,12 @@ class RNNTrainer(BaseWidget):
     def __init__(self, **kwargs: Any) -> None:
         self._closed = False
         self._shown = 0  # revision of the last Progress published
+        self._text: str | os.PathLike[str] | None = None
+        text = kwargs.pop("text", None)
+        self._text_view = TextView()
         super().__init__(**kwargs)
+        self._text = checked_text(text)  # a ValueError says what is wrong with it
+        self._inactive = self._inactive_knobs()  # the corpus knob, with a text
         self._loop = TrainingLoop(
             self._new_trainer(),
             self._publish,
@@ -217,6 +273,30 @@ class RNNTrainer(BaseWidget):
     def running(self) -> bool:
         """Whether training is running (in the background, or in :meth:`run`)."""
         return self._loop.status == "running"
+
+    @property
+    def text(self) -> str | os.PathLike[str] | None:
+        """The text a ``task="text"`` run reads (the text itself or a file's path), or None for
+        the built-in ``corpus``. Setting it starts a new run; a text that cannot train (empty,
+        one distinct character, too short, not UTF-8) raises ``ValueError`` and changes
+        nothing. Not synced to the browser: it may be megabytes."""
+        return self._text
+
+    @text.setter
+    def text(self, value: str | os.PathLike[str] | None) -> None:
+        with self._sync_lock:
+            before = self._text
+            try:
+                self._text = checked_text(value)
+                trainer = self._new_trainer() if self.task == "text" else None
+            except Exception as error:  # the last good text and run stay; the view says why
+                self._text = before
+                self.error = f"text: {error}"
+                raise
+            self._inactive = self._inactive_knobs()
+            if trainer is not None:
+                self._loop.replace(trainer)
+            self.error = ""
 
     def history(self) -> History:
         """Every step record and evaluation of the current run so far, as arrays (a consistent
@@ -276,20 +356,32 @@ class RNNTrainer(BaseWidget):
 
     # -- settings ------------------------------------------------------------------------------
     def _settings_changed(self, names: Sequence[str]) -> None:
-        """A model setting the task reads starts a new run; a live one applies to this run."""
+        """A model setting the task reads starts a new run; a live one applies to this run; a
+        text setting shows the run anew (a new sample, another unit)."""
+        if "units" in names and self.unit >= self.units:
+            self.set_trait("unit", self.units - 1)  # a unit the new network has
         if any(name in MODEL_SETTINGS and name not in self._inactive for name in names):
             self._loop.replace(self._new_trainer())  # publishes
         elif any(name in LIVE_SETTINGS for name in names):
             with self._loop.locked() as trainer:
                 self._apply_live_settings(trainer)
             self._loop.publish()  # the clipping line may have moved
+        elif any(name in TEXT_SETTINGS for name in names) and self.task == "text":
+            self._loop.publish()  # the text view sees its settings changed, and recomputes
 
     def _inactive_knobs(self) -> list[str]:
-        """The length the task does not read (``seq_len`` for recall, ``lag`` for adding) and
-        the settings of the other kind of cell (``w_hh_scale`` and ``saturation`` for the gated
-        cells, ``gate_init`` for the Elman cell)."""
-        length = ["seq_len"] if self.task == "recall" else ["lag"]
-        return length + list(_GATED_ONLY if self.cell == "elman" else _ELMAN_ONLY)
+        """The settings the task does not read (``seq_len`` for recall, ``lag`` for adding,
+        both for a text, whose own settings a memory task does not read; ``corpus`` when the
+        widget reads a ``text``), those of the other kind of cell (``w_hh_scale`` and
+        ``saturation`` for the gated cells, ``gate_init`` for the Elman cell), and
+        ``unit_state`` but for an LSTM's text."""
+        if self.task == "text":
+            task = list(_MEMORY_ONLY) + (["corpus"] if self._text is not None else [])
+            if self.cell != "lstm":
+                task.append("unit_state")
+        else:
+            task = ["seq_len" if self.task == "recall" else "lag", *_TEXT_ONLY]
+        return task + list(_GATED_ONLY if self.cell == "elman" else _ELMAN_ONLY)
 
     def _preset_values(self, name: str) -> dict[str, Any]:
         return dict(_PRESET_VALUES[name])
@@ -300,6 +392,9 @@ class RNNTrainer(BaseWidget):
             self.task,
             lag=self.lag,
             seq_len=self.seq_len,
+            text=self._text,
+            corpus=self.corpus,
+            bptt_steps=self.bptt_steps,
             cell=self.cell,
             units=self.units,
             w_hh_scale=self.w_hh_scale if elman else None,
@@ -335,9 +430,28 @@ class RNNTrainer(BaseWidget):
                 if progress.error:
                     self.error = words.stopped(progress.status, progress.error)
                 threshold = self.clip_threshold if self.clip else None
-                self._progress = progress_payload(
+                payload = progress_payload(
                     progress, clip_threshold=threshold, max_steps=self.max_steps
                 )
+                if isinstance(progress.task, NextCharacter):
+                    text, arrays = self._text_view.snapshot(
+                        self._loop.locked,
+                        progress.task,
+                        steps=progress.steps,
+                        running=progress.status == "running",
+                        settings={
+                            "temperature": self.temperature,
+                            "unit": self.unit,
+                            "state": self.unit_state,
+                            "feature": self.feature,
+                            "seed": self.seed,
+                            "source": None if self._text is not None else self.corpus,
+                        },
+                    )
+                    if text:
+                        payload["text"] = text
+                        payload["arrays"].update(arrays)
+                self._progress = payload
 
     def _preview_png(self) -> str | None:
         """The charts for readers without a kernel: see :mod:`.preview`."""
@@ -361,6 +475,8 @@ class RNNTrainer(BaseWidget):
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in SETTINGS)
+        if self._text is not None:
+            settings += f", text={short_text(self._text)}"
         return f"RNNTrainer({settings})"
 
 
@@ -372,10 +488,11 @@ def progress_payload(
 
     The loss, the gradient norm ``||g||`` and the memory chart's curve travel as base-10
     logarithms, which float32 holds at any size (a loss of 1e305 just before a divergence
-    included); a run longer than :data:`MAX_POINTS` steps is averaged over 2, 4, 8 ... steps
-    per point (in logarithms: geometric means). ``clipped`` is the fraction of steps clipped, and
-    ``log10_grad_norms`` is ``log10 ||dL/dh_t||`` of the latest batch, ``(timesteps,)``, absent
-    where it overflowed float64.
+    included); a text's loss instead as ``loss_bits`` and ``val_loss_bits``, in bits per
+    character, for a linear chart. A run longer than :data:`MAX_POINTS` steps is averaged over
+    2, 4, 8 ... steps per point (in logarithms: geometric means). ``clipped`` is the fraction of
+    steps clipped, and ``log10_grad_norms`` is ``log10 ||dL/dh_t||`` of the latest batch,
+    ``(timesteps,)``, absent where it overflowed float64.
 
     The memory chart (the view's ``radius`` chart) draws ``log10_spectral_radius`` whatever the
     cell: the spectral radius of W_hh for the Elman cell, the mean memory gate
@@ -402,6 +519,10 @@ def progress_payload(
         "log10_val_loss": encode_array(np.log10(progress.val_loss)),
         "val_accuracy": encode_array(progress.val_accuracy),
     }
+    if isinstance(progress.task, NextCharacter):  # a text's loss in bits per character
+        del arrays["log10_loss"], arrays["log10_val_loss"]
+        arrays["loss_bits"] = encode_array(_bucket_means(progress.loss / np.log(2), bucket))
+        arrays["val_loss_bits"] = encode_array(progress.val_loss / np.log(2))
     if progress.log10_grad_norms is not None:
         arrays["log10_grad_norms"] = encode_array(progress.log10_grad_norms)
     return {

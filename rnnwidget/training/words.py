@@ -10,6 +10,7 @@ from typing import Any
 from .._axes import decade_labels, log_range
 from ..cells.elman import Array
 from ..formatting import format_pow10
+from .language import NextCharacter
 from .loop import Progress
 
 __all__ = ["MEMORY_CHART", "STATUS_TEXT", "charts", "duration", "progress_line", "stopped"]
@@ -73,20 +74,29 @@ def progress_line(progress: Progress, *, max_steps: int) -> str:
     · paused``, with the gradient norm where the latest step was clipped, and ``at max_steps``
     where the run paused at its step limit."""
     steps = progress.steps
+    text = isinstance(progress.task, NextCharacter)
+    chance = f" (chance {progress.task.chance_loss / math.log(2):.2f})"
     parts = [f"step {steps:,}"]
     if steps > 0:
-        parts += [
-            f"{round(progress.steps_per_second):,} steps/s",
-            duration(progress.elapsed),
-            f"loss {_size(progress.loss[-1])}",
-        ]
+        loss = (
+            f"{progress.loss[-1] / math.log(2):.2f} bits/char{chance}"
+            if text
+            else f"loss {_size(progress.loss[-1])}"
+        )
+        parts += [f"{round(progress.steps_per_second):,} steps/s", duration(progress.elapsed), loss]
         if progress.clipped[-1]:
             parts.append(f"‖g‖ {_size(progress.grad_norm[-1])}, clipped")
         parts += _regime_change(progress)
     accuracy = float(progress.val_accuracy[-1])
-    parts.append(
-        f"validation accuracy {100 * accuracy:.0f}% (step {int(progress.eval_step[-1]):,})"
-    )
+    evaluated = f"(step {int(progress.eval_step[-1]):,})"
+    if text:
+        bits = float(progress.val_loss[-1]) / math.log(2)
+        parts.append(
+            f"validation {bits:.2f} bits/char{chance if steps == 0 else ''}, "
+            f"next-character accuracy {100 * accuracy:.0f}% {evaluated}"
+        )
+    else:
+        parts.append(f"validation accuracy {100 * accuracy:.0f}% {evaluated}")
     status = STATUS_TEXT.get(progress.status, progress.status)
     at_limit = progress.status == "paused" and steps >= max_steps
     limit = f" at max_steps ({max_steps:,})" if at_limit else ""
@@ -106,6 +116,24 @@ def _regime_change(progress: Progress) -> list[str]:
         return []
     side = "vanishing" if start < 1 else "exploding"
     return [f"ρ(W_hh) {start:.2f} → {now:.2f}: training has left the {side} regime"]  # noqa: RUF001
+
+
+def _text_loss_chart(task: NextCharacter) -> dict[str, Any]:
+    """A text's loss chart: bits per character, linear, with chance (``log2 V``, the uniform
+    guess) and, where the text's source is known (the Markov corpus), its entropy rate: the
+    lowest loss any model can reach."""
+    chance = task.chance_loss / math.log(2)
+    references = [{"value": chance, "label": f"chance {chance:.2f}"}]
+    if task.entropy_rate is not None:
+        references.append(
+            {"value": task.entropy_rate, "label": f"entropy rate {task.entropy_rate:.2f}"}
+        )
+    return {
+        "title": "Loss in bits per character",
+        "axis_label": "bits/char",
+        "scale": "linear",
+        "references": references,
+    }
 
 
 def _size(value: float) -> str:
@@ -134,19 +162,27 @@ def charts(progress: Progress, clip_threshold: float | None) -> dict[str, Any]:
             }
         ]
     )
-    return {
-        "loss": {
+    if isinstance(task, NextCharacter):
+        loss = _text_loss_chart(task)
+        accuracy_title = "Next-character accuracy on the held-out text"
+    else:
+        loss = {
             "title": "Loss (log scale)",
             "axis_label": "loss",
+            "scale": "log",
             "references": [{"value": math.log10(task.chance_loss), "label": "chance"}],
-        },
+        }
+        accuracy_title = "Validation accuracy"
+    chance = 100 * task.chance_accuracy
+    return {
+        "loss": loss,
         "accuracy": {
-            "title": "Validation accuracy",
+            "title": accuracy_title,
             "axis_label": "accuracy",
             "references": [
                 {
                     "value": task.chance_accuracy,
-                    "label": f"chance {100 * task.chance_accuracy:.0f}%",
+                    "label": f"chance {chance:.1f}%" if chance < 10 else f"chance {chance:.0f}%",
                 }
             ],
         },
