@@ -36,7 +36,7 @@ def gate_init(default: str = "chrono", *, note: str = "") -> Choice:
     ).tag(
         sync=True,
         label="Memory gate init",
-        labels={"chrono": "Chrono (1 to 200 steps)", "constant": "Constant bias 1"},
+        labels={"chrono": "Chrono (1-200 steps)", "constant": "Constant bias 1"},
     )
 
 

@@ -117,7 +117,7 @@ def test_corpus_and_bptt_steps_start_a_new_run_on_them(writer, name, value):
 
 BAD = {
     "temperature": ([-0.01, 2.01, math.nan, math.inf, "0.5", True, None], "from 0 to 2"),
-    "unit": ([-1, 12, 128, 1.0, "3"], "from 0 to"),
+    "unit": ([-2, 12, 128, 1.0, "3"], "from -1"),
     "unit_state": (["C", "cell", 0, None], "'h', 'c'"),
     "feature": (["commas", "", None], "'brackets', 'line', 'quotes'"),
     "corpus": (["java", None], "'python', 'brackets', 'markov'"),
@@ -143,7 +143,8 @@ def test_bad_text_settings_are_refused_and_the_view_keeps_its_state(writer, name
 
 def test_a_unit_past_a_smaller_network_is_refused_naming_its_size(writer):
     w = writer
-    with pytest.raises(traitlets.TraitError, match=r"from 0 to 11 \(the network has 12 units\)"):
+    match = r"from -1 \(the strongest\) to 11 \(the network has 12 units\)"
+    with pytest.raises(traitlets.TraitError, match=match):
         w.unit = 12
     w.unit = 11
     w.units = 5  # the chosen unit would be gone: the last one of the new network
@@ -273,7 +274,7 @@ def test_the_units_are_ordered_by_how_strongly_they_follow_the_feature(writer, f
     assert len(window) == textview.SCORED_CHARS
     reading = w.trainer.read_units(window, top=textview.TOP)
     scores = feature_scores(reading, feature)
-    units = text_of(w)["units"]
+    (first, strongest), *units = text_of(w)["units"]
     order = [unit for unit, _ in units]
     assert sorted(order) == list(range(w.units))
     strengths = np.abs(scores[order])
@@ -283,6 +284,10 @@ def test_the_units_are_ordered_by_how_strongly_they_follow_the_feature(writer, f
     assert abs(scores[top]) > 0.05
     sign = "+" if scores[top] > 0 else "−"  # noqa: RUF001
     assert label == f"unit {top} · r = {sign}{abs(scores[top]):.2f}"
+    # the default, -1, reads whichever unit is strongest now, and says which
+    assert (first, w.unit, text_of(w)["unit"]) == (-1, -1, -1)
+    assert strongest == f"the strongest, now unit {top} · r = {sign}{abs(scores[top]):.2f}"
+    assert text_of(w)["value_name"] == f"h[{top}]"
     assert text_of(w)["unit_label"] == f"Unit (sorted by |r| with {FEATURES[feature][0].lower()})"
 
 
@@ -402,7 +407,7 @@ def test_the_learns_to_write_preset(writer):
     assert (w.task, w.corpus, w.cell, w.units, w.gate_init) == ("text", "python", "lstm", 128,
                                                                 "chrono")  # fmt: skip
     assert (w.trainer.task.source, w.trainer.rnn.units) == ("python", 128)
-    assert len(text_of(w)["units"]) == 128
+    assert len(text_of(w)["units"]) == 1 + 128  # the strongest, then every unit
 
 
 def test_the_saved_notebook_picture_shows_the_sample(writer):

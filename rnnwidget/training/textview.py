@@ -94,7 +94,11 @@ class TextSettings(traitlets.HasTraits):
         "model; higher is wilder.",
     ).tag(sync=True, label="Temperature", step=0.05, digits=2)
     unit = BoundedInt(
-        0, 0, 127, help="The unit whose activation colours the held-out text (below units)."
+        -1,
+        -1,
+        127,
+        help="The unit whose activation colours the held-out text (below units); -1, the "
+        "default: whichever follows the chosen feature most strongly now.",
     ).tag(sync=True, label="Unit", view=False)  # the view's select lists the units by score
     unit_state = Choice(
         ("h", "c"),
@@ -118,8 +122,8 @@ class TextSettings(traitlets.HasTraits):
         unit: int = proposal["value"]
         if unit >= self.units:
             raise traitlets.TraitError(
-                f"unit must be a whole number from 0 to {self.units - 1} (the network has "
-                f"{self.units} units); got {unit!r} (int)"
+                f"unit must be a whole number from -1 (the strongest) to {self.units - 1} (the "
+                f"network has {self.units} units); got {unit!r} (int)"
             )
         return unit
 
@@ -196,12 +200,14 @@ def _compute(
     temperature, seed, feature = settings["temperature"], settings["seed"], settings["feature"]
     state = settings["state"] if trainer.cell == "lstm" else "h"
     units = trainer.rnn.units
-    unit = min(settings["unit"], units - 1)
     sample = trainer.sample(SAMPLE_CHARS, temperature=temperature, seed=seed)
     reading = trainer.read_units(reading_window(task), top=TOP)
     activations = reading.c if state == "c" and reading.c is not None else reading.h
     scores = feature_scores(reading, feature, state=state)
     order = np.argsort(-np.abs(scores), kind="stable")
+    requested = settings["unit"]  # -1: the strongest, whichever it is now
+    unit = int(order[0]) if requested < 0 else min(requested, units - 1)
+    strongest = f"the strongest, now unit {int(order[0])} · r = {_signed(scores[order[0]])}"
     shown = slice(0, READING_CHARS)  # the states of a text's start are the same read alone
     activation = np.asarray(activations[shown, unit], dtype=np.float64)
     # A cell state is unbounded: a symmetric scale around 0; h has tanh's range (o tanh(c) too).
@@ -232,9 +238,12 @@ def _compute(
         "guesses_heading": "Likeliest next characters:",
         "value_name": f"{symbol}[{unit}]",
         "char_names": dict(CHAR_NAMES),
-        "unit": unit,
+        "unit": -1 if requested < 0 else unit,  # what the select shows
         "unit_label": f"Unit (sorted by |r| with {feature_label.lower()})",
-        "units": [[int(u), f"unit {int(u)} · r = {_signed(scores[u])}"] for u in order],
+        "units": [
+            [-1, strongest],
+            *([int(u), f"unit {int(u)} · r = {_signed(scores[u])}"] for u in order),
+        ],
         "colours": {
             "palette": "standard",
             "role": "diverging",

@@ -116,7 +116,9 @@ def test_the_class_watches_the_network_learn_to_write(nb: NotebookPage) -> None:
         assert line.endswith("%")
 
     # The keyboard reaches it too: focus the text, walk it with the arrow keys.
-    expect(root.get_by_role("group", name="Held-out text coloured by h[0]")).to_be_visible()
+    # by default the unit that follows the bracket depth most strongly, whichever it is
+    strongest = re.compile(r"^Held-out text coloured by h\[\d+\]$")
+    expect(root.get_by_role("group", name=strongest)).to_be_visible()
     panel = root.locator(".rnnwidget-trainer-reading")
     panel.focus()
     expect(tooltip).to_be_visible()
@@ -125,12 +127,17 @@ def test_the_class_watches_the_network_learn_to_write(nb: NotebookPage) -> None:
     expect(chars.nth(10)).not_to_have_class(re.compile(r"\bchar-current\b"))
     assert panel.get_attribute("aria-describedby") == tooltip.get_attribute("id")
 
-    # Another unit, from the select the kernel orders by score.
+    # Another unit, from the select the kernel orders by score ("the strongest" first).
     unit = root.get_by_role("combobox", name="Unit (sorted by |r| with bracket depth)")
-    top = unit.locator("option").first.get_attribute("value")
-    unit.select_option(top)
-    nb.wait_for_python_value("w.unit", int(top))
-    expect(panel).to_have_accessible_name(f"Held-out text coloured by h[{top}]", timeout=TIMEOUT_MS)
+    options = unit.locator("option")
+    assert options.first.get_attribute("value") == "-1"
+    assert options.first.text_content().startswith("the strongest, now unit ")
+    chosen = options.nth(2).get_attribute("value")  # the second strongest
+    unit.select_option(chosen)
+    nb.wait_for_python_value("w.unit", int(chosen))
+    expect(panel).to_have_accessible_name(
+        f"Held-out text coloured by h[{chosen}]", timeout=TIMEOUT_MS
+    )
 
     assert nb.console_errors == []
     assert nb.external_requests == []
