@@ -126,7 +126,14 @@ def test_hovering_a_gated_panel_reads_out_its_own_numbers(nb: NotebookPage) -> N
     expect(caption).to_contain_text(f"Step t={t + 1}: ‖h_{t + 1}‖ = ")
     expect(caption).to_contain_text(f"mean z_{t + 1} = {mean_z:.3f}")
     expect(caption).not_to_contain_text("tanh'")
-    expect(root.locator(".rnnwidget-unrolled svg")).to_contain_text("W_hh, z⊙h")
+    # the recurrent arrow's labels, W_hh above it and the memory path z⊙h below
+    labels = root.locator(".rnnwidget-unrolled svg text.rnnwidget-unrolled-muted")
+    expect(labels.filter(has_text="z⊙h").first).to_be_visible()
+    above = labels.filter(has_text="W_hh").first.bounding_box()
+    below = labels.filter(has_text="z⊙h").first.bounding_box()
+    assert above is not None
+    assert below is not None
+    assert above["y"] + above["height"] <= below["y"]  # one above the other, not overlapping
     assert nb.console_errors == []
 
 
