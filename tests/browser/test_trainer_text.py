@@ -131,7 +131,7 @@ def test_the_class_watches_the_network_learn_to_write(nb: NotebookPage) -> None:
     unit = root.get_by_role("combobox", name="Unit (sorted by |r| with bracket depth)")
     options = unit.locator("option")
     assert options.first.get_attribute("value") == "-1"
-    assert options.first.text_content().startswith("the strongest, now unit ")
+    assert options.first.text_content().startswith("best: unit ")
     chosen = options.nth(2).get_attribute("value")  # the second strongest
     unit.select_option(chosen)
     nb.wait_for_python_value("w.unit", int(chosen))
