@@ -88,7 +88,8 @@ class LSTMGrads:
     Attributes:
         W_xh, W_hh, b: dL/dW_xh ``(4*units, features)``, dL/dW_hh ``(4*units, units)``,
             dL/db ``(4*units,)``, summed over the batch and over time.
-        x: dL/dx_t, ``(batch_size, timesteps, features)``, for a layer below.
+        x: dL/dx_t, ``(batch_size, timesteps, features)``, for a layer below; None when
+            ``backward`` was called with ``input_gradient=False``.
         h0, c0: dL/dh_0 and dL/dc_0, ``(batch_size, units)``.
         h: the *total* dL/dh_t, ``(batch_size, timesteps, units)``: the loss's direct gradient
             on h_t plus every path through the later steps.
@@ -100,7 +101,7 @@ class LSTMGrads:
     W_xh: Array
     W_hh: Array
     b: Array
-    x: Array
+    x: Array | None
     h0: Array
     c0: Array
     h: Array
@@ -289,7 +290,14 @@ class LSTM(Cell):
     # Backward pass: backpropagation through time
     # ------------------------------------------------------------------------------------------
 
-    def backward(self, trace: LSTMTrace, dh: ArrayLike, dc: ArrayLike | None = None) -> LSTMGrads:
+    def backward(
+        self,
+        trace: LSTMTrace,
+        dh: ArrayLike,
+        dc: ArrayLike | None = None,
+        *,
+        input_gradient: bool = True,
+    ) -> LSTMGrads:
         """Exact gradients of a loss L by backpropagation through time.
 
         Args:
@@ -298,6 +306,9 @@ class LSTM(Cell):
                 later: ``(batch_size, timesteps, units)``.
             dc: the same on every cell state (zeros when omitted): a loss, or a layer's own
                 ``c_T`` carried on, can read the cell state.
+            input_gradient: compute dL/dx_t (``grads.x``), which only a layer below needs; it
+                costs as much as the input's matrix product in :meth:`forward`. With False,
+                ``grads.x`` is None.
 
         Going backwards from t = T, each step applies the chain rule to the forward lines::
 
@@ -348,7 +359,8 @@ class LSTM(Cell):
                 W_xh=np.tensordot(dz_rows, x, over_time_and_batch),  # sum_t dz_t x_t^T
                 W_hh=np.tensordot(dz_rows, h_prev, over_time_and_batch),  # sum_t dz_t h_{t-1}^T
                 b=dz_rows.sum(axis=(0, 1)),  # sum_t dz_t
-                x=(dz_rows @ self.W_xh).swapaxes(0, 1),  # dx_t = W_xh^T dz_t
+                # dx_t = W_xh^T dz_t, only on request
+                x=(dz_rows @ self.W_xh).swapaxes(0, 1) if input_gradient else None,
                 h0=dh_back,  # W_hh^T dz_1
                 c0=dc_back,  # f_1 dc_1
                 h=dh_total.swapaxes(0, 1),
