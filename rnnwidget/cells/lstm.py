@@ -45,10 +45,11 @@ from ._base import (
 
 __all__ = ["LSTM", "LSTMGrads", "LSTMTrace"]
 
-# sigmoid(z) = (1 + tanh(z / 2)) / 2: with the sigmoid gates' rows of the weights halved, one
-# tanh per step computes all four gates, then this affine map turns i, f, o into sigmoids.
-_HALF = np.array([0.5, 0.5, 1.0, 0.5])[:, np.newaxis]  # i, f, g, o
-_SHIFT = np.array([0.5, 0.5, 0.0, 0.5])[:, np.newaxis]
+# sigmoid(z) = 1 / (1 + exp(-z)) and tanh(z) = 2 sigmoid(2z) - 1: with the weights' rows
+# scaled by -1 (i, f, o) and -2 (g), one exp, an add and a reciprocal per step compute all four
+# gates as sigmoids, and g's block then becomes tanh. Faster than one tanh and an affine map
+# for the sigmoids (numpy's exp is about twice as fast as its tanh, in float32 and float64).
+_SCALE = np.array([-1.0, -1.0, -2.0, -1.0])  # i, f, g, o
 
 
 @dataclass(frozen=True, eq=False)
@@ -233,26 +234,27 @@ class LSTM(Cell):
         h0 = self._check_state("h0", h0, batch_size)
         c0 = self._check_state("c0", c0, batch_size)
         units, dtype = self.units, self.dtype
-        half4, shift4 = _HALF.astype(dtype), _SHIFT.astype(dtype)
-        half = np.repeat(half4, units)  # (4*units,): 1/2 on the sigmoid gates' rows
-        W_hh_T = self.W_hh.T * half
+        scale = np.repeat(_SCALE.astype(dtype), units)  # (4*units,): -1 or -2 per gate's rows
+        W_hh_T = self.W_hh.T * scale
 
         # The input's share of every gate does not depend on the past: one matrix product covers
         # every step. Time-major inside (gates[t] is step t for the whole batch), so each step
         # reads one contiguous block; the pre-activations turn into gate values in place, and
         # every other result is written into arrays allocated once (no temporaries per step).
         with np.errstate(over="ignore", invalid="ignore"):  # checked once, after the loop
-            z = x.swapaxes(0, 1) @ (self.W_xh.T * half)  # (timesteps, batch_size, 4*units)
-            z += self.b * half
+            z = x.swapaxes(0, 1) @ (self.W_xh.T * scale)  # (timesteps, batch_size, 4*units)
+            z += self.b * scale
             h = np.empty((timesteps, batch_size, units), dtype)
             c, tanh_c, written = np.empty_like(h), np.empty_like(h), np.empty_like(h0)
             h_prev, c_prev = h0, c0
             for z_t, h_t, c_t, tanh_c_t in zip(z, h, c, tanh_c):
-                z_t += np.dot(h_prev, W_hh_T)  # [z_i/2, z_f/2, z_g, z_o/2] with the past
-                gates_t = np.tanh(z_t, out=z_t).reshape(batch_size, 4, units)
-                gates_t *= half4
-                gates_t += shift4  # i, f, o = sigmoid(z); g = tanh(z_g)
+                z_t += np.dot(h_prev, W_hh_T)  # -[z_i, z_f, 2 z_g, z_o] with the past
+                np.exp(z_t, out=z_t)
+                z_t += 1.0
+                gates_t = np.reciprocal(z_t, out=z_t).reshape(batch_size, 4, units)
                 i_t, f_t, g_t, o_t = gates_t[:, 0], gates_t[:, 1], gates_t[:, 2], gates_t[:, 3]
+                g_t *= 2.0
+                g_t -= 1.0  # i, f, o = sigmoid(z); g = 2 sigmoid(2 z_g) - 1 = tanh(z_g)
                 np.multiply(f_t, c_prev, out=c_t)
                 c_t += np.multiply(i_t, g_t, out=written)  # c_t = f_t c_{t-1} + i_t g_t
                 np.tanh(c_t, out=tanh_c_t)
