@@ -376,22 +376,29 @@ class LSTM(Cell):
         return grads
 
     def _factors(self, trace: LSTMTrace) -> _Factors:
-        """Every local derivative the backward loop needs, for all steps at once."""
+        """Every local derivative the backward loop needs, for all steps at once.
+
+        In place, through one scratch array: each temporary the size of the sequence costs
+        more in the allocator (fresh pages) than the arithmetic on it."""
         i, f, g, o = (a.swapaxes(0, 1) for a in (trace.i, trace.f, trace.g, trace.o))
         c, tanh_c = trace.c.swapaxes(0, 1), trace.tanh_c.swapaxes(0, 1)
         dz_dc = np.empty((*c.shape[:2], 3, c.shape[2]), c.dtype)
+        scratch = np.empty_like(c)
         # c_t = f c_{t-1} + i g with i, f = sigmoid(z_i, z_f) and g = tanh(z_g)
-        np.multiply(g, _sigmoid_slope(i), out=dz_dc[:, :, 0])
-        slope_f = _sigmoid_slope(f)
+        np.multiply(g, _sigmoid_slope(i, out=scratch), out=dz_dc[:, :, 0])  # g i (1 - i)
+        slope_f = _sigmoid_slope(f, out=scratch)
         np.multiply(trace.c0, slope_f[0], out=dz_dc[0, :, 1])  # c_{t-1} for t = 1 is c_0
-        np.multiply(c[:-1], slope_f[1:], out=dz_dc[1:, :, 1])
-        np.multiply(i, 1.0 - g * g, out=dz_dc[:, :, 2])
-        return _Factors(
-            dc_dh=o * (1.0 - tanh_c * tanh_c),  # h_t = o tanh(c_t)
-            dz_dc=dz_dc,
-            dz_dh=tanh_c * _sigmoid_slope(o),  # h_t = o tanh(c_t),  o = sigmoid(z_o)
-            f=f,
-        )
+        np.multiply(c[:-1], slope_f[1:], out=dz_dc[1:, :, 1])  # c_{t-1} f (1 - f)
+        tanh_slope = np.multiply(g, g, out=scratch)
+        np.subtract(1.0, tanh_slope, out=tanh_slope)
+        np.multiply(i, tanh_slope, out=dz_dc[:, :, 2])  # i (1 - g^2)
+        # h_t = o tanh(c_t),  o = sigmoid(z_o)
+        dc_dh = np.multiply(tanh_c, tanh_c)
+        np.subtract(1.0, dc_dh, out=dc_dh)
+        dc_dh *= o  # o (1 - tanh(c_t)^2)
+        dz_dh = _sigmoid_slope(o)
+        dz_dh *= tanh_c  # tanh(c_t) o (1 - o)
+        return _Factors(dc_dh=dc_dh, dz_dc=dz_dc, dz_dh=dz_dh, f=f)
 
     def _step_back(
         self, factors: _Factors, t: int, dh_t: Array, dc_t: Array, dz_t: Array
@@ -407,6 +414,8 @@ class LSTM(Cell):
         return dh_back, dc_back
 
 
-def _sigmoid_slope(s: Array) -> Array:
-    """``sigmoid'(z) = s (1 - s)`` from ``s = sigmoid(z)``."""
-    return s * (1.0 - s)
+def _sigmoid_slope(s: Array, out: Array | None = None) -> Array:
+    """``sigmoid'(z) = s (1 - s)`` from ``s = sigmoid(z)``, into ``out`` when given."""
+    slope = np.subtract(1.0, s, out=out)
+    slope *= s
+    return slope
