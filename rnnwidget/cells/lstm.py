@@ -334,15 +334,16 @@ class LSTM(Cell):
         """
         self._check_trace(trace)
         dh = self._check_output_gradient("dh", dh, trace.h.shape, "hidden states")
-        dc = (
-            np.zeros(trace.c.shape, self.dtype)
-            if dc is None
-            else self._check_output_gradient("dc", dc, trace.c.shape, "cell states")
-        )
+        if dc is not None:
+            dc = self._check_output_gradient("dc", dc, trace.c.shape, "cell states")
         factors = self._factors(trace)
         batch_size, timesteps, units = trace.h.shape
         dh_total = dh.swapaxes(0, 1).copy()  # the direct gradients, time-major; become totals
-        dc_total = dc.swapaxes(0, 1).copy()
+        dc_total = (
+            np.zeros((timesteps, batch_size, units), self.dtype)  # no direct gradient on c_t
+            if dc is None
+            else dc.swapaxes(0, 1).copy()
+        )
         dz = np.empty((timesteps, batch_size, 4, units), self.dtype)  # dL/dz_t: i, f, g, o
         dh_back = np.zeros_like(trace.h0)  # what step t+1 passes back; nothing after T
         dc_back = np.zeros_like(trace.c0)
