@@ -235,6 +235,20 @@ def test_backward_leaves_its_arguments_alone(kind):
     np.testing.assert_array_equal(dh, dh_before)
 
 
+@pytest.mark.parametrize("kind", [SimpleRNN, LSTM, GRU])
+def test_backward_without_the_input_gradient_gives_the_same_other_gradients(kind):
+    cell = kind(2, 3, seed=0)
+    trace = cell.forward(np.random.default_rng(1).normal(size=(2, 4, 2)))
+    dh = np.random.default_rng(0).normal(size=(2, 4, 3))
+    full = cell.backward(trace, dh)
+    lean = cell.backward(trace, dh, input_gradient=False)
+    assert full.x.shape == (2, 4, 2)
+    assert lean.x is None
+    for name, value in vars(full).items():
+        if name != "x":
+            np.testing.assert_array_equal(getattr(lean, name), value)
+
+
 # ---------------------------------------------------------------------------------------------
 # PyTorch: the same numbers from copied weights, forward and every gradient
 # ---------------------------------------------------------------------------------------------

@@ -148,8 +148,18 @@ class Cell:
     # Input checks: a clear error naming what was expected and what arrived
     # ------------------------------------------------------------------------------------------
 
+    def _layer_array(self, name: str, value: ArrayLike, *, copy: bool = True) -> Array:
+        """``value`` checked finite, in the layer's dtype: a copy unless ``copy=False``. An array
+        already in that dtype (the trainer's float32 batches) is checked as it is, without
+        :func:`finite_array`'s float64: that round trip converts the whole array twice."""
+        if isinstance(value, np.ndarray) and value.dtype == self.dtype:
+            if not np.isfinite(value).all():
+                finite_array(name, value)  # raises, naming the first entry that is not finite
+            return np.array(value, copy=copy or None)
+        return finite_array(name, value, copy=copy).astype(self.dtype, copy=False)
+
     def _check_input(self, x: ArrayLike) -> Array:
-        x = finite_array("x", x).astype(self.dtype, copy=False)
+        x = self._layer_array("x", x)
         expected = f"(batch_size, timesteps, features) = (batch_size, timesteps, {self.features})"
         if x.ndim == 2:
             raise ValueError(
@@ -176,7 +186,7 @@ class Cell:
         """An initial state (``h0``, ``c0``): zeros when omitted."""
         if state is None:
             return np.zeros((batch_size, self.units), self.dtype)
-        state = finite_array(name, state).astype(self.dtype, copy=False)
+        state = self._layer_array(name, state)
         if state.shape != (batch_size, self.units):
             raise ValueError(
                 f"{name} must have shape (batch_size, units) = {(batch_size, self.units)}; "
@@ -201,7 +211,7 @@ class Cell:
     ) -> Array:
         """The loss's direct gradient on every state, in the layer's dtype, as an array that may
         share memory with ``d`` (callers copy before writing)."""
-        d = finite_array(name, d, copy=False).astype(self.dtype, copy=False)
+        d = self._layer_array(name, d, copy=False)
         if d.shape != shape:
             raise ValueError(
                 f"{name} must have the shape of the {of}, (batch_size, timesteps, units) = "

@@ -62,7 +62,8 @@ class Grads:
         W_xh, W_hh, b: dL/dW_xh ``(units, features)``, dL/dW_hh ``(units, units)``,
             dL/db ``(units,)``, summed over the batch and over time.
         x: dL/dx_t, ``(batch_size, timesteps, features)``; a layer below this one continues
-            backpropagation from here (``rnn1.backward(trace1, grads2.x)``).
+            backpropagation from here (``rnn1.backward(trace1, grads2.x)``). None when
+            ``backward`` was called with ``input_gradient=False``.
         h0: dL/dh_0, ``(batch_size, units)``.
         h: the *total* dL/dh_t, ``(batch_size, timesteps, units)``: the loss's direct gradient on
             h_t plus every path through the later steps. Its norm against t is the picture of
@@ -72,7 +73,7 @@ class Grads:
     W_xh: Array
     W_hh: Array
     b: Array
-    x: Array
+    x: Array | None
     h0: Array
     h: Array
 
@@ -209,7 +210,7 @@ class SimpleRNN(Cell):
     # Backward pass: backpropagation through time
     # ------------------------------------------------------------------------------------------
 
-    def backward(self, trace: Trace, dh: ArrayLike) -> Grads:
+    def backward(self, trace: Trace, dh: ArrayLike, *, input_gradient: bool = True) -> Grads:
         """Exact gradients of a loss L by backpropagation through time.
 
         Args:
@@ -217,6 +218,9 @@ class SimpleRNN(Cell):
             dh: the loss's *direct* gradient on every output state, dL/dh_t as if nothing
                 came later: ``(batch_size, timesteps, units)``. For a loss on the last state
                 only, every step but the last is zero.
+            input_gradient: compute dL/dx_t (``grads.x``), which only a layer below needs; it
+                costs as much as the input's matrix product in :meth:`forward`. With False,
+                ``grads.x`` is None.
 
         Going backwards from t = T, each step applies the chain rule to one line of the
         forward pass::
@@ -258,7 +262,8 @@ class SimpleRNN(Cell):
                 W_xh=np.tensordot(dz, x, over_time_and_batch),  # sum_t dz_t x_t^T
                 W_hh=np.tensordot(dz, h_prev, over_time_and_batch),  # sum_t dz_t h_{t-1}^T
                 b=dz.sum(axis=(0, 1)),  # sum_t dz_t
-                x=(dz @ self.W_xh).swapaxes(0, 1),  # dx_t = W_xh^T dz_t
+                # dx_t = W_xh^T dz_t, only on request
+                x=(dz @ self.W_xh).swapaxes(0, 1) if input_gradient else None,
                 h0=dh_back,  # dh_0 = W_hh^T dz_1
                 h=dh_total.swapaxes(0, 1),
             )

@@ -76,7 +76,8 @@ class GRUGrads:
     Attributes:
         W_xh, W_hh: dL/dW_xh ``(3*units, features)``, dL/dW_hh ``(3*units, units)``.
         b_xh, b_hh: dL/db_xh, dL/db_hh, ``(3*units,)``. They differ only in the n rows.
-        x: dL/dx_t, ``(batch_size, timesteps, features)``, for a layer below.
+        x: dL/dx_t, ``(batch_size, timesteps, features)``, for a layer below; None when
+            ``backward`` was called with ``input_gradient=False``.
         h0: dL/dh_0, ``(batch_size, units)``.
         h: the *total* dL/dh_t, ``(batch_size, timesteps, units)``: the loss's direct gradient
             on h_t plus every path through the later steps.
@@ -86,7 +87,7 @@ class GRUGrads:
     W_hh: Array
     b_xh: Array
     b_hh: Array
-    x: Array
+    x: Array | None
     h0: Array
     h: Array
 
@@ -261,13 +262,16 @@ class GRU(Cell):
     # Backward pass: backpropagation through time
     # ------------------------------------------------------------------------------------------
 
-    def backward(self, trace: GRUTrace, dh: ArrayLike) -> GRUGrads:
+    def backward(self, trace: GRUTrace, dh: ArrayLike, *, input_gradient: bool = True) -> GRUGrads:
         """Exact gradients of a loss L by backpropagation through time.
 
         Args:
             trace: what :meth:`forward` returned for this layer.
             dh: the loss's *direct* gradient on every state, dL/dh_t as if nothing came later:
                 ``(batch_size, timesteps, units)``.
+            input_gradient: compute dL/dx_t (``grads.x``), which only a layer below needs; it
+                costs as much as the input's matrix product in :meth:`forward`. With False,
+                ``grads.x`` is None.
 
         With ``ax_t = W_xh x_t + b_xh`` and ``ah_t = W_hh h_{t-1} + b_hh`` (each stacked r, z,
         n), going backwards from t = T, each step applies the chain rule to the forward lines::
@@ -316,7 +320,8 @@ class GRU(Cell):
                 W_hh=np.tensordot(dah_rows, h_prev, over_time_and_batch),  # sum dah_t h_{t-1}^T
                 b_xh=dax_rows.sum(axis=(0, 1)),
                 b_hh=dah_rows.sum(axis=(0, 1)),
-                x=(dax_rows @ self.W_xh).swapaxes(0, 1),  # dx_t = W_xh^T dax_t
+                # dx_t = W_xh^T dax_t, only on request
+                x=(dax_rows @ self.W_xh).swapaxes(0, 1) if input_gradient else None,
                 h0=dh_back,
                 h=dh_total.swapaxes(0, 1),
             )

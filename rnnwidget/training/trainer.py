@@ -334,8 +334,9 @@ class Trainer:
             readout_grads = self.readout.backward(h_T, dy)  # dL/dW_hy, dL/db_y, dL/dh_T
             dh = np.zeros_like(trace.h)
             dh[:, -1] = readout_grads.h_T  # the loss's direct gradient: on h_T only
-        # BPTT: dL/dW_xh, dL/dW_hh, the biases' gradients, and the total dL/dh_t
-        rnn_grads = self.rnn.backward(trace, dh)  # type: ignore[arg-type]  # its own trace
+        # BPTT: dL/dW_xh, dL/dW_hh, the biases' gradients, and the total dL/dh_t; not dL/dx_t,
+        # which only a layer below would need. (The ignore: the trace is this cell's own.)
+        rnn_grads = self.rnn.backward(trace, dh, input_gradient=False)  # type: ignore[arg-type]
         grads = {name: getattr(rnn_grads, name) for name in self.params if name[-1] != "y"}
         grads |= {"W_hy": readout_grads.W_hy, "b_y": readout_grads.b_y}
         gate = MEMORY_GATE.get(self.cell)
