@@ -207,8 +207,8 @@ def _compute(
     order = np.argsort(-np.abs(scores), kind="stable")
     requested = settings["unit"]  # -1: the strongest, whichever it is now
     unit = int(order[0]) if requested < 0 else min(requested, units - 1)
-    # whichever unit is strongest now (the select is narrow: a short label)
-    strongest = f"best: unit {int(order[0])} · r = {_signed(scores[order[0]])}"
+    # whichever unit is strongest now; its r follows in its own entry (the select is narrow)
+    strongest = f"best: unit {int(order[0])}"
     shown = slice(0, READING_CHARS)  # the states of a text's start are the same read alone
     activation = np.asarray(activations[shown, unit], dtype=np.float64)
     # A cell state is unbounded: a symmetric scale around 0; h has tanh's range (o tanh(c) too).
