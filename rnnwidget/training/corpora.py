@@ -500,24 +500,25 @@ class TextData:
         return self.train[positions], self.train[positions + 1], reset
 
     def validation_batches(
-        self, bptt_steps: int, batch_size: int = 1
+        self, bptt_steps: int, batch_size: int = 1, *, max_chars: int | None = None
     ) -> list[tuple[Indices, Indices]]:
         """The validation text as consecutive chunks ``(inputs, targets)``, int64
         ``(batch_size, T)`` with T = ``bptt_steps`` except for a shorter last chunk, for an
         evaluation that carries the state from one chunk to the next (starting from zero).
         With ``batch_size = 1`` they hold every (input, target) pair of the validation text once;
         with more streams, the last ``(M - 1) % batch_size`` pairs of its M characters are left
-        out."""
+        out. ``max_chars`` reads only the validation text's first ``max_chars`` characters."""
         bptt_steps = positive_int("bptt_steps", bptt_steps)
-        span = (len(self.validation) - 1) // positive_int("batch_size", batch_size)
+        validation = self.validation if max_chars is None else self.validation[:max_chars]
+        span = (len(validation) - 1) // positive_int("batch_size", batch_size)
         if span < 1:
             raise ValueError(
-                f"the validation part has {len(self.validation)} characters: too few for "
+                f"the validation part has {len(validation)} characters: too few for "
                 f"batch_size={batch_size} streams"
             )
         chunks = []
         for start in range(0, span, bptt_steps):
             steps = np.arange(start, min(start + bptt_steps, span))
             positions = np.arange(batch_size)[:, np.newaxis] * span + steps
-            chunks.append((self.validation[positions], self.validation[positions + 1]))
+            chunks.append((validation[positions], validation[positions + 1]))
         return chunks

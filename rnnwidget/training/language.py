@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from .._checks import finite_float, positive_int
 from ..cells.elman import Array
 from ..cells.lstm import LSTMTrace
-from .corpora import CORPORA, Indices, TextData, Vocabulary, corpus, load_text, one_hot
+from .corpora import Indices, TextData, Vocabulary, corpus, load_text, one_hot
 
 __all__ = [
     "FEATURES",
@@ -83,9 +83,7 @@ class NextCharacter:
     ) -> None:
         self.bptt_steps = positive_int("bptt_steps", bptt_steps)
         if text is None:
-            if corpus_name not in CORPORA:
-                raise ValueError(f"corpus must be one of {CORPORA}; got {corpus_name!r}")
-            built_in = corpus(corpus_name, seed=seed)
+            built_in = corpus(corpus_name, seed=seed)  # refuses a name not in CORPORA
             self.source, self.description = corpus_name, built_in.description
             self.entropy_rate = built_in.entropy_rate
             content, self.truncated = built_in.text, False
@@ -144,15 +142,9 @@ class NextCharacter:
     def validation_chunks(self) -> list[tuple[Indices, Indices]]:
         """The start of the held-out text in :data:`VALIDATION_STREAMS` streams, as chunks of
         ``bptt_steps`` characters (the last may be shorter)."""
-        held_out = self.data.validation[:VALIDATION_CHARS]
-        streams = max(1, min(VALIDATION_STREAMS, (len(held_out) - 1) // self.bptt_steps))
-        span = (len(held_out) - 1) // streams
-        chunks = []
-        for start in range(0, span, self.bptt_steps):
-            steps = np.arange(start, min(start + self.bptt_steps, span))
-            positions = np.arange(streams)[:, np.newaxis] * span + steps
-            chunks.append((held_out[positions], held_out[positions + 1]))
-        return chunks
+        held_out = min(len(self.data.validation), VALIDATION_CHARS)
+        streams = max(1, min(VALIDATION_STREAMS, (held_out - 1) // self.bptt_steps))
+        return self.data.validation_batches(self.bptt_steps, streams, max_chars=VALIDATION_CHARS)
 
     def accuracy(self, y: Array, targets: NDArray[Any]) -> float:
         """The fraction of characters whose highest logit (``y`` ``(..., V)``) is the next one."""
