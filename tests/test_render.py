@@ -26,11 +26,19 @@ from rnnwidget.colormaps import colourize, table
 from rnnwidget.explorer import layout as panels
 from rnnwidget.explorer.drawing import build_figure, render_png, render_svg
 from rnnwidget.explorer.export import save
-from rnnwidget.explorer.figure_layout import PanelBox, layout_of, panel_boxes
+from rnnwidget.explorer.figure_layout import (
+    PX_TO_PT,
+    WIDTH,
+    PanelBox,
+    layout_of,
+    panel_boxes,
+    text_width,
+)
 from rnnwidget.explorer.frame import Frame, Params, compute_frame
 from rnnwidget.explorer.layout import view_layout
 from rnnwidget.explorer.words import caption, summary, view_words
 from rnnwidget.formatting import format_decade
+from rnnwidget.geometry import COLOURS, GEOMETRY, opaque
 
 ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -51,7 +59,16 @@ STACKED_TITLES = (
 )
 STACKED_PANELS = ("input", "hidden", "hidden2", "gradient", "gradient2")  # in view order
 ORDER_TITLE = "Why order matters: the same words in another order"
-LINE, WARN = (0x19, 0x76, 0xD2), (0xE6, 0x51, 0x00)  # the live view's light-theme colours
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """A ``#rrggbb`` colour as its three bytes."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return red, green, blue
+
+
+LINE, WARN = rgb(COLOURS["line"]), rgb(COLOURS["warn"])  # the live view's light-theme colours
+MARGIN, LEGEND, ORDER = GEOMETRY.panel.margin, GEOMETRY.legend, GEOMETRY.order
 
 # Cells of at least 3 x 3 pixels at scale 1, so that every cell's centre pixel is its own.
 SMALL = Params(w_hh_scale=1.1, seq_len=50, units=16, input_kind="noise")
@@ -124,13 +141,13 @@ def test_png_decodes_at_the_asked_size(small, scale):
     assert image.format == "PNG"
     assert image.mode == "RGB"  # opaque: no transparency surprises on a dark slide
     one = decode(render_png(small, scale=1.0))
-    assert image.width == round(880 * scale)
+    assert image.width == round(WIDTH * scale)
     assert image.height == round(one.height * scale)
     assert image.info["dpi"] == pytest.approx((100 * scale, 100 * scale), rel=1e-3)  # per metre
 
 
 def test_png_is_two_x_by_default(small):
-    assert decode(render_png(small)).width == 1760
+    assert decode(render_png(small)).width == 2 * WIDTH
 
 
 def test_png_metadata_holds_the_caption_the_summary_and_the_software(small):
@@ -267,7 +284,7 @@ def test_values_beyond_float64_are_shaded_and_named():
 
 def test_a_single_step_and_a_sentence_draw():
     one = compute_frame(Params(seq_len=1, units=1))
-    assert decode(render_png(one, scale=1.0)).width == 880
+    assert decode(render_png(one, scale=1.0)).width == WIDTH
     assert "One timestep: nothing to backpropagate through." in svg_texts(render_svg(one))
 
     words = compute_frame(Params(input_kind="sentence", seq_len=8, units=4))
@@ -329,9 +346,11 @@ def test_stacked_panels_follow_the_live_views_order_names_and_heights(small, sta
     assert list(boxes) == [*STACKED_PANELS, "norms"]
     tops = [boxes[name].top for name in boxes]
     assert tops == sorted(tops)
-    # layoutPanels: 160 CSS px per layer panel when stacked, 230 for one layer; minus margins
-    assert {boxes[name].height for name in STACKED_PANELS[1:]} == {160 - 22 - 36}
-    assert panel_boxes(small, scale=1.0)["hidden"].height == 230 - 22 - 36
+    # layoutPanels: a layer panel is shorter when stacked; the plot is the panel less margins
+    margins = MARGIN.top + MARGIN.bottom
+    assert panels.STACKED_HEIGHT < panels.SINGLE_HEIGHT
+    assert {boxes[name].height for name in STACKED_PANELS[1:]} == {panels.STACKED_HEIGHT - margins}
+    assert panel_boxes(small, scale=1.0)["hidden"].height == panels.SINGLE_HEIGHT - margins
     assert list(panel_boxes(small, scale=1.0)) == ["input", "hidden", "gradient", "norms"]
     assert (
         decode(render_png(stacked, scale=1.0)).height > decode(render_png(small, scale=1.0)).height
@@ -355,16 +374,16 @@ def test_a_single_layer_has_no_legend(small):
 def test_the_norm_chart_has_a_curve_and_a_legend_swatch_per_layer(small, stacked):
     box = panel_boxes(stacked, scale=2.0)["norms"]
     image = pixels(render_png(stacked, scale=2.0))
-    # drawLegend: 14 x 3 px swatches 10 px right of the plot, at 8 and 24 px below its top
-    x = box.right + 2 * 17
-    assert tuple(image[box.top + 2 * 8, x]) == LINE
-    assert tuple(image[box.top + 2 * 24, x]) == WARN
+    # drawLegend: a swatch per layer right of the plot, a row apart (at scale 2)
+    x = box.right + round(2 * (LEGEND.offset + LEGEND.swatch_width / 2))
+    assert tuple(image[box.top + 2 * LEGEND.top, x]) == LINE
+    assert tuple(image[box.top + 2 * (LEGEND.top + LEGEND.row), x]) == WARN
     chart = image[box.top : box.bottom, box.left : box.right].reshape(-1, 3)
     colours = {tuple(c) for c in chart}
     assert {LINE, WARN} <= colours
     single = pixels(render_png(small, scale=2.0))
     box = panel_boxes(small, scale=2.0)["norms"]
-    assert tuple(single[box.top + 2 * 8, box.right + 2 * 17]) == (255, 255, 255)
+    assert tuple(single[box.top + 2 * LEGEND.top, x]) == (255, 255, 255)
     chart = single[box.top : box.bottom, box.left : box.right].reshape(-1, 3)
     assert LINE in {tuple(c) for c in chart}
     assert WARN not in {tuple(c) for c in chart}
@@ -442,7 +461,8 @@ def test_order_strips_are_coloured_on_minus_one_to_one(scale, units):
                 want = colourize(values[row, unit], -1, 1, role="diverging")
                 assert (image[y, x] == want).all()
         # a white gap between the sentence's row and the shuffled one
-        gap = round(box.top + box.height * 15 / 30)
+        middle = (ORDER.row - ORDER.strip_gap / 2) / (2 * ORDER.row - ORDER.strip_gap)
+        gap = round(box.top + box.height * middle)
         assert (image[gap, (box.left + box.right) // 2] == white).all()
     rnn = cell_colours(image, boxes["order_rnn"])
     dense = cell_colours(image, boxes["order_dense"])
@@ -467,6 +487,28 @@ def test_order_panel_texts(sentence):
     assert texts.count("The cat sat on the mat") == 2
     assert texts.count(" ".join(order.shuffled)) == 2
     assert order.shuffled != order.words
+
+
+def test_words_too_wide_for_their_columns_are_thinned_not_overlapped():
+    # As drawBottomAxis does: a word that would run into the one before it is left out.
+    words = " ".join(["extraordinarily"] * 20)
+    frame = compute_frame(Params(input_kind="sentence", seq_len=20, units=4, sentence=words))
+    figure = build_figure(frame, "standard", 1.0)
+    axes: dict[float, list[float]] = {}  # the words' centres on each panel's time axis
+    for text in figure.texts:
+        if text.get_text() == "extraordinarily":
+            x, y = text.get_position()
+            axes.setdefault(y, []).append(x)
+    assert len(axes) == len(panels.heatmaps(frame))
+    half = text_width("extraordinarily", GEOMETRY.text.tick) / 2
+    column = layout_of(frame).rects["input"].width / 20
+    assert GEOMETRY.axis.token_width <= column < 2 * half  # words, too wide for a column
+    for centres in axes.values():
+        assert 2 <= len(centres) < 20
+        assert centres[0] == pytest.approx(layout_of(frame).rects["input"].x + column / 2)
+        gaps = np.diff(centres) - 2 * half
+        assert (gaps >= GEOMETRY.axis.text_gap).all()
+        assert (gaps < GEOMETRY.axis.text_gap + column).all()  # none left out that fitted
 
 
 def test_a_long_sentence_label_is_cut_with_an_ellipsis():
@@ -709,8 +751,9 @@ const print = (value) => console.log(JSON.stringify(value));
 
 # -- the panels' geometry agrees with the browser's drawing code ---------------------------------
 
-# Node has no canvas: a context that records every call and every property set, a minimal
-# document and window, and a loader hook so that js/colormaps.js can import its JSON.
+# Node has no canvas: a context that records every call with the state it was made in (font,
+# colours, alignment, and the offset and turn of translate/rotate), a minimal document and
+# window, and a loader hook so that the modules can import their JSON (geometry, colour tables).
 CANVAS_PRELUDE = """
 import { register } from "node:module";
 register("data:text/javascript," + encodeURIComponent(`
@@ -719,11 +762,19 @@ export async function load(url, context, next) {
   return next(url, context);
 }`));
 const calls = [];
-const state = {};
+const state = { tx: 0, ty: 0, turn: 0 };
+const saved = [];
 const ctx = new Proxy(state, {
   get(target, prop) {
     if (prop in target) return target[prop];
     if (prop === "measureText") return () => ({ width: 0 });
+    if (prop === "createImageData") return (w, h) => ({ data: new Uint8ClampedArray(4 * w * h) });
+    if (prop === "save") return () => saved.push({ ...target });
+    if (prop === "restore") return () => Object.assign(target, saved.pop());
+    if (prop === "translate") {
+      return (x, y) => Object.assign(target, { tx: target.tx + x, ty: target.ty + y });
+    }
+    if (prop === "rotate") return (angle) => Object.assign(target, { turn: target.turn + angle });
     return (...args) => calls.push({ call: prop, args, ...target });
   },
   set(target, prop, value) { target[prop] = value; return true; },
@@ -731,146 +782,341 @@ const ctx = new Proxy(state, {
 globalThis.window = { devicePixelRatio: 1 };
 globalThis.document = { createElement: () => ({ dataset: {}, style: {}, setAttribute() {},
   getContext: () => ctx }) };
-const theme = { background: "#ffffff", panel: "#eeeeee", text: "#212121", muted: "#757575",
-  grid: "#e0e0e0", line: "#1976d2", warn: "#e65100", error: "#d32f2f", font: "F", scale: 1 };
 """
 
-
-def drawn_texts(
-    frame: Frame, top: float, bottom: float
-) -> list[tuple[str, float, float, str, float, bool, str]]:
-    """The renderer's texts between two heights (CSS px), as (text, x, y - top, alignment,
-    size in px, bold, colour), sorted; positions to 6 decimals."""
-    figure = build_figure(frame, "standard", 1.0)
-    texts = []
-    for text in figure.texts:
-        x, y = text.get_position()
-        if top <= y < bottom:
-            bold = text.get_fontweight() == "bold"
-            size = round(text.get_fontsize() / 0.72, 6)
-            x, y = round(x, 6), round(y - top, 6)
-            texts.append((text.get_text(), x, y, text.get_ha(), size, bold, text.get_color()))
-    return sorted(texts)
-
-
-def js_texts(calls: list[dict[str, Any]]) -> list[tuple[str, float, float, str, float, bool, str]]:
-    """The JavaScript's fillText calls in the same form ("600 12px F": bold, 12 px)."""
-    texts = []
-    for call in calls:
-        if call["call"] == "fillText":
-            weight, size, _family = call["font"].split(" ")
-            text, x, y = call["args"]
-            bold = weight == "600"
-            x, y = round(x, 6), round(y, 6)
-            texts.append((text, x, y, call["textAlign"], float(size[:-2]), bold, call["fillStyle"]))
-    return sorted(texts)
-
-
-def test_the_order_panel_is_drawn_where_and_as_js_order_draws_it(sentence):
-    order = sentence.order
-    assert order is not None
-    script = """
-const { OrderPanel } = await import(data.module);
-const panel = new OrderPanel();
-panel.setData({ words: data.words, shuffled: data.shuffled, units: data.units,
-  rnn: Float32Array.from(data.rnn.map(num)), dense: Float32Array.from(data.dense.map(num)),
-  table: data.table, ...data.kernel });
-panel.draw(880, theme);
-print({ height: panel.height, calls });
+# Every panel of a frame, drawn by the browser's own classes from what the kernel sends, handed
+# to them as js/explorer/widget.js does; the calls each panel's drawing made.
+PANELS_SCRIPT = """
+const { Heatmap } = await import(data.modules.heatmap);
+const { NormChart } = await import(data.modules.linechart);
+const { OrderPanel } = await import(data.modules.order);
+const theme = { ...data.theme, font: "F", scale: 1 };
+const drawn = {};
+const draw = (name, panel) => {
+  calls.length = 0;
+  panel.draw(data.width, theme);
+  drawn[name] = { height: panel.height, calls: [...calls] };
+};
+const { layout } = data;
+for (const spec of layout.heatmaps) {
+  const panel = new Heatmap({ name: spec.name, title: spec.title, rowLabel: spec.row_label,
+    colourLabel: spec.colour_label, height: spec.height });
+  const [vmin, vmax] = spec.scale;
+  panel.setData({ values: Float32Array.from(data.values[spec.name].map(num)), timesteps: data.T,
+    rows: data.rows[spec.name], vmin, vmax, table: data.tables[spec.role], tokens: data.tokens,
+    colourTicks: spec.colour_ticks.map(([value, text]) => ({ value, text })),
+    rowTicks: spec.row_ticks, timeTicks: layout.time_ticks });
+  draw(spec.name, panel);
+}
+const chart = new NormChart({ height: 0 });  // its height is the kernel's, with the data
+chart.setData(data.curves.map((values, i) => ({ label: layout.chart.labels[i],
+  values: Float32Array.from(values.map(num)) })),
+{ ...layout.chart, time_ticks: layout.time_ticks });
+draw("norms", chart);
+if (data.order) {
+  const order = new OrderPanel();
+  order.setData({ ...data.order, rnn: Float32Array.from(data.order.rnn.map(num)),
+    dense: Float32Array.from(data.order.dense.map(num)), table: data.tables.diverging });
+  draw("order", order);
+}
+print(drawn);
 """
-    got = run_js(
-        CANVAS_PRELUDE + script,
-        {
-            "module": str(ROOT / "js" / "explorer" / "order.js"),
+
+# Frames that between them show every part of every panel: stacked layers and a legend, a
+# sentence (words on the time axis, "Why order matters"), an LSTM's panels and its two curves,
+# a gradient that underflows float64 (the shaded band and its note), and a single step (a dot).
+DRAWN_ALIKE = {
+    "stacked": STACKED,
+    "sentence": SENTENCE,
+    "lstm": Params(cell="lstm", seq_len=40, units=12, input_kind="noise"),
+    "underflow": Params(w_hh_scale=0.1, seq_len=1000, units=8),
+    "one step": Params(seq_len=1, units=4, layers=2),
+}
+KINDS = ("texts", "lines", "rectangles", "images", "curves")
+
+# The browser's textBaseline and matplotlib's va for the same vertical anchor.
+BASELINES = {"alphabetic": "baseline", "top": "top", "middle": "center", "bottom": "bottom"}
+
+Drawn = dict[str, dict[str, list[Any]]]  # panel name -> kind -> records
+
+
+def view_inputs(frame: Frame) -> dict[str, Any]:
+    """What the kernel sends the view for ``frame``, as PANELS_SCRIPT takes it, with the
+    figure's width and colours for the view's."""
+    layout = view_layout(frame)
+    values = {panel.name: panel.values(frame) for panel in panels.heatmaps(frame)}
+    order = frame.order
+    return {
+        "width": WIDTH,
+        "T": frame.x.shape[0],
+        "layout": layout,
+        "values": {name: [as_js(v) for v in array.ravel()] for name, array in values.items()},
+        "rows": {name: array.shape[1] for name, array in values.items()},
+        "curves": [[as_js(v) for v in s.values(frame)] for s in panels.chart(frame).series],
+        "tokens": list(frame.tokens),
+        "tables": {role: table("standard", role).tolist() for role in ("diverging", "sequential")},
+        "theme": COLOURS,
+        "order": None
+        if order is None
+        else {
             "words": list(order.words),
             "shuffled": list(order.shuffled),
             "units": order.rnn_final.shape[1],
             "rnn": [as_js(v) for v in order.rnn_final.ravel()],
             "dense": [as_js(v) for v in order.dense_output.ravel()],
-            "table": table("standard", "diverging").tolist(),
-            # what the kernel sends with the frame: the words and the panel's size
-            "kernel": {
-                **view_words(sentence)["order"],
-                **view_layout(sentence)["order"],
-            },
+            **view_words(frame)["order"],
+            **layout["order"],
         },
-    )
-    top = layout_of(sentence).order_top
-    assert top is not None
-    assert js_texts(got["calls"]) == drawn_texts(sentence, top, top + got["height"])
-
-    # The strips: every cell's rectangle and colour, against the PNG's boxes and pixels.
-    cells = [c for c in got["calls"] if c["call"] == "fillRect"][1:]  # after the background
-    units = order.rnn_final.shape[1]
-    assert len(cells) == 4 * units
-    image = pixels(render_png(sentence, scale=1.0))
-    boxes = panel_boxes(sentence, scale=1.0)
-    for k, name in enumerate(("order_rnn", "order_dense")):
-        box = boxes[name]
-        for row in (0, 1):
-            strip = cells[(2 * k + row) * units : (2 * k + row + 1) * units]
-            x, y, _width, height = strip[0]["args"]
-            assert (x, y + top, height) == (box.left, box.top + 16 * row, 14)
-            right = strip[-1]["args"][0] + (strip[-1]["args"][0] - strip[-2]["args"][0])
-            assert right == pytest.approx(box.right)
-            for unit, cell in enumerate(strip):
-                cx, cy = box.cell_centre(unit, row)
-                assert cell["fillStyle"] == "rgb({}, {}, {})".format(*image[cy, cx])
+    }
 
 
-def test_the_norm_chart_legend_and_curves_are_the_ones_js_linechart_draws(stacked):
-    script = """
-const { NormChart } = await import(data.module);
-const chart = new NormChart({ height: 190 });
-chart.setData(data.series.map((values, i) => ({ label: data.axis.labels[i],
-  values: Float32Array.from(values.map(num)) })), data.axis);
-chart.draw(880, theme);
-print({ range: chart.range, calls });
-"""
-    series = [[as_js(v) for v in layer.log10_grad_norm] for layer in stacked.layers]
-    layout = view_layout(stacked)
-    got = run_js(
-        CANVAS_PRELUDE + script,
-        {
-            "module": str(ROOT / "js" / "common" / "linechart.js"),
-            "series": series,
-            # the chart as the kernel sends it with the frame
-            "axis": {**layout["chart"], "time_ticks": layout["time_ticks"]},
-        },
-    )
-    # The curves' colours, in order, and the legend: swatches and labels.
-    clip = next(i for i, c in enumerate(got["calls"]) if c["call"] == "clip")
-    curves = [c["strokeStyle"] for c in got["calls"][clip:] if c["call"] == "stroke"][:2]
-    assert curves == ["#1976d2", "#e65100"]
-    swatches = [c for c in got["calls"] if c["call"] == "fillRect" and c["args"][2:] == [14, 3]]
-    assert len(swatches) == 2
-
+def figure_panels(frame: Frame) -> Drawn:
+    """What the headless figure draws in each panel (by the view's names: the heatmaps',
+    ``"norms"``, ``"order"``), as :func:`view_panels` gives the browser's: per kind, records
+    in CSS px from the panel's top-left corner, JSON-ready."""
+    from matplotlib.collections import LineCollection
     from matplotlib.colors import to_hex
+    from matplotlib.image import BboxImage
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
-    rect = layout_of(stacked).rects["norms"]
-    top = rect.y - 22  # the chart panel's top: MARGIN.top above its plot
-    figure = build_figure(stacked, "standard", 1.0)
-    drawn = [
-        ([a.get_x(), a.get_y() - top, a.get_width(), a.get_height()], to_hex(a.get_facecolor()))
-        for a in figure.artists
-        if isinstance(a, Rectangle) and (a.get_width(), a.get_height()) == (14, 3)
-    ]
-    assert drawn == [(c["args"], c["fillStyle"]) for c in swatches]
-    lines = [to_hex(a.get_color()) for a in figure.artists if isinstance(a, Line2D)]
-    assert lines == curves
-    # Every text (legend, title, ticks) where the browser writes it; not the rotated axis
-    # label, which the browser writes at (0, 0) of a rotated frame.
-    texts = drawn_texts(stacked, top, top + 190)
-    assert {"layer 1", "layer 2", TITLES[3]} <= {t[0] for t in texts}
-    rotated = "‖dL/dh_t‖"
-    assert [t for t in js_texts(got["calls"]) if t[0] != rotated] == [
-        t for t in texts if t[0] != rotated
-    ]
-    # the chart's decades are the kernel's, and they span both curves
-    assert (got["range"]["lo"], got["range"]["hi"]) == panels.chart_range(stacked)
-    lo, hi = panels.chart_range(stacked)
-    for layer in stacked.layers:
-        assert lo < layer.log10_grad_norm.min()
-        assert layer.log10_grad_norm.max() < hi
+    figure = build_figure(frame, "standard", 1.0)
+    layout = layout_of(frame)
+    top_margin = GEOMETRY.panel.margin.top
+    extents = {
+        p.name: (layout.rects[p.name].y - top_margin, p.height) for p in panels.heatmaps(frame)
+    }
+    extents["norms"] = (layout.rects["norms"].y - top_margin, panels.CHART_HEIGHT)
+    if layout.order_top is not None:
+        extents["order"] = (layout.order_top, panels.ORDER_HEIGHT)
+    # (kind, the height that places it in a panel, its record, which of its entries are heights)
+    found: list[tuple[str, float, tuple[Any, ...], tuple[int, ...]]] = []
+    for text in figure.texts:
+        x, y = text.get_position()
+        size, bold = text.get_fontsize() / PX_TO_PT, text.get_fontweight() == "bold"
+        record = (text.get_text(), x, y, text.get_ha(), text.get_va(), size, bold)
+        found.append(("texts", y, (*record, text.get_color(), text.get_rotation()), (2,)))
+    for artist in figure.artists:
+        if isinstance(artist, LineCollection):
+            style = (to_hex(artist.get_colors()[0]), artist.get_linewidths()[0] / PX_TO_PT)
+            for (x0, y0), (x1, y1) in artist.get_segments():
+                found.append(("lines", y0, (x0, y0, x1, y1, *style), (1, 3)))
+        elif isinstance(artist, Rectangle):
+            x, y = artist.get_xy()
+            box = (x, y, artist.get_width(), artist.get_height())
+            found.append(("rectangles", y, (*box, to_hex(artist.get_facecolor())), (1,)))
+        elif isinstance(artist, BboxImage):
+            box = artist.bbox  # display pixels from the bottom: CSS px at scale 1
+            y = layout.height - box.y1
+            found.append(("images", y, (box.x0, y, box.width, box.height), (1,)))
+        elif isinstance(artist, Line2D):  # a curve: its colour, width and single-step dot
+            dot = artist.get_markersize() / PX_TO_PT / 2 if artist.get_marker() == "o" else None
+            record = (to_hex(artist.get_color()), artist.get_linewidth() / PX_TO_PT, dot)
+            found.append(("curves", extents["norms"][0], record, ()))
+    drawn: Drawn = {}
+    for name, (top, height) in extents.items():
+        drawn[name] = {kind: [] for kind in KINDS}
+        for kind, y, record, heights in found:
+            if top <= y < top + height:
+                shifted = [v - top if i in heights else v for i, v in enumerate(record)]
+                drawn[name][kind].append(shifted)
+    return normalised(drawn)
+
+
+def view_panels(drawn: dict[str, Any], width: float) -> Drawn:
+    """What PANELS_SCRIPT's calls draw in each panel, in :func:`figure_panels`'s form. The
+    background is left out (the figure's is the page's); the order panel's strips, painted
+    cell by cell, become one box per row, as the figure's images are."""
+    panels_drawn: Drawn = {}
+    for name, panel in drawn.items():
+        kinds: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+        strips: dict[tuple[float, float], list[float]] = {}  # (top, height) -> cells' lefts
+        path: list[list[list[float]]] = []
+        for call in panel["calls"]:
+            op, args = call["call"], call["args"]
+            if op == "fillText":
+                text, x, y = args
+                weight, size, _family = call["font"].split(" ")
+                place = (x + call["tx"], y + call["ty"], call["textAlign"])
+                look = (float(size[:-2]), weight == "600", call["fillStyle"])
+                turn = -math.degrees(call["turn"])
+                kinds["texts"].append((text, *place, BASELINES[call["textBaseline"]], *look, turn))
+            elif op == "beginPath":
+                path = []
+            elif op == "moveTo":
+                path.append([args])
+            elif op == "lineTo":
+                path[-1].append(args)
+            elif op == "stroke" and all(len(line) == 2 for line in path):  # ticks, grid lines
+                style = (call["strokeStyle"], call["lineWidth"])
+                kinds["lines"] += [(*start, *end, *style) for start, end in path]
+            elif op == "stroke":  # a curve
+                kinds["curves"].append([call["strokeStyle"], call["lineWidth"], None])
+            elif op == "arc":  # a single step's dot on the last curve
+                kinds["curves"][-1][2] = args[2]
+            elif op == "fillRect" and args == [0, 0, width, panel["height"]]:
+                continue  # the background
+            elif op == "fillRect" and call["fillStyle"].startswith("rgb("):
+                strips.setdefault((args[1], args[3]), []).append(args[0])
+            elif op == "fillRect":
+                kinds["rectangles"].append((*args, call["fillStyle"]))
+            elif op == "drawImage":
+                kinds["images"].append(args[1:])
+        for (y, height), lefts in strips.items():
+            right = lefts[-1] + (lefts[-1] - lefts[-2])  # the last cell as wide as the others
+            kinds["images"].append((lefts[0], y, right - lefts[0], height))
+        panels_drawn[name] = kinds
+    return normalised(panels_drawn)
+
+
+def normalised(drawn: Drawn) -> Drawn:
+    """Records as JSON lists, numbers to 6 decimals, in a fixed order (the curves in drawing
+    order: the first layer's first)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return float(round(value, 6)) + 0.0  # no -0.0
+        return value
+
+    result: Drawn = {}
+    for name, kinds in drawn.items():
+        result[name] = {}
+        for kind, records in kinds.items():
+            rows = [[clean(v) for v in record] for record in records]
+            result[name][kind] = rows if kind == "curves" else sorted(rows, key=repr)
+    return result
+
+
+def js_modules(root: Path) -> dict[str, str]:
+    return {
+        "heatmap": str(root / "js" / "explorer" / "heatmap.js"),
+        "linechart": str(root / "js" / "common" / "linechart.js"),
+        "order": str(root / "js" / "explorer" / "order.js"),
+    }
+
+
+def drawn_by_the_view(inputs: dict[str, Any], root: Path = ROOT) -> dict[str, Any]:
+    """PANELS_SCRIPT's record of the panels whose ``inputs`` the kernel sends, drawn by the
+    modules under ``root``: per panel, its height and the calls its drawing made."""
+    return run_js(CANVAS_PRELUDE + PANELS_SCRIPT, {**inputs, "modules": js_modules(root)})
+
+
+@pytest.mark.parametrize("case", DRAWN_ALIKE)
+def test_every_panel_is_drawn_by_the_figure_as_the_browser_draws_it(case):
+    # Every text (its place, anchor, size, weight, colour and turn), tick and grid line, filled
+    # rectangle, image and curve of every panel, where and as the browser's classes draw them.
+    frame = compute_frame(DRAWN_ALIKE[case])
+    inputs = view_inputs(frame)
+    drawn = drawn_by_the_view(inputs)
+    view = view_panels(drawn, inputs["width"])
+    assert view == figure_panels(frame)
+    # the view draws each panel at the height the kernel sends with the frame
+    assert {name: panel["height"] for name, panel in drawn.items()} == {
+        **{spec["name"]: spec["height"] for spec in inputs["layout"]["heatmaps"]},
+        "norms": inputs["layout"]["chart"]["height"],
+        **({"order": inputs["layout"]["order"]["height"]} if frame.order is not None else {}),
+    }
+    assert all(view[name]["texts"] for name in view)
+
+
+def test_the_order_strips_and_the_curves_have_the_browsers_colours(sentence):
+    inputs = view_inputs(sentence)
+    drawn = drawn_by_the_view(inputs)
+    # The strips: every cell's colour, against the PNG's pixels.
+    image = pixels(render_png(sentence, scale=1.0))
+    boxes = panel_boxes(sentence, scale=1.0)
+    units = inputs["order"]["units"]
+    cells = [c for c in drawn["order"]["calls"] if c["call"] == "fillRect"][1:]  # background
+    assert len(cells) == 4 * units
+    for k, name in enumerate(("order_rnn", "order_dense")):
+        for row in (0, 1):
+            strip = cells[(2 * k + row) * units : (2 * k + row + 1) * units]
+            for unit, cell in enumerate(strip):
+                cx, cy = boxes[name].cell_centre(unit, row)
+                assert cell["fillStyle"] == "rgb({}, {}, {})".format(*image[cy, cx])
+    # The curves: the theme colours of geometry.json's series, layer 1 first.
+    curves = view_panels(drawn, inputs["width"])["norms"]["curves"]
+    assert [curve[0] for curve in curves] == [COLOURS[role] for role in GEOMETRY.chart.series]
+
+
+# -- one geometry: geometry.json is what both drawings read -------------------------------------
+
+
+def test_a_translucent_theme_colour_is_drawn_as_it_shows_on_the_background():
+    # The view's text colours are translucent; the figure paints what they show on its white,
+    # each channel alpha * colour + (1 - alpha) * background.
+    assert opaque("rgba(0, 0, 0, 0.87)", "#ffffff") == "#212121"  # 0.13 * 255 = 33.15
+    assert opaque("rgba(255, 0, 0, 0.5)", "#000000") == "#800000"  # 127.5 rounds to 128
+    assert opaque("rgba(0, 128, 255, 1)", "#123456") == "#0080ff"
+    assert opaque("#1976d2", "#000000") == "#1976d2"  # already opaque
+    assert COLOURS["text"] == opaque(GEOMETRY.colours.text, GEOMETRY.colours.background)
+
+
+def moved(value: Any, key: str = "") -> Any:
+    """geometry.json with every length, size and width 2 larger, other colours, and the curves'
+    colours in the other order."""
+    if isinstance(value, dict):
+        return {k: moved(v, k) for k, v in value.items()}
+    if key == "series":
+        return list(reversed(value))
+    if isinstance(value, list):
+        return [moved(v) for v in value]
+    if isinstance(value, int | float):
+        return value + 2
+    if key in OTHER_COLOURS:
+        return OTHER_COLOURS[key]
+    return value
+
+
+OTHER_COLOURS = {
+    "panel": "#ffe0b2",
+    "text": "rgba(0, 0, 64, 0.9)",
+    "muted": "rgba(64, 0, 0, 0.5)",
+    "grid": "#c5cae9",
+    "line": "#2e7d32",
+    "warn": "#6a1b9a",
+}
+
+MOVED_FIGURE = """
+import json, sys
+moved, root = sys.argv[1:3]
+sys.path[:0] = [moved, root]
+import rnnwidget
+assert rnnwidget.__file__.startswith(moved), rnnwidget.__file__
+from rnnwidget.explorer.frame import compute_frame
+from tests.test_render import DRAWN_ALIKE, figure_panels, view_inputs
+frames = {name: compute_frame(DRAWN_ALIKE[name]) for name in sys.argv[3:]}
+print(json.dumps({name: [figure_panels(f), view_inputs(f)] for name, f in frames.items()}))
+"""
+
+
+def test_one_geometry_file_moves_both_drawings(tmp_path):
+    # A copy of the package and of the front end whose geometry.json has every number and
+    # colour changed: the figure (drawn by the copy, in a fresh interpreter) and the browser's
+    # panels (drawn by the copy's modules, from what the copy's kernel sends) still agree, and
+    # everything in them has moved: no panel keeps a margin, size or colour of its own.
+    ignore = shutil.ignore_patterns("__pycache__", "static")
+    shutil.copytree(ROOT / "rnnwidget", tmp_path / "rnnwidget", ignore=ignore)
+    shutil.copytree(ROOT / "js", tmp_path / "js")
+    path = tmp_path / "rnnwidget" / "geometry.json"
+    path.write_text(json.dumps(moved(json.loads(path.read_text("utf-8")))), "utf-8")
+    cases = list(DRAWN_ALIKE)
+    result = subprocess.run(
+        [sys.executable, "-c", MOVED_FIGURE, str(tmp_path), str(ROOT), *cases],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    for case, (figure, inputs) in json.loads(result.stdout).items():
+        view = view_panels(drawn_by_the_view(inputs, tmp_path), inputs["width"])
+        assert view == figure, case
+        before = figure_panels(compute_frame(DRAWN_ALIKE[case]))
+        assert figure.keys() == before.keys()
+        for name, kinds in figure.items():
+            for kind, records in kinds.items():
+                assert records != before[name][kind] or not records, (case, name, kind)
+            # every text is 2 px larger (larger text may leave out a tick label it had room for)
+            sizes = {(text[0], text[5]) for text in kinds["texts"]}
+            assert sizes <= {(text[0], text[5] + 2) for text in before[name]["texts"]}

@@ -1,5 +1,9 @@
 // What every panel shares: a HiDPI canvas, its plot rectangle, ticks and labels.
 
+import { GEOMETRY } from "./geometry.js";
+
+const { axis: AXIS, panel: PANEL, playback: PLAYBACK, text: TEXT } = GEOMETRY;
+
 /**
  * A panel's canvas: an image for screen readers, named by `data-panel` for tests and export.
  * @param {string} name
@@ -18,7 +22,7 @@ export function panelCanvas(name, label) {
  * Space around each plot, in CSS pixels at scale 1 (the same for every panel, so time lines
  * up); presentation mode multiplies it with the text.
  */
-export const MARGIN = { left: 64, right: 84, top: 22, bottom: 36 };
+export const MARGIN = PANEL.margin;
 
 /**
  * Size a canvas for its CSS box at `ratio` device pixels per CSS pixel (the screen's, unless an
@@ -77,11 +81,13 @@ export function niceTicks(lo, hi, count = 5) {
 }
 
 /**
+ * The font for a text of `role` (its size is geometry.json's), at the theme's scale.
  * @param {CanvasRenderingContext2D} ctx
  * @param {import("./theme.js").Theme} theme
+ * @param {import("./geometry.js").TextRole} role
  */
-export function setFont(ctx, theme, size = 11, weight = "normal") {
-  ctx.font = `${weight} ${size * theme.scale}px ${theme.font}`;
+export function setFont(ctx, theme, role, weight = "normal") {
+  ctx.font = `${weight} ${TEXT[role] * theme.scale}px ${theme.font}`;
 }
 
 /**
@@ -92,7 +98,7 @@ export function setFont(ctx, theme, size = 11, weight = "normal") {
  */
 export function drawTimeAxis(ctx, theme, rect, T, ticks, tokens = []) {
   const x = (/** @type {number} */ t) => rect.x + ((t - 0.5) / T) * rect.width;
-  const useTokens = tokens.length > 0 && rect.width / T >= 28 * theme.scale;
+  const useTokens = tokens.length > 0 && rect.width / T >= AXIS.token_width * theme.scale;
   const shown = useTokens ? tokens.map((_, i) => i + 1) : ticks;
   drawBottomAxis(ctx, theme, rect,
     shown.map((t) => ({ x: x(t), text: useTokens ? tokens[t - 1] : String(t) })),
@@ -109,56 +115,58 @@ export function drawTimeAxis(ctx, theme, rect, T, ticks, tokens = []) {
 export function drawBottomAxis(ctx, theme, rect, ticks, label) {
   const s = theme.scale;
   const y = rect.y + rect.height;
-  setFont(ctx, theme);
+  setFont(ctx, theme, "tick");
   ctx.fillStyle = theme.text;
   ctx.strokeStyle = theme.muted;
-  ctx.lineWidth = 1;
+  ctx.lineWidth = AXIS.line_width;
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   ctx.beginPath();
   for (const tick of ticks) {
     ctx.moveTo(tick.x, y);
-    ctx.lineTo(tick.x, y + 4 * s);
+    ctx.lineTo(tick.x, y + AXIS.tick_length * s);
   }
   ctx.stroke();
   let end = -Infinity; // the right edge of the last label written
-  const gap = 6 * s;
+  const gap = AXIS.text_gap * s;
   for (const { x, text } of ticks) {
     const half = ctx.measureText(text).width / 2;
     if (x - half < end + gap) continue;
-    ctx.fillText(text, x, y + 5 * s);
+    ctx.fillText(text, x, y + AXIS.bottom_text * s);
     end = x + half;
   }
+  setFont(ctx, theme, "label");
   ctx.fillStyle = theme.muted;
   ctx.textAlign = "right";
-  ctx.fillText(label, rect.x + rect.width, y + 19 * s);
+  ctx.fillText(label, rect.x + rect.width, y + AXIS.bottom_label * s);
 }
 
 /** A vertical axis on the left with labelled ticks at the given positions (y in CSS px). */
 export function drawLeftAxis(ctx, theme, rect, ticks, label) {
   const s = theme.scale;
-  setFont(ctx, theme);
+  setFont(ctx, theme, "tick");
   ctx.fillStyle = theme.text;
   ctx.strokeStyle = theme.muted;
-  ctx.lineWidth = 1;
+  ctx.lineWidth = AXIS.line_width;
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   ctx.beginPath();
   for (const { y } of ticks) {
-    ctx.moveTo(rect.x - 4 * s, y);
+    ctx.moveTo(rect.x - AXIS.tick_length * s, y);
     ctx.lineTo(rect.x, y);
   }
   ctx.stroke();
   // A label that would run into the one above it is left out (a short panel, enlarged text).
   let top = Infinity;
-  const lineHeight = 11 * s;
+  const lineHeight = TEXT.tick * s;
   for (const { y, text } of [...ticks].sort((a, b) => b.y - a.y)) {
     if (y + lineHeight / 2 > top) continue;
-    ctx.fillText(text, rect.x - 6 * s, y);
+    ctx.fillText(text, rect.x - AXIS.left_text * s, y);
     top = y - lineHeight / 2;
   }
   ctx.save();
-  ctx.translate(12 * s, rect.y + rect.height / 2);
+  setFont(ctx, theme, "label");
+  ctx.translate(AXIS.left_label * s, rect.y + rect.height / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textAlign = "center";
   ctx.fillStyle = theme.muted;
@@ -169,7 +177,7 @@ export function drawLeftAxis(ctx, theme, rect, ticks, label) {
 /** Horizontal grid lines across the plot at the given heights (CSS px). */
 export function drawGridLines(ctx, theme, rect, ys) {
   ctx.strokeStyle = theme.grid;
-  ctx.lineWidth = 1;
+  ctx.lineWidth = AXIS.line_width;
   ctx.beginPath();
   for (const y of ys) {
     ctx.moveTo(rect.x, y);
@@ -183,11 +191,12 @@ export function drawGridLines(ctx, theme, rect, ys) {
  * @param {number} [width] the panel's width (the title may run over the right margin)
  */
 export function drawTitle(ctx, theme, rect, title, width = rect.x + rect.width) {
-  setFont(ctx, theme, 12, "600");
+  setFont(ctx, theme, "title", "600");
   ctx.fillStyle = theme.text;
   ctx.textAlign = "left";
   ctx.textBaseline = "alphabetic";
-  ctx.fillText(fitText(ctx, title, width - rect.x - 4), rect.x, rect.y - 7 * theme.scale);
+  ctx.fillText(fitText(ctx, title, width - rect.x - PANEL.title_end_gap), rect.x,
+    rect.y - PANEL.title_offset * theme.scale);
 }
 
 /** `text`, cut with an ellipsis to fit `width` pixels in the context's font. */
@@ -216,8 +225,8 @@ export function drawPlayback(ctx, theme, rect, T, reveal, marker) {
   if (marker !== null && marker >= 0 && marker < T) {
     ctx.save();
     ctx.strokeStyle = theme.text;
-    ctx.lineWidth = 1.5 * theme.scale;
-    ctx.setLineDash([4, 3]);
+    ctx.lineWidth = PLAYBACK.line_width * theme.scale;
+    ctx.setLineDash(PLAYBACK.dash);
     ctx.beginPath();
     ctx.moveTo(x(marker + 0.5), rect.y);
     ctx.lineTo(x(marker + 0.5), rect.y + rect.height);

@@ -17,9 +17,15 @@ import {
 } from "./axes.js";
 import { setDataset } from "./dom.js";
 import { FLOAT64_LIMITS } from "./format.js";
+import { GEOMETRY } from "./geometry.js";
+
+const { chart: CHART, legend: LEGEND } = GEOMETRY;
 
 export class NormChart {
-  /** @param {{ title?: string, height: number }} options the title comes with the data */
+  /**
+   * @param {{ title?: string, height: number }} options the title comes with the data, and
+   *   the height too where the kernel sends one
+   */
   constructor({ title = "", height }) {
     this.title = title;
     this.axisLabel = "";
@@ -45,18 +51,21 @@ export class NormChart {
    * @param {{ label: string, values: Float32Array }[]} series log10 ||dL/dh_t|| for
    *   t = 1 ... T, one curve per layer
    * @param {{ title: string, axis_label: string, range: [number, number],
-   *   ticks: [number, string][], time_ticks?: number[] }} axis the kernel's: the decades shown
-   *   and the labelled ones (a comparison shares one range across its charts)
+   *   ticks: [number, string][], time_ticks?: number[], height?: number }} axis the kernel's:
+   *   the decades shown and the labelled ones (a comparison shares one range across its
+   *   charts), and the chart's height where it sends one
    */
   setData(series, axis) {
+    const height = axis.height ?? this.height;
     const unchanged =
-      series.length === this.series.length &&
+      height === this.height && series.length === this.series.length &&
       axis.range[0] === this.range.lo && axis.range[1] === this.range.hi &&
       axis.title === this.title && sameList(axis.ticks.map(([d]) => d), this.ticks.map(([d]) => d)) &&
       sameList(axis.time_ticks ?? [], this.timeTicks) &&
       series.every((s, i) => s.label === this.series[i].label && sameList(s.values, this.series[i].values));
     if (unchanged) return;
     this.version++;
+    this.height = height;
     this.series = series;
     this.logNorms = series[0].values;
     this.title = axis.title;
@@ -116,7 +125,7 @@ export class NormChart {
     drawTimeAxis(ctx, theme, rect, T, this.timeTicks.length ? this.timeTicks : evenTicks(T));
 
     // The curves; an exact zero (-inf) breaks one.
-    const colours = [theme.line, theme.warn];
+    const colours = CHART.series.map((role) => theme[role]);
     ctx.save();
     ctx.beginPath();
     ctx.rect(rect.x, rect.y, rect.width, rect.height);
@@ -124,7 +133,7 @@ export class NormChart {
     this.series.forEach(({ values }, i) => {
       ctx.strokeStyle = colours[i % colours.length];
       ctx.fillStyle = ctx.strokeStyle;
-      ctx.lineWidth = 2 * theme.scale;
+      ctx.lineWidth = CHART.line_width * theme.scale;
       ctx.lineJoin = "round";
       ctx.beginPath();
       let drawing = false;
@@ -141,7 +150,7 @@ export class NormChart {
       ctx.stroke();
       if (T === 1 && Number.isFinite(values[0])) {
         ctx.beginPath();
-        ctx.arc(this.x(0), this.y(values[0]), 3 * theme.scale, 0, 2 * Math.PI);
+        ctx.arc(this.x(0), this.y(values[0]), CHART.dot_radius * theme.scale, 0, 2 * Math.PI);
         ctx.fill();
       }
     });
@@ -151,23 +160,24 @@ export class NormChart {
   }
 
   drawLegend(ctx, theme, rect, colours) {
-    setFont(ctx, theme, 11);
+    setFont(ctx, theme, "legend");
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
     const s = theme.scale;
-    const x = rect.x + rect.width + 10 * s;
+    const x = rect.x + rect.width + LEGEND.offset * s;
     this.series.forEach(({ label }, i) => {
-      const y = rect.y + (8 + i * 16) * s;
+      const y = rect.y + (LEGEND.top + i * LEGEND.row) * s;
       ctx.fillStyle = colours[i % colours.length];
-      ctx.fillRect(x, y - 1.5 * s, 14 * s, 3 * s);
+      ctx.fillRect(x, y - (LEGEND.swatch_height / 2) * s, LEGEND.swatch_width * s,
+        LEGEND.swatch_height * s);
       ctx.fillStyle = theme.text;
-      ctx.fillText(label, x + 18 * s, y);
+      ctx.fillText(label, x + LEGEND.text * s, y);
     });
   }
 
   shadeBeyondFloat64(ctx, theme, rect) {
     const { lo, hi } = this.range;
-    setFont(ctx, theme, 11);
+    setFont(ctx, theme, "note");
     ctx.textAlign = "right";
     ctx.textBaseline = "top";
     /** @type {[number, number, string][]} */
@@ -183,7 +193,8 @@ export class NormChart {
       ctx.fillStyle = theme.panel;
       ctx.fillRect(rect.x, Math.min(yEdge, yFar), rect.width, Math.abs(yFar - yEdge));
       ctx.fillStyle = theme.warn;
-      ctx.fillText(label, rect.x + rect.width - 4 * theme.scale, Math.min(yEdge, yFar) + 3);
+      ctx.fillText(label, rect.x + rect.width - CHART.note_inset * theme.scale,
+        Math.min(yEdge, yFar) + CHART.note_top);
     }
   }
 

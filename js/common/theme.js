@@ -1,19 +1,22 @@
 // Colours and fonts from JupyterLab's theme (--jp-* CSS variables), so canvases read in light
-// and dark themes alike; the fallbacks serve hosts without them (VS Code, Colab, a bare page).
+// and dark themes alike; the fallbacks serve hosts without them (VS Code, Colab, a bare page):
+// the light theme of geometry.json, which the headless figure is drawn in too.
 
-const FALLBACK = {
-  "--jp-layout-color0": "#ffffff",
-  "--jp-layout-color2": "#eeeeee",
-  "--jp-ui-font-color0": "#000000",
-  "--jp-ui-font-color1": "rgba(0, 0, 0, 0.87)",
-  "--jp-ui-font-color2": "rgba(0, 0, 0, 0.54)",
-  "--jp-border-color1": "#bdbdbd",
-  "--jp-border-color2": "#e0e0e0",
-  "--jp-brand-color1": "#1976d2",
-  "--jp-warn-color0": "#e65100",
-  "--jp-error-color1": "#d32f2f",
-  "--jp-ui-font-family": "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif",
+import { GEOMETRY } from "./geometry.js";
+
+/** The JupyterLab variable each colour of a theme comes from. */
+const VARIABLES = {
+  background: "--jp-layout-color0",
+  panel: "--jp-layout-color2",
+  text: "--jp-ui-font-color1",
+  muted: "--jp-ui-font-color2",
+  grid: "--jp-border-color2",
+  line: "--jp-brand-color1",
+  warn: "--jp-warn-color0",
+  error: "--jp-error-color1",
 };
+const FONT = "--jp-ui-font-family";
+const FALLBACK_FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 
 /**
  * @typedef {{ background: string, panel: string, text: string, muted: string, grid: string,
@@ -28,29 +31,20 @@ const FALLBACK = {
  */
 export function readTheme(el) {
   const style = getComputedStyle(el);
-  const v = (name) => style.getPropertyValue(name).trim() || FALLBACK[name];
+  const colours = /** @type {typeof GEOMETRY.colours} */ (Object.fromEntries(
+    Object.entries(VARIABLES).map(([role, name]) =>
+      [role, style.getPropertyValue(name).trim() || GEOMETRY.colours[role]])));
   return {
-    background: v("--jp-layout-color0"),
-    panel: v("--jp-layout-color2"),
-    text: v("--jp-ui-font-color1"),
-    muted: v("--jp-ui-font-color2"),
-    grid: v("--jp-border-color2"),
-    line: v("--jp-brand-color1"),
-    warn: v("--jp-warn-color0"),
-    error: v("--jp-error-color1"),
-    font: v("--jp-ui-font-family"),
+    ...colours,
+    font: style.getPropertyValue(FONT).trim() || FALLBACK_FONT,
     scale: Number(style.getPropertyValue("--rnnwidget-scale")) || 1,
-    dark: isDark(v("--jp-layout-color0")),
+    dark: isDark(colours.background),
   };
 }
 
 /** The light theme a slide wants (a snapshot), at the view's scale and in its font. */
 export function slideTheme(theme) {
-  const v = (name) => FALLBACK[name];
-  return { ...theme, background: v("--jp-layout-color0"), panel: v("--jp-layout-color2"),
-    text: v("--jp-ui-font-color1"), muted: v("--jp-ui-font-color2"),
-    grid: v("--jp-border-color2"), line: v("--jp-brand-color1"), warn: v("--jp-warn-color0"),
-    error: v("--jp-error-color1"), dark: false };
+  return { ...theme, ...GEOMETRY.colours, dark: false };
 }
 
 /** Whether a CSS colour (#rgb, #rrggbb or rgb()) is dark: its relative luminance below 0.4. */

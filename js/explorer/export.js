@@ -4,8 +4,10 @@
 // (w.snapshots).
 
 import { setFont } from "../common/axes.js";
+import { GEOMETRY } from "../common/geometry.js";
 
 const MIN_EXPORT_RATIO = 2;
+const SNAPSHOT = GEOMETRY.snapshot;
 
 /**
  * Draw every panel again at `ratio` pixels per CSS pixel and stack them under a title and the
@@ -17,8 +19,9 @@ const MIN_EXPORT_RATIO = 2;
  */
 export function composeSnapshot({ panels, width, theme, title, summary, captionText }) {
   const ratio = Math.max(window.devicePixelRatio || 1, MIN_EXPORT_RATIO);
-  const headerHeight = 44 * theme.scale;
-  const captionHeight = 26 * theme.scale;
+  const s = theme.scale;
+  const headerHeight = SNAPSHOT.header * s;
+  const captionHeight = SNAPSHOT.footer * s;
   const drawn = panels.map((panel) => {
     const canvas = document.createElement("canvas");
     panel.draw(width, theme, canvas, ratio);
@@ -37,19 +40,19 @@ export function composeSnapshot({ panels, width, theme, title, summary, captionT
   ctx.fillStyle = theme.text;
   ctx.textBaseline = "alphabetic";
   ctx.textAlign = "left";
-  setFont(ctx, theme, 15, "600");
-  ctx.fillText(title, 12, 20 * theme.scale);
-  setFont(ctx, theme, 12);
-  ctx.fillText(summary, 12, 38 * theme.scale);
+  setFont(ctx, theme, "snapshot_title", "600");
+  ctx.fillText(title, SNAPSHOT.left, SNAPSHOT.title_baseline * s);
+  setFont(ctx, theme, "snapshot_summary");
+  ctx.fillText(summary, SNAPSHOT.left, SNAPSHOT.summary_baseline * s);
 
   let y = headerHeight;
   for (const canvas of drawn) {
     ctx.drawImage(canvas, 0, y, canvas.width / ratio, canvas.height / ratio);
     y += canvas.height / ratio;
   }
-  setFont(ctx, theme, 11);
+  setFont(ctx, theme, "snapshot_caption");
   ctx.fillStyle = theme.muted;
-  ctx.fillText(captionText, 12, y + 17 * theme.scale);
+  ctx.fillText(captionText, SNAPSHOT.left, y + SNAPSHOT.caption_baseline * s);
   return out;
 }
 

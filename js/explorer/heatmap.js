@@ -15,6 +15,9 @@ import {
 } from "../common/axes.js";
 import { colourIndex } from "../common/colormaps.js";
 import { setDataset } from "../common/dom.js";
+import { GEOMETRY } from "../common/geometry.js";
+
+const { colour_bar: BAR, panel: PANEL, text: TEXT } = GEOMETRY;
 
 /**
  * @typedef {Object} HeatmapData
@@ -127,26 +130,28 @@ export class Heatmap {
   drawColourBar(ctx, theme, rect) {
     const { vmin, vmax, table, colourTicks } = /** @type {HeatmapData} */ (this.data);
     const s = theme.scale;
-    const x = rect.x + rect.width + 12 * s;
-    const barWidth = 10 * s;
+    const x = rect.x + rect.width + BAR.offset * s;
+    const barWidth = BAR.width * s;
     const y = (value) => rect.y + rect.height * (1 - (value - vmin) / (vmax - vmin || 1));
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(colourBarImage(table), x, rect.y, barWidth, rect.height);
-    setFont(ctx, theme, 11);
+    setFont(ctx, theme, "tick");
     ctx.fillStyle = theme.text;
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
     // Bottom up; a label that would run into the one below it is left out.
+    const half = (TEXT.tick / 2) * s;
     let top = Infinity;
     for (const { value, text } of [...colourTicks].sort((p, q) => p.value - q.value)) {
       const at = y(value);
-      if (at + 5.5 * s > top) continue;
-      ctx.fillText(text, x + barWidth + 4 * s, at);
-      top = at - 5.5 * s;
+      if (at + half > top) continue;
+      ctx.fillText(text, x + barWidth + BAR.text_gap * s, at);
+      top = at - half;
     }
+    setFont(ctx, theme, "label");
     ctx.fillStyle = theme.muted;
     ctx.textBaseline = "alphabetic";
-    ctx.fillText(this.colourLabel, x - 2 * s, rect.y - 7 * theme.scale);
+    ctx.fillText(this.colourLabel, x - BAR.label_shift * s, rect.y - PANEL.title_offset * s);
   }
 
   /**

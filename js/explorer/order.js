@@ -4,13 +4,13 @@
 
 import { fitText, MARGIN, panelCanvas, prepareCanvas, setFont } from "../common/axes.js";
 import { colourIndex } from "../common/colormaps.js";
+import { GEOMETRY } from "../common/geometry.js";
 
-const ROW = 16;
-const GAP = 6;
+const { order: ORDER, panel: PANEL } = GEOMETRY;
 
 export class OrderPanel {
   constructor() {
-    this.height = 150;
+    this.height = 0; // the kernel's, with the data
     this.title = "";
     this.canvas = panelCanvas("order");
     /** @type {{ words: string[], shuffled: string[], rnn: Float32Array, dense: Float32Array,
@@ -45,46 +45,51 @@ export class OrderPanel {
     ctx.fillRect(0, 0, width, height);
     if (!this.data) return;
     const { words, shuffled, rnn, dense, units, table, distances, groups: titles } = this.data;
-    const margin = MARGIN.left * theme.scale;
-    const left = margin + 170 * theme.scale;
-    const right = width - MARGIN.right * theme.scale;
-    const rowHeight = ROW * theme.scale;
-    setFont(ctx, theme, 12, "600");
+    const s = theme.scale;
+    const margin = MARGIN.left * s;
+    const left = margin + ORDER.labels * s;
+    const right = width - MARGIN.right * s;
+    const rowHeight = ORDER.row * s;
+    // Some offsets are not scaled: the strips' gaps and the right edge's inset.
+    const end = width - ORDER.right_inset;
+    setFont(ctx, theme, "title", "600");
     ctx.fillStyle = theme.text;
     ctx.textBaseline = "alphabetic";
     ctx.textAlign = "left";
-    ctx.fillText(fitText(ctx, this.title, width - margin - 4), margin, 15 * theme.scale);
+    ctx.fillText(fitText(ctx, this.title, width - margin - PANEL.title_end_gap), margin,
+      ORDER.title_baseline * s);
 
     const groups = [
       { title: titles[0], values: rnn, verdict: "differ", distance: distances[0] },
       { title: titles[1], values: dense, verdict: "identical", distance: distances[1] },
     ];
-    let y = 24 * theme.scale;
+    let y = ORDER.top * s;
     for (const { title, values, verdict, distance } of groups) {
-      setFont(ctx, theme, 11);
-      const room = width - 8 - margin - ctx.measureText(distance).width - 12 * theme.scale;
-      setFont(ctx, theme, 11, "600");
+      setFont(ctx, theme, "order");
+      const room = end - margin - ctx.measureText(distance).width - ORDER.title_gap * s;
+      setFont(ctx, theme, "order", "600");
       ctx.fillStyle = theme.text;
-      ctx.fillText(fitText(ctx, title, room), margin, y + 11 * theme.scale);
-      setFont(ctx, theme, 11);
+      ctx.fillText(fitText(ctx, title, room), margin, y + ORDER.group_baseline * s);
+      setFont(ctx, theme, "order");
       ctx.fillStyle = verdict === "differ" ? theme.text : theme.muted;
       ctx.textAlign = "right";
-      ctx.fillText(distance, width - 8, y + 11 * theme.scale);
+      ctx.fillText(distance, end, y + ORDER.group_baseline * s);
       ctx.textAlign = "left";
-      y += 14 * theme.scale;
+      y += ORDER.group_title * s;
       [words, shuffled].forEach((sentence, i) => {
         ctx.fillStyle = theme.muted;
-        setFont(ctx, theme, 11);
-        ctx.fillText(fitText(ctx, sentence.join(" "), left - margin - 8), margin, y + rowHeight - 4);
+        setFont(ctx, theme, "order");
+        ctx.fillText(fitText(ctx, sentence.join(" "), left - margin - ORDER.label_gap), margin,
+          y + rowHeight - ORDER.sentence_baseline);
         const cell = (right - left) / units;
         for (let u = 0; u < units; u++) {
           const [r, g, b] = table[colourIndex(values[i * units + u], -1, 1, table.length)];
           ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
-          ctx.fillRect(left + u * cell, y, Math.ceil(cell), rowHeight - 2);
+          ctx.fillRect(left + u * cell, y, Math.ceil(cell), rowHeight - ORDER.strip_gap);
         }
         y += rowHeight;
       });
-      y += GAP * theme.scale;
+      y += ORDER.gap * s;
     }
   }
 }

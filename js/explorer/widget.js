@@ -8,6 +8,7 @@ import { colourTable } from "../common/colormaps.js";
 import { element } from "../common/controls.js";
 import { setHidden, setText } from "../common/dom.js";
 import { formatPow10, rangeNote } from "../common/format.js";
+import { GEOMETRY } from "../common/geometry.js";
 import { icon } from "../common/icons.js";
 import { NormChart } from "../common/linechart.js";
 import { slideTheme } from "../common/theme.js";
@@ -41,7 +42,7 @@ class ExplorerView extends BaseView {
     this.heatmaps = {};
     /** The kernel's spec of each heatmap, by name: which array it draws and how it reads out. */
     this.specs = {};
-    this.chart = new NormChart({ height: 190 });
+    this.chart = new NormChart({ height: 0 }); // the kernel's, with the first frame
     this.order = new OrderPanel();
     this.unrolled = new UnrolledLoop();
     /** Which version of each panel is on screen, at which `layout` version. */
@@ -230,8 +231,9 @@ class ExplorerView extends BaseView {
   showOptions() {
     const presentation = Boolean(this.model.get("presentation"));
     this.root.classList.toggle("rnnwidget-presentation", presentation);
-    // 1.75: the canvases' smallest text (11 px) becomes 19 px, read from the back of a hall.
-    this.root.style.setProperty("--rnnwidget-scale", presentation ? "1.75" : "1");
+    // Text, margins and strokes grow together, so the panels keep their proportions.
+    const scale = presentation ? GEOMETRY.presentation.scale : 1;
+    this.root.style.setProperty("--rnnwidget-scale", String(scale));
     this.measure(); // the scale of text and strokes
     this.setPanelData();
     this.scheduleRedraw();

@@ -14,6 +14,9 @@ import {
 } from "../common/axes.js";
 import { setDataset } from "../common/dom.js";
 import { formatDecade } from "../common/format.js";
+import { GEOMETRY } from "../common/geometry.js";
+
+const { chart: CHART, legend: LEGEND, step_chart: STEP } = GEOMETRY;
 
 /**
  * @typedef {{ label: string, x: ArrayLike<number>, y: ArrayLike<number>,
@@ -120,7 +123,11 @@ export class StepChart {
     for (const reference of this.references) this.drawReference(ctx, theme, rect, reference);
     for (const series of this.series) this.drawSeries(ctx, theme, series);
     ctx.fillStyle = theme.warn;
-    for (const { x } of this.marks) ctx.fillRect(this.x(x) - 1, rect.y + rect.height - 6, 2, 6);
+    const { mark_width: markWidth, mark_height: markHeight } = STEP;
+    for (const { x } of this.marks) {
+      ctx.fillRect(this.x(x) - markWidth / 2, rect.y + rect.height - markHeight, markWidth,
+        markHeight);
+    }
     ctx.restore();
     this.drawLegend(ctx, theme, rect);
   }
@@ -135,29 +142,30 @@ export class StepChart {
     const y = this.y(value);
     ctx.save();
     ctx.strokeStyle = theme.muted;
-    ctx.lineWidth = 1.5 * theme.scale;
-    ctx.setLineDash([5, 4]);
+    ctx.lineWidth = STEP.reference_width * theme.scale;
+    ctx.setLineDash(STEP.reference_dash);
     ctx.beginPath();
     ctx.moveTo(rect.x, y);
     ctx.lineTo(rect.x + rect.width, y);
     ctx.stroke();
     ctx.restore();
-    setFont(ctx, theme, 11);
+    setFont(ctx, theme, "note");
     ctx.fillStyle = theme.muted;
     ctx.textAlign = "right";
     // Above the line, or below it where the line runs along the top of the plot.
-    const below = y - 14 * theme.scale < rect.y;
+    const below = y - STEP.reference_flip * theme.scale < rect.y;
     ctx.textBaseline = below ? "top" : "bottom";
-    ctx.fillText(label, rect.x + rect.width - 4 * theme.scale, below ? y + 3 : y - 2);
+    ctx.fillText(label, rect.x + rect.width - STEP.reference_inset * theme.scale,
+      below ? y + STEP.reference_below : y - STEP.reference_above);
   }
 
   /** A line (broken where a value is not finite) or dots. */
   drawSeries(ctx, theme, { x, y, style, colour }) {
     ctx.strokeStyle = ctx.fillStyle = theme[colour];
-    ctx.lineWidth = 2 * theme.scale;
+    ctx.lineWidth = CHART.line_width * theme.scale;
     ctx.lineJoin = "round";
     if (style === "dots") {
-      const r = 2.5 * theme.scale;
+      const r = STEP.dot_radius * theme.scale;
       for (let i = 0; i < y.length; i++) {
         if (!Number.isFinite(y[i])) continue;
         ctx.beginPath();
@@ -182,29 +190,31 @@ export class StepChart {
 
   drawLegend(ctx, theme, rect) {
     const s = theme.scale;
-    setFont(ctx, theme, 11);
+    setFont(ctx, theme, "legend");
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
-    const x = rect.x + rect.width + 10 * s;
+    const x = rect.x + rect.width + LEGEND.offset * s;
+    const swatch = { width: LEGEND.swatch_width * s, height: LEGEND.swatch_height * s };
     this.series.forEach(({ label, colour, style }, i) => {
-      const y = rect.y + (8 + i * 16) * s;
+      const y = rect.y + (LEGEND.top + i * LEGEND.row) * s;
       ctx.fillStyle = theme[colour];
       if (style === "dots") {
         ctx.beginPath();
-        ctx.arc(x + 7 * s, y, 2.5 * s, 0, 2 * Math.PI);
+        ctx.arc(x + swatch.width / 2, y, STEP.dot_radius * s, 0, 2 * Math.PI);
         ctx.fill();
       } else {
-        ctx.fillRect(x, y - 1.5 * s, 14 * s, 3 * s);
+        ctx.fillRect(x, y - swatch.height / 2, swatch.width, swatch.height);
       }
       ctx.fillStyle = theme.text;
-      ctx.fillText(label, x + 18 * s, y);
+      ctx.fillText(label, x + LEGEND.text * s, y);
     });
     if (this.marks.length && this.markLabel) {
-      const y = rect.y + (8 + this.series.length * 16) * s;
+      const y = rect.y + (LEGEND.top + this.series.length * LEGEND.row) * s;
+      const height = STEP.legend_mark_height * s;
       ctx.fillStyle = theme.warn;
-      ctx.fillRect(x + 6 * s, y - 4 * s, 2 * s, 8 * s);
+      ctx.fillRect(x + STEP.legend_mark_x * s, y - height / 2, STEP.mark_width * s, height);
       ctx.fillStyle = theme.text;
-      ctx.fillText(this.markLabel, x + 18 * s, y);
+      ctx.fillText(this.markLabel, x + LEGEND.text * s, y);
     }
   }
 }

@@ -6,6 +6,7 @@ import "./style.css";
 
 import { BaseView, widget } from "../common/base.js";
 import { element } from "../common/controls.js";
+import { GEOMETRY } from "../common/geometry.js";
 import { NormChart } from "../common/linechart.js";
 import { buildCommandButtons } from "./controls.js";
 import { StepChart } from "./stepchart.js";
@@ -22,12 +23,13 @@ class TrainerView extends BaseView {
       lostText: "Kernel disconnected: this is the last progress it sent. Run the cell again to " +
         "reconnect." });
     this.buttons = buildCommandButtons((command) => model.send({ command }));
+    const height = GEOMETRY.heights.trainer_chart;
     this.charts = {
-      loss: new StepChart({ name: "loss", height: 190, log: true }),
-      accuracy: new StepChart({ name: "accuracy", height: 190, range: [0, 1.02] }),
-      gradient: new NormChart({ height: 190 }),
-      norm: new StepChart({ name: "grad-norm", height: 190, log: true, markLabel: "clipped" }),
-      radius: new StepChart({ name: "radius", height: 190 }),
+      loss: new StepChart({ name: "loss", height, log: true }),
+      accuracy: new StepChart({ name: "accuracy", height, range: [0, 1.02] }),
+      gradient: new NormChart({ height }),
+      norm: new StepChart({ name: "grad-norm", height, log: true, markLabel: "clipped" }),
+      radius: new StepChart({ name: "radius", height }),
     };
     /** @type {Record<string, HTMLElement>} */
     this.cells = {};

@@ -1,7 +1,7 @@
 """The drawing surface of the headless figure: :class:`Canvas` puts texts, one-pixel lines
 and nearest-neighbour images on a matplotlib :class:`~matplotlib.figure.Figure` at positions
 in CSS pixels (top-left origin), the browser's coordinates; and the colours the figure is
-drawn in, the live view's light theme (``js/theme.js`` fallbacks), opaque on white.
+drawn in, the live view's light theme (:data:`rnnwidget.geometry.COLOURS`), opaque on white.
 
 matplotlib is imported only when a canvas is made or drawn on.
 """
@@ -13,20 +13,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..geometry import COLOURS, GEOMETRY
 from .figure_layout import CSS_DPI, FONT, PX_TO_PT, Rect, pixel_edges
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.transforms import Transform
 
-# The look: the live view's light theme (js/theme.js fallbacks), opaque on white.
-BACKGROUND = "#ffffff"
-PANEL = "#eeeeee"  # the band beyond float64's range
-TEXT = "#212121"  # rgba(0, 0, 0, 0.87) on white
-MUTED = "#757575"  # rgba(0, 0, 0, 0.54) on white
-GRID = "#e0e0e0"
-LINE = "#1976d2"
-WARN = "#e65100"
+# The look: the live view's light theme, opaque on white.
+BACKGROUND = COLOURS["background"]
+PANEL = COLOURS["panel"]  # the band beyond float64's range
+TEXT = COLOURS["text"]
+MUTED = COLOURS["muted"]
+GRID = COLOURS["grid"]
 MONO_FONT = "DejaVu Sans Mono"  # the shapes line, in the browser's code font
 
 
@@ -82,7 +81,7 @@ class Canvas:
             lines = LineCollection(
                 segments,
                 colors=colour,
-                linewidths=1 * PX_TO_PT,
+                linewidths=GEOMETRY.axis.line_width * PX_TO_PT,
                 transform=self.css,
                 snap=True,
                 zorder=2,

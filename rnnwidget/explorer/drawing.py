@@ -1,17 +1,18 @@
 """The headless drawing of the explorer's picture: :func:`render_png` and :func:`render_svg`
 give it as bytes or text, with no browser.
 
-The figure is the live view's, panel for panel (``js/widget.js``): a title line with the
-widget's one-sentence summary and the shapes line ("Shapes: (1, 50, 4) → (1, 32)"); the
+The figure is the live view's, panel for panel (``js/explorer/widget.js``): a title line with
+the widget's one-sentence summary and the shapes line ("Shapes: (1, 50, 4) → (1, 32)"); the
 heatmaps "Input x_t", "Hidden state h_t" and "Gradient |dL/dh_t| (log scale)" (rows against
 timesteps t = 1 ... T, row 0 at the top), each with its colour bar, or with two stacked layers
 "Layer 1: hidden state h1_t", "Layer 2: hidden state h2_t", then both layers' gradients on one
 colour scale; the chart of ``log10 ||dL/dh_t||``, a curve per layer (with a legend for two);
-for the sentence input, "Why order matters" (``js/order.js``); the widget's statistics line;
-and a caption naming every parameter and the version (:func:`.words.caption`), which also goes
-into the file's metadata. It is always drawn on white, whatever the notebook's theme. What only
+for the sentence input, "Why order matters" (``js/explorer/order.js``); the widget's statistics
+line; and a caption naming every parameter and the version (:func:`.words.caption`), which also
+goes into the file's metadata. It is always drawn on white, whatever the notebook's theme. What only
 the live view has (the controls, play-through-time, the unrolled loop, hover read-outs) is not
-drawn. Where everything goes is :mod:`.figure_layout`'s; files are written by :mod:`.export`.
+drawn. Where everything goes is :mod:`.figure_layout`'s, from the geometry the browser reads
+too (:mod:`rnnwidget.geometry`); files are written by :mod:`.export`.
 
 Every heatmap cell has EXACTLY the colour the browser gives it: values are mapped through the
 shared tables with :func:`rnnwidget.colormaps.colourize`, from the float32 values the widget
@@ -42,31 +43,20 @@ from .._axes import row_ticks, time_ticks
 from .._version import __version__
 from ..colormaps import colourize, table
 from ..formatting import FLOAT64_MAX_LOG10, FLOAT64_MIN_LOG10
+from ..geometry import COLOURS, GEOMETRY
 from . import layout as panels
-from .canvas import BACKGROUND, GRID, LINE, MONO_FONT, MUTED, PANEL, TEXT, WARN, Canvas
+from .canvas import BACKGROUND, GRID, MONO_FONT, MUTED, PANEL, TEXT, Canvas
 from .figure_inputs import as_frame, check_scale, require_matplotlib
 from .figure_layout import (
-    CAPTION_SIZE,
     CSS_DPI,
-    LEGEND_SIZE,
-    MARGIN_LEFT,
     ORDER_GROUPS,
-    ORDER_LABELS,
-    ORDER_ROW,
-    ORDER_SIZE,
-    PAD,
-    PANEL_TITLE_SIZE,
     PX_TO_PT,
-    SMALL_SIZE,
-    STATS_SIZE,
-    SUMMARY_SIZE,
-    TICK_SIZE,
-    TITLE_SIZE,
     WIDTH,
     Layout,
     Rect,
     fit,
     layout_of,
+    text_width,
 )
 from .frame import Frame, OrderDemo, Params
 from .words import caption, order_distance, shapes, stats, summary
@@ -76,7 +66,19 @@ if TYPE_CHECKING:
 
 __all__ = ["render_png", "render_svg"]
 
-_CURVE_COLOURS = (LINE, WARN)  # the norm chart's curves, layer 1 first (js/linechart.js)
+# The geometry both drawings read, by section (lengths and text sizes in CSS pixels).
+SIZE = GEOMETRY.text
+FIGURE = GEOMETRY.figure
+PANEL_GEOMETRY = GEOMETRY.panel
+AXIS = GEOMETRY.axis
+BAR = GEOMETRY.colour_bar
+CHART = GEOMETRY.chart
+LEGEND = GEOMETRY.legend
+ORDER = GEOMETRY.order
+MARGIN = PANEL_GEOMETRY.margin
+
+# The norm chart's curves, layer 1 first, in the theme colours NormChart draws them in.
+_CURVE_COLOURS = tuple(COLOURS[role] for role in CHART.series)
 
 # The SVG's heatmaps are embedded as images at this many pixels per CSS pixel.
 _SVG_IMAGE_SCALE = 2.0
@@ -95,10 +97,11 @@ def render_png(frame: Frame | Params, *, palette: str = "standard", scale: float
     their colour bars, the gradient-norm chart, "Why order matters" for the sentence input,
     the statistics line and the caption, on white.
 
-    The image is ``scale`` times the layout's CSS size (880 pixels wide): 2 (the default) is
-    sharp on a projector, 1 is quicker. The caption is also in the PNG's ``Description`` text,
-    beside ``Title`` (the summary) and ``Software``. ``palette`` is ``"standard"`` or
-    ``"colorblind"``. A :class:`~rnnwidget.explorer.frame.Params` is computed first.
+    The image is ``scale`` times the layout's CSS size (as wide as the geometry's
+    ``figure.width``): 2 (the default) is sharp on a projector, 1 is quicker. The caption is
+    also in the PNG's ``Description`` text, beside ``Title`` (the summary) and ``Software``.
+    ``palette`` is ``"standard"`` or ``"colorblind"``. A
+    :class:`~rnnwidget.explorer.frame.Params` is computed first.
     """
     frame = as_frame(frame)
     check_scale(scale)
@@ -165,14 +168,15 @@ def build_figure(frame: Frame, palette: str, scale: float) -> Figure:
     figure.suppressComposite = True  # each heatmap its own image in the SVG too
     canvas = Canvas(figure, height_px / scale, scale)
 
-    canvas.text(PAD, layout.title_baseline, "RNN explorer", size=TITLE_SIZE, bold=True)
+    pad = FIGURE.pad
+    canvas.text(pad, layout.title_baseline, "RNN explorer", size=SIZE.figure_title, bold=True)
     for x, y, line in layout.summary:
-        canvas.text(x, y, line, size=SUMMARY_SIZE)
+        canvas.text(x, y, line, size=SIZE.figure_summary)
     canvas.text(
-        PAD,
+        pad,
         layout.shapes_baseline,
         shapes(frame),
-        size=SUMMARY_SIZE,
+        size=SIZE.figure_summary,
         colour=MUTED,
         family=MONO_FONT,
     )
@@ -182,10 +186,10 @@ def build_figure(frame: Frame, palette: str, scale: float) -> Figure:
     if frame.order is not None and layout.order_top is not None:
         _draw_order(canvas, frame.order, palette, layout.order_top, layout.rects)
 
-    canvas.text(PAD, layout.stats_top, stats(frame), size=STATS_SIZE, colour=MUTED, va="top")
+    canvas.text(pad, layout.stats_top, stats(frame), size=SIZE.figure_stats, colour=MUTED, va="top")
     for i, line in enumerate(layout.caption_lines):
-        y = layout.caption_top + 15 * i
-        canvas.text(PAD, y, line, size=CAPTION_SIZE, colour=MUTED, va="top")
+        y = layout.caption_top + FIGURE.caption_line * i
+        canvas.text(pad, y, line, size=SIZE.figure_caption, colour=MUTED, va="top")
     return figure
 
 
@@ -208,7 +212,7 @@ def _draw_heatmaps(canvas: Canvas, frame: Frame, palette: str, layout: Layout) -
         # The browser colours the float32 values it receives; so do we, cell for cell.
         cells = colourize(values.astype(np.float32).T, vmin, vmax, palette=palette, role=panel.role)
         canvas.image(cells, rect)
-        canvas.text(rect.x, rect.y - 7, panel.title, size=PANEL_TITLE_SIZE, bold=True)
+        _title(canvas, rect, panel.title)
         ticks += _time_axis(canvas, rect, T, frame.tokens)
         ticks += _left_axis(
             canvas,
@@ -217,13 +221,21 @@ def _draw_heatmaps(canvas: Canvas, frame: Frame, palette: str, layout: Layout) -
             panel.row_label,
         )
         # The colour bar: the whole table, highest value on top, with its ticks and label.
-        bar = Rect(rect.x + rect.width + 12, rect.y, 10, rect.height)
+        bar = Rect(rect.x + rect.width + BAR.offset, rect.y, BAR.width, rect.height)
         canvas.image(table(palette, panel.role)[::-1, np.newaxis, :], bar)
         span = vmax - vmin or 1.0
-        for value, text in panel.colour_ticks:
-            y = rect.y + rect.height * (1 - (value - vmin) / span)
-            canvas.text(bar.x + bar.width + 4, y, text, size=SMALL_SIZE, va="center")
-        canvas.text(bar.x - 2, rect.y - 7, panel.colour_label, size=SMALL_SIZE, colour=MUTED)
+        ys = [rect.y + rect.height * (1 - (value - vmin) / span) for value, _ in panel.colour_ticks]
+        for y, (_, text), shown in zip(ys, panel.colour_ticks, _room_for(ys), strict=True):
+            if shown:
+                x = bar.x + bar.width + BAR.text_gap
+                canvas.text(x, y, text, size=SIZE.tick, va="center")
+        canvas.text(
+            bar.x - BAR.label_shift,
+            rect.y - PANEL_GEOMETRY.title_offset,
+            panel.colour_label,
+            size=SIZE.label,
+            colour=MUTED,
+        )
     canvas.segments(ticks, MUTED)
 
 
@@ -243,7 +255,7 @@ def _draw_chart(canvas: Canvas, frame: Frame, rect: Rect) -> None:
     def y(value: float) -> float:
         return rect.y + rect.height * (1 - (value - lo) / (hi - lo))
 
-    canvas.text(rect.x, rect.y - 7, norm.title, size=PANEL_TITLE_SIZE, bold=True)
+    _title(canvas, rect, norm.title)
     for edge, beyond, label in (
         (FLOAT64_MAX_LOG10, hi, "beyond float64 (> 1e308)"),
         (FLOAT64_MIN_LOG10, lo, "underflows float64 (< 1e-308)"),
@@ -266,11 +278,11 @@ def _draw_chart(canvas: Canvas, frame: Frame, rect: Rect) -> None:
             )
         )
         canvas.text(
-            rect.x + rect.width - 4,
-            band_top + 3,
+            rect.x + rect.width - CHART.note_inset,
+            band_top + CHART.note_top,
             label,
-            size=SMALL_SIZE,
-            colour=WARN,
+            size=SIZE.note,
+            colour=COLOURS["warn"],
             ha="right",
             va="top",
         )
@@ -290,27 +302,29 @@ def _draw_chart(canvas: Canvas, frame: Frame, rect: Rect) -> None:
             ys,
             transform=canvas.css,
             color=colour,
-            linewidth=2 * PX_TO_PT,
+            linewidth=CHART.line_width * PX_TO_PT,
             solid_joinstyle="round",
             solid_capstyle="butt",
             zorder=3,
         )
-        if T == 1:  # a dot of radius 3 px
-            curve.set(marker="o", markersize=6 * PX_TO_PT, markerfacecolor=colour)
+        if T == 1:  # a dot
+            curve.set(
+                marker="o", markersize=2 * CHART.dot_radius * PX_TO_PT, markerfacecolor=colour
+            )
             curve.set_markeredgewidth(0)
         curve.set_clip_box(canvas.clip_box(rect))
         canvas.figure.add_artist(curve)
 
     if len(series) > 1:  # the legend, right of the plot (drawLegend)
-        x = rect.x + rect.width + 10
+        x = rect.x + rect.width + LEGEND.offset
         for i in range(len(series)):
             colour = _CURVE_COLOURS[i % len(_CURVE_COLOURS)]
-            y_mid = rect.y + 8 + i * 16
+            y_mid = rect.y + LEGEND.top + i * LEGEND.row
             canvas.figure.add_artist(
                 Rectangle(
-                    (x, y_mid - 1.5),
-                    14,
-                    3,
+                    (x, y_mid - LEGEND.swatch_height / 2),
+                    LEGEND.swatch_width,
+                    LEGEND.swatch_height,
                     transform=canvas.css,
                     facecolor=colour,
                     edgecolor="none",
@@ -318,7 +332,7 @@ def _draw_chart(canvas: Canvas, frame: Frame, rect: Rect) -> None:
                     zorder=3,
                 )
             )
-            canvas.text(x + 18, y_mid, norm.labels[i], size=LEGEND_SIZE, va="center")
+            canvas.text(x + LEGEND.text, y_mid, norm.labels[i], size=SIZE.legend, va="center")
 
 
 def _draw_order(
@@ -327,32 +341,32 @@ def _draw_order(
     """Why order matters, as ``OrderPanel.draw`` does: per model (the RNN's final state, the
     dense model on the mean word vector) a title, the distance between its two outputs, and a
     strip of units coloured on [-1, 1] for the sentence and for its shuffled words."""
-    canvas.text(MARGIN_LEFT, top + 15, panels.ORDER_TITLE, size=12, bold=True)
-    label_width = ORDER_LABELS - 8
+    left = MARGIN.left
+    canvas.text(left, top + ORDER.title_baseline, panels.ORDER_TITLE, size=SIZE.title, bold=True)
+    label_width = ORDER.labels - ORDER.label_gap
     sentences = [
-        fit(" ".join(words), SMALL_SIZE, label_width) for words in (order.words, order.shuffled)
+        fit(" ".join(words), SIZE.order, label_width) for words in (order.words, order.shuffled)
     ]
     for (name, title, differ), values in zip(ORDER_GROUPS, (order.rnn_final, order.dense_output)):
         rect = rects[name]
         # The browser receives float32 values; it colours them and measures their distance.
         values32 = values.astype(np.float32)
-        title_y = rect.y - 3
-        canvas.text(MARGIN_LEFT, title_y, title, size=ORDER_SIZE, bold=True)
+        title_y = rect.y - ORDER.group_title + ORDER.group_baseline
+        canvas.text(left, title_y, title, size=SIZE.order, bold=True)
         canvas.text(
-            WIDTH - 8,
+            WIDTH - ORDER.right_inset,
             title_y,
             order_distance(values),
-            size=ORDER_SIZE,
+            size=SIZE.order,
             colour=TEXT if differ else MUTED,
             ha="right",
         )
         cells = colourize(values32, -1.0, 1.0, palette=palette, role="diverging")
         for i, sentence in enumerate(sentences):
-            row_top = rect.y + i * ORDER_ROW
-            canvas.text(
-                MARGIN_LEFT, row_top + ORDER_ROW - 4, sentence, size=SMALL_SIZE, colour=MUTED
-            )
-            strip = Rect(rect.x, row_top, rect.width, ORDER_ROW - 2)
+            row_top = rect.y + i * ORDER.row
+            baseline = row_top + ORDER.row - ORDER.sentence_baseline
+            canvas.text(left, baseline, sentence, size=SIZE.order, colour=MUTED)
+            strip = Rect(rect.x, row_top, rect.width, ORDER.row - ORDER.strip_gap)
             canvas.image(cells[i][np.newaxis], strip)
 
 
@@ -360,23 +374,29 @@ def _time_axis(
     canvas: Canvas, rect: Rect, T: int, tokens: tuple[str, ...]
 ) -> list[list[tuple[float, float]]]:
     """Ticks at t = 1 ... T under a plot (centres of the columns) and the axis label, as
-    ``drawTimeAxis``; a sentence's words replace the numbers while columns are >= 28 px wide.
+    ``drawTimeAxis``; a sentence's words replace the numbers while columns are at least
+    ``axis.token_width`` wide, and a label that would run into the one before it is left out.
     Returns the tick marks."""
     bottom = rect.y + rect.height
-    use_tokens = bool(tokens) and rect.width / T >= 28
+    use_tokens = bool(tokens) and rect.width / T >= AXIS.token_width
     ticks = list(range(1, len(tokens) + 1)) if use_tokens else time_ticks(T)
     marks = []
+    end = -math.inf  # the right edge of the last label written
     for t in ticks:
         x = rect.x + (t - 0.5) / T * rect.width
-        marks.append([(x, bottom), (x, bottom + 4)])
+        marks.append([(x, bottom), (x, bottom + AXIS.tick_length)])
         label = tokens[t - 1] if use_tokens else str(t)
-        canvas.text(x, bottom + 5, label, size=TICK_SIZE, ha="center", va="top")
+        half = text_width(label, SIZE.tick) / 2
+        if x - half < end + AXIS.text_gap:
+            continue  # it would run into the label before it
+        canvas.text(x, bottom + AXIS.bottom_text, label, size=SIZE.tick, ha="center", va="top")
+        end = x + half
     axis_label = "word (timestep t)" if use_tokens else "timestep t"
     canvas.text(
         rect.x + rect.width,
-        bottom + 19,
+        bottom + AXIS.bottom_label,
         axis_label,
-        size=TICK_SIZE,
+        size=SIZE.label,
         colour=MUTED,
         ha="right",
         va="top",
@@ -390,20 +410,42 @@ def _left_axis(
     """Labelled ticks on the left of a plot and the rotated axis label, as ``drawLeftAxis``.
     Returns the tick marks."""
     marks = []
-    for y, text in ticks:
-        marks.append([(rect.x - 4, y), (rect.x, y)])
-        canvas.text(rect.x - 6, y, text, size=TICK_SIZE, ha="right", va="center")
+    for (y, text), shown in zip(ticks, _room_for([y for y, _ in ticks]), strict=True):
+        marks.append([(rect.x - AXIS.tick_length, y), (rect.x, y)])
+        if shown:
+            x = rect.x - AXIS.left_text
+            canvas.text(x, y, text, size=SIZE.tick, ha="right", va="center")
     canvas.text(
-        12,
+        AXIS.left_label,
         rect.y + rect.height / 2,
         label,
-        size=TICK_SIZE,
+        size=SIZE.label,
         colour=MUTED,
         ha="center",
         va="center",
         rotation=90,
     )
     return marks
+
+
+def _room_for(ys: list[float]) -> list[bool]:
+    """Which of the tick labels centred at heights ``ys`` are written: taken bottom up, a label
+    that would run into the one below it is left out (a short panel, large text), as the
+    browser's axes and colour bars do."""
+    shown = [False] * len(ys)
+    top = math.inf  # the top of the last label written
+    half = SIZE.tick / 2
+    for i in sorted(range(len(ys)), key=lambda i: -ys[i]):
+        if ys[i] + half <= top:
+            shown[i] = True
+            top = ys[i] - half
+    return shown
+
+
+def _title(canvas: Canvas, rect: Rect, title: str) -> None:
+    """A panel's title, above its plot at the left (``drawTitle``)."""
+    y = rect.y - PANEL_GEOMETRY.title_offset
+    canvas.text(rect.x, y, title, size=SIZE.title, bold=True)
 
 
 def _metadata(frame: Frame, matplotlib_version: str) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """Where everything in the headless figure goes: the panels' plot areas, the "Why order
-matters" strips and every line of text, in CSS pixels (top-left origin) like the browser
-(``js/axes.js``); a ``scale`` turns them into image pixels. No drawing happens here.
+matters" strips and every line of text, in CSS pixels (top-left origin) like the browser, from
+the geometry both read (:mod:`rnnwidget.geometry`); a ``scale`` turns them into image pixels.
+No drawing happens here.
 
 :func:`panel_boxes` says where each panel's cells lie in the PNG that
 :func:`.drawing.render_png` gives. The panels' names, titles, heights and scales come from
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
+from ..geometry import GEOMETRY
 from . import layout as panels
 from .figure_inputs import as_frame, check_scale, require_matplotlib
 from .frame import Frame, Params
@@ -21,27 +24,19 @@ from .words import caption, summary
 
 __all__ = ["PanelBox", "panel_boxes"]
 
-# -- the layout, in CSS pixels like the browser (js/axes.js); scale multiplies it ------------
-WIDTH = 880
-PAD = 8
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 84, 22, 36
-# "Why order matters" (js/order.js; its height is layout.ORDER_HEIGHT): where its strips start
-# (170 CSS px right of the plots' left edge), the height of a row (a strip and a 2 px gap), the
-# gap between its two groups
-ORDER_LABELS = 170
-ORDER_ROW = 16
-ORDER_GAP = 6
+# The layout, in CSS pixels like the browser's; scale multiplies it.
+MARGIN = GEOMETRY.panel.margin
+TEXT = GEOMETRY.text
+FIGURE = GEOMETRY.figure
+ORDER = GEOMETRY.order
+WIDTH: int = FIGURE.width
 ORDER_GROUPS = (  # panel_boxes name, title, whether the two rows differ (the text's colour)
     ("order_rnn", panels.ORDER_GROUPS[0], True),
     ("order_dense", panels.ORDER_GROUPS[1], False),
 )
 CSS_DPI = 100  # a CSS pixel is 1/100 inch here: 100 dpi at scale 1
-PX_TO_PT = 0.72
+PX_TO_PT = 72 / CSS_DPI  # a point is 1/72 inch
 FONT = "DejaVu Sans"  # ships with matplotlib, so every machine draws the same glyphs
-
-# The text sizes in CSS pixels, as the browser's.
-TITLE_SIZE, SUMMARY_SIZE, PANEL_TITLE_SIZE, TICK_SIZE, SMALL_SIZE = 15, 13, 12, 11, 11
-STATS_SIZE, CAPTION_SIZE, LEGEND_SIZE, ORDER_SIZE = 13, 11, 11, 11
 
 
 @dataclass(frozen=True)
@@ -85,8 +80,8 @@ def panel_boxes(frame: Frame | Params, *, scale: float = 2.0) -> dict[str, Panel
     of T steps). For the sentence input, the strips of the "Why order matters" panel
     (``data-panel="order"``): ``"order_rnn"`` (the RNN's final states) and ``"order_dense"``
     (the order-blind dense model's outputs), each ``units`` columns by 2 rows, row 0 the
-    sentence and row 1 its shuffled words (a 2 px gap lies between the rows, never at a
-    cell's centre)."""
+    sentence and row 1 its shuffled words (a gap of the geometry's ``order.strip_gap`` lies
+    between the rows, never at a cell's centre)."""
     frame = as_frame(frame)
     check_scale(scale)
     require_matplotlib()
@@ -134,19 +129,21 @@ def layout_of(frame: Frame) -> Layout:
     """Where everything goes, in CSS pixels: the browser's panel heights and margins, with the
     title line and the shapes line on top and the statistics and caption below. Long summaries
     and captions wrap."""
-    inner = WIDTH - 2 * PAD
+    pad: float = FIGURE.pad
+    inner = WIDTH - 2 * pad
     summary_text = summary(frame)
-    title_width = _text_width("RNN explorer", TITLE_SIZE, bold=True)
-    baseline = PAD + 15
-    gap = 16
+    title_width = text_width("RNN explorer", TEXT.figure_title, bold=True)
+    baseline = pad + FIGURE.title_baseline
+    gap = FIGURE.summary_gap
     summary_lines: tuple[tuple[float, float, str], ...]
-    if title_width + gap + _text_width(summary_text, SUMMARY_SIZE) <= inner:
-        summary_lines = ((PAD + title_width + gap, baseline, summary_text),)
+    if title_width + gap + text_width(summary_text, TEXT.figure_summary) <= inner:
+        summary_lines = ((pad + title_width + gap, baseline, summary_text),)
     else:  # the summary on lines of its own, as the browser's flexbox wraps it
-        wrapped = _wrap(summary_text, SUMMARY_SIZE, inner)
-        summary_lines = tuple((PAD, baseline + 19 * (i + 1), s) for i, s in enumerate(wrapped))
-    shapes_baseline = summary_lines[-1][1] + 21
-    top = shapes_baseline + 9
+        wrapped = _wrap(summary_text, TEXT.figure_summary, inner)
+        line = FIGURE.summary_line
+        summary_lines = tuple((pad, baseline + line * (i + 1), s) for i, s in enumerate(wrapped))
+    shapes_baseline = summary_lines[-1][1] + FIGURE.shapes_line
+    top = shapes_baseline + FIGURE.panels_top
     rects = {}
     for panel in panels.heatmaps(frame):
         rects[panel.name] = _plot_rect(top, panel.height)
@@ -158,10 +155,10 @@ def layout_of(frame: Frame) -> Layout:
         order_top = top
         rects |= _order_rects(top)
         top += panels.ORDER_HEIGHT
-    stats_top = top + 4
-    caption_top = stats_top + 24
-    caption_lines = _wrap(caption(frame.params), CAPTION_SIZE, inner)
-    height = math.ceil(caption_top + 15 * len(caption_lines) + PAD)
+    stats_top = top + FIGURE.stats_top
+    caption_top = stats_top + FIGURE.caption_top
+    caption_lines = _wrap(caption(frame.params), TEXT.figure_caption, inner)
+    height = math.ceil(caption_top + FIGURE.caption_line * len(caption_lines) + pad)
     return Layout(
         height=height,
         title_baseline=baseline,
@@ -177,25 +174,25 @@ def layout_of(frame: Frame) -> Layout:
 
 def _order_rects(top: float) -> dict[str, Rect]:
     """The strips of the "Why order matters" panel whose top is ``top``, as ``OrderPanel.draw``
-    places them: per group, a title line of 14 px, then two rows of 16 px (a 14 px strip and a
-    2 px gap), then 6 px; from 170 px right of the plots' left edge to their right edge."""
-    left = MARGIN_LEFT + ORDER_LABELS
-    width = WIDTH - MARGIN_RIGHT - left
+    places them: per group, a title line, then two rows (a strip and a gap), then a gap; from
+    ``order.labels`` right of the plots' left edge to their right edge."""
+    left = MARGIN.left + ORDER.labels
+    width = WIDTH - MARGIN.right - left
     rects = {}
-    y = top + 24
+    y = top + ORDER.top
     for name, _title, _differ in ORDER_GROUPS:
-        y += 14
-        rects[name] = Rect(left, y, width, 2 * ORDER_ROW - 2)
-        y += 2 * ORDER_ROW + ORDER_GAP
+        y += ORDER.group_title
+        rects[name] = Rect(left, y, width, 2 * ORDER.row - ORDER.strip_gap)
+        y += 2 * ORDER.row + ORDER.gap
     return rects
 
 
 def _plot_rect(top: float, height: float) -> Rect:
     return Rect(
-        MARGIN_LEFT,
-        top + MARGIN_TOP,
-        WIDTH - MARGIN_LEFT - MARGIN_RIGHT,
-        height - MARGIN_TOP - MARGIN_BOTTOM,
+        MARGIN.left,
+        top + MARGIN.top,
+        WIDTH - MARGIN.left - MARGIN.right,
+        height - MARGIN.top - MARGIN.bottom,
     )
 
 
@@ -213,16 +210,18 @@ def pixel_edges(rect: Rect, scale: float) -> tuple[int, int, int, int]:
 
 
 def fit(text: str, size_px: float, width: float) -> str:
-    """``text``, cut with an ellipsis to fit ``width`` CSS pixels (``fit`` in js/order.js)."""
-    if _text_width(text, size_px) <= width:
+    """``text``, cut with an ellipsis to fit ``width`` CSS pixels (``fitText`` in
+    js/common/axes.js)."""
+    if text_width(text, size_px) <= width:
         return text
     cut = text
-    while len(cut) > 1 and _text_width(f"{cut}…", size_px) > width:
+    while len(cut) > 1 and text_width(f"{cut}…", size_px) > width:
         cut = cut[:-1]
     return f"{cut}…"
 
 
-def _text_width(text: str, size_px: float, *, bold: bool = False) -> float:
+@lru_cache(maxsize=4096)  # tick labels and words come back in every panel and every frame
+def text_width(text: str, size_px: float, *, bold: bool = False) -> float:
     """The width of one line of text in CSS pixels, from the font's metrics."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
@@ -234,13 +233,13 @@ def _text_width(text: str, size_px: float, *, bold: bool = False) -> float:
 
 def _wrap(text: str, size_px: float, width: float) -> tuple[str, ...]:
     """``text`` in lines no wider than ``width`` CSS pixels, broken at spaces (greedy)."""
-    if _text_width(text, size_px) <= width:
+    if text_width(text, size_px) <= width:
         return (text,)
     lines: list[str] = []
     line = ""
     for word in text.split(" "):
         candidate = f"{line} {word}" if line else word
-        if line and word and _text_width(candidate, size_px) > width:
+        if line and word and text_width(candidate, size_px) > width:
             lines.append(line.rstrip(" "))
             line = word
         else:

@@ -3,7 +3,8 @@ scales and ticks. One source for the live view (the kernel sends :func:`view_lay
 frame) and for the headless renderer (:mod:`.figure_layout`, :mod:`.drawing`), so the two
 cannot drift apart.
 
-Sizes are CSS pixels at presentation scale 1; the browser scales text and strokes itself.
+The panels' heights are the geometry's (:mod:`rnnwidget.geometry`), in CSS pixels at text
+scale 1; the browser scales text and strokes itself.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from .._axes import decade_labels, decade_ticks, log_range, row_ticks, time_ticks
 from ..formatting import format_decade, format_tick
+from ..geometry import GEOMETRY
 from .frame import MEMORY_GATES, Frame
 
 __all__ = [
@@ -35,15 +37,15 @@ __all__ = [
     "view_layout",
 ]
 
-INPUT_HEIGHT = 110
-SINGLE_HEIGHT = 230  # a hidden-state or gradient panel with one layer
-STACKED_HEIGHT = 160  # ... and with two stacked layers
-CHART_HEIGHT = 190
+INPUT_HEIGHT: int = GEOMETRY.heights.input
+SINGLE_HEIGHT: int = GEOMETRY.heights.single  # a hidden-state or gradient panel with one layer
+STACKED_HEIGHT: int = GEOMETRY.heights.stacked  # ... and with two stacked layers
+CHART_HEIGHT: int = GEOMETRY.heights.chart
 CHART_TITLE = "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)"
 CHART_AXIS = "‖dL/dh_t‖"
 CHART_TITLE_LSTM = "Gradient norms ‖dL/dh_t‖ and ‖dL/dc_t‖ reaching each step (log scale)"
 CHART_AXIS_LSTM = "gradient norm"
-ORDER_HEIGHT = 150
+ORDER_HEIGHT: int = GEOMETRY.heights.order
 ORDER_TITLE = "Why order matters: the same words in another order"
 #: The two models "Why order matters" compares: the RNN's state after the sentence, and an
 #: order-blind dense layer on the mean word vector.

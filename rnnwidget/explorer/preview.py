@@ -18,7 +18,7 @@ from .frame import Frame
 
 __all__ = ["SCALE", "png_base64"]
 
-#: The picture's size: the view's layout at one image pixel per CSS pixel, 880 pixels wide.
+#: The picture's size: the view's layout at one image pixel per CSS pixel.
 SCALE = 1.0
 
 

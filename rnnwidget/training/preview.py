@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 
 from .._wire import decode_array
+from ..geometry import COLOURS, GEOMETRY
 
 __all__ = ["png_base64", "render_png"]
 
-_WIDTH_INCHES = 8.8  # 880 pixels at 100 dpi: the explorer's picture's width
-_LINE, _WARN, _MUTED = "#1976d2", "#e65100", "#757575"  # the view's light theme
+_WIDTH_INCHES = GEOMETRY.figure.width / 100  # at 100 dpi, as wide as the explorer's picture
+_LINE, _WARN, _MUTED = COLOURS["line"], COLOURS["warn"], COLOURS["muted"]  # the view's light theme
 _SAMPLE_LINES, _SAMPLE_COLUMNS = 12, 110  # what the picture shows of a text's sample
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from rnnwidget.geometry import GEOMETRY
+
 from .jupyter import JupyterServer, NotebookPage, OpenNotebook
 from .test_explorer import (
     PIXEL_JS,
@@ -159,7 +161,7 @@ def test_presentation_mode_and_the_colour_blind_palette(nb: NotebookPage) -> Non
     nb.wait_for_python_value("w.presentation", True)
     expect(root).to_have_class("rnnwidget rnnwidget-presentation")
     enlarged = canvas.evaluate("(c) => c.getBoundingClientRect().height")
-    assert enlarged == pytest.approx(1.75 * height)  # text and panels at 1.75x
+    assert enlarged == pytest.approx(GEOMETRY.presentation.scale * height)  # text and panels
 
     root.get_by_role("combobox", name="Colours").select_option("colorblind")
     nb.wait_for_python_value("w.palette", "colorblind")
