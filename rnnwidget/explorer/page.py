@@ -4,15 +4,16 @@
 no server, no CDN, nothing fetched. It holds
 
 - the front end's standalone bundle (``static/standalone.js`` and ``.css``, built from
-  ``js/standalone.js``), inlined;
+  ``js/explorer/standalone.js``), inlined;
 - the widget's synced state as JSON in a ``<script type="application/json">``: every trait
   RNNExplorer defines, defaults included, with each binary array lifted out and base64-encoded
   beside its path, as ipywidgets' embed format does (:func:`page_state`).
 
-In the page a small static model (``js/static-model.js``) puts the arrays back as ``DataView``
-objects, exactly where ipywidgets delivers them, and stands in for the kernel's model. The view
-is the notebook's own: hover and everything else that only reads the computed state work; the
-knobs, which need a kernel to recompute, are turned off, and the view says so up front.
+In the page a small static model (``js/explorer/static-model.js``) puts the arrays back as
+``DataView`` objects, exactly where ipywidgets delivers them, and stands in for the kernel's
+model. The view is the notebook's own: hover and everything else that only reads the computed
+state work; the knobs, which need a kernel to recompute, are turned off, and the view says so
+up front.
 """
 
 from __future__ import annotations
@@ -23,27 +24,41 @@ import os
 import re
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import anywidget
 
 from .._files import write_atomically
 from .._version import __version__
+from .._widget import STATIC
+from .frame import Frame
 from .words import caption
 
-if TYPE_CHECKING:
-    from .widget import RNNExplorer
+__all__ = ["FORMAT", "SUFFIXES", "Explorer", "page_state", "save_html", "standalone_html"]
 
-__all__ = ["FORMAT", "SUFFIXES", "page_state", "save_html", "standalone_html"]
-
-#: Names the embedded state's layout; ``js/static-model.js`` refuses any other.
+#: Names the embedded state's layout; ``js/explorer/static-model.js`` refuses any other.
 FORMAT = "rnnwidget-standalone/1"
 
 #: The file names :func:`save_html` writes.
 SUFFIXES = (".html", ".htm")
 
-STATIC = Path(__file__).parent.parent / "static"
 _BUNDLE = ("standalone.js", "standalone.css")
+
+
+class Explorer(Protocol):
+    """What a page is made of: an explorer (:class:`~rnnwidget.RNNExplorer`) as computed now,
+    its synced traits, its frame and the line of code that makes it."""
+
+    @property
+    def frame(self) -> Frame: ...
+
+    @property
+    def code(self) -> str: ...
+
+    def trait_names(self, **metadata: Any) -> list[str]: ...
+
+    def get_state(self, key: Any = None) -> dict[str, Any]: ...
+
 
 # What anywidget adds to each instance: the front end's code (which the page inlines) and its id.
 _ANYWIDGET_TRAITS = ("_esm", "_css", "_anywidget_id")
@@ -54,7 +69,7 @@ _ANYWIDGET_TRAITS = ("_esm", "_css", "_anywidget_id")
 _SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
 
 
-def page_state(widget: RNNExplorer) -> dict[str, Any]:
+def page_state(widget: Explorer) -> dict[str, Any]:
     """The state the page embeds: ``{"format", "state", "buffers"}``, JSON-ready.
 
     ``state`` holds every synced trait RNNExplorer defines (anywidget's and ipywidgets' own,
@@ -69,7 +84,7 @@ def page_state(widget: RNNExplorer) -> dict[str, Any]:
     return {"format": FORMAT, "state": state, "buffers": buffers}
 
 
-def standalone_html(widget: RNNExplorer, *, title: str | None = None) -> str:
+def standalone_html(widget: Explorer, *, title: str | None = None) -> str:
     """The whole page as text: the view of ``widget`` as computed now. ``title`` heads the page
     and names its tab; without one, the tab is named after the settings."""
     frame = widget.frame  # a closed explorer has none: RuntimeError
@@ -108,9 +123,7 @@ def standalone_html(widget: RNNExplorer, *, title: str | None = None) -> str:
     )
 
 
-def save_html(
-    widget: RNNExplorer, path: str | os.PathLike[str], *, title: str | None = None
-) -> Path:
+def save_html(widget: Explorer, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
     """Write :func:`standalone_html` to ``path`` (``.html`` or ``.htm``) in one step: the file
     is either the whole page or untouched. Returns the path."""
     target = Path(path)
