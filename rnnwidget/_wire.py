@@ -1,10 +1,10 @@
 """How arrays cross to the browser: float32 binary buffers with their shapes, never JSON lists.
 
 ipywidgets lifts every ``memoryview`` out of a synced value into a binary websocket frame; the
-front end receives a ``DataView`` at the same place (``js/decode.js`` reads it back, minding its
-byte offset). float32 is enough for drawing, and everything sent is bounded: states lie in
-[-1, 1] and gradients travel as base-10 logarithms, which stay within a few thousand even where
-the gradients themselves would overflow any float type.
+front end receives a ``DataView`` at the same place (``js/common/decode.js`` reads it back,
+minding its byte offset). float32 is enough for drawing, and everything sent is bounded: states
+lie in [-1, 1] and gradients travel as base-10 logarithms, which stay within a few thousand even
+where the gradients themselves would overflow any float type.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``RNNExplorer(controls=["w_hh_scale"])`` hands students a view with that one knob; every other
 setting keeps its value, hidden. The view also hides each preset that would change a hidden
-knob (``js/controls.js``), so a student cannot move one by the back door.
+knob (``js/common/controls.js``), so a student cannot move one by the back door.
 """
 
 from __future__ import annotations
