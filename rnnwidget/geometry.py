@@ -48,10 +48,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-__all__ = ["COLOURS", "GEOMETRY", "PATH", "opaque"]
+__all__ = ["COLOURS", "GEOMETRY", "opaque"]
 
-#: The file both drawings read.
-PATH = Path(__file__).with_name("geometry.json")
+_FILE = Path(__file__).with_name("geometry.json")  # the front end bundles the same file
 
 
 def _namespace(value: Any) -> Any:
@@ -66,7 +65,7 @@ def _namespace(value: Any) -> Any:
 
 
 #: ``geometry.json`` with its sections as attributes: ``GEOMETRY.panel.margin.left``.
-GEOMETRY: Any = _namespace(json.loads(PATH.read_text(encoding="utf-8")))
+GEOMETRY: Any = _namespace(json.loads(_FILE.read_text(encoding="utf-8")))
 
 _RGBA = re.compile(r"rgba\(\s*(\d+),\s*(\d+),\s*(\d+),\s*([\d.]+)\s*\)")
 
