@@ -94,7 +94,7 @@ class Table:
         rule = ["---" if i < self.text_columns else "---:" for i in range(len(self.columns))]
         lines = [self.caption, "", _row(self.columns), _row(rule)]
         lines += [_row(row) for row in self.rows]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines)
 
 
 def _row(cells: list[str]) -> str:

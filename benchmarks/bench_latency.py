@@ -179,7 +179,8 @@ def measure(page: Page, control_selector: str, probe: str, probe_args: list[str]
         page.keyboard.press("ArrowRight")
         # Poll on a timer, not Playwright's default requestAnimationFrame: that asks the page for
         # a frame every 16 ms, and those frames (paint and layerize of all of JupyterLab) delay
-        # the kernel's reply by ~7 ms on this machine, an artefact no lecturer's page has.
+        # the handling of the kernel's reply by several milliseconds, an artefact no lecturer's
+        # page has.
         page.wait_for_function("(n) => window.latencies.length >= n", arg=step + 1, polling=POLL_MS)
     return page.evaluate("window.latencies")[WARM_UP:]
 
