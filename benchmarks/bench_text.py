@@ -324,7 +324,8 @@ def python(seconds: float, every: int, units: int, learning_rate: float) -> None
         else f"the criterion did not hold twice in a row in {seconds:.0f} s ({trainer.steps} steps)"
     )
     print(f"Training alone: {trainer.steps_per_second:.1f} steps/s; {outcome}.\n")
-    print(f"The last sample (seed 0):\n\n```text\n{samples[0]}\n```")
+    fence = "`" * max(3, 1 + max(map(len, re.findall("`+", samples[0])), default=0))
+    print(f"The last sample (seed 0):\n\n{fence}text\n{samples[0]}\n{fence}")
 
 
 def main() -> None:

@@ -66,7 +66,8 @@ def visit_all(page: Page, pages: list[Path]) -> dict[Path, Visit]:
     page.route(re.compile(r"^(?!file:|data:|blob:)"), lambda route: route.abort())
     visits = {}
     for path in pages:
-        requests.clear(), failed.clear(), errors.clear()
+        for record in (requests, failed, errors):
+            record.clear()
         page.goto(path.as_uri(), wait_until="load")
         links = page.eval_on_selector_all("a[href]", "anchors => anchors.map((a) => a.href)")
         ids = page.eval_on_selector_all("[id], a[name]", "all => all.map((e) => e.id || e.name)")
