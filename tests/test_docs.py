@@ -137,7 +137,9 @@ def test_links_lead_to_files_that_exist_as_github_reads_them(path):
 
 
 def test_site_builds_without_a_warning(docs_site: DocsSite):
-    assert "WARNING" not in docs_site.log
+    """Sphinx says so in these words only when it warned about nothing (with warnings as
+    errors, the build would have failed; the kernels' own log lines are not Sphinx's)."""
+    assert re.search(r"^build succeeded\.$", docs_site.log, re.M), docs_site.log
     assert (docs_site.html / "index.html").exists()
 
 
