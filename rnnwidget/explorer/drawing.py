@@ -3,7 +3,7 @@ give it as bytes or text, with no browser.
 
 The figure is the live view's, panel for panel (``js/explorer/widget.js``): a title line with
 the widget's one-sentence summary and the shapes line ("Shapes: (1, 50, 4) → (1, 32)"); the
-heatmaps "Input x_t", "Hidden state h_t" and "Gradient |dL/dh_t| (log scale)" (rows against
+heatmaps "Input x_t", "Hidden state h_t" and "Gradient ``|dL/dh_t|`` (log scale)" (rows against
 timesteps t = 1 ... T, row 0 at the top), each with its colour bar, or with two stacked layers
 "Layer 1: hidden state h1_t", "Layer 2: hidden state h2_t", then both layers' gradients on one
 colour scale; the chart of ``log10 ||dL/dh_t||``, a curve per layer (with a legend for two);

@@ -168,8 +168,8 @@ def heatmaps(frame: Frame, gradient_range: tuple[float, float] | None = None) ->
     gradient (all layers' gradients on one colour scale: ``gradient_range``, or the frame's).
 
     A gated cell shows, after the input: its hidden state h_t, the LSTM's cell state c_t, the
-    memory gate (f_t or z_t, on [0, 1]), the gradient |dL/dh_t| and the LSTM's |dL/dc_t|, both
-    gradients on the one colour scale."""
+    memory gate (f_t or z_t, on [0, 1]), the gradient ``|dL/dh_t|`` and the LSTM's
+    ``|dL/dc_t|``, both gradients on the one colour scale."""
     if frame.params.gated:
         return _gated_heatmaps(frame, gradient_range)
     n = len(frame.layers)
