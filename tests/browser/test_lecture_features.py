@@ -20,6 +20,7 @@ from .test_explorer import (
     press,
 )
 from .test_harness import write_notebook
+from .waits import wait_until_drawn_at_width
 
 pytestmark = pytest.mark.browser
 
@@ -199,7 +200,7 @@ def test_three_compared_explorers_fit_the_page_and_share_their_axes(
     views = [explorer(nb, i) for i in range(3)]
     for view in views:
         expect(view.locator("canvas[data-panel='norms']")).to_be_visible()
-    nb.page.wait_for_timeout(500)  # a resize redraws on the next animation frame
+        wait_until_drawn_at_width(view)  # at the width the smaller page leaves it
     grid = nb.page.locator(".rnnwidget-comparison-grid")
     right = grid.evaluate("(el) => el.getBoundingClientRect().right")
     for i, view in enumerate(views):
