@@ -751,16 +751,23 @@ const print = (value) => console.log(JSON.stringify(value));
 
 # -- the panels' geometry agrees with the browser's drawing code ---------------------------------
 
-# Node has no canvas: a context that records every call with the state it was made in (font,
-# colours, alignment, and the offset and turn of translate/rotate), a minimal document and
-# window, and a loader hook so that the modules can import their JSON (geometry, colour tables).
-CANVAS_PRELUDE = """
+# A loader hook so that the browser's modules can import their JSON (geometry, colour tables),
+# as the bundler lets them.
+JSON_IMPORTS = """
 import { register } from "node:module";
 register("data:text/javascript," + encodeURIComponent(`
 export async function load(url, context, next) {
   if (url.endsWith(".json")) return next(url, { ...context, importAttributes: { type: "json" } });
   return next(url, context);
 }`));
+"""
+
+# Node has no canvas: a context that records every call with the state it was made in (font,
+# colours, alignment, and the offset and turn of translate/rotate), a minimal document and
+# window, and the JSON imports.
+CANVAS_PRELUDE = (
+    JSON_IMPORTS
+    + """
 const calls = [];
 const state = { tx: 0, ty: 0, turn: 0 };
 const saved = [];
@@ -783,6 +790,7 @@ globalThis.window = { devicePixelRatio: 1 };
 globalThis.document = { createElement: () => ({ dataset: {}, style: {}, setAttribute() {},
   getContext: () => ctx }) };
 """
+)
 
 # Every panel of a frame, drawn by the browser's own classes from what the kernel sends, handed
 # to them as js/explorer/widget.js does; the calls each panel's drawing made.
