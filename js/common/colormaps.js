@@ -29,7 +29,8 @@ const made = new Map();
  * the same arguments.
  * @param {string} palette "standard" or "colorblind"
  * @param {"diverging" | "sequential"} role
- * @param {string} [background] the CSS colour behind the cells; the light theme's by default
+ * @param {string} [background] the colour behind the cells, "#rrggbb" or "rgb(r, g, b)" as
+ *   js/common/theme.js gives it; the light theme's by default
  * @returns {number[][]} 256 rows of [r, g, b]
  */
 export function colourTable(palette, role, background = undefined) {
