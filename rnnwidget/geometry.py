@@ -13,9 +13,10 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
   axes and colour bars), ``label`` (an axis's or a colour bar's name), ``legend``, ``note``
   (the bands beyond float64, the trainer's reference lines), ``order`` ("Why order matters"),
   the headless figure's ``figure_*`` lines and the browser snapshot's ``snapshot_*`` lines.
-- ``colours``: the light theme by role (``background``, ``panel``, ``text``, ``muted``,
-  ``grid``, ``line``, ``warn``, ``error``): the view's fallbacks where the host has no
-  JupyterLab theme, and what every figure and snapshot is drawn in.
+- ``colours``: the light theme by role (``background``, behind every panel and the background
+  the colour tables are made for; ``surface``, behind boxes of text; ``panel``, ``text``,
+  ``muted``, ``grid``, ``line``, ``warn``, ``error``): the view's fallbacks where the host has
+  no JupyterLab theme, and what every figure and snapshot is drawn in.
 - ``heights``: each panel's height (the kernel sends the explorer's with every frame;
   ``trainer_chart`` is each chart of the trainer).
 - ``panel``: the ``margin`` around every plot (the same for every panel, so time lines up), the

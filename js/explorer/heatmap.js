@@ -103,9 +103,10 @@ export class Heatmap {
     const height = this.height * theme.scale;
     const ctx = prepareCanvas(canvas, width, height, ratio);
     const rect = (this.rect = plotRect(width, height, theme.scale));
-    // Where the cells are, for hover and for tests that read pixels back.
+    // Where the cells are, and on what, for hover and for tests that read pixels back.
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
+      background: theme.background,
     });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);

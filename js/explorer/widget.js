@@ -75,10 +75,13 @@ class ExplorerView extends BaseView {
   }
 
   measure() {
-    const wasDark = this.layout?.theme.dark;
+    const background = this.layout?.theme.background;
     super.measure();
     this.unrolled?.setFit(this.layout.width, this.layout.theme.scale);
-    if (wasDark !== undefined && wasDark !== this.layout.theme.dark) this.setPanelData();
+    // A new theme: the colour tables are made for the background the cells are drawn on.
+    if (background !== undefined && background !== this.layout.theme.background) {
+      this.setPanelData();
+    }
     if (this.current) this.showStep(); // the diagram, fitted anew
   }
 
@@ -139,15 +142,15 @@ class ExplorerView extends BaseView {
 
   /**
    * Hand every panel its data and colours (on a new frame, a new palette or theme).
-   * @param {boolean} [dark] whether the colours are for a dark page (the view's theme by default)
+   * @param {string} [background] the colour the cells are drawn on (the view's theme's by default)
    */
-  setPanelData(dark = this.layout.theme.dark) {
+  setPanelData(background = this.layout.theme.background) {
     if (!this.current) return;
     const { arrays, tokens, layout, order, words } = this.current;
     const T = this.current.T;
     const palette = String(this.model.get("palette"));
     const table = (/** @type {"diverging" | "sequential"} */ role) =>
-      colourTable(palette, role, dark);
+      colourTable(palette, role, background);
     for (const spec of layout.heatmaps) {
       this.specs[spec.name] = spec; // the newest frame's: its scale and ticks may have moved
       const matrix = resolve(arrays, spec.array);
@@ -259,12 +262,13 @@ class ExplorerView extends BaseView {
     // For slides: light colours and the whole picture, whatever the theme and the play head.
     const playing = this.player.position;
     this.player.position = null;
-    this.setPanelData(false);
+    const theme = slideTheme(this.layout.theme);
+    this.setPanelData(theme.background);
     this.showPlayhead();
     const canvas = composeSnapshot({
       panels: this.panels(),
       width: this.layout.width,
-      theme: slideTheme(this.layout.theme),
+      theme,
       title: "RNN explorer",
       summary: words.summary,
       captionText: words.caption,

@@ -30,11 +30,13 @@ __all__ = [
     "Heatmap",
     "Series",
     "StepNumber",
+    "ZeroSteps",
     "chart",
     "chart_range",
     "heatmaps",
     "step_numbers",
     "view_layout",
+    "zero_steps",
 ]
 
 INPUT_HEIGHT: int = GEOMETRY.heights.input
@@ -107,11 +109,13 @@ class Heatmap:
 
 @dataclass(frozen=True)
 class Series:
-    """One curve of the gradient-norm chart: its legend label and the layer array it draws."""
+    """One curve of the gradient-norm chart: its legend label, the layer array it draws and
+    how the chart's words name it (``"‖dL/dh_t‖"``, ``"‖dL/dh2_t‖"``, ``"‖dL/dc_t‖"``)."""
 
     label: str
     layer: int
     array: str
+    symbol: str
 
     def values(self, frame: Frame) -> np.ndarray[Any, np.dtype[np.float64]]:
         return frame.layers[self.layer].arrays()[self.array]
@@ -133,6 +137,17 @@ class StepNumber:
 
 
 @dataclass(frozen=True)
+class ZeroSteps:
+    """Steps ``first`` to ``last`` (1-based, inclusive) where some curves of the gradient-norm
+    chart are exactly 0: their logarithm is -inf, below any log axis. The chart shades those
+    steps, writes ``note`` there, and the curves fall off its bottom edge."""
+
+    first: int
+    last: int
+    note: str
+
+
+@dataclass(frozen=True)
 class Chart:
     """The chart of the gradient's norm against t: ``log10 ||dL/dh_t||`` per layer, and for the
     LSTM ``log10 ||dL/dc_t||`` too.
@@ -143,6 +158,7 @@ class Chart:
         labels: each curve's legend label (none is drawn for one curve).
         series: the curves, in drawing order (``labels`` are theirs).
         readout: what hovering a step reads out, the first layer's numbers.
+        zeros: where curves are exactly 0, in order of time (:func:`zero_steps`).
     """
 
     title: str
@@ -153,6 +169,7 @@ class Chart:
     labels: tuple[str, ...]
     series: tuple[Series, ...] = ()
     readout: tuple[StepNumber, ...] = ()
+    zeros: tuple[ZeroSteps, ...] = ()
 
 
 #: The memory gate's panel per gated cell: name in the title, its letter, what it does.
@@ -309,12 +326,15 @@ def chart(frame: Frame, norm_range: tuple[int, int] | None = None) -> Chart:
     series: tuple[Series, ...]
     if frame.cell == "lstm":
         series = (
-            Series("dL/dh", 0, "log10_grad_norm"),
-            Series("dL/dc", 0, "log10_grad_norm_c"),
+            Series("dL/dh", 0, "log10_grad_norm", "‖dL/dh_t‖"),
+            Series("dL/dc", 0, "log10_grad_norm_c", "‖dL/dc_t‖"),
         )
         title, axis = CHART_TITLE_LSTM, CHART_AXIS_LSTM
     else:
-        series = tuple(Series(f"layer {i + 1}", i, "log10_grad_norm") for i in range(n))
+        sub = ["" if n == 1 else str(i + 1) for i in range(n)]
+        series = tuple(
+            Series(f"layer {i + 1}", i, "log10_grad_norm", f"‖dL/dh{sub[i]}_t‖") for i in range(n)
+        )
         title, axis = CHART_TITLE, CHART_AXIS
     return Chart(
         title=title,
@@ -325,7 +345,45 @@ def chart(frame: Frame, norm_range: tuple[int, int] | None = None) -> Chart:
         labels=tuple(s.label for s in series),
         series=series,
         readout=chart_readout(frame),
+        zeros=zero_steps([(s.symbol, s.values(frame)) for s in series]),
     )
+
+
+def zero_steps(
+    curves: list[tuple[str, np.ndarray[Any, np.dtype[np.float64]]]],
+) -> tuple[ZeroSteps, ...]:
+    """The runs of steps where the same curves are exactly 0 (log10 = -inf), each with its note:
+    ``"‖dL/dh_t‖ = 0 exactly for t < 1000"`` (W_hh = 0 passes nothing back), or with two layers
+    ``"‖dL/dh1_t‖ and ‖dL/dh2_t‖ = 0 exactly for t < 1000"``. ``curves`` are ``(symbol,
+    log10 values for t = 1 ... T)``."""
+    zero = np.stack([np.isneginf(logs) for _, logs in curves])  # (curves, T)
+    if not zero.any():
+        return ()
+    T = zero.shape[1]
+    code = (zero * (1 << np.arange(len(curves)))[:, np.newaxis]).sum(axis=0)  # which are 0, per t
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(code)) + 1])
+    ends = np.concatenate([starts[1:], [T]])  # exclusive
+    runs: list[ZeroSteps] = []
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if code[start]:
+            names = " and ".join(s for (s, _), z in zip(curves, zero[:, start], strict=True) if z)
+            steps = _steps(start + 1, end, T)
+            runs.append(ZeroSteps(start + 1, end, f"{names} = 0 exactly for {steps}"))
+    return tuple(runs)
+
+
+def _steps(first: int, last: int, T: int) -> str:
+    """Steps first ... last of 1 ... T in words: "t < 1000", "t > 3", "t = 5", "4 ≤ t ≤ 9",
+    "every t"."""
+    if first == 1 and last == T:
+        return "every t"
+    if first == last:
+        return f"t = {first}"
+    if first == 1:
+        return f"t < {last + 1}"
+    if last == T:
+        return f"t > {first - 1}"
+    return f"{first} ≤ t ≤ {last}"
 
 
 def chart_range(frame: Frame) -> tuple[int, int]:
@@ -383,6 +441,9 @@ def view_layout(
                 {"label": s.label, "array": ["layers", s.layer, s.array]} for s in norm.series
             ],
             "readout": [number.spec() for number in norm.readout],
+            "zeros": [
+                {"first": run.first, "last": run.last, "note": run.note} for run in norm.zeros
+            ],
         },
         "unrolled": {
             "numbers": [number.spec() for number in step_numbers(frame)],
