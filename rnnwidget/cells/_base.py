@@ -258,13 +258,17 @@ class Cell:
     ) -> Array:
         """The loss's direct gradient on every state, in the layer's dtype, as an array that may
         share memory with ``d`` (callers copy before writing)."""
-        d = self._layer_array(name, d, copy=False)
-        if d.shape != shape:
-            raise ValueError(
-                f"{name} must have the shape of the {of}, (batch_size, timesteps, units) = "
-                f"{shape}; got {d.shape}"
-            )
-        return d
+        return gradient_of_shape(name, self._layer_array(name, d, copy=False), shape, of)
+
+
+def gradient_of_shape(name: str, d: Array, shape: tuple[int, ...], of: str) -> Array:
+    """``d``, a gradient on every state, if it has ``shape``; else a ValueError naming it."""
+    if d.shape != shape:
+        raise ValueError(
+            f"{name} must have the shape of the {of}, (batch_size, timesteps, units) = "
+            f"{shape}; got {d.shape}"
+        )
+    return d
 
 
 def _dtype_name(dtype: object) -> str:
@@ -281,6 +285,15 @@ def reversed_steps(slopes: tuple[Array, ...]) -> Iterator[StepSlopes]:
     ``slopes(trace)``: ``tuple(s[t] for s in slopes)`` for t = T-1, ..., 0, as views made by
     iteration, which on a step's small arrays cost less than indexing."""
     return zip(*(s[::-1] for s in slopes))
+
+
+def summed_outer(a: Array, b: Array) -> Array:
+    """``sum_t sum_n a[t, n] b[t, n]^T``, a weight's gradient summed over time and the batch:
+    ``(timesteps, batch_size, m)``, ``(timesteps, batch_size, k) -> (m, k)``. One matrix product
+    over every (step, sequence) row (``np.tensordot`` computes the same at several times the
+    overhead on small arrays)."""
+    total: Array = a.reshape(-1, a.shape[-1]).T @ b.reshape(-1, b.shape[-1])
+    return total
 
 
 def refuse_non_finite(grads: object, dtype: np.dtype[Any]) -> None:

@@ -72,9 +72,9 @@ def log10_jacobian_norms(rnn: SimpleRNN, trace: Trace) -> Array:
     which is why it decays geometrically when ``w_hh_scale < 1`` and the gain is at most 1.
     The product is renormalised every step, so the logarithm is exact at any size.
     """
-    rnn._check_trace(trace)
+    (slopes,) = rnn.slopes(trace)  # g tanh'(a_t), time-major; checks the trace is the layer's
     batch_size, timesteps, units = trace.h.shape
-    slope = rnn.saturation * (1.0 - trace.h**2)  # (batch_size, timesteps, units)
+    slope = slopes.swapaxes(0, 1)  # (batch_size, timesteps, units)
     log_norms = np.empty((batch_size, timesteps))
     jacobian = np.broadcast_to(np.eye(units), (batch_size, units, units)).copy()  # dh_T/dh_T
     log_scale = np.zeros(batch_size)  # dh_T/dh_t = 10**log_scale * jacobian

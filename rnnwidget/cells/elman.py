@@ -41,6 +41,7 @@ from ._base import (
     random_orthogonal,
     refuse_non_finite,
     reversed_steps,
+    summed_outer,
 )
 
 __all__ = ["Array", "Grads", "SimpleRNN", "Slopes", "Trace", "random_orthogonal"]
@@ -281,10 +282,9 @@ class SimpleRNN(Cell):
             # Each weight sits on every step, so its gradient sums over time and the batch:
             # one matrix product each, outside the loop.
             h_prev = np.concatenate([h0[np.newaxis], h[:-1]])  # h_{t-1} for t = 1 ... T
-            over_time_and_batch = ([0, 1], [0, 1])
             grads = Grads(
-                W_xh=np.tensordot(dz, x, over_time_and_batch),  # sum_t dz_t x_t^T
-                W_hh=np.tensordot(dz, h_prev, over_time_and_batch),  # sum_t dz_t h_{t-1}^T
+                W_xh=summed_outer(dz, x),  # sum_t dz_t x_t^T
+                W_hh=summed_outer(dz, h_prev),  # sum_t dz_t h_{t-1}^T
                 b=dz.sum(axis=(0, 1)),  # sum_t dz_t
                 x=self.input_gradient(dz).swapaxes(0, 1) if input_gradient else None,
                 h0=dh_back,  # dh_0 = W_hh^T dz_1

@@ -44,6 +44,7 @@ from ._base import (
     orthonormal_columns,
     refuse_non_finite,
     reversed_steps,
+    summed_outer,
 )
 
 __all__ = ["GRU", "GRUGrads", "GRUSlopes", "GRUTrace"]
@@ -327,10 +328,9 @@ class GRU(Cell):
             h_prev = np.concatenate([trace.h0[np.newaxis], trace.h.swapaxes(0, 1)[:-1]])
             dax_rows = dax.reshape(timesteps, batch_size, 3 * units)
             dah_rows = dah.reshape(timesteps, batch_size, 3 * units)
-            over_time_and_batch = ([0, 1], [0, 1])
             grads = GRUGrads(
-                W_xh=np.tensordot(dax_rows, x, over_time_and_batch),  # sum_t dax_t x_t^T
-                W_hh=np.tensordot(dah_rows, h_prev, over_time_and_batch),  # sum dah_t h_{t-1}^T
+                W_xh=summed_outer(dax_rows, x),  # sum_t dax_t x_t^T
+                W_hh=summed_outer(dah_rows, h_prev),  # sum_t dah_t h_{t-1}^T
                 b_xh=dax_rows.sum(axis=(0, 1)),
                 b_hh=dah_rows.sum(axis=(0, 1)),
                 x=self.input_gradient(dax).swapaxes(0, 1) if input_gradient else None,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .._checks import finite_array
-from ._base import Array, Cell, States, reversed_steps
+from ._base import Array, Cell, States, gradient_of_shape, reversed_steps
 from .elman import SimpleRNN, Trace
 from .gru import GRU, GRUTrace
 from .lstm import LSTM, LSTMTrace
@@ -59,45 +59,64 @@ class LogGradients:
     """The total gradients dL/dh_t (and the LSTM's dL/dc_t) of one layer, at any magnitude.
 
     Step t's gradients are ``10**log10_scale[t]`` times the scaled arrays below, which hold
-    modest numbers; the logarithms come from them. ``-inf`` (and zeros in the scaled arrays)
-    marks a gradient that is exactly zero.
+    modest numbers. ``-inf`` (and zeros in the scaled arrays) marks a gradient that is exactly
+    zero. The arrays marked *on first use* are computed when first read.
 
     Attributes:
         log10_norm: ``log10 ||dL/dh_t||`` over the batch and units, ``(timesteps,)``.
         log10_norm_c: ``log10 ||dL/dc_t||`` for the LSTM, ``(timesteps,)``; None otherwise.
         log10_scale: ``log10`` of the norm of step t's whole state gradient, ``(timesteps,)``:
             ``log10_norm`` for the Elman cell and the GRU, both states together for the LSTM.
-        h_scaled: ``dL/dh_t / 10**log10_scale[t]``, ``(batch_size, timesteps, units)``.
-        c_scaled: the same for the LSTM's dL/dc_t; None otherwise.
+        log_space: whether the log-space pass computed them (False: the plain float64 pass).
+        log10_abs, log10_abs_c: ``log10 |dL/dh_t|`` and the LSTM's ``log10 |dL/dc_t|`` for
+            every element, ``(batch_size, timesteps, units)`` (on first use).
+        h_scaled, c_scaled: ``dL/dh_t / 10**log10_scale[t]`` and the LSTM's dL/dc_t likewise,
+            ``(batch_size, timesteps, units)`` (on first use).
         x_scaled: ``dL/dx_t / 10**log10_scale[t]``, ``(batch_size, timesteps, features)``: a
             layer below continues from it at any magnitude, as its ``dh`` with
-            ``dh_log10_scale=log10_scale``. None when not asked for.
-        log_space: whether the log-space pass computed them (False: the plain float64 pass).
+            ``dh_log10_scale=log10_scale`` (on first use; None when not asked for).
     """
 
     log10_norm: Array
     log10_norm_c: Array | None
     log10_scale: Array
-    h_scaled: Array
-    c_scaled: Array | None
-    x_scaled: Array | None
     log_space: bool
+    #: The gradients on the states, then on the input, time-major: over 10**log10_scale[t]
+    #: when ``log_space``, else as they are.
+    _states: tuple[Array, ...] = field(repr=False)
+    _input: Array | None = field(repr=False)
 
     @cached_property
     def log10_abs(self) -> Array:
-        """``log10 |dL/dh_t|`` for every element, ``(batch_size, timesteps, units)``."""
-        return _log10_abs(self.log10_scale, self.h_scaled)
+        return self._log10_abs(self._states[0])
 
     @cached_property
     def log10_abs_c(self) -> Array | None:
-        """``log10 |dL/dc_t|`` for every element (LSTM), ``(batch_size, timesteps, units)``."""
-        return None if self.c_scaled is None else _log10_abs(self.log10_scale, self.c_scaled)
+        return self._log10_abs(self._states[1]) if len(self._states) > 1 else None
 
+    @cached_property
+    def h_scaled(self) -> Array:
+        return self._scaled(self._states[0])
 
-def _log10_abs(log10_scale: Array, scaled: Array) -> Array:
-    with np.errstate(divide="ignore"):  # log10(0) = -inf marks an exact zero, as documented
-        logs: Array = log10_scale[:, np.newaxis] + np.log10(np.abs(scaled))
-    return logs
+    @cached_property
+    def c_scaled(self) -> Array | None:
+        return self._scaled(self._states[1]) if len(self._states) > 1 else None
+
+    @cached_property
+    def x_scaled(self) -> Array | None:
+        return None if self._input is None else self._scaled(self._input)
+
+    def _log10_abs(self, values: Array) -> Array:
+        with np.errstate(divide="ignore"):  # log10(0) = -inf marks an exact zero, as documented
+            logs: Array = np.log10(np.abs(values))
+        if self.log_space:
+            logs += self.log10_scale[:, np.newaxis, np.newaxis]
+        return logs.swapaxes(0, 1)
+
+    def _scaled(self, values: Array) -> Array:
+        if not self.log_space:  # norms inside 1e+-150: 10**-log10_scale is a normal number
+            values = values * (10.0**-self.log10_scale)[:, np.newaxis, np.newaxis]
+        return values.swapaxes(0, 1)
 
 
 def log10_gradients(
@@ -217,16 +236,13 @@ def _plain_pass(
         if not np.all((log10_norm >= lo) & (log10_norm <= hi)):  # NaN fails too
             return None
     log10_scale = log10_norms[0] if len(totals) == 1 else 0.5 * np.log10(sum(squares))
-    norm = (10.0**log10_scale)[:, np.newaxis, np.newaxis]
-    scaled = [(total / norm).swapaxes(0, 1) for total in totals]
     return LogGradients(
         log10_norm=log10_norms[0],
         log10_norm_c=log10_norms[1] if len(totals) > 1 else None,
         log10_scale=log10_scale,
-        h_scaled=scaled[0],
-        c_scaled=scaled[1] if len(totals) > 1 else None,
-        x_scaled=_input_gradient(cell, dz, norm) if input_gradient else None,
         log_space=False,
+        _states=tuple(totals),
+        _input=cell.input_gradient(dz) if input_gradient else None,
     )
 
 
@@ -281,10 +297,9 @@ def _log_space_pass(
         log10_norm=log10_scale.copy() if one_state else log10_norms[0],
         log10_norm_c=None if one_state else log10_norms[1],
         log10_scale=log10_scale,
-        h_scaled=scaled[0].swapaxes(0, 1),
-        c_scaled=None if one_state else scaled[1].swapaxes(0, 1),
-        x_scaled=_input_gradient(cell, dz, None) if input_gradient else None,
         log_space=True,
+        _states=tuple(scaled),
+        _input=cell.input_gradient(dz) if input_gradient else None,
     )
 
 
@@ -296,13 +311,7 @@ def _log_space_pass(
 def _direct_gradient(name: str, d: ArrayLike, shape: tuple[int, ...], of: str) -> Array:
     """A direct gradient as a time-major float64 array (a view of ``d`` where it already is
     one: the passes copy before they write)."""
-    array = finite_array(name, d, copy=False)
-    if array.shape != shape:
-        raise ValueError(
-            f"{name} must have the shape of the {of}, (batch_size, timesteps, units) = {shape}; "
-            f"got {array.shape}"
-        )
-    return array.swapaxes(0, 1)
+    return gradient_of_shape(name, finite_array(name, d, copy=False), shape, of).swapaxes(0, 1)
 
 
 def _log10_scale(value: ArrayLike, timesteps: int) -> Array:
@@ -322,11 +331,3 @@ def _dz_buffer(
     input gradient is wanted, else one step's scratch."""
     shape = (timesteps, *cell.dz_shape(batch_size)) if every_step else cell.dz_shape(batch_size)
     return np.zeros(shape) if zeros else np.empty(shape)
-
-
-def _input_gradient(cell: Cell, dz: Array, norm: Array | None) -> Array:
-    """dL/dx_t over the step's scale, batch-major, from the time-major ``dz``."""
-    dx = cell.input_gradient(dz)
-    if norm is not None:
-        dx /= norm
-    return dx.swapaxes(0, 1)

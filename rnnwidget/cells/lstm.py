@@ -45,6 +45,7 @@ from ._base import (
     orthonormal_columns,
     refuse_non_finite,
     reversed_steps,
+    summed_outer,
 )
 
 __all__ = ["LSTM", "LSTMGrads", "LSTMSlopes", "LSTMTrace"]
@@ -259,10 +260,9 @@ class LSTM(Cell):
             gates = z.reshape(timesteps, batch_size, 4, units)  # i, f, g, o: the same memory
             h = np.empty((timesteps, batch_size, units), dtype)
             c, tanh_c, written = np.empty_like(h), np.empty_like(h), np.empty_like(h0)
-            recurrent = np.empty((batch_size, 4 * units), dtype)
             h_prev, c_prev = h0, c0
             for z_t, gates_t, h_t, c_t, tanh_c_t in zip(z, gates, h, c, tanh_c):
-                z_t += np.dot(h_prev, W_hh_T, out=recurrent)  # z_t = W_xh x_t + W_hh h_{t-1} + b
+                z_t += np.dot(h_prev, W_hh_T)  # z_t = W_xh x_t + W_hh h_{t-1} + b
                 # (folded: -z_t, and -2 z_t in g's rows)
                 _GATES(gates_t)  # i, f, o = sigmoid(z_i, z_f, z_o); g = tanh(z_g)
                 i_t, f_t, g_t, o_t = gates_t[:, 0], gates_t[:, 1], gates_t[:, 2], gates_t[:, 3]
@@ -369,10 +369,9 @@ class LSTM(Cell):
             x = trace.x.swapaxes(0, 1)
             h_prev = np.concatenate([trace.h0[np.newaxis], trace.h.swapaxes(0, 1)[:-1]])
             dz_rows = dz.reshape(timesteps, batch_size, 4 * units)
-            over_time_and_batch = ([0, 1], [0, 1])
             grads = LSTMGrads(
-                W_xh=np.tensordot(dz_rows, x, over_time_and_batch),  # sum_t dz_t x_t^T
-                W_hh=np.tensordot(dz_rows, h_prev, over_time_and_batch),  # sum_t dz_t h_{t-1}^T
+                W_xh=summed_outer(dz_rows, x),  # sum_t dz_t x_t^T
+                W_hh=summed_outer(dz_rows, h_prev),  # sum_t dz_t h_{t-1}^T
                 b=dz_rows.sum(axis=(0, 1)),  # sum_t dz_t
                 x=self.input_gradient(dz).swapaxes(0, 1) if input_gradient else None,
                 h0=dh_back,  # W_hh^T dz_1
