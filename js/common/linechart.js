@@ -28,6 +28,8 @@ export class NormChart {
    */
   constructor({ title = "", height }) {
     this.title = title;
+    /** The title, then shorter forms for a narrow chart (the kernel's). */
+    this.titles = [title];
     this.axisLabel = "";
     /** @type {[number, string][]} */
     this.ticks = [];
@@ -50,7 +52,7 @@ export class NormChart {
   /**
    * @param {{ label: string, values: Float32Array }[]} series log10 ||dL/dh_t|| for
    *   t = 1 ... T, one curve per layer
-   * @param {{ title: string, axis_label: string, range: [number, number],
+   * @param {{ title: string, titles?: string[], axis_label: string, range: [number, number],
    *   ticks: [number, string][], time_ticks?: number[], height?: number }} axis the kernel's:
    *   the decades shown and the labelled ones (a comparison shares one range across its
    *   charts), and the chart's height where it sends one
@@ -60,7 +62,7 @@ export class NormChart {
     const unchanged =
       height === this.height && series.length === this.series.length &&
       axis.range[0] === this.range.lo && axis.range[1] === this.range.hi &&
-      axis.title === this.title && sameList(axis.ticks.map(([d]) => d), this.ticks.map(([d]) => d)) &&
+      sameList(axis.titles ?? [axis.title], this.titles) && sameList(axis.ticks.map(([d]) => d), this.ticks.map(([d]) => d)) &&
       sameList(axis.time_ticks ?? [], this.timeTicks) &&
       series.every((s, i) => s.label === this.series[i].label && sameList(s.values, this.series[i].values));
     if (unchanged) return;
@@ -69,6 +71,7 @@ export class NormChart {
     this.series = series;
     this.logNorms = series[0].values;
     this.title = axis.title;
+    this.titles = axis.titles ?? [axis.title];
     this.axisLabel = axis.axis_label;
     this.canvas.setAttribute("aria-label", axis.title);
     this.range = { lo: axis.range[0], hi: axis.range[1] };
@@ -114,7 +117,7 @@ export class NormChart {
     });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.title, width);
+    drawTitle(ctx, theme, rect, this.titles, width);
     if (!this.logNorms) return;
     const T = this.logNorms.length;
 
