@@ -163,6 +163,8 @@ def test_every_title_has_a_form_that_fits_the_narrowest_column(params):
 
 
 def test_the_shared_controls_leave_out_the_compared_setting_and_say_what_they_move(cells):
+    assert cells._words["title"] == "Comparing cell"
+    assert "all but cell" in cells._words["controls"]
     knobs = {spec["name"]: spec["label"] for spec in cells._knobs}
     assert "cell" not in knobs
     assert "hold_scales" not in knobs  # a comparison shares its scales itself
@@ -175,6 +177,11 @@ def test_the_shared_controls_leave_out_the_compared_setting_and_say_what_they_mo
     scales = compare(w_hh_scale=[0.5, 1.5], units=8)
     assert "w_hh_scale" not in {spec["name"] for spec in scales._knobs}
     assert "gate_init" in scales._inactive  # two Elman cells: it moves neither
+    assert "No column reads" not in scales._summary
+    scales.cell = "gru"  # the compared W_hh scale now means nothing to any column: say so
+    assert "No column reads w_hh_scale under these settings" in scales._summary
+    assert {"saturation", "bias", "layers"} <= set(scales._inactive)
+    assert "gate_init" not in scales._inactive
     scales.close()
 
 

@@ -27,9 +27,9 @@ class ComparisonView extends BaseView {
    * @param {import("@anywidget/types").Host} host renders each explorer's view from its model
    */
   constructor(model, el, host) {
-    super(model, el, { className: "rnnwidget-comparison", title: String(model.get("_title")),
-      payload: "_columns", lostText: "Kernel disconnected: these are the last pictures " +
-        "computed. Run the cell again to reconnect." });
+    const words = /** @type {Record<string, string>} */ (model.get("_words"));
+    super(model, el, { className: "rnnwidget-comparison", title: words.title,
+      payload: "_columns", lostText: words.disconnected });
     /** Ends the explorers' views when this view goes. */
     this.views = new AbortController();
     const refs = /** @type {string[]} */ (model.get("_explorers"));
@@ -40,7 +40,7 @@ class ComparisonView extends BaseView {
     this.columns = refs.map(() => column());
     this.grid.append(...this.columns.map((c) => c.el));
     this.controls.el.setAttribute("role", "group");
-    this.controls.el.setAttribute("aria-label", "Shared controls: each moves every column");
+    this.controls.el.setAttribute("aria-label", words.controls);
     this.root.append(this.header, ...this.status.elements, this.controls.el, this.grid);
 
     this.listen();

@@ -90,7 +90,9 @@ class Comparison(BaseWidget):
     _explorers = traitlets.List(traitlets.Instance(RNNExplorer), read_only=True).tag(
         sync=True, to_json=_widget_refs
     )
-    _title = traitlets.Unicode(read_only=True).tag(sync=True)
+    #: The view's fixed words: its ``title``, the shared controls' name for screen readers
+    #: (``controls``) and what it says when the kernel is gone (``disconnected``).
+    _words = traitlets.Dict(read_only=True).tag(sync=True)
     _summary = traitlets.Unicode(read_only=True).tag(sync=True)
     #: Per column: its ``label`` (the compared value), the explorer's ``summary`` and ``shapes``.
     _columns = traitlets.List(traitlets.Dict(), read_only=True).tag(sync=True)
@@ -111,7 +113,7 @@ class Comparison(BaseWidget):
         for name in self._linked:  # before _ready: no explorer moves yet
             setattr(self, name, getattr(first, name))
         self.set_trait("_explorers", self.explorers)
-        self.set_trait("_title", words.comparison_title(varied))
+        self.set_trait("_words", words.comparison_words(varied))
         self.set_trait("_knobs", self._shared_knobs())
         for w in self.explorers:
             w.observe(self._follow, names=list(self._linked))

@@ -20,7 +20,7 @@ from .frame import Frame, Params
 from .presets import Regime
 
 __all__ = [
-    "absent_panel", "caption", "column_label", "comparison_summary", "comparison_title",
+    "absent_panel", "caption", "column_label", "comparison_summary", "comparison_words",
     "knob_scope", "order_distance", "preset_note", "presets_are_elman", "shapes",
     "snapshot_name", "stats", "summary", "view_words",
 ]  # fmt: skip
@@ -311,9 +311,15 @@ def view_words(frame: Frame) -> dict[str, Any]:
 # -- explorers side by side (compare()) --------------------------------------------------------
 
 
-def comparison_title(varied: str) -> str:
-    """The title of a comparison: ``"Comparing cell"``."""
-    return f"Comparing {varied}"
+def comparison_words(varied: str) -> dict[str, str]:
+    """A comparison's fixed words: its ``title`` (``"Comparing cell"``), its shared controls'
+    name for screen readers, and what it says when the kernel is gone."""
+    return {
+        "title": f"Comparing {varied}",
+        "controls": f"Shared controls: each moves every column (all but {varied})",
+        "disconnected": "Kernel disconnected: these are the last pictures computed. Run the "
+        "cell again to reconnect.",
+    }
 
 
 def column_label(varied: str, value: Any) -> str:

@@ -196,6 +196,11 @@ def test_every_control_is_labelled_and_every_id_is_the_pages_only_one(nb: Notebo
     assert unlabelled == []
     ids = nb.page.evaluate("() => [...document.querySelectorAll('[id]')].map((el) => el.id)")
     assert len(ids) == len(set(ids))
+    # The comparison's words are the kernel's.
+    words = nb.python_value("c._words")
+    expect(comparison(nb).locator(".rnnwidget-title")).to_have_text(words["title"])
+    shared = comparison(nb).get_by_role("group", name=words["controls"])
+    expect(shared.get_by_role("slider", name="Sequence length")).to_have_count(1)
     # Each column is a region named by its label, for a screen reader's list of landmarks.
     for index, labels in (
         (0, ["cell = 'elman'", "cell = 'gru'", "cell = 'lstm'"]),
