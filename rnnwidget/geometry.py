@@ -38,6 +38,8 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
   ``strip_gap``), the sentences' baselines and the gaps.
 - ``step_chart``: the trainer's charts: reference lines and their labels, dots, clipping marks.
 - ``snapshot``: the browser's PNG snapshot: its header and footer lines.
+- ``comparison``: ``compare()``'s columns: the narrowest a column gets before they wrap
+  (``column_min``, times the text scale) and the ``gap`` between them.
 - ``figure``: the headless figure's own header and footer lines, and its ``width``.
 """
 

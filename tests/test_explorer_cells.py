@@ -303,7 +303,8 @@ def test_compare_lays_the_three_cells_side_by_side_on_one_scale():
     comparison = compare(cell=["elman", "gru", "lstm"], seq_len=200, units=16)
     try:
         assert [type(w.model) for w in comparison] == [SimpleRNN, GRU, LSTM]
-        assert comparison._labels == ["cell = 'elman'", "cell = 'gru'", "cell = 'lstm'"]
+        labels = [column["label"] for column in comparison._columns]
+        assert labels == ["cell = 'elman'", "cell = 'gru'", "cell = 'lstm'"]
         ranges = {tuple(w.gradient_range) for w in comparison}
         norms = {tuple(w.norm_range) for w in comparison}
         assert len(ranges) == len(norms) == 1

@@ -44,15 +44,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 TITLES = (
     "Input x_t",
-    "Hidden state h_t",
+    "Hidden state h_t (colours ±1: tanh's range)",
     "Gradient |dL/dh_t| (log scale)",
     "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)",
 )
 
 STACKED_TITLES = (
     "Input x_t",
-    "Layer 1: hidden state h1_t",
-    "Layer 2: hidden state h2_t",
+    "Layer 1: hidden state h1_t (colours ±1: tanh's range)",
+    "Layer 2: hidden state h2_t (colours ±1: tanh's range)",
     "Layer 1: gradient |dL/dh1_t| (log scale)",
     "Layer 2: gradient |dL/dh2_t| (log scale)",
     "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)",
@@ -361,7 +361,7 @@ def test_stacked_titles_legend_and_svg_images(stacked):
     texts = svg_texts(render_svg(stacked))
     for title in STACKED_TITLES:
         assert title in texts
-    assert "Hidden state h_t" not in texts
+    assert TITLES[1] not in texts
     assert {"layer 1", "layer 2"} <= set(texts)
     root = ET.fromstring(render_svg(stacked))
     assert len(root.findall(f".//{SVG}image")) == 10  # five heatmaps, five colour bars
@@ -807,7 +807,7 @@ const draw = (name, panel) => {
 };
 const { layout } = data;
 for (const spec of layout.heatmaps) {
-  const panel = new Heatmap({ name: spec.name, title: spec.title, rowLabel: spec.row_label,
+  const panel = new Heatmap({ name: spec.name, titles: spec.titles, rowLabel: spec.row_label,
     colourLabel: spec.colour_label, height: spec.height });
   const [vmin, vmax] = spec.scale;
   panel.setData({ values: Float32Array.from(data.values[spec.name].map(num)), timesteps: data.T,

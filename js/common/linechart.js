@@ -30,6 +30,8 @@ export class NormChart {
    */
   constructor({ title = "", height }) {
     this.title = title;
+    /** The title, then shorter forms for a narrow chart (the kernel's). */
+    this.titles = [title];
     this.axisLabel = "";
     /** @type {[number, string][]} */
     this.ticks = [];
@@ -54,11 +56,12 @@ export class NormChart {
   /**
    * @param {{ label: string, values: Float32Array }[]} series log10 ||dL/dh_t|| for
    *   t = 1 ... T, one curve per layer
-   * @param {{ title: string, axis_label: string, range: [number, number],
+   * @param {{ title: string, titles?: string[], axis_label: string, range: [number, number],
    *   ticks: [number, string][], time_ticks?: number[], height?: number,
    *   zeros?: { first: number, last: number, note: string }[] }} axis the kernel's: the decades
    *   shown and the labelled ones (a comparison shares one range across its charts), the
-   *   chart's height where it sends one, and the steps (1-based) where curves are exactly 0
+   *   chart's title and its shorter forms, its height where it sends one, and the steps
+   *   (1-based) where curves are exactly 0
    */
   setData(series, axis) {
     const height = axis.height ?? this.height;
@@ -66,7 +69,7 @@ export class NormChart {
     const unchanged =
       height === this.height && series.length === this.series.length &&
       axis.range[0] === this.range.lo && axis.range[1] === this.range.hi &&
-      axis.title === this.title && sameList(axis.ticks.map(([d]) => d), this.ticks.map(([d]) => d)) &&
+      sameList(axis.titles ?? [axis.title], this.titles) && sameList(axis.ticks.map(([d]) => d), this.ticks.map(([d]) => d)) &&
       sameList(axis.time_ticks ?? [], this.timeTicks) &&
       sameList(zeros.map((run) => `${run.first}:${run.last}:${run.note}`),
         this.zeros.map((run) => `${run.first}:${run.last}:${run.note}`)) &&
@@ -77,6 +80,7 @@ export class NormChart {
     this.series = series;
     this.logNorms = series[0].values;
     this.title = axis.title;
+    this.titles = axis.titles ?? [axis.title];
     this.axisLabel = axis.axis_label;
     this.canvas.setAttribute("aria-label", axis.title);
     this.range = { lo: axis.range[0], hi: axis.range[1] };
@@ -123,7 +127,7 @@ export class NormChart {
     });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.title, width);
+    drawTitle(ctx, theme, rect, this.titles, width);
     if (!this.logNorms) return;
     const T = this.logNorms.length;
 

@@ -278,11 +278,15 @@ class Frame:
     def colour_scales(self) -> dict[str, tuple[float, float]]:
         """The value range each heatmap's colour bar spans, shared by every renderer.
 
-        The hidden state is fixed to tanh's range [-1, 1], a memory gate to a sigmoid's
-        [0, 1]; the input and the LSTM's cell state (which is not bounded) are symmetric about
-        0; log gradient magnitudes (of every layer, dL/dh and dL/dc alike, on one scale) span
-        their finite values from the 1st percentile up (a few near-zero cells would otherwise
-        squeeze every other colour), at least one decade.
+        The Elman cell's hidden state is fixed to tanh's range [-1, 1], so every frame reads
+        alike. A gated cell's h_t stays far inside it (the LSTM's output gate damps o_t
+        tanh(c_t); the GRU's update gate keeps most of h_{t-1} each step), so its scale spans
+        its own largest ``|h|``, symmetric about 0, where its structure shows.
+
+        A memory gate spans a sigmoid's [0, 1]; the input and the LSTM's cell state (which is
+        not bounded) are symmetric about 0; log gradient magnitudes (of every layer, dL/dh and
+        dL/dc alike, on one scale) span their finite values from the 1st percentile up (a few
+        near-zero cells would otherwise squeeze every other colour), at least one decade.
         """
         x_max = float(np.abs(self.x).max()) or 1.0
         logs = np.concatenate(
@@ -299,7 +303,11 @@ class Frame:
             lo = min(float(np.percentile(finite, 1)), hi - 1.0)
         else:  # no gradient at all
             lo, hi = -1.0, 0.0
-        scales = {"x": (-x_max, x_max), "h": (-1.0, 1.0), "log10_abs_grad": (lo, hi)}
+        h_scale = (-1.0, 1.0)
+        if self.params.gated:
+            h_max = float(np.abs(self.layers[0].h).max()) or 1.0
+            h_scale = (-h_max, h_max)
+        scales = {"x": (-x_max, x_max), "h": h_scale, "log10_abs_grad": (lo, hi)}
         if self.layers[0].gate is not None:
             scales["gate"] = (0.0, 1.0)
         c = self.layers[0].c
