@@ -14,7 +14,8 @@ and loop). The hosts:
 - Voila: ``voila`` of a notebook showing the explorer;
 - JupyterLab 4 with rnnwidget's server extension (the default after ``pip install``), through
   bench_latency's own setup, which also times interact + matplotlib and a bare anywidget.
-Every server imports this checkout's rnnwidget (PYTHONPATH)."""
+Every server imports this checkout's rnnwidget (PYTHONPATH). The anchor of every time is the
+same statistic of the bare anywidget in JupyterLab 4, in the same run."""
 
 from __future__ import annotations
 
@@ -23,12 +24,21 @@ import sys
 import tempfile
 from pathlib import Path
 
+import marimo
+import voila
 from playwright.sync_api import BrowserContext, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from bench_latency import EXPLORER_PROBE, measure, percentile, run_setup  # noqa: E402
+from _report import Table, number, ratio, run_line  # noqa: E402
+from bench_latency import (  # noqa: E402
+    EXPLORER_PROBE,
+    chromium_version,
+    measure,
+    run_setup,
+    statistics_of,
+)
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.browser.hosts import HostPage, run_marimo, run_voila  # noqa: E402
@@ -118,14 +128,20 @@ def main() -> None:
         finally:
             context.close()
 
-    print(
-        f"Slider -> redrawn RNNExplorer, Chromium, seq_len={args.seq_len}, units={args.units}, "
-        f"{len(next(iter(results.values())))} arrow-key steps (ms)"
+    print(run_line(marimo=marimo.__version__, voila=voila.__version__,
+                   Chromium=chromium_version(CHROMIUM)))  # fmt: skip
+    print()
+    table = Table(
+        f"Slider to redrawn RNNExplorer, Chromium, seq_len={args.seq_len}, units={args.units}, "
+        f"{len(next(iter(results.values())))} arrow-key steps, ms; ratio: over the same "
+        "statistic of the bare anywidget in JupyterLab 4.",
+        ["host", "p50 ms", "ratio", "p95 ms", "ratio", "max ms", "ratio"],
     )
-    print(f"{'host':<38} {'p50':>6} {'p95':>6} {'max':>6}")
+    floor = statistics_of(results["JupyterLab 4, bare anywidget (floor)"])
     for host, latencies in results.items():
-        p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
-        print(f"{host:<38} {p50:>6.1f} {p95:>6.1f} {max(latencies):>6.1f}")
+        found = statistics_of(latencies)
+        table.add(host, *[text for t, a in zip(found, floor) for text in (number(t), ratio(t, a))])
+    print(table)
 
 
 if __name__ == "__main__":

@@ -13,17 +13,21 @@ to the finished drawing, as measured inside the page:
 - a bare anywidget, the floor for any kernel-backed picture: from the keydown to a
   units x seq_len float32 array from the kernel painted with ImageData.
 All three run with rnnwidget's server extension (TCP_NODELAY on kernel websockets, the default
-after ``pip install rnnwidget``) and without it (a stock jupyter_server)."""
+after ``pip install rnnwidget``) and without it (a stock jupyter_server). The anchor of every
+time is the bare anywidget's same statistic on the same server, in the same run."""
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+import jupyterlab
 import nbformat
+from _report import Table, number, ratio, run_line
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,7 +179,8 @@ def measure(page: Page, control_selector: str, probe: str, probe_args: list[str]
         page.keyboard.press("ArrowRight")
         # Poll on a timer, not Playwright's default requestAnimationFrame: that asks the page for
         # a frame every 16 ms, and those frames (paint and layerize of all of JupyterLab) delay
-        # the kernel's reply by ~7 ms on this machine, an artefact no lecturer's page has.
+        # the handling of the kernel's reply by several milliseconds, an artefact no lecturer's
+        # page has.
         page.wait_for_function("(n) => window.latencies.length >= n", arg=step + 1, polling=POLL_MS)
     return page.evaluate("window.latencies")[WARM_UP:]
 
@@ -247,16 +252,33 @@ def main() -> None:
         finally:
             context.close()
 
-    print(
-        f"Slider -> redrawn picture, JupyterLab 4, Chromium, seq_len={args.seq_len}, "
-        f"units={args.units}, "
-        f"{STEPS} arrow-key steps (ms)"
+    print(run_line(jupyterlab=jupyterlab.__version__, Chromium=chromium_version(CHROMIUM)))
+    print()
+    table = Table(
+        f"Slider to redrawn picture, JupyterLab 4, Chromium, seq_len={args.seq_len}, "
+        f"units={args.units}, {STEPS} arrow-key steps, ms; ratio: over the bare anywidget's "
+        "same statistic on the same server (the floor for any kernel-backed picture).",
+        ["server", "widget", "p50 ms", "ratio", "p95 ms", "ratio", "max ms", "ratio"],
+        text_columns=2,
     )
-    print(f"{'server':<36} {'widget':<22} {'p50':>6} {'p95':>6} {'max':>6}")
     for server, widgets in results.items():
+        floor = statistics_of(widgets["bare anywidget (floor)"])
         for widget, latencies in widgets.items():
-            p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
-            print(f"{server:<36} {widget:<22} {p50:>6.1f} {p95:>6.1f} {max(latencies):>6.1f}")
+            found = statistics_of(latencies)
+            cells = [text for t, a in zip(found, floor) for text in (number(t), ratio(t, a))]
+            table.add(server, widget, *cells)
+    print(table)
+
+
+def statistics_of(latencies: list[float]) -> tuple[float, float, float]:
+    """p50, p95 and the maximum, in ms."""
+    return percentile(latencies, 50), percentile(latencies, 95), max(latencies)
+
+
+def chromium_version(path: Path) -> str:
+    """The browser's version, as it reports it (``Chromium 156.0...``: the number)."""
+    found = subprocess.run([str(path), "--version"], capture_output=True, text=True, check=True)
+    return found.stdout.split()[1]
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ Then, with the kernel idle and again while it trains in the background, it times
 and the training rate (``steps_per_second`` as published: steps per second of training, its
 evaluations and publishing included), alone for 3 s and while it answers the cells. The widget has
 no browser here: the comm messages go nowhere, but the kernel builds and sends them all the same.
+The anchor of every time is the same statistic of the idle kernel's reply, measured in the same
+run; the anchor of the training rate while answering is the rate alone.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 import statistics
 import time
 
+import jupyter_client
+from _report import Table, number, ratio, run_line
 from jupyter_client.manager import start_new_kernel
 
 CELLS = 50
@@ -67,30 +71,50 @@ def cell_latencies(client) -> list[float]:
     return times
 
 
-def summary(times: list[float]) -> str:
+def percentiles(times: list[float]) -> tuple[float, float, float]:
+    """p50, p95 and the maximum of ``times``."""
     ordered = sorted(times)
-    p95 = ordered[int(0.95 * (len(ordered) - 1))]
-    return f"p50 {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms   max {max(times):6.1f} ms"
+    return statistics.median(times), ordered[int(0.95 * (len(ordered) - 1))], ordered[-1]
 
 
 def main() -> None:
+    print(run_line(jupyter_client=jupyter_client.__version__))
+    print()
     manager, client = start_new_kernel(kernel_name="python3")
     try:
         run(client, SETUP)
-        print("RNNTrainer(units=32, task='adding', seq_len=50, batch_size=32), Adam, clipping on")
-        print(f"\ncell '1', request to reply ({CELLS} times)")
-        print(f"  {'kernel idle':>22}  {summary(cell_latencies(client))}")
+        idle = percentiles(cell_latencies(client))
         run(client, "w.start()")
-        training = cell_latencies(client)
+        training = percentiles(cell_latencies(client))
         busy = float(run(client, "w.pause(); print(w._progress['steps_per_second'])"))
-        print(f"  {'training in background':>22}  {summary(training)}")
         alone = float(run(client, RATE))
-        print(f"\ntraining rate: {alone:.0f} steps/s alone, {busy:.0f} while answering the cells")
-        pauses = [float(run(client, PAUSE)) for _ in range(PAUSES)]
-        print(f"\nw.pause() while training ({PAUSES} times): {summary(pauses)}")
+        pauses = percentiles([float(run(client, PAUSE)) for _ in range(PAUSES)])
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+    table = Table(
+        "RNNTrainer(units=32, task='adding', seq_len=50, batch_size=32), Adam, clipping on: "
+        f"a cell's reply ({CELLS} times) and w.pause() ({PAUSES} times), ms; ratio: over the "
+        "same statistic of the idle kernel's reply.",
+        ["measured", "p50 ms", "ratio", "p95 ms", "ratio", "max ms", "ratio"],
+    )
+    for name, times in [
+        ("cell '1', kernel idle", idle),
+        ("cell '1', training in the background", training),
+        ("w.pause() while training", pauses),
+    ]:
+        cells = [text for t, anchor in zip(times, idle) for text in (number(t), ratio(t, anchor))]
+        table.add(name, *cells)
+    print(table)
+    print()
+    table = Table(
+        "Training rate (steps per second, evaluations and publishing included); ratio: over the "
+        "rate alone.",
+        ["training", "steps/s", "ratio"],
+    )
+    table.add("alone, 3 s", number(alone), ratio(alone, alone))
+    table.add("while answering the cells", number(busy), ratio(busy, alone))
+    print(table)
 
 
 if __name__ == "__main__":

@@ -1,45 +1,45 @@
-"""Forward pass + BPTT time of rnnwidget's SimpleRNN, batch 1, 8 features.
+"""Forward pass and forward + BPTT time of rnnwidget's SimpleRNN as the sequence and the layer
+grow, against PyTorch's ``nn.RNN`` with the same weights.
 
-Run: python benchmarks/bench_model.py
-Prints milliseconds per forward+backward (best of several repeats, like ``timeit``) and the cost
-per timestep, which should stay flat as the sequence grows (cost linear in timesteps).
+Run: python benchmarks/bench_model.py [--repeat N]
+(PyTorch from the ``bench`` extra: ``pip install -e ".[bench]"``.)
+
+Batch 1, 8 features, a loss on the last state, float64, one thread each, best of N repeats (like
+``timeit``; the method of bench_cells.py). The cost should grow linearly with the timesteps: the
+whole-sequence products sit outside the time loop, so each step does one small product and one
+tanh.
 """
 
 from __future__ import annotations
 
-import timeit
+import argparse
 
-import numpy as np
-
-from rnnwidget import SimpleRNN
+import torch
+from _report import Table, run_line
+from bench_cells import TIMING_HEADERS, time_cell, timing_columns
 
 SHAPES = [(50, 16), (200, 64), (1000, 64), (200, 256)]  # (timesteps, units)
 FEATURES = 8
 
 
-def time_forward_backward(timesteps: int, units: int) -> tuple[float, float]:
-    """Best-of-7 milliseconds for one forward pass and one forward+backward pass."""
-    rnn = SimpleRNN(FEATURES, units, seed=0)
-    x = np.random.default_rng(0).standard_normal((1, timesteps, FEATURES))
-    dh = np.zeros((1, timesteps, units))
-    dh[:, -1] = 1.0  # a loss on the last state
-
-    def step() -> None:
-        rnn.backward(rnn.forward(x), dh)
-
-    number = max(1, int(20_000 / timesteps))
-    forward = min(timeit.repeat(lambda: rnn.forward(x), number=number, repeat=7)) / number
-    both = min(timeit.repeat(step, number=number, repeat=7)) / number
-    return forward * 1e3, both * 1e3
-
-
 def main() -> None:
-    print(f"SimpleRNN forward + BPTT, batch_size=1, features={FEATURES}, numpy {np.__version__}")
-    print(f"{'timesteps':>9} {'units':>5} {'forward ms':>10} {'fwd+bptt ms':>11} {'us/step':>7}")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=7, help="best of this many (default 7)")
+    repeat = parser.parse_args().repeat
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    print(run_line(torch=torch.__version__))
+    print()
+    table = Table(
+        f"SimpleRNN against nn.RNN, batch 1, {FEATURES} features, float64, one thread, best of "
+        f"{repeat}; ratio: numpy's time over PyTorch's for the same work.",
+        ["timesteps", "units", *TIMING_HEADERS],
+        text_columns=0,
+    )
     for timesteps, units in SHAPES:
-        forward, both = time_forward_backward(timesteps, units)
-        per_step = both / timesteps * 1e3
-        print(f"{timesteps:>9} {units:>5} {forward:>10.3f} {both:>11.3f} {per_step:>7.2f}")
+        module = torch.nn.RNN(FEATURES, units, batch_first=True)
+        table.add(timesteps, units, *timing_columns(time_cell(module, timesteps, repeat)))
+    print(table)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The character-level language model (``Trainer(task="text")``): its speed against PyTorch, how
-close it gets to the best possible loss, and how soon it writes recognisable Python (issue 18).
+close it gets to the best possible loss, and how soon it writes recognisable Python.
 
 Run: python benchmarks/bench_text.py [--quick] [--only speed|markov|python] [--repeat N]
      [--seconds S] [--units U] [--lr LR]
@@ -23,9 +23,9 @@ all on two slow cores; ``--quick`` about 2.
 
    Both on one thread (``torch.set_num_threads(1)``; numpy's BLAS limited to one thread by
    :func:`rnnwidget._threads.single_threaded_blas`). Steps per second are the best of N repeats
-   of a loop of about 0.1 s (like ``timeit``) after a warm-up. (Of the Elman step's 14.5 ms,
-   about 6 go to the eigenvalues of W_hh for the spectral radius it records: 72 steps per second
-   with them, 120 without, on the machine where this was written, where PyTorch made 104.)
+   of a loop of about 0.1 s (like ``timeit``) after a warm-up. (The Elman step records the
+   spectral radius of W_hh, an eigenvalue computation that takes a large share of its time at
+   this size.)
 
 2. **Bits per character against the optimum.** The ``"markov"`` corpus is text from a known
    order-2 Markov chain over 10 characters, whose entropy rate H (bits per character) is the
@@ -56,7 +56,9 @@ all on two slow cores; ``--quick`` about 2.
    400 characters often ends inside a call or a literal that goes on past it; of eight such
    windows of the held-out text itself, six are balanced. The same indicators on
    eight 400-character windows of the held-out text itself (each from a line's start) are
-   printed first, as the target; the last sample is printed at the end. (A lower learning rate
+   printed first, as the target; the last sample is printed at the end. The anchor of the
+   timeline's wall time is PyTorch's time for as many steps of the same LSTM (the step of part
+   1), measured in the same run. (A lower learning rate
    is slower here: at lr 3e-3 the validation loss was 1.97 bits per character after 300 s,
    against 1.85 at 1e-2, and the criterion did not hold twice in a row.)
 """
@@ -65,7 +67,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import re
 import time
 import timeit
@@ -73,6 +74,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
+from _report import Table, number, ratio, run_line
 
 from rnnwidget._threads import single_threaded_blas
 from rnnwidget.training import Trainer
@@ -106,13 +108,13 @@ def numpy_step(cell: str) -> Callable[[], object]:
     return trainer.step
 
 
-def torch_step(cell: str) -> Callable[[], object]:
+def torch_step(cell: str, units: int = SPEED_UNITS) -> Callable[[], object]:
     """The same network, data and update in PyTorch, float32."""
     torch.manual_seed(0)
     task = NextCharacter(corpus_name="python", bptt_steps=BPTT)
     vocabulary = task.vocabulary.size
-    rnn = TORCH_MODULES[cell](vocabulary, SPEED_UNITS, batch_first=True)
-    readout = torch.nn.Linear(SPEED_UNITS, vocabulary)
+    rnn = TORCH_MODULES[cell](vocabulary, units, batch_first=True)
+    readout = torch.nn.Linear(units, vocabulary)
     params = [*rnn.parameters(), *readout.parameters()]
     optimizer = torch.optim.Adam(params, lr=1e-2)
     carried: list[object] = [None]  # the state between chunks (None: zeros)
@@ -137,16 +139,18 @@ def torch_step(cell: str) -> Callable[[], object]:
 
 
 def speed(repeat: int) -> None:
-    print(
-        f"\n1. Training steps per second: 'python' corpus (V=96), units={SPEED_UNITS}, "
-        f"bptt_steps={BPTT}, batch {BATCH}, Adam, clip 1, float32, one thread each "
-        f"(best of {repeat} loops of about 0.1 s)"
+    table = Table(
+        f"1. Training steps per second: 'python' corpus (V=96), units={SPEED_UNITS}, "
+        f"bptt_steps={BPTT}, batch {BATCH}, Adam, clip 1, float32, one thread each, best of "
+        f"{repeat} loops of about 0.1 s; ratio: numpy's rate over PyTorch's (above 1: numpy is "
+        "faster).",
+        ["cell", "numpy steps/s", "PyTorch steps/s", "ratio"],
     )
-    print(f"{'cell':>6} {'numpy':>8} {'torch':>8} {'ratio':>6}")
     for cell in CELLS:
         ours = steps_per_second(numpy_step(cell), repeat)
         theirs = steps_per_second(torch_step(cell), repeat)
-        print(f"{cell:>6} {ours:>8.1f} {theirs:>8.1f} {ours / theirs:>5.2f}x", flush=True)
+        table.add(cell, number(ours), number(theirs), ratio(ours, theirs))
+    print(table, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,26 +188,27 @@ def markov(steps: int, checkpoints: Sequence[int]) -> None:
     probe = NextCharacter(corpus_name="markov", bptt_steps=BPTT)
     entropy = probe.entropy_rate
     assert entropy is not None
-    print(
-        f"\n2. Validation bits per character on the 'markov' corpus (order 2, V=10) after a fixed "
+    table = Table(
+        f"2. Validation bits per character on the 'markov' corpus (order 2, V=10) after a fixed "
         f"number of steps: units={MARKOV_UNITS}, lr 1e-2, bptt_steps={BPTT}, batch {BATCH}, "
-        f"seed 0; entropy rate H = {entropy:.4f} bits/char (the optimum), chance "
-        f"log2 10 = {math.log2(10):.3f}"
+        f"seed 0; the anchor is the chain's entropy rate H = {entropy:.4f} bits/char, the best "
+        f"any model can do (chance: log2 10 = {math.log2(10):.3f}); ratio: the last over H.",
+        ["cell", *(f"bits @{s}" for s in checkpoints), "ratio"],
     )
-    header = " ".join(f"{f'@{s}':>7}" for s in checkpoints)
-    print(f"{'cell':>6} {header}   {'bits/H':>6} {'seconds':>7}")
     for cell in CELLS:
         trainer = Trainer("text", corpus="markov", cell=cell, units=MARKOV_UNITS)
         bits: list[float] = []
-        start = time.perf_counter()
         for step in range(1, steps + 1):
             trainer.step()
             if step in checkpoints:
                 bits.append(trainer.evaluate().loss / math.log(2))
-        seconds = time.perf_counter() - start
-        row = " ".join(f"{b:>7.4f}" for b in bits)
-        print(f"{cell:>6} {row}   {bits[-1] / entropy:>5.3f}x {seconds:>7.1f}", flush=True)
-    print(f"the chain itself on the same held-out characters: {chain_bits(probe):.4f} bits/char")
+        table.add(cell, *(f"{b:.4f}" for b in bits), ratio(bits[-1], entropy))
+    print(table)
+    print(
+        f"The chain itself scores {chain_bits(probe):.4f} bits/char on the same held-out "
+        "characters.\n",
+        flush=True,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,12 +255,12 @@ def recognisable(found: dict[str, float]) -> bool:
     )
 
 
-def row(seconds: str, steps: str, bits: str, found: dict[str, float], note: str = "") -> str:
-    return (
-        f"{seconds:>7} {steps:>6} {bits:>9} {found['indent']:>6.0%} {found['def']:>4.0f} "
-        f"{found['return']:>6.0f} {found['self.']:>5.0f} {found['balanced']:>5.0f}/{SAMPLES} "
-        f"{found['names']:>6.0%} {note}"
-    )
+def indicator_cells(found: dict[str, float]) -> list[str]:
+    """The timeline's indicator columns for one row."""
+    return [
+        f"{found['indent']:.0%}", f"{found['def']:.0f}", f"{found['return']:.0f}",
+        f"{found['self.']:.0f}", f"{found['balanced']:.0f}/{SAMPLES}", f"{found['names']:.0%}",
+    ]  # fmt: skip
 
 
 def python(seconds: float, every: int, units: int, learning_rate: float) -> None:
@@ -269,20 +274,25 @@ def python(seconds: float, every: int, units: int, learning_rate: float) -> None
     line_starts = [0] + [m.end() for m in re.finditer("\n", held_out[:-SAMPLE_CHARS])]
     spread = np.linspace(0, len(line_starts) - 1, SAMPLES).astype(int)
     reference = [held_out[line_starts[i] : line_starts[i] + SAMPLE_CHARS] for i in spread]
-    print(
-        f"\n3. Time to recognisable Python: LSTM units={units} on the 'python' corpus "
+    torch_rate = steps_per_second(torch_step("lstm", units), 5)
+    table = Table(
+        f"3. Time to recognisable Python: LSTM units={units} on the 'python' corpus "
         f"(V={task.vocabulary.size}), lr {learning_rate:g}, bptt_steps={BPTT}, batch {BATCH}, "
         f"seed 0; every {every} steps {SAMPLES} samples of {SAMPLE_CHARS} characters at "
         f"temperature {TEMPERATURE}; stop at {seconds:.0f} s or when, at two checkpoints in a "
         f"row, indent >= 90 %, def written, >= {BALANCED_NEEDED}/{SAMPLES} balanced, some line "
-        "indented"
-    )
-    print(
-        f"{'seconds':>7} {'steps':>6} {'bits/char':>9} {'indent':>6} {'def':>4} {'return':>6} "
-        f"{'self.':>5} {'balanced':>7} {'names':>6}"
-    )
-    print(row("held-", "out", "text", indicators(reference, known), "(the target)"))
-    print(f"{'0.0':>7} {0:>6} {math.log2(task.vocabulary.size):>9.3f}  (chance: log2 V)")
+        "indented. Ratio: the wall time (training, evaluating and sampling) over PyTorch's "
+        f"time for as many steps of the same LSTM ({torch_rate:.1f} steps/s in this run).",
+        [
+            "seconds", "ratio", "steps", "bits/char", "indent", "def", "return", "self.",
+            "balanced", "names", "",
+        ],
+        text_columns=0,
+    )  # fmt: skip
+    reading = indicator_cells(indicators(reference, known))
+    table.add("", "", "", "held-out text", *reading, "target")
+    chance = f"{math.log2(task.vocabulary.size):.3f}"
+    table.add("0", "", "0", chance, *[""] * 6, "chance: log2 V")
     start = time.perf_counter()
     samples: list[str] = []
     met_at: float | None = None
@@ -298,19 +308,24 @@ def python(seconds: float, every: int, units: int, learning_rate: float) -> None
         found = indicators(samples, known)
         elapsed = time.perf_counter() - start
         now = recognisable(found)
-        note = "<- met twice in a row" if now and before else "<- met" if now else ""
-        print(row(f"{elapsed:.1f}", str(trainer.steps), f"{bits:.3f}", found, note), flush=True)
+        note = "met twice in a row" if now and before else "met" if now else ""
+        table.add(
+            f"{elapsed:.1f}", ratio(elapsed, trainer.steps / torch_rate), trainer.steps,
+            f"{bits:.3f}", *indicator_cells(found), note,
+        )  # fmt: skip
         if now and before:
             met_at = elapsed
             break
         before = now
+    print(table)
     outcome = (
         f"the criterion held twice in a row after {met_at:.1f} s, {trainer.steps} steps"
         if met_at is not None
         else f"the criterion did not hold twice in a row in {seconds:.0f} s ({trainer.steps} steps)"
     )
-    print(f"training alone: {trainer.steps_per_second:.1f} steps/s; {outcome}")
-    print("\nthe last sample (seed 0):\n" + "-" * 72 + f"\n{samples[0]}\n" + "-" * 72)
+    print(f"Training alone: {trainer.steps_per_second:.1f} steps/s; {outcome}.\n")
+    fence = "`" * max(3, 1 + max(map(len, re.findall("`+", samples[0])), default=0))
+    print(f"The last sample (seed 0):\n\n{fence}text\n{samples[0]}\n{fence}")
 
 
 def main() -> None:
@@ -327,7 +342,8 @@ def main() -> None:
     checkpoints = (100, 250, 500) if args.quick else (100, 250, 500, 1000, 1500)
     seconds = args.seconds or (60.0 if args.quick else 300.0)
     torch.set_num_threads(1)
-    print(f"numpy {np.__version__}, torch {torch.__version__}, {os.cpu_count()} CPUs")
+    print(run_line(torch=torch.__version__))
+    print()
     start = time.perf_counter()
     with single_threaded_blas():
         if args.only in (None, "speed"):
@@ -336,7 +352,7 @@ def main() -> None:
             markov(markov_steps, checkpoints)
         if args.only in (None, "python"):
             python(seconds, every=50, units=args.units, learning_rate=args.lr)
-    print(f"\n(the whole run: {time.perf_counter() - start:.0f} s)")
+    print(f"\nThe whole run: {time.perf_counter() - start:.0f} s.")
 
 
 if __name__ == "__main__":

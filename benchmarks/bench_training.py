@@ -11,19 +11,25 @@ Run: python benchmarks/bench_training.py
    batch 32, 4 symbols), evaluating on the 512-sequence validation batch after every step (its
    cost included), for seeds 0-4.
 
-numpy's BLAS may use several threads for the larger products; on a busy 2-core machine that
-costs more than it gains. Compare with ``OPENBLAS_NUM_THREADS=1 python benchmarks/...``.
+Both with their libraries' default threads, as a script that calls ``Trainer.train`` runs
+(the float32 trajectory, and with it the steps to 95 %, can depend on how many threads numpy's
+BLAS sums with). The anchor is PyTorch training the same network on the same task
+(bench_training_cells.py's step): its rate beside the numpy rate, and its time for as many
+steps beside the time to learn. (PyTorch from the ``bench`` extra.)
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 
-import numpy as np
+import torch
+from _report import Table, number, ratio, run_line
+from bench_training_cells import steps_per_second as torch_steps_per_second
+from bench_training_cells import torch_step
 
 from rnnwidget.training import Trainer
+from rnnwidget.training.tasks import Adding, Recall
 
 REPEATS, STEPS = 5, 200
 SEEDS = range(5)
@@ -55,26 +61,38 @@ def time_to_accuracy(lag: int, seed: int, target: float = 0.95) -> tuple[int, fl
 
 
 def main() -> None:
-    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
-    print(f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={threads}, {os.cpu_count()} CPUs")
-    print("\nTrainer.step(), units=32, batch_size=32, 50 timesteps (best of 5 x 200 steps)")
-    print(f"{'task':>24} {'steps/s':>8} {'ms/step':>8}")
-    for name, trainer in [
-        ("adding, seq_len=50", Trainer("adding", seq_len=50)),
-        ("recall, lag=48", Trainer("recall", lag=48)),
-    ]:
-        rate = steps_per_second(trainer)
-        print(f"{name:>24} {rate:>8.0f} {1e3 / rate:>8.2f}")
-
-    print("\nRecall, defaults: until 95% validation accuracy (evaluated every step)")
-    print(f"{'lag':>4} {'seed':>6} {'steps':>6} {'seconds':>8}")
+    print(run_line(torch=torch.__version__))
+    print()
+    table = Table(
+        f"Trainer.step(), units=32, batch_size=32, 50 timesteps, float32, default threads, best "
+        f"of {REPEATS} runs of {STEPS} steps; ratio: numpy's rate over PyTorch's (above 1: numpy "
+        "is faster).",
+        ["task", "numpy steps/s", "PyTorch steps/s", "ratio"],
+    )
+    tasks = [("adding, seq_len=50", "adding", Adding(seq_len=50), {"seq_len": 50}),
+             ("recall, lag=48", "recall", Recall(lag=48), {"lag": 48})]  # fmt: skip
+    for name, task_name, task, settings in tasks:
+        rate = steps_per_second(Trainer(task_name, **settings))
+        theirs = torch_steps_per_second(torch_step("elman", torch.float32, task), REPEATS)
+        table.add(name, number(rate), number(theirs), ratio(rate, theirs))
+    print(table)
+    print()
+    table = Table(
+        "Recall at the trainer's defaults, until 95 % validation accuracy, evaluated every step; "
+        "ratio: the wall time over PyTorch's time for as many training steps of the same "
+        "network (which evaluates nothing).",
+        ["lag", "seed", "steps", "seconds", "ratio"],
+        text_columns=0,
+    )
     for lag in LAGS:
+        theirs = torch_steps_per_second(torch_step("elman", torch.float32, Recall(lag=lag)), 5)
         results = [time_to_accuracy(lag, seed) for seed in SEEDS]
         for seed, (steps, seconds) in zip(SEEDS, results):
-            print(f"{lag:>4} {seed:>6} {steps:>6} {seconds:>8.3f}")
-        median_steps = statistics.median(steps for steps, _ in results)
-        median_seconds = statistics.median(seconds for _, seconds in results)
-        print(f"{lag:>4} {'median':>6} {median_steps:>6.0f} {median_seconds:>8.3f}")
+            table.add(lag, seed, steps, number(seconds), ratio(seconds, steps / theirs))
+        steps = int(statistics.median(steps for steps, _ in results))
+        seconds = statistics.median(seconds for _, seconds in results)
+        table.add(lag, "median", steps, number(seconds), ratio(seconds, steps / theirs))
+    print(table)
 
 
 if __name__ == "__main__":

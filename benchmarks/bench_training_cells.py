@@ -25,16 +25,16 @@ machine take.
 from __future__ import annotations
 
 import argparse
-import os
 import timeit
 from collections.abc import Callable
 
 import numpy as np
 import torch
+from _report import Table, number, ratio, run_line
 
 from rnnwidget._threads import single_threaded_blas
 from rnnwidget.training import Trainer
-from rnnwidget.training.tasks import Recall
+from rnnwidget.training.tasks import Adding, Recall
 
 UNITS, LAG, BATCH = 32, 48, 32
 CELLS = ("elman", "lstm", "gru")
@@ -54,9 +54,14 @@ def numpy_step(cell: str, dtype: str) -> Callable[[], object]:
     return trainer.step
 
 
-def torch_step(cell: str, dtype: torch.dtype) -> Callable[[], object]:
+def torch_step(
+    cell: str, dtype: torch.dtype, task: Recall | Adding | None = None
+) -> Callable[[], object]:
+    """One PyTorch training step of the same network on ``task`` (recall at lag 48 unless
+    given): a fresh batch from the task's own numpy sampler, forward, the task's loss, backward,
+    clipping at 1 and Adam."""
     torch.manual_seed(0)
-    task = Recall(lag=LAG)
+    task = task or Recall(lag=LAG)
     rnn = TORCH_MODULES[cell](task.features, UNITS, batch_first=True).to(dtype)
     readout = torch.nn.Linear(UNITS, task.outputs).to(dtype)
     params = [*rnn.parameters(), *readout.parameters()]
@@ -64,10 +69,13 @@ def torch_step(cell: str, dtype: torch.dtype) -> Callable[[], object]:
     rng = np.random.default_rng(0)
 
     def step() -> float:
-        x, symbols = task.sample(BATCH, rng)
-        xt = torch.from_numpy(x).to(dtype)
-        states, _ = rnn(xt)
-        loss = torch.nn.functional.cross_entropy(readout(states[:, -1]), torch.from_numpy(symbols))
+        x, targets = task.sample(BATCH, rng)
+        states, _ = rnn(torch.from_numpy(x).to(dtype))
+        outputs = readout(states[:, -1])
+        if task.loss == "cross_entropy":
+            loss = torch.nn.functional.cross_entropy(outputs, torch.from_numpy(targets))
+        else:
+            loss = torch.nn.functional.mse_loss(outputs, torch.from_numpy(targets).to(dtype))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -82,25 +90,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="timings per entry (best taken)")
     repeat = parser.parse_args().repeat
     torch.set_num_threads(1)
-    print(
-        f"numpy {np.__version__}, torch {torch.__version__}, {os.cpu_count()} CPUs, one thread "
-        f"each; units={UNITS}, T={LAG + 2} (recall lag {LAG}), batch {BATCH}, Adam, clip 1"
-    )
-    print(f"training steps per second (best of {repeat} loops of about 0.1 s)")
-    print(
-        f"{'cell':>6} {'numpy f32':>10} {'torch f32':>10} {'ratio':>6}   "
-        f"{'numpy f64':>10} {'torch f64':>10} {'ratio':>6}"
-    )
+    print(run_line(torch=torch.__version__))
+    print()
+    table = Table(
+        f"Training steps per second, units={UNITS}, recall at lag {LAG} (T={LAG + 2}), batch "
+        f"{BATCH}, Adam, clipping at 1, one thread each, best of {repeat} loops of about 0.1 s; "
+        "ratio: numpy's rate over PyTorch's in the same precision (above 1: numpy is faster).",
+        ["cell", "numpy float32", "PyTorch float32", "ratio", "numpy float64", "PyTorch float64",
+         "ratio"],
+    )  # fmt: skip
     with single_threaded_blas():
         for cell in CELLS:
             ours32 = steps_per_second(numpy_step(cell, "float32"), repeat)
             f32 = steps_per_second(torch_step(cell, torch.float32), repeat)
             ours64 = steps_per_second(numpy_step(cell, "float64"), repeat)
             f64 = steps_per_second(torch_step(cell, torch.float64), repeat)
-            print(
-                f"{cell:>6} {ours32:>10.0f} {f32:>10.0f} {ours32 / f32:>5.2f}x   "
-                f"{ours64:>10.0f} {f64:>10.0f} {ours64 / f64:>5.2f}x"
-            )
+            table.add(
+                cell, number(ours32), number(f32), ratio(ours32, f32), number(ours64),
+                number(f64), ratio(ours64, f64),
+            )  # fmt: skip
+    print(table)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import diagnostics, inputs
 from ._version import __version__
-from .cells import diagnostics, inputs
 from .cells.elman import Grads, SimpleRNN, Trace
 from .cells.gru import GRU
 from .cells.loaders import from_keras, from_torch

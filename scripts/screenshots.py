@@ -3,8 +3,9 @@
     python scripts/screenshots.py [OUT_DIR]
 
 For each window width (720 and 1400 px, and the widths given with ``--widths``), presentation
-mode off and on, and the light and the dark theme, it saves a PNG of the explorer and of the
-trainer (after a few training steps; learning to write too, ``text``) to OUT_DIR (default
+mode off and on, and the light and the dark theme, it saves a PNG of the explorer, of the
+trainer (after a few training steps; learning to write too, ``text``) and of two comparisons
+(three W_hh scales, ``comparison``; the three cells, ``cells``) to OUT_DIR (default
 ``screenshots/``, git-ignored). Open them and look: nothing overlaps, nothing is cut, the text
 reads from the back row. Presentation mode is the explorer's ``presentation`` and JupyterLab's
 own (View > Presentation Mode), which enlarges the code font of the trainer's text view.
@@ -36,6 +37,8 @@ CELLS = [
     "x.run(150)\nx",
     "from rnnwidget import compare\n"
     "c = compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=100, units=16)\nc",
+    'cells = compare(cell=["elman", "gru", "lstm"], seq_len=200, units=32, input_kind="noise")\n'
+    "cells",
 ]
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 
@@ -103,7 +106,10 @@ def main() -> None:
                         )
                         page.wait_for_timeout(500)
                     for presentation in (False, True):
-                        nb.run_code(f"w.presentation = g.presentation = {presentation}")
+                        nb.run_code(
+                            f"w.presentation = g.presentation = c.presentation = "
+                            f"cells.presentation = {presentation}"
+                        )
                         lab = page.evaluate(
                             "document.body.classList.contains('jp-mod-presentationMode')"
                         )
@@ -117,7 +123,8 @@ def main() -> None:
                             "lstm": page.locator(".rnnwidget").nth(1),
                             "trainer": page.locator(".rnnwidget-trainer").nth(0),
                             "text": page.locator(".rnnwidget-trainer").nth(1),
-                            "comparison": page.locator(".rnnwidget-comparison"),
+                            "comparison": page.locator(".rnnwidget-comparison").nth(0),
+                            "cells": page.locator(".rnnwidget-comparison").nth(1),
                         }
                         for kind, view in views.items():
                             if args.kinds and kind not in args.kinds:

@@ -10,7 +10,7 @@ import pytest
 import traitlets
 
 from rnnwidget import RNNExplorer, RNNTrainer
-from rnnwidget._widget import BaseWidget
+from rnnwidget._widget import MALFORMED
 
 
 @pytest.fixture(params=["explorer", "trainer"])
@@ -124,8 +124,42 @@ def test_a_preset_is_applied_together_in_one_recompute():
     assert w._frame["revision"] == revision + 1
 
 
-def test_the_base_is_where_both_widgets_get_their_protocol():
-    for cls in (RNNExplorer, RNNTrainer):
-        assert issubclass(cls, BaseWidget)
-        for name in ("set_state", "_handle_msg", "__setattr__"):
-            assert name not in vars(cls), f"{cls.__name__} redefines {name}"
+def test_each_widget_keeps_the_protocol_for_browsers_and_python(widget, monkeypatch):
+    """The base's promises, on each widget, through the way a browser's message comes in (its
+    comm) and a notebook's assignment: a widget that redefined ``_handle_msg``, ``set_state``
+    or ``__setattr__`` without them would fail here."""
+    changed = []
+    own = widget._settings_changed
+
+    def settings_changed(names):
+        changed.append(sorted(names))
+        own(names)
+
+    monkeypatch.setattr(widget, "_settings_changed", settings_changed)
+
+    def update(state, buffers=()):
+        paths = [["seed"]] if buffers else []
+        data = {"method": "update", "state": state, "buffer_paths": paths}
+        widget.comm.handle_msg({"content": {"data": data}, "buffers": list(buffers)})
+
+    seed, units, version = widget.seed, widget.units, widget.version
+    update({"seed": seed + 1, "_request": 1}, buffers=[b"\x00"])  # no binary in settings
+    assert (widget.seed, widget._ack, widget.error) == (seed, 0, MALFORMED)
+    # Settings only, applied together, one call of the widget's own update, acknowledged.
+    update({"seed": seed + 1, "units": units + 2, "version": "0", "error": "x", "_ack": 9,
+            "_request": 2})  # fmt: skip
+    assert (widget.seed, widget.units, widget.version) == (seed + 1, units + 2, version)
+    assert (widget.error, widget._ack, changed) == ("", 2, [["seed", "units"]])
+    widget.comm.handle_msg({"content": {"data": {"method": 7}}})
+    assert widget.error == MALFORMED  # dropped, and the view says so
+    # One refused value refuses the whole update, which is acknowledged all the same.
+    update({"seed": seed + 2, "units": 0, "_request": 3})
+    assert (widget.seed, widget.units, widget._ack, len(changed)) == (seed + 1, units + 2, 3, 1)
+    assert "units must be a whole number" in widget.error
+    # From Python: a refusal raises and shows in the view; an accepted value ends it.
+    with pytest.raises(traitlets.TraitError, match="seed must be a whole number"):
+        widget.seed = -1
+    assert (widget.seed, len(changed)) == (seed + 1, 1)
+    assert "seed must be a whole number" in widget.error
+    widget.seed = seed
+    assert (widget.error, changed[-1]) == ("", ["seed"])

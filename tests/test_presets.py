@@ -18,7 +18,7 @@ import traitlets
 from rnnwidget import RNNExplorer, SimpleRNN
 from rnnwidget.cells import diagnostics
 from rnnwidget.cells.inputs import INPUT_KINDS, make_input
-from rnnwidget.explorer.frame import FEATURES, Params, compute_frame, loss_gradient
+from rnnwidget.explorer.frame import FEATURES, Params, compute_frame, loss_gradient, measure
 
 from .test_sharing import assert_same_view
 
@@ -247,23 +247,33 @@ def test_preset_help_holds_for_every_input():
                     assert f"{value:g}" not in preset.help, (preset.name, key, value)
 
 
-def test_a_search_is_cached_and_cheap():
-    import time
-
+def test_a_search_is_cached_and_cheap(monkeypatch):
+    """A search costs a bounded number of forward and backward passes (the scan, two
+    bisections, the regime's own measurement); the same search again costs none, whatever the
+    current scale, gain and bias."""
     from rnnwidget.explorer import presets
 
+    for cache in (presets._find, presets._edge, presets._ratio):
+        cache.cache_clear()  # a search from scratch, whichever test ran before
+    measured = []
+
+    def counted(params):
+        measured.append(params)
+        return measure(params)
+
+    monkeypatch.setattr(presets, "measure", counted)
     params = Params(input_kind="noise", seq_len=150, seed=11)
-    start = time.perf_counter()
     first = presets.find("edge_of_chaos", params)
-    searched = time.perf_counter() - start
-    start = time.perf_counter()
+    scan = round(presets.SCALE_RANGE[1] * 10) + 1  # 0, 0.1, ..., 3
+    bisection = math.ceil(math.log2(10))  # a step of ten grid points, halved to one
+    assert 0 < len(measured) <= scan + 2 * bisection + 1  # a click, not a coffee break
+    measured.clear()
     again = presets.find(
         "edge_of_chaos",
         Params(input_kind="noise", seq_len=150, seed=11, w_hh_scale=2.0, saturation=3.0, bias=1.0),
     )
     assert again is first  # the current scale, gain and bias do not matter
-    assert time.perf_counter() - start < max(searched / 10, 0.005)
-    assert searched < 2.0  # a click, not a coffee break
+    assert measured == []
 
 
 def test_a_sequence_too_short_to_explode_says_so():

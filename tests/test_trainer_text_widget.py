@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import re
 import time
 
 import numpy as np
@@ -316,24 +317,39 @@ def test_a_browser_moving_the_temperature_gets_a_new_sample_in_the_acknowledging
     assert text_of(w)["sample"] != before
 
 
-def test_the_sample_refreshes_while_training_runs_but_not_on_every_snapshot(writer):
+class Clock:
+    """Seconds that pass only when the test moves them (what a TextView reads to space its
+    refreshes)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def written_at(text):
+    """The step count a sample's title says it was written at."""
+    return int(re.search(r"at step ([\d,]+) ", text["sample_title"]).group(1).replace(",", ""))
+
+
+def test_while_training_runs_the_sample_is_rewritten_once_a_second_not_on_every_snapshot(writer):
     w = writer
-    w.start()
-    try:
-        wait_until(lambda: "step 0 " not in text_of(w)["sample_title"], "a sample after step 0")
-        revisions, snapshots = set(), 0
-        began = time.monotonic()
-        while time.monotonic() - began < 2.5:
-            progress = w._progress
-            if progress["status"] == "running":
-                snapshots += 1
-                revisions.add(progress["text"]["revision"])
-            time.sleep(0.02)
-    finally:
-        w.pause()
-    assert 2 <= len(revisions) <= 5  # about once a second, over 2.5 seconds
+    # A clock on which every training step takes a quarter of a second, and a snapshot after
+    # every step: the sample is due again every fourth step.
+    w._text_view = textview.TextView(clock=lambda: 0.25 * w.trainer.steps)
+    w._loop.interval = 0.0
+    every = round(textview.REFRESH_SECONDS / 0.25)
+    shown = []
+    w.observe(lambda change: shown.append(change["new"]), "_progress")
+    w.run(14)
+    running = [progress for progress in shown if progress["status"] == "running"]
+    assert [progress["steps"] for progress in running] == list(range(1, 15))
+    assert [written_at(progress["text"]) for progress in running] == [
+        steps - steps % every for steps in range(1, 15)
+    ]  # step 0's sample until step 4, step 4's until step 8, ...
     # Paused, the sample is of the run as it stopped.
-    assert f"at step {w.steps:,} " in text_of(w)["sample_title"]
+    assert (shown[-1]["status"], written_at(shown[-1]["text"])) == ("paused", 14)
 
 
 def test_the_text_view_recomputes_only_when_stale():
@@ -341,20 +357,34 @@ def test_the_text_view_recomputes_only_when_stale():
     when paused, or a changed setting, recomputes at once."""
     w = RNNTrainer(**SMALL)
     try:
-        view, loop = textview.TextView(), w._loop
+        clock = Clock()
+        view, loop = textview.TextView(clock=clock), w._loop
         task = w.trainer.task
         settings = {"temperature": 0.8, "unit": 0, "state": "h", "feature": "brackets",
                     "seed": 0, "source": "brackets"}  # fmt: skip
-        first, _ = view.snapshot(loop.locked, task, steps=0, running=True, settings=settings)
+
+        def snapshot(steps, running, settings=settings):
+            return view.snapshot(loop.locked, task, steps=steps, running=running,
+                                 settings=settings)[0]  # fmt: skip
+
+        first = snapshot(0, running=True)
         w.run(5)
-        again, _ = view.snapshot(loop.locked, task, steps=5, running=True, settings=settings)
-        assert again is first  # fresh enough while running
-        paused, _ = view.snapshot(loop.locked, task, steps=5, running=False, settings=settings)
+        clock.now = textview.REFRESH_SECONDS - 0.001
+        assert snapshot(5, running=True) is first  # fresh enough while running
+        paused = snapshot(5, running=False)
         assert paused["revision"] > first["revision"]
-        assert "at step 5 " in paused["sample_title"]
+        assert written_at(paused) == 5
+        clock.now += 60
+        assert snapshot(5, running=False) is paused  # the same steps: nothing new to write
         hotter = {**settings, "temperature": 1.5}
-        new, _ = view.snapshot(loop.locked, task, steps=5, running=True, settings=hotter)
+        new = snapshot(5, running=True, settings=hotter)
         assert new["revision"] > paused["revision"]
+        w.run(5)
+        assert snapshot(10, running=True, settings=hotter) is new  # written 0 s ago
+        clock.now += textview.REFRESH_SECONDS
+        due = snapshot(10, running=True, settings=hotter)
+        assert due["revision"] > new["revision"]
+        assert written_at(due) == 10
     finally:
         w.close()
 

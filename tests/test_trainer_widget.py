@@ -20,6 +20,7 @@ from rnnwidget._wire import decode_array
 from rnnwidget.formatting import format_pow10
 from rnnwidget.training import Trainer, TrainingDiverged
 from rnnwidget.training import widget as tw
+from rnnwidget.training.loop import TrainingLoop
 from rnnwidget.training.widget import LIVE_SETTINGS, MODEL_SETTINGS
 
 DEADLINE = 30.0  # seconds a test waits for the worker to reach a state
@@ -317,6 +318,31 @@ def test_the_worker_publishes_while_training(trainer_widget):
     assert rate.endswith(" steps/s")
     assert int(rate.split()[0].replace(",", "")) > 0
     w.pause()
+
+
+def test_a_running_loop_publishes_once_per_interval_and_times_training_not_pauses():
+    trainer = Trainer("recall", **SMALL)
+    idle = 0.0  # seconds paused, moved by the test
+
+    def clock():  # every training step takes a quarter of a second on this clock
+        return idle + 0.25 * trainer.steps
+
+    snapshots = []
+    loop = TrainingLoop(trainer, snapshots.append, interval=1.0, clock=clock)
+    try:
+        loop.run(12)
+        running = [progress.steps for progress in snapshots if progress.status == "running"]
+        assert running == [4, 8, 12]  # one a second of training, not one a step
+        last = snapshots[-1]
+        assert (last.status, last.steps, last.elapsed, last.steps_per_second) == (
+            "paused", 12, 3.0, 4.0
+        )  # fmt: skip
+        idle += 3600.0  # an hour paused
+        loop.run(4)
+        last = snapshots[-1]
+        assert (last.steps, last.elapsed, last.steps_per_second) == (16, 4.0, 4.0)  # pauses aside
+    finally:
+        loop.close()
 
 
 def test_background_training_pauses_at_max_steps():

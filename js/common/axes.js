@@ -187,16 +187,23 @@ export function drawGridLines(ctx, theme, rect, ys) {
 }
 
 /**
- * The panel's title, top left, cut with an ellipsis where the panel is too narrow for it.
- * @param {number} [width] the panel's width (the title may run over the right margin)
+ * The panel's title, top left: the first of the kernel's `titles` (the title, then shorter
+ * forms) that fits before `end`, so a narrow panel shows a shorter title rather than a cut one.
+ * Only where even the shortest does not fit is it cut, with an ellipsis.
+ * @param {string | string[]} titles
+ * @param {number} [end] where the title must end: the panel's right edge (a chart's title may
+ *   run over the right margin), or where a heatmap's colour-bar label starts
  */
-export function drawTitle(ctx, theme, rect, title, width = rect.x + rect.width) {
+export function drawTitle(ctx, theme, rect, titles, end = rect.x + rect.width) {
   setFont(ctx, theme, "title", "600");
   ctx.fillStyle = theme.text;
   ctx.textAlign = "left";
   ctx.textBaseline = "alphabetic";
-  ctx.fillText(fitText(ctx, title, width - rect.x - PANEL.title_end_gap), rect.x,
-    rect.y - PANEL.title_offset * theme.scale);
+  const room = end - rect.x - PANEL.title_end_gap * theme.scale;
+  const options = typeof titles === "string" ? [titles] : titles;
+  const title = options.find((text) => ctx.measureText(text).width <= room) ??
+    fitText(ctx, options[options.length - 1] ?? "", room);
+  ctx.fillText(title, rect.x, rect.y - PANEL.title_offset * theme.scale);
 }
 
 /** `text`, cut with an ellipsis to fit `width` pixels in the context's font. */

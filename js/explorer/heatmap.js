@@ -35,14 +35,15 @@ const { colour_bar: BAR, panel: PANEL, text: TEXT } = GEOMETRY;
 
 export class Heatmap {
   /**
-   * @param {{ name: string, title: string, rowLabel: string, colourLabel: string, height: number }} options
+   * @param {{ name: string, titles: string[], rowLabel: string, colourLabel: string,
+   *   height: number }} options titles: the title, then shorter forms for a narrow panel
    */
-  constructor({ name, title, rowLabel, colourLabel, height }) {
-    this.title = title;
+  constructor({ name, titles, rowLabel, colourLabel, height }) {
+    this.titles = titles;
     this.rowLabel = rowLabel;
     this.colourLabel = colourLabel;
     this.height = height;
-    this.canvas = panelCanvas(name, title);
+    this.canvas = panelCanvas(name, titles[0]);
     this.cells = document.createElement("canvas"); // one pixel per cell, scaled up when drawn
     /** @type {HeatmapData | null} */
     this.data = null;
@@ -82,6 +83,17 @@ export class Heatmap {
   }
 
   /**
+   * New words for the title (a gated cell's h_t says which scale it is drawn on).
+   * @param {string[]} titles the title, then shorter forms
+   */
+  setTitles(titles) {
+    if (sameList(titles, this.titles)) return;
+    this.titles = titles;
+    this.canvas.setAttribute("aria-label", titles[0]);
+    this.version++;
+  }
+
+  /**
    * Play-through-time: columns [from, to] shown in full (null: all) and a marked column.
    * @param {[number, number] | null} reveal
    * @param {number | null} marker
@@ -103,13 +115,16 @@ export class Heatmap {
     const height = this.height * theme.scale;
     const ctx = prepareCanvas(canvas, width, height, ratio);
     const rect = (this.rect = plotRect(width, height, theme.scale));
-    // Where the cells are, for hover and for tests that read pixels back.
+    // Where the cells are, and on what, for hover and for tests that read pixels back.
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
+      background: theme.background,
     });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.title, width);
+    // The title ends before the colour bar's label, on the same line.
+    drawTitle(ctx, theme, rect, this.titles,
+      rect.x + rect.width + (BAR.offset - BAR.label_shift) * theme.scale);
     if (!this.data) return;
     const { timesteps, rows, tokens } = this.data;
     ctx.imageSmoothingEnabled = false;

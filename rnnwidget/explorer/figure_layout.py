@@ -3,11 +3,11 @@ matters" strips and every line of text, in CSS pixels (top-left origin) like the
 the geometry both read (:mod:`rnnwidget.geometry`); a ``scale`` turns them into image pixels.
 No drawing happens here.
 
-:func:`panel_boxes` says where each panel's cells lie in the PNG that
-:func:`.drawing.render_png` gives. The panels' names, titles, heights and scales come from
-:mod:`.layout`, the sentences from :mod:`.words`. Long lines wrap and long labels are cut to
-their width as measured with the font's own metrics, which come from matplotlib's font
-machinery, imported only when text is measured.
+:func:`panel_boxes` says where each panel's cells lie in the PNG that :func:`.drawing.render_png`
+gives. The panels' names, titles, heights and scales come from :mod:`.layout`, the sentences from
+:mod:`~rnnwidget.explorer.words`. Long lines wrap and long labels are cut to their width as measured
+with the font's own metrics, which come from matplotlib's font machinery, imported only when text is
+measured.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ scales, and its gradient falls again), so both searches scan the range in steps 
 and bisect the first step that crosses their target. Where no scale in [0, 3] reaches it (a
 layer of 4 or 8 units often has no chaos to find), a preset takes the scale that comes closest
 and its note says so.
+
 - **saturated**: the edge's scale and g = 1, plus the smallest bias (in steps of 0.1) that pins
   :data:`PINNED` of the cells at ±1: tanh' ≈ 0 there, and the gradient dies at the very scale
   where, without the drive, it kept its size.
@@ -61,7 +62,7 @@ EXPLODING_DECADES = 4.0
 VANISHING_DECADES = -4.0
 #: The vanishing preset's W_hh scale, where the sequence is long enough.
 VANISHING_SCALE = 0.5
-#: The fraction of (step, unit) cells the saturated preset's bias pins at ±1 (|h| > 0.99).
+#: The fraction of (step, unit) cells the saturated preset's bias pins at ±1 (``|h| > 0.99``).
 PINNED = 0.95
 #: The high-gain preset's tanh gain, at W_hh scale 1.
 HIGH_GAIN = 4.0

@@ -144,6 +144,8 @@ class TrainingLoop:
             run left training must not grow without end. :meth:`run` is not
             limited.
         interval: seconds between snapshots while training.
+        clock: seconds on a clock that never goes back (by default ``time.perf_counter``), read
+            to space the snapshots and to time the training (:attr:`Progress.elapsed`).
     """
 
     _failure: _Failure | None  # why training stopped, if it did
@@ -157,8 +159,10 @@ class TrainingLoop:
         eval_every: int = 25,
         max_steps: int = 20_000,
         interval: float = 0.2,
+        clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self._publish = publish
+        self._clock = clock
         self.eval_every = positive_int("eval_every", eval_every)
         self.max_steps = positive_int("max_steps", max_steps)
         self.interval = interval
@@ -297,7 +301,7 @@ class TrainingLoop:
     def _begin_stretch(self) -> None:
         """Start the clock of a stretch of training: what follows counts as elapsed."""
         with self._lock:
-            self._mark = time.perf_counter()
+            self._mark = self._clock()
 
     def _train_one(self, keep_going: Callable[[], bool]) -> None:
         """One step (and evaluation, when due) under the lock, if still wanted; then a snapshot
@@ -318,7 +322,7 @@ class TrainingLoop:
             except Exception as error:  # shown in the view; training stops cleanly
                 self._failure = ("failed", f"{type(error).__name__}: {error}", error)
                 self._wanted = False
-            done = time.perf_counter()
+            done = self._clock()
             self._elapsed += done - self._mark  # the step, and publishing since the last one
             self._mark = done
             due = self._failure is not None or done - self._published >= self.interval
@@ -333,8 +337,8 @@ class TrainingLoop:
         self._curves = Curves()
         self._failure = None
         self._elapsed = 0.0  # wall seconds spent training this run
-        self._mark = time.perf_counter()  # where the clock of the current stretch stands
-        self._published = -np.inf  # perf_counter() of the last snapshot
+        self._mark = self._clock()  # where the clock of the current stretch stands
+        self._published = -np.inf  # the clock's reading at the last snapshot
         for record in trainer.records:
             self._curves.append(record)
         if not trainer.evaluations:
@@ -352,7 +356,7 @@ class TrainingLoop:
     def _capture(self) -> Progress:
         """A snapshot of the run (the lock held)."""
         self._revision += 1
-        self._published = time.perf_counter()
+        self._published = self._clock()
         trainer, curves = self._trainer, self._curves
         evaluations = trainer.evaluations
         return Progress(

@@ -104,7 +104,7 @@ class Readout:
         """The chain rule through ``y = W_hy h_T + b_y``, given dL/dy ``(batch_size, outputs)``
         (or ``(..., outputs)``, every leading axis a row)::
 
-        dW_hy = sum_n dy_n h_T,n^T      db_y = sum_n dy_n      dh_T,n = W_hy^T dy_n
+            dW_hy = sum_n dy_n h_T,n^T      db_y = sum_n dy_n      dh_T,n = W_hy^T dy_n
         """
         rows_h, rows_dy = h_T.reshape(-1, h_T.shape[-1]), dy.reshape(-1, dy.shape[-1])
         return ReadoutGrads(W_hy=rows_dy.T @ rows_h, b_y=rows_dy.sum(axis=0), h_T=dy @ self.W_hy)

@@ -36,6 +36,7 @@ import logging
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,9 +147,14 @@ class TextView:
     :meth:`snapshot` is called for every published snapshot, holding the widget's lock; it
     recomputes (taking the training loop's lock through ``locked``) when the run, its step
     count or a setting changed, at most once per :data:`REFRESH_SECONDS` while training runs.
+
+    Args:
+        clock: seconds on a clock that never goes back (by default ``time.monotonic``), read
+            to space the refreshes.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._shown: _Shown | None = None
         self._revision = 0
 
@@ -170,9 +176,7 @@ class TextView:
             shown is not None
             and shown.task is task
             and shown.settings == key
-            and (
-                shown.steps == steps or (running and time.monotonic() - shown.at < REFRESH_SECONDS)
-            )
+            and (shown.steps == steps or (running and self._clock() - shown.at < REFRESH_SECONDS))
         )
         if not fresh:
             with locked() as trainer:
@@ -183,9 +187,7 @@ class TextView:
                         logging.getLogger(__name__).exception("the text view failed")
                     else:
                         self._revision += 1
-                        self._shown = _Shown(
-                            task, trainer.steps, key, time.monotonic(), words, arrays
-                        )
+                        self._shown = _Shown(task, trainer.steps, key, self._clock(), words, arrays)
         if self._shown is None or self._shown.task is not task:
             return {}, {}
         return self._shown.words, self._shown.arrays

@@ -16,7 +16,7 @@ lecturer's settings and commands.
 - **Progress** goes out a few times a second while training, from the worker thread, as one
   message: ``status``, ``steps``, ``error`` and ``_progress``, whose curves travel as float32
   buffers (:mod:`rnnwidget._wire`), at most :data:`MAX_POINTS` points each, beside every word
-  the view shows (:mod:`.words`) and the status they describe, so the view never mixes the
+  the view shows (:mod:`~.training.words`) and the status they describe, so the view never mixes the
   keys of two updates (marimo delivers them one by one).
 
 Threads: the worker and the kernel's thread both change traits (the worker publishes, the

@@ -90,13 +90,22 @@ def open_notebook(
     """Open a notebook file in a new tab and run all its cells: ``open_notebook(server, path)``.
 
     The notebook is copied into a fresh folder on the server first, so tests never share one.
-    Raises `CellError` if a cell raised, unless ``allow_errors=True``.
+    Raises `CellError` if a cell raised, unless ``allow_errors=True``. ``init_script`` runs in
+    the tab before the front end loads (to record what the page draws from the first frame).
     """
     opened = request.node.stash.setdefault(OPENED, [])
 
-    def open_(server: JupyterServer, notebook: Path, *, allow_errors: bool = False) -> NotebookPage:
+    def open_(
+        server: JupyterServer,
+        notebook: Path,
+        *,
+        allow_errors: bool = False,
+        init_script: str | None = None,
+    ) -> NotebookPage:
         nb = NotebookPage(server, server.add_notebook(notebook), chromium.new_page())
         opened.append(nb)  # before loading, so a failure to load is reported with the tab's logs
+        if init_script is not None:
+            nb.page.add_init_script(init_script)
         nb.load()
         nb.run_all(allow_errors=allow_errors)
         return nb

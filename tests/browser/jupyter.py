@@ -408,7 +408,12 @@ class OpenNotebook(Protocol):
     """The `open_notebook` fixture: copy a notebook to a server, open it in a tab, run it."""
 
     def __call__(
-        self, server: JupyterServer, notebook: Path, *, allow_errors: bool = False
+        self,
+        server: JupyterServer,
+        notebook: Path,
+        *,
+        allow_errors: bool = False,
+        init_script: str | None = None,
     ) -> NotebookPage: ...
 
 

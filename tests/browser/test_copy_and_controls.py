@@ -11,12 +11,24 @@ from playwright.sync_api import BrowserContext, expect
 from .jupyter import JupyterServer, OpenNotebook
 from .test_explorer import explorer, press
 from .test_harness import write_notebook
+from .waits import wait_for
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOBS = ["w_hh_scale", "seq_len", "saturation", "bias", "units", "input_kind", "seed"]
 PRESETS = ["Vanishing", "Edge of chaos", "Exploding", "Saturated", "High gain"]
+
+# Records every value the view's data-connection takes from now on ("silent": the view says
+# the kernel is not answering), however briefly.
+RECORD_CONNECTION_JS = """(root) => {
+  window.__connections = [];
+  new MutationObserver((records) => {
+    for (const record of records) window.__connections.push(record.oldValue);
+    window.__connections.push(root.dataset.connection);
+  }).observe(root, { attributes: true, attributeFilter: ["data-connection"],
+    attributeOldValue: true });
+}"""
 
 
 def test_copy_as_code_puts_the_line_that_recreates_the_view_on_the_clipboard(
@@ -104,15 +116,23 @@ def test_enter_in_the_seed_box_applies_it_and_a_refusal_leaves_the_protocol_in_s
     # numbers its changes after the refused one's, so the kernel answers them and the view
     # never says it is not answering.
     nb.page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    nb.page.wait_for_timeout(1000)
+    wait_for(
+        nb.page,
+        "(path) => !notebookHarness.panel(path).context.model.dirty",
+        nb.path,
+        what="the notebook saved",
+    )
     nb.page.reload()
     nb.page.wait_for_function(
         "() => document.querySelector('.rnnwidget[data-revision]')", timeout=60_000
     )
     root = explorer(nb)
+    root.evaluate(RECORD_CONNECTION_JS)
+    # Two key presses, two changes: the second goes out once the first is answered, or once
+    # the view has given up waiting for that answer and said the kernel is not answering.
     press(nb.page, root.locator("input[data-trait='seq_len']"), "ArrowRight", 2)
     nb.wait_for_python_value("w.seq_len", 62)
     expect(root.locator(".rnnwidget-error")).to_be_hidden()  # an accepted change ends the refusal
-    nb.page.wait_for_timeout(3500)  # longer than the view waits for an answer
+    assert "silent" not in nb.page.evaluate("() => window.__connections")
     assert root.get_attribute("data-connection") != "silent"
     expect(root.locator(".rnnwidget-disconnected")).to_be_hidden()

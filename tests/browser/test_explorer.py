@@ -16,6 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from .jupyter import JupyterServer, NotebookPage, OpenNotebook
 from .test_harness import write_notebook
+from .waits import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -353,12 +354,15 @@ def test_a_snapshot_in_the_dark_theme_is_drawn_light_for_slides(
     try:
         root = explorer(nb)
         expect(root).to_have_css("background-color", "rgb(17, 17, 17)", timeout=10_000)
-        nb.page.wait_for_timeout(300)  # the theme's redraw
-        # The live view is dark: the corner of a panel is the page's background.
-        corner = root.locator("canvas[data-panel='hidden']").evaluate(
-            "(c) => Array.from(c.getContext('2d').getImageData(1, 1, 1, 1).data.slice(0, 3))"
+        # The live view turns dark: the corner of a panel is the page's background, once the
+        # theme's redraw has run.
+        wait_for(
+            nb.page,
+            "(c) => c.getContext('2d').getImageData(1, 1, 1, 1).data.slice(0, 3).join() === "
+            "'17,17,17'",
+            root.locator("canvas[data-panel='hidden']").element_handle(),
+            what="the hidden-state panel redrawn on the dark background",
         )
-        assert corner == [17, 17, 17]
         # Play a step: the snapshot shows the whole picture all the same.
         root.get_by_role("button", name="Step forward").click()
         with nb.page.expect_download() as download_info:

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from .jupyter import JupyterServer, NotebookPage, OpenNotebook
 from .test_explorer import explorer
 from .test_harness import write_notebook
+from .waits import wait_for, wait_until_drawn_at_width
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +70,7 @@ def set_view_width(nb: NotebookPage, width: int) -> None:
     nb.page.set_viewport_size({"width": width + 400, "height": 1000})
     output = explorer(nb).locator("xpath=..")
     output.evaluate(f"(el) => {{ el.style.width = '{width}px'; el.style.maxWidth = 'none'; }}")
-    nb.page.wait_for_timeout(300)  # the resize observer redraws on the next animation frame
+    wait_until_drawn_at_width(explorer(nb))
 
 
 @pytest.fixture
@@ -99,9 +100,14 @@ def test_presentation_mode_writes_canvas_text_of_at_least_18_px(nb: NotebookPage
     nb.page.evaluate(RECORD_CANVAS_TEXT_JS)
     nb.run_code("w.presentation = True")
     expect(root).to_have_class(re.compile(r"\brnnwidget-presentation\b"))
-    nb.page.wait_for_timeout(300)
+    labels = ["Input x_t", "timestep t", "‖dL/dh_t‖"]  # a heatmap's, an axis', the chart's
+    wait_for(
+        nb.page,
+        "(labels) => labels.every((label) => window.__canvasText.some((t) => t.text === label))",
+        labels,
+        what="the panels redrawn in presentation mode",
+    )
     texts = nb.page.evaluate("() => window.__canvasText")
-    assert {"Hidden state h_t", "timestep t", "‖dL/dh_t‖"} <= {t["text"] for t in texts}
     small = sorted({(t["text"], t["size"]) for t in texts if t["size"] < 18})
     assert small == [], small
     # The unrolled loop's text, drawn in SVG, is as large.

@@ -20,6 +20,7 @@ from .test_explorer import (
     press,
 )
 from .test_harness import write_notebook
+from .waits import wait_until_drawn_at_width
 
 pytestmark = pytest.mark.browser
 
@@ -177,12 +178,16 @@ def test_a_comparison_links_its_controls(
 ) -> None:
     source = "from rnnwidget import compare\n\nc = compare(w_hh_scale=[0.8, 1.2], units=8)\nc"
     nb = open_notebook(lab_server, write_notebook(tmp_path / "compare.ipynb", source))
-    first, second = explorer(nb, 0), explorer(nb, 1)
-    expect(first.locator("input[data-trait='w_hh_scale']")).to_have_value("0.8")
-    expect(second.locator("input[data-trait='w_hh_scale']")).to_have_value("1.2")
-    press(nb.page, first.locator("input[data-trait='units']"), "ArrowRight", 2)
+    comparison = nb.page.locator(".rnnwidget-comparison")
+    labels = comparison.locator(".rnnwidget-comparison-label")
+    expect(labels).to_have_text(["w_hh_scale = 0.8", "w_hh_scale = 1.2"])
+    # The shared controls, once above the columns, without the compared one; none in a column.
+    shared = comparison.locator(":scope > .rnnwidget-controls")
+    expect(shared.locator("input[data-trait='w_hh_scale']")).to_have_count(0)
+    expect(comparison.locator(".rnnwidget-comparison-column [data-trait]")).to_have_count(0)
+    press(nb.page, shared.locator("input[data-trait='units']"), "ArrowRight", 2)
     nb.wait_for_python_value("[w.units for w in c]", [10, 10])
-    expect(second.locator("input[data-trait='units']")).to_have_value("10")
+    expect(shared.locator("input[data-trait='units']")).to_have_value("10")
     assert nb.python_value("c[0].gradient_range == c[1].gradient_range") is True
     assert nb.console_errors == []
 
@@ -196,10 +201,10 @@ def test_three_compared_explorers_fit_the_page_and_share_their_axes(
     )
     nb = open_notebook(lab_server, write_notebook(tmp_path / "compare3.ipynb", source))
     nb.page.set_viewport_size({"width": 1220, "height": 1000})
-    views = [explorer(nb, i) for i in range(3)]
+    views = [nb.page.locator(".rnnwidget-comparison-column .rnnwidget").nth(i) for i in range(3)]
     for view in views:
         expect(view.locator("canvas[data-panel='norms']")).to_be_visible()
-    nb.page.wait_for_timeout(500)  # a resize redraws on the next animation frame
+        wait_until_drawn_at_width(view)  # at the width the smaller page leaves it
     grid = nb.page.locator(".rnnwidget-comparison-grid")
     right = grid.evaluate("(el) => el.getBoundingClientRect().right")
     for i, view in enumerate(views):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from .conftest import OpenHost
 from .hosts import ROOT, HostPage
+from .waits import animation_frames
 
 pytestmark = pytest.mark.browser
 
@@ -221,6 +221,10 @@ def test_the_trainer_runs_to_max_steps_whatever_the_order_of_keys(
 
 WIDTHS_JS = "(roots) => roots.map((root) => root.getBoundingClientRect().width)"
 
+# A view that sizes itself to its container and redraws on its own resize grows by a step on
+# the frame after each redraw, without end: a width still the same this many frames later holds.
+RUNAWAY_FRAMES = 120
+
 
 def test_two_explorers_side_by_side_keep_their_width(open_host: OpenHost, tmp_path: Path) -> None:
     app = open_host("marimo", write_app(tmp_path / "hstack.py", HSTACK_APP))
@@ -232,7 +236,7 @@ def test_two_explorers_side_by_side_keep_their_width(open_host: OpenHost, tmp_pa
     page_width = app.page.evaluate("() => document.documentElement.clientWidth")
 
     first = app.page.evaluate(WIDTHS_JS, handles)
-    time.sleep(5)
+    animation_frames(app.page, RUNAWAY_FRAMES)
     later = app.page.evaluate(WIDTHS_JS, handles)
     for before, after in zip(first, later, strict=True):
         assert abs(after - before) <= 1, f"widths {first} became {later}"
@@ -273,7 +277,7 @@ def test_the_comparison_renders_three_explorers_with_stable_widths(
     handles = [roots.nth(i).element_handle() for i in range(3)]
     page_width = app.page.evaluate("() => document.documentElement.clientWidth")
     first = app.page.evaluate(WIDTHS_JS, handles)
-    time.sleep(3)
+    animation_frames(app.page, RUNAWAY_FRAMES)
     later = app.page.evaluate(WIDTHS_JS, handles)
     for before, after in zip(first, later, strict=True):
         assert abs(after - before) <= 1, f"widths {first} became {later}"

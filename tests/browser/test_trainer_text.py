@@ -14,6 +14,7 @@ from playwright.sync_api import Locator, expect
 from .jupyter import JupyterServer, NotebookPage, OpenNotebook
 from .test_harness import write_notebook
 from .test_layout import OVERLAPS_JS
+from .waits import wait_until_drawn_at_width
 
 pytestmark = pytest.mark.browser
 
@@ -162,7 +163,7 @@ def test_the_text_view_holds_at_720_and_1400_px_and_hides_for_a_memory_task(
             output.evaluate(
                 f"(el) => {{ el.style.width = '{width}px'; el.style.maxWidth = 'none'; }}"
             )
-            nb.page.wait_for_timeout(300)
+            wait_until_drawn_at_width(root)
             found = root.evaluate(OVERLAPS_JS)
             where = f"at {width} px, presentation {presentation}"
             assert found["overlaps"] == [], f"{where}: {found['overlaps']}"
