@@ -658,11 +658,12 @@ def test_07_the_elman_cell_leaves_chance_after_a_couple_of_hundred_steps_in_thre
     assert max(row[6] for row in upheaval) >= 2.0  # the radius past 2
     lowest = min(row[2] for row in upheaval) / 100
     assert below_chance(lowest, CHANCE, VALIDATION)  # once far below chance
-    accuracy, step, loss, ln4 = numbers(
+    found = re.search(
+        rf"lowest: (\d+)% at step (\d+), validation loss ({NUMBER}) \(ln 4 = ({NUMBER})\)",
         run.output("elman.run("),
-        rf"lowest: (\d+)% at step (\d+), validation loss ({NUMBER}) "
-        rf"\(ln 4 = ({NUMBER})\)",
     )
+    assert found is not None
+    accuracy, step, loss, ln4 = map(float, found.groups())
     assert accuracy == min(row[2] for row in rows)  # the line is the table's lowest
     assert upheaval[0][0] <= step <= upheaval[-1][1]  # in phase 2
     assert ln4 == round(math.log(4), 2)
