@@ -11,8 +11,9 @@ lecturer's settings and commands.
   which keeps training if it was. A *live* setting (:data:`LIVE_SETTINGS`: learning rate,
   batch size, clipping, the evaluation interval, the step limit) applies from the next step on:
   turn clipping on in the middle of an explosion and watch training recover.
-- **Commands** come from Python (:meth:`RNNTrainer.start`, ``pause``, ``step``, ``reset``,
-  ``run``) or from the view's buttons, as custom messages ``{"command": "start"}`` etc.
+- **Commands** come from Python (:meth:`RNNTrainer.start`, ``pause``, ``step``, ``restart``
+  (step 0, these settings), ``reset`` (step 0, the constructor's settings), ``run``) or from
+  the view's buttons, as custom messages ``{"command": "start"}`` etc.
 - **Progress** goes out a few times a second while training, from the worker thread, as one
   message: ``status``, ``steps``, ``error`` and ``_progress``, whose curves travel as float32
   buffers (:mod:`rnnwidget._wire`), at most :data:`MAX_POINTS` points each, beside every word
@@ -74,7 +75,7 @@ SETTINGS = MODEL_SETTINGS + LIVE_SETTINGS + TEXT_SETTINGS
 CONFIG = (*SETTINGS, "text")
 
 #: What the view's buttons send.
-COMMANDS = ("start", "pause", "step", "reset")
+COMMANDS = ("start", "pause", "step", "restart", "reset")
 
 #: Points per curve sent to the browser; longer runs are averaged over 2, 4, 8 ... steps.
 MAX_POINTS = 1000
@@ -253,6 +254,8 @@ class RNNTrainer(BaseWidget, TextSettings):
         self._text_view = TextView()
         super().__init__(**kwargs)
         self._text = checked_text(text)  # a ValueError says what is wrong with it
+        self._constructed_text = self._text  # what reset() goes back to, with the settings
+        self._resetting = False
         self._inactive = self._inactive_knobs()  # the corpus knob, with a text
         self._loop = TrainingLoop(
             self._new_trainer(),
@@ -309,7 +312,7 @@ class RNNTrainer(BaseWidget, TextSettings):
         """Train in a background thread until :meth:`pause`; the kernel stays free meanwhile.
 
         Pauses by itself at ``max_steps``. Raises ``RuntimeError`` if the run diverged or failed
-        (:meth:`reset` first), or has reached ``max_steps``.
+        (:meth:`restart` first), or has reached ``max_steps``.
         """
         with self._sync_lock:
             self._loop.start()
@@ -337,12 +340,29 @@ class RNNTrainer(BaseWidget, TextSettings):
             self.error = ""
             return evaluation
 
-    def reset(self) -> None:
-        """Pause, and start a new run at step 0 from the current settings and seed."""
+    def restart(self) -> None:
+        """Pause, and start a new run at step 0 from the current settings and seed (what the
+        view's Restart button does)."""
         with self._sync_lock:
             self._loop.pause()
             self._loop.replace(self._new_trainer())
             self.error = ""
+
+    def reset(self) -> None:
+        """Pause, set every setting (and ``text``) back to what this widget was constructed
+        with, and start a new run at step 0 from them: the network the constructor made (what
+        the view's Reset button does)."""
+        with self._sync_lock:
+            self._loop.pause()
+            self._resetting = True  # one new run below, not one per setting
+            try:
+                self._set_settings(self._constructed)
+            finally:
+                self._resetting = False
+            self._text = self._constructed_text
+            self._inactive = self._inactive_knobs()
+            self._loop.eval_every, self._loop.max_steps = self.eval_every, self.max_steps
+            self.restart()
 
     def close(self) -> None:
         """Stop training and its thread, and remove every view."""
@@ -357,7 +377,10 @@ class RNNTrainer(BaseWidget, TextSettings):
     # -- settings ------------------------------------------------------------------------------
     def _settings_changed(self, names: Sequence[str]) -> None:
         """A model setting the task reads starts a new run; a live one applies to this run; a
-        text setting shows the run anew (a new sample, another unit)."""
+        text setting shows the run anew (a new sample, another unit). Nothing while
+        :meth:`reset` sets them all: it starts the one new run itself."""
+        if self._resetting:
+            return
         if "units" in names and self.unit >= self.units:
             self.set_trait("unit", self.units - 1)  # a unit the new network has
         if any(name in MODEL_SETTINGS and name not in self._inactive for name in names):
@@ -461,15 +484,20 @@ class RNNTrainer(BaseWidget, TextSettings):
 
     # -- messages from the browser -------------------------------------------------------------
     def _on_custom(self, content: dict[str, Any], buffers: Sequence[Any]) -> None:
-        """A button of the view: ``{"command": "start" | "pause" | "step" | "reset"}``. Anything
+        """A button of the view: ``{"command": "start" | "pause" | "step" | "restart" |
+        "reset"}``. Anything
         else is ignored; a command that cannot run says why in the view."""
         command = content.get("command")
         if command not in COMMANDS:
             return
         try:
-            {"start": self.start, "pause": self.pause, "step": self.step, "reset": self.reset}[
-                command
-            ]()
+            {
+                "start": self.start,
+                "pause": self.pause,
+                "step": self.step,
+                "restart": self.restart,
+                "reset": self.reset,
+            }[command]()
         except Exception as error:  # a diverged or failed run: the view shows why
             self.error = str(error)
 
