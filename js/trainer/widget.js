@@ -19,7 +19,7 @@ class TrainerView extends BaseView {
    */
   constructor(model, el) {
     super(model, el, { className: "rnnwidget-trainer", title: "Train it live",
-      payload: "_progress",
+      payload: "_progress", reset: false, // Reset is among the training buttons
       lostText: "Kernel disconnected: this is the last progress it sent. Run the cell again to " +
         "reconnect." });
     this.buttons = buildCommandButtons((command) => model.send({ command }));
