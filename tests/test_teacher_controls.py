@@ -1,17 +1,20 @@
 """The teacher's controls on the kernel's side: Reset goes back to the settings a widget was
 constructed with (not the library's defaults), from Python and from the view's button, and
 brings back the very arrays (or, for the trainer, the very run) the constructor made; a typed
-value the kernel refuses is quoted back as typed, with the range, and changes nothing."""
+value the kernel refuses is quoted back as typed, with the range, and changes nothing; the
+text view's sample box always has text to show."""
 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
 import traitlets
 
 from rnnwidget import RNNExplorer, RNNTrainer, compare
+from rnnwidget.training.textview import shown_sample
 
 # Settings away from every default, so that a reset to the defaults would fail the tests.
 EXPLORER = {"w_hh_scale": 0.7, "seq_len": 30, "saturation": 1.5, "units": 6, "seed": 3,
@@ -183,5 +186,30 @@ def test_python_gets_the_same_refusal_as_the_view():
     try:
         with pytest.raises(traitlets.TraitError, match=r"from 0 to 3; got nan \(float\)"):
             w.w_hh_scale = math.nan
+    finally:
+        w.close()
+
+
+# -- the sample box ------------------------------------------------------------------------------
+
+
+def test_the_sample_box_shows_text_however_many_spaces_the_network_writes():
+    sample = "def f(x):" + " " * 250 + "return x\n    y = 1" + "\n" * 30 + "z" + " " * 9
+    shown = shown_sample(sample)
+    assert shown == (
+        "def f(x): \u2423\u00d7250 return x\n    y = 1\n\u21b5\u00d730\nz \u2423\u00d79 "
+    )
+    # Nothing the network wrote besides the long runs is lost or moved: the same words, in order.
+    marks = re.compile("[\u2423\u21b5]\u00d7\\d+")
+    assert marks.sub("", shown).split() == sample.split()
+    assert "  " * 5 not in shown  # no run of spaces long enough to fill the box with nothing
+    assert shown_sample("a  b\n\nc") == "a  b\n\nc"  # short runs and one blank line stay
+
+
+def test_the_view_gets_the_sample_as_the_box_shows_it():
+    w = RNNTrainer(task="text", corpus="python", units=8, batch_size=4)
+    try:
+        text = w._progress["text"]
+        assert text["sample_shown"] == shown_sample(text["sample"])
     finally:
         w.close()

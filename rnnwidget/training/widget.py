@@ -37,6 +37,7 @@ import numpy as np
 import traitlets
 
 from .. import _knobs as knobs
+from .._axes import fitted_axis, step_ticks, time_ticks
 from .._traits import BoundedFloat, BoundedInt, Choice, Toggle
 from .._widget import STATIC, BaseWidget, Preset
 from .._wire import encode_array
@@ -79,6 +80,9 @@ COMMANDS = ("start", "pause", "step", "restart", "reset")
 
 #: Points per curve sent to the browser; longer runs are averaged over 2, 4, 8 ... steps.
 MAX_POINTS = 1000
+
+#: The accuracy chart's fixed axis: 0 to 1, with room for a curve at 1 to show.
+ACCURACY_RANGE = (0.0, 1.02)
 
 #: Per-step curves that travel as base-10 logarithms (and the memory chart's, see
 #: :func:`progress_payload`).
@@ -539,26 +543,51 @@ def progress_payload(
             else progress.memory_gate
         )
         logs["spectral_radius"] = np.log10(memory)
+    text = isinstance(progress.task, NextCharacter)
+    # The curves as drawn (averaged over buckets), and the validation's points.
+    curves = {f"log10_{name}": _bucket_means(logs[name], bucket) for name in logs}
+    if text:  # a text's loss in bits per character
+        del curves["log10_loss"]
+        curves["loss_bits"] = _bucket_means(progress.loss / np.log(2), bucket)
+        points = {"val_loss_bits": progress.val_loss / np.log(2)}
+    else:
+        points = {"log10_val_loss": np.log10(progress.val_loss)}
     arrays = {
         "step": encode_array(_bucket_means(np.arange(1.0, steps + 1), bucket)),
-        **{f"log10_{name}": encode_array(_bucket_means(logs[name], bucket)) for name in logs},
+        **{name: encode_array(values) for name, values in {**curves, **points}.items()},
         "clipped": encode_array(_bucket_means(progress.clipped, bucket)),
         "eval_step": encode_array(progress.eval_step),
-        "log10_val_loss": encode_array(np.log10(progress.val_loss)),
         "val_accuracy": encode_array(progress.val_accuracy),
     }
-    if isinstance(progress.task, NextCharacter):  # a text's loss in bits per character
-        del arrays["log10_loss"], arrays["log10_val_loss"]
-        arrays["loss_bits"] = encode_array(_bucket_means(progress.loss / np.log(2), bucket))
-        arrays["val_loss_bits"] = encode_array(progress.val_loss / np.log(2))
     if progress.log10_grad_norms is not None:
         arrays["log10_grad_norms"] = encode_array(progress.log10_grad_norms)
+    charts = words.charts(progress, clip_threshold)
+    # Each chart's axes, placed by the kernel's one tick rule (rnnwidget._axes), around what
+    # the chart draws: its curves and its reference lines.
+    loss = (
+        [curves["loss_bits"], points["val_loss_bits"]]
+        if text
+        else [curves["log10_loss"], points["log10_val_loss"]]
+    )
+    drawn = {  # name: (what the chart draws, on a log axis)
+        "loss": (loss, not text),
+        "norm": ([curves["log10_grad_norm"]], True),
+        "radius": ([10.0 ** curves["log10_spectral_radius"]], False),
+    }
+    for name, (values, log) in drawn.items():
+        references = [reference["value"] for reference in charts[name].get("references", [])]
+        charts[name].update(fitted_axis(values, references, log=log))
+    charts["accuracy"].update(fitted_axis([], fixed=ACCURACY_RANGE))
+    for chart in ("loss", "accuracy", "norm", "radius"):
+        charts[chart]["step_ticks"] = [list(tick) for tick in step_ticks(steps)]
+    if progress.log10_grad_norms is not None:
+        charts["gradient"]["time_ticks"] = time_ticks(len(progress.log10_grad_norms))
     return {
         "revision": progress.revision,
         "status": progress.status,
         "steps": steps,
         "line": words.progress_line(progress, max_steps=max_steps),
-        "charts": words.charts(progress, clip_threshold),
+        "charts": charts,
         "arrays": arrays,
     }
 
