@@ -102,7 +102,7 @@ export function typedNumber(text) {
 }
 
 /**
- * Make `input` a typed field: Enter (or leaving it) sends `parse(text)` with `commit`, once per
+ * Make `input` a typed field: Enter (or leaving it) hands the typed text to `commit`, once per
  * edit; Escape puts back the value it showed. While the user is typing, `show` leaves it alone.
  * @param {HTMLInputElement} input
  * @param {(text: string) => void} commit
@@ -166,7 +166,10 @@ function slider(spec, model, sender) {
     autocomplete: "off", size: Math.max(text(min).length, text(max).length) + 1 });
   entry.dataset.typed = spec.name;
   entry.setAttribute("aria-label", `${spec.label}, typed value`);
-  const field = typed(entry, (typedText) => sender.send({ [spec.name]: typedNumber(typedText) }));
+  const field = typed(entry, (typedText) => {
+    sender.send({ [spec.name]: typedNumber(typedText) });
+    show(); // the slider follows, and the field shows the value as the slider writes it
+  });
   const head = element("div", "rnnwidget-control-head");
   head.append(label, entry);
   const el = element("div", "rnnwidget-control rnnwidget-control-slider");
