@@ -308,18 +308,19 @@ export function buildControls(model, sender, actions) {
     presets.append(button);
     return { button, preset };
   });
-  const presetsLabel = presets.firstElementChild;
-  // Reset: every setting back to the constructor's (the kernel keeps them), at the row's end.
-  const reset = actions.reset ? focusable(element("button", "rnnwidget-button rnnwidget-reset",
-    "Reset")) : null;
-  if (reset) {
+  // Reset: every setting back to the constructor's (the kernel keeps them), after the presets
+  // on their row, and there too when no preset shows.
+  const row = element("div", "rnnwidget-actions");
+  if (buttons.length) row.append(presets);
+  if (actions.reset) {
+    const reset = focusable(element("button", "rnnwidget-button rnnwidget-reset", "Reset"));
     reset.type = "button";
     reset.dataset.reset = "";
     reset.title = "Every setting back to the values this widget was created with";
     reset.addEventListener("click", () => actions.reset?.());
-    presets.append(reset);
+    row.append(reset);
   }
-  if (buttons.length || reset) el.append(presets);
+  if (row.childElementCount) el.append(row);
 
   const update = () => {
     const inactive = new Set(/** @type {string[]} */ (model.get("_inactive") ?? []));
@@ -339,9 +340,7 @@ export function buildControls(model, sender, actions) {
       setHidden(button, !preset.sets.every(shown) ||
         preset.sets.every((/** @type {string} */ name) => inactive.has(name)));
     }
-    const noPresets = buttons.every(({ button }) => button.hidden);
-    if (presetsLabel instanceof HTMLElement) setHidden(presetsLabel, noPresets);
-    setHidden(presets, noPresets && !reset);
+    setHidden(presets, buttons.every(({ button }) => button.hidden));
   };
   update();
   const setDisabled = (/** @type {boolean} */ disabled) => {
