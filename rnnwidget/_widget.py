@@ -15,6 +15,9 @@ traits and logic, written once (as lonboard's ``BaseAnyWidget`` does for its lay
   malformed one is dropped (and the view says so); an update may set only the settings, each
   validated, applied together, and answered with one ``_ack``; custom messages go to
   :meth:`BaseWidget._on_custom`.
+- **Reset.** The settings a widget was constructed with are kept in one place
+  (:attr:`BaseWidget._constructed`); :meth:`BaseWidget.reset` (the view's Reset button, a
+  ``{"reset": true}`` message) sets them all back as one change.
 - **One update per change.** Settings changed together (one browser message, a preset) are
   applied together, and the widget's own :meth:`BaseWidget._settings_changed` runs once.
 - **One lock.** Every trait change and every browser message holds one re-entrant lock, so a
@@ -104,6 +107,8 @@ class BaseWidget(anywidget.AnyWidget):
         ]
         self.set_trait("_knobs", specs)
         self.set_trait("_presets", [preset.spec() for preset in self.PRESETS])
+        #: Every setting as the constructor left it: what :meth:`reset` goes back to.
+        self._constructed = self._settings_now()
         self._inactive = self._inactive_knobs()
         self.observe(self._on_setting, names=list(self.SETTINGS))
         self.on_msg(self._on_custom_message)
@@ -148,6 +153,15 @@ class BaseWidget(anywidget.AnyWidget):
         self._set_settings(self._preset_values(name))
 
     # -- settings ------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Every setting back to the value this widget was constructed with (what the view's
+        Reset button does), as one change."""
+        self._set_settings(self._constructed)
+
+    def _settings_now(self) -> dict[str, Any]:
+        """Every setting, ``{name: value}``."""
+        return {name: getattr(self, name) for name in self.SETTINGS}
+
     def _set_settings(self, values: dict[str, Any]) -> None:
         """Set several settings as one change: each validated, :meth:`_settings_changed` called
         once for all, the views updated in one message."""
@@ -252,6 +266,12 @@ class BaseWidget(anywidget.AnyWidget):
         if not isinstance(content, dict):
             return
         with self._sync_lock:
+            if content.get("reset") is True:
+                try:
+                    self.reset()
+                except (ValueError, RuntimeError, traitlets.TraitError) as error:
+                    self.error = str(error)
+                return
             preset = content.get("preset")
             if preset is not None:
                 try:

@@ -374,12 +374,12 @@ def test_run_stops_at_a_target_accuracy():
         w.close()
 
 
-def test_reset_pauses_and_goes_back_to_the_same_untrained_network(trainer_widget):
+def test_restart_pauses_and_goes_back_to_the_same_untrained_network(trainer_widget):
     w = trainer_widget
     w.run(5)
     first_losses = w.history().loss.copy()
     w.start()
-    w.reset()
+    w.restart()
     assert (w.status, w.steps, w.trainer.steps) == ("ready", 0, 0)
     w.run(5)
     np.testing.assert_array_equal(w.history().loss, first_losses)
@@ -423,7 +423,7 @@ def test_divergence_shows_in_the_view_and_stops_training():
         wait_until(lambda: w.status == "diverged", "the divergence")
         assert w.error.startswith("Training diverged at step")
         # What the lecturer can do about it, in the view: not "start a new Trainer".
-        assert w.error.endswith("then press Reset (w.reset()) to start again.")
+        assert w.error.endswith("then press Restart (w.restart()) to start again.")
         assert not w.running
         steps = w.steps
         assert w.trainer.steps == steps
@@ -431,9 +431,9 @@ def test_divergence_shows_in_the_view_and_stops_training():
             w.start()
         with pytest.raises(RuntimeError, match="reset to start again"):
             w.run(1)
-        w.reset()
-        assert (w.status, w.steps, w.error) == ("ready", 0, "")
-        w.clip = True  # the cure: clipping
+        w.clip = True  # the cure: clipping, then a new run with it
+        w.restart()
+        assert (w.status, w.steps, w.error, w.clip) == ("ready", 0, "", True)
         w.run(150)
         assert w.status == "paused"
     finally:
@@ -468,7 +468,7 @@ def test_an_exception_in_the_worker_shows_and_stops_training_cleanly(trainer_wid
     w.start()
     wait_until(lambda: w.status == "failed", "the failure")
     assert w.error == (
-        "Training stopped: ValueError: a bug in a step. Press Reset (w.reset()) to start again."
+        "Training stopped: ValueError: a bug in a step. Press Restart (w.restart()) to start again."
     )
     assert w.steps == 6
     assert w._loop._thread.is_alive()  # the worker waits for the next run

@@ -262,7 +262,8 @@ def test_the_memory_chart_shows_the_mean_gate_and_says_so(trainer_widget, cell, 
     w.cell = cell
     w.run(6)
     chart = w._progress["charts"]["radius"]
-    assert chart == words.MEMORY_CHART[cell]
+    axes = ("range", "ticks", "step_ticks")  # placed around the curve by the kernel
+    assert {key: chart[key] for key in chart if key not in axes} == words.MEMORY_CHART[cell]
     assert chart["title"].startswith(title)
     assert chart["axis_label"] == f"mean {gate}"
     sent = decode_array(w._progress["arrays"]["log10_spectral_radius"])

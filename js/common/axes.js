@@ -65,22 +65,6 @@ export function plotRect(width, height, scale = 1) {
 }
 
 /**
- * About `count` round numbers covering [lo, hi] (1, 2 or 5 times a power of ten apart): for the
- * trainer's step axes, which only the browser draws. The explorer's ticks come from the kernel.
- */
-export function niceTicks(lo, hi, count = 5) {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
-  const ticks = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
-    ticks.push(Number(v.toPrecision(12)));
-  }
-  return ticks;
-}
-
-/**
  * The font for a text of `role` (its size is geometry.json's), at the theme's scale.
  * @param {CanvasRenderingContext2D} ctx
  * @param {import("./theme.js").Theme} theme

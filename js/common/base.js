@@ -16,10 +16,13 @@ export class BaseView {
   /**
    * @param {import("@anywidget/types").AnyModel} model
    * @param {HTMLElement} el
-   * @param {{ className: string, title: string, payload: string, lostText: string }} options
-   *   payload: the trait holding the kernel's newest result (arrays and words, in one value)
+   * @param {{ className: string, title: string, payload: string, lostText: string,
+   *   reset?: boolean }} options
+   *   payload: the trait holding the kernel's newest result (arrays and words, in one value);
+   *   reset: a Reset button among the knobs (the kernel sets every setting back to the
+   *   constructor's), unless the view has its own
    */
-  constructor(model, el, { className, title, payload, lostText }) {
+  constructor(model, el, { className, title, payload, lostText, reset = true }) {
     this.model = model;
     this.payloadName = payload;
     /** @type {ChangeSender} */
@@ -32,6 +35,7 @@ export class BaseView {
     this.header.append(element("h3", "rnnwidget-title", title), this.headline);
     this.controls = buildControls(model, this.sender, {
       preset: (name) => model.send({ preset: name }),
+      reset: reset ? () => model.send({ reset: true }) : undefined,
     });
     this.status = new ViewStatus(model, this.sender, { root: this.root, lostText,
       setDisabled: (disabled) => this.setDisabled(disabled) });

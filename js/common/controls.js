@@ -9,7 +9,7 @@
 // a classroom view (the explorer's `controls=[...]`) shows only the named knobs, and only the
 // presets that set no hidden knob. A preset that sets only inactive knobs is hidden too.
 
-import { setAttr, setHidden, setText, setValue } from "./dom.js";
+import { setAttr, setHidden, setValue } from "./dom.js";
 
 /**
  * @typedef {{ name: string, label: string, help: string, group?: string,
@@ -89,7 +89,60 @@ class Knob {
 }
 
 /**
- * A labelled slider with its live value. A log slider moves log10 of the value.
+ * What the kernel gets for a typed number: the number, where the text is one (a plain decimal
+ * or scientific notation, finite), else the text itself, which the kernel refuses in words that
+ * quote it and give the allowed range. The range is never checked here: it is the kernel's.
+ * @param {string} text
+ * @returns {number | string}
+ */
+export function typedNumber(text) {
+  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text)) return text;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : text;
+}
+
+/**
+ * Make `input` a typed field: Enter (or leaving it) hands the typed text to `commit`, once per
+ * edit; Escape puts back the value it showed. While the user is typing, `show` leaves it alone.
+ * @param {HTMLInputElement} input
+ * @param {(text: string) => void} commit
+ * @returns {{ show(text: string): void }}
+ */
+function typed(input, commit) {
+  let shown = input.value;
+  let edited = false;
+  input.addEventListener("input", () => {
+    edited = true;
+  });
+  const apply = () => {
+    if (!edited) return;
+    edited = false;
+    commit(input.value);
+  };
+  input.addEventListener("change", apply);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      apply();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation(); // the field's key, not the notebook's command mode
+      edited = false;
+      input.value = shown;
+    }
+  });
+  return {
+    show(text) {
+      shown = text;
+      if (!(edited && document.activeElement === input)) setValue(input, text);
+    },
+  };
+}
+
+/**
+ * A labelled slider with its value in a field beside its label, where a value can be typed
+ * (Enter applies, Escape restores; the kernel refuses what is out of range, in words). A log
+ * slider moves log10 of the value.
  * @param {KnobSpec} spec
  * @param {import("@anywidget/types").AnyModel} model
  * @param {Sender} sender
@@ -102,20 +155,27 @@ function slider(spec, model, sender) {
     max: String(log ? Math.log10(max) : max), step: String(spec.step ?? 1) });
   input.dataset.trait = spec.name;
   const label = labelFor(input, spec.label);
-  const output = element("output", "rnnwidget-value");
-  output.htmlFor = input.id;
-  const head = element("div", "rnnwidget-control-head");
-  head.append(label, output);
-  const el = element("div", "rnnwidget-control rnnwidget-control-slider");
-  el.append(head, input);
   const toValue = (/** @type {number} */ position) => {
     if (log) return Number((10 ** position).toPrecision(3));
     return spec.integer ? Math.round(position) : position;
   };
   const text = (/** @type {number} */ value) =>
     log ? formatSetting(value) : value.toFixed(spec.digits ?? 0);
+  const entry = focusable(element("input", "rnnwidget-value"));
+  Object.assign(entry, { type: "text", inputMode: "decimal", spellcheck: false,
+    autocomplete: "off", size: Math.max(text(min).length, text(max).length) + 1 });
+  entry.dataset.typed = spec.name;
+  entry.setAttribute("aria-label", `${spec.label}, typed value`);
+  const field = typed(entry, (typedText) => {
+    sender.send({ [spec.name]: typedNumber(typedText) });
+    show(); // the slider follows, and the field shows the value as the slider writes it
+  });
+  const head = element("div", "rnnwidget-control-head");
+  head.append(label, entry);
+  const el = element("div", "rnnwidget-control rnnwidget-control-slider");
+  el.append(head, input);
   const showValue = (/** @type {number} */ value) => {
-    setText(output, text(value));
+    field.show(text(value));
     setAttr(input, "aria-valuetext", `${text(value)} (${spec.label})`);
   };
   input.addEventListener("input", () => {
@@ -125,7 +185,9 @@ function slider(spec, model, sender) {
   });
   const show = () => {
     const wanted = sender.wanted(spec.name);
-    const value = Number(wanted ?? model.get(spec.name));
+    const value = Number(typeof wanted === "number" ? wanted : model.get(spec.name));
+    // A typed value on its way to the kernel is not a number yet: the last good one stays.
+    if (!Number.isFinite(value)) return;
     // Leave a slider in the hand alone while its newest value is still on its way.
     if (document.activeElement !== input || wanted === undefined) {
       setValue(input, log ? Math.log10(value) : value);
@@ -136,8 +198,9 @@ function slider(spec, model, sender) {
 }
 
 /**
- * A labelled field for a whole number (a seed) or a text (a sentence), sent on Enter or when
- * it loses focus.
+ * A labelled field for a whole number (a seed) or a text (a sentence): Enter (or leaving the
+ * field) sends it, Escape restores it. A number travels as typed where it is not one, so the
+ * kernel's refusal quotes what was typed.
  * @param {KnobSpec} spec
  * @param {import("@anywidget/types").AnyModel} model
  * @param {Sender} sender
@@ -145,31 +208,18 @@ function slider(spec, model, sender) {
 function field(spec, model, sender) {
   const number = spec.kind === "number";
   const input = focusable(element("input", number ? "rnnwidget-number" : "rnnwidget-text"));
-  if (number) {
-    Object.assign(input, { type: "number", min: String(spec.min), max: String(spec.max),
-      step: "1" });
-  } else {
-    Object.assign(input, { type: "text", maxLength: spec.max_length, spellcheck: false });
-  }
+  // A number box is a text box too: an <input type=number> hands over "" for "abc".
+  Object.assign(input, { type: "text", spellcheck: false, autocomplete: "off" });
+  if (number) input.inputMode = "numeric";
+  else input.maxLength = Number(spec.max_length);
   input.dataset.trait = spec.name;
   const el = element("div", `rnnwidget-control rnnwidget-control-${spec.kind}`);
   el.append(labelFor(input, spec.label), input);
-  const commit = () => {
-    if (!number) {
-      sender.send({ [spec.name]: input.value });
-      return;
-    }
-    const value = Number(input.value);
-    // Anything but a whole number goes to the kernel too, which says what it expected.
-    sender.send({ [spec.name]: input.value === "" || !Number.isFinite(value) ? input.value
-      : value });
-  };
-  input.addEventListener("change", commit);
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") input.blur(); // blur sends the change (Enter alone does not)
-  });
+  const entry = typed(input, (text) => sender.send({ [spec.name]: number ? typedNumber(text)
+    : text }));
   const show = () => {
-    if (document.activeElement !== input) setValue(input, model.get(spec.name));
+    const value = model.get(spec.name);
+    if (!number || typeof value === "number") entry.show(String(value));
   };
   return new Knob(spec, el, show, input);
 }
@@ -225,7 +275,8 @@ const BUILDERS = { slider, number: field, text: field, choice, toggle };
  * The controls of one view, from the kernel's knob specs and presets.
  * @param {import("@anywidget/types").AnyModel} model
  * @param {Sender} sender
- * @param {{ preset(name: string): void }} actions what a preset button does
+ * @param {{ preset(name: string): void, reset?: () => void }} actions what a preset button
+ *   does, and the Reset button (none without `reset`)
  * @returns {{ el: HTMLElement, update(): void, setDisabled(disabled: boolean): void,
  *   knob(name: string): HTMLElement | undefined }}
  *   update() shows the model's values and which knobs apply; setDisabled() turns every knob
@@ -257,7 +308,19 @@ export function buildControls(model, sender, actions) {
     presets.append(button);
     return { button, preset };
   });
-  if (buttons.length) el.append(presets);
+  // Reset: every setting back to the constructor's (the kernel keeps them), after the presets
+  // on their row, and there too when no preset shows.
+  const row = element("div", "rnnwidget-actions");
+  if (buttons.length) row.append(presets);
+  if (actions.reset) {
+    const reset = focusable(element("button", "rnnwidget-button rnnwidget-reset", "Reset"));
+    reset.type = "button";
+    reset.dataset.reset = "";
+    reset.title = "Every setting back to the values this widget was created with";
+    reset.addEventListener("click", () => actions.reset?.());
+    row.append(reset);
+  }
+  if (row.childElementCount) el.append(row);
 
   const update = () => {
     const inactive = new Set(/** @type {string[]} */ (model.get("_inactive") ?? []));
@@ -281,7 +344,8 @@ export function buildControls(model, sender, actions) {
   };
   update();
   const setDisabled = (/** @type {boolean} */ disabled) => {
-    for (const control of el.querySelectorAll("[data-trait], [data-preset]")) {
+    for (const control of el.querySelectorAll("[data-trait], [data-typed], [data-preset], " +
+      "[data-reset]")) {
       /** @type {HTMLInputElement} */ (control).disabled = disabled;
     }
   };

@@ -33,10 +33,3 @@ export function rangeNote(log10) {
 }
 
 export const FLOAT64_LIMITS = { max: FLOAT64_MAX_LOG10, min: FLOAT64_MIN_LOG10 };
-
-/** Tick label for a decade: "1e-7", "1", "10", "1e+12". */
-export function formatDecade(exponent) {
-  if (exponent === 0) return "1";
-  if (exponent === 1) return "10";
-  return `1e${exponent > 0 ? "+" : ""}${exponent}`;
-}

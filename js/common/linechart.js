@@ -57,7 +57,7 @@ export class NormChart {
    * @param {{ label: string, values: Float32Array }[]} series log10 ||dL/dh_t|| for
    *   t = 1 ... T, one curve per layer
    * @param {{ title: string, titles?: string[], axis_label: string, range: [number, number],
-   *   ticks: [number, string][], time_ticks?: number[], height?: number,
+   *   ticks: [number, string][], time_ticks: number[], height?: number,
    *   zeros?: { first: number, last: number, note: string }[] }} axis the kernel's: the decades
    *   shown and the labelled ones (a comparison shares one range across its charts), the
    *   chart's title and its shorter forms, its height where it sends one, and the steps
@@ -123,7 +123,7 @@ export class NormChart {
     const rect = (this.rect = plotRect(width, height, theme.scale));
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
-      lo: this.range.lo, hi: this.range.hi,
+      lo: this.range.lo, hi: this.range.hi, timeTicks: this.timeTicks.join(" "),
     });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
@@ -136,7 +136,7 @@ export class NormChart {
     drawGridLines(ctx, theme, rect, this.ticks.map(([d]) => this.y(d)));
     drawLeftAxis(ctx, theme, rect, this.ticks.map(([d, text]) => ({ y: this.y(d), text })),
       this.axisLabel);
-    drawTimeAxis(ctx, theme, rect, T, this.timeTicks.length ? this.timeTicks : evenTicks(T));
+    drawTimeAxis(ctx, theme, rect, T, this.timeTicks);
 
     // The curves, clipped to the plot: an exact zero (-inf) next to a value is a point below
     // the bottom edge, so the curve falls off the chart there; a value with no neighbour to join
@@ -244,12 +244,4 @@ export class NormChart {
     if (u < 0 || u >= 1 || v < 0 || v >= 1) return null;
     return Math.floor(u * this.logNorms.length);
   }
-}
-
-/** Ticks for a chart whose caller gave none: the first and last step and a few between. */
-function evenTicks(T) {
-  const step = Math.max(1, Math.ceil(T / 6));
-  const ticks = [];
-  for (let t = 1; t <= T; t += step) ticks.push(t);
-  return ticks;
 }

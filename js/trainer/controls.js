@@ -1,4 +1,4 @@
-// RNNTrainer's command buttons: start / pause, step, reset. They send commands
+// RNNTrainer's command buttons: start / pause, step, restart, reset. They send commands
 // ({command: "start"} ...), which the kernel runs; the settings' knobs are the shared ones
 // (js/common/controls.js), built from the kernel's specs.
 
@@ -6,7 +6,7 @@ import { element, focusable } from "../common/controls.js";
 import { icon } from "../common/icons.js";
 
 /**
- * @param {(command: "start" | "pause" | "step" | "reset") => void} command
+ * @param {(command: "start" | "pause" | "step" | "restart" | "reset") => void} command
  * @returns {{ el: HTMLElement, show(status: string): void }} show() sets the buttons for a status
  */
 export function buildCommandButtons(command) {
@@ -26,7 +26,10 @@ export function buildCommandButtons(command) {
   };
   const play = button("start", "Start", "play", "Train in the kernel's background thread");
   const step = button("step", "Step", "step-forward", "Pause, then train one step");
-  button("reset", "Reset", null, "Pause, and start again at step 0 from the seed");
+  button("restart", "Restart", null, "Pause, and start again at step 0 with these settings");
+  button("reset", "Reset", null,
+    "Pause, set every setting back to the values this widget was created with, and start " +
+    "again at step 0");
   const show = (/** @type {string} */ status) => {
     const running = status === "running";
     const wanted = running ? "pause" : "start";

@@ -1,19 +1,18 @@
 // A quantity against the training step: the loss, the validation accuracy, the gradient norm,
 // the spectral radius. Lines and dots, dashed reference levels (chance, the clipping threshold,
-// radius 1), on a linear axis or on a log axis whose values arrive as base-10 logarithms.
+// radius 1), on a linear axis or on a log axis whose values arrive as base-10 logarithms. The
+// axes (range, ticks and their labels) are the kernel's, placed by its one tick rule.
 
 import {
   drawGridLines,
   drawLeftAxis,
   drawBottomAxis,
   drawTitle,
-  niceTicks,
   plotRect,
   prepareCanvas,
   setFont,
 } from "../common/axes.js";
 import { setDataset } from "../common/dom.js";
-import { formatDecade } from "../common/format.js";
 import { GEOMETRY } from "../common/geometry.js";
 
 const { chart: CHART, legend: LEGEND, step_chart: STEP } = GEOMETRY;
@@ -30,17 +29,15 @@ export class StepChart {
   /** @type {string} */ title;
   /** @type {string} */ axisLabel;
   /** @type {number} */ height;
-  /** @type {boolean} */ log;
-  /** @type {[number, number] | null} */ fixedRange;
   /** @type {string} */ markLabel;
 
   /**
-   * @param {{ name: string, height: number, log?: boolean, range?: [number, number] | null,
-   *   markLabel?: string }} options  `range`: fixed y limits (else fitted); `markLabel`: what
-   *   the marks along the bottom show, for the legend. The words come with the data.
+   * @param {{ name: string, height: number, markLabel?: string }} options  `markLabel`: what
+   *   the marks along the bottom show, for the legend. The words and the axes come with the
+   *   data.
    */
-  constructor({ name, height, log = false, range = null, markLabel = "" }) {
-    Object.assign(this, { title: "", axisLabel: "", height, log, fixedRange: range, markLabel });
+  constructor({ name, height, markLabel = "" }) {
+    Object.assign(this, { title: "", axisLabel: "", height, markLabel });
     this.canvas = document.createElement("canvas");
     this.canvas.className = "rnnwidget-canvas";
     this.canvas.dataset.panel = name;
@@ -51,6 +48,10 @@ export class StepChart {
     this.references = [];
     /** @type {Mark[]} */
     this.marks = [];
+    /** @type {[number, string][]} the kernel's labelled values on the y axis */
+    this.ticks = [];
+    /** @type {[number, string][]} the kernel's labelled steps on the x axis */
+    this.stepTicks = [];
     this.xMax = 1;
     this.range = { lo: 0, hi: 1 };
     this.rect = plotRect(1, height);
@@ -58,31 +59,15 @@ export class StepChart {
 
   /**
    * @param {{ title: string, axis_label: string, series: Series[], references?: Reference[],
-   *   marks?: Mark[], xMax: number }} data  the title, axis label and references are the kernel's
+   *   marks?: Mark[], xMax: number, range: [number, number], ticks: [number, string][],
+   *   step_ticks: [number, string][] }} data  the title, axis label, references, range and
+   *   ticks are the kernel's
    */
-  setData({ title, axis_label: axisLabel, series, references = [], marks = [], xMax }) {
-    Object.assign(this, { title, axisLabel, series, references, marks, xMax: Math.max(1, xMax) });
+  setData({ title, axis_label: axisLabel, series, references = [], marks = [], xMax, range,
+    ticks, step_ticks: stepTicks }) {
+    Object.assign(this, { title, axisLabel, series, references, marks, ticks, stepTicks,
+      xMax: Math.max(1, xMax), range: { lo: range[0], hi: range[1] } });
     if (this.canvas.getAttribute("aria-label") !== title) this.canvas.setAttribute("aria-label", title);
-    this.range = this.fitRange();
-  }
-
-  /** The y range: fixed, or every finite value and reference with a margin. */
-  fitRange() {
-    if (this.fixedRange) return { lo: this.fixedRange[0], hi: this.fixedRange[1] };
-    let lo = Infinity;
-    let hi = -Infinity;
-    const take = (v) => {
-      if (Number.isFinite(v)) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-    };
-    for (const { y } of this.series) for (let i = 0; i < y.length; i++) take(y[i]);
-    for (const { value } of this.references) take(value);
-    if (!Number.isFinite(lo)) [lo, hi] = this.log ? [-1, 1] : [0, 1];
-    if (this.log) return { lo: Math.floor(lo - 0.05 * (hi - lo)), hi: Math.ceil(hi + 0.05 * (hi - lo)) };
-    const pad = Math.max((hi - lo) * 0.08, 0.05);
-    return { lo: Math.max(0, lo - pad), hi: hi + pad };
   }
 
   x(step) {
@@ -103,18 +88,19 @@ export class StepChart {
     const height = this.height * theme.scale;
     const ctx = prepareCanvas(this.canvas, width, height);
     const rect = (this.rect = plotRect(width, height, theme.scale));
-    setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi });
+    // What the axes show, for tests and tools: the kernel's ticks, as drawn.
+    setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi,
+      ticks: this.ticks.map(([, text]) => text).join(" "),
+      stepTicks: this.stepTicks.map(([, text]) => text).join(" ") });
     ctx.fillStyle = theme.background;
     ctx.fillRect(0, 0, width, height);
     drawTitle(ctx, theme, rect, this.title, width);
 
-    const ticks = this.log
-      ? niceTicks(this.range.lo, this.range.hi, 4).filter(Number.isInteger)
-      : niceTicks(this.range.lo, this.range.hi, 4);
-    drawGridLines(ctx, theme, rect, ticks.map((v) => this.y(v)));
-    const text = (v) => (this.log ? formatDecade(v) : String(Number(v.toPrecision(3))));
-    drawLeftAxis(ctx, theme, rect, ticks.map((v) => ({ y: this.y(v), text: text(v) })), this.axisLabel);
-    this.drawStepAxis(ctx, theme, rect);
+    drawGridLines(ctx, theme, rect, this.ticks.map(([v]) => this.y(v)));
+    drawLeftAxis(ctx, theme, rect, this.ticks.map(([v, text]) => ({ y: this.y(v), text })),
+      this.axisLabel);
+    drawBottomAxis(ctx, theme, rect, this.stepTicks.map(([s, text]) => ({ x: this.x(s), text })),
+      "training step");
 
     ctx.save();
     ctx.beginPath();
@@ -130,12 +116,6 @@ export class StepChart {
     }
     ctx.restore();
     this.drawLegend(ctx, theme, rect);
-  }
-
-  drawStepAxis(ctx, theme, rect) {
-    const ticks = niceTicks(0, this.xMax, 5).filter((s) => Number.isInteger(s));
-    drawBottomAxis(ctx, theme, rect,
-      ticks.map((s) => ({ x: this.x(s), text: s.toLocaleString("en-US") })), "training step");
   }
 
   drawReference(ctx, theme, rect, { value, label }) {

@@ -1,5 +1,6 @@
 // What RNNTrainer shows of a language model (task "text") besides its charts: the sample the
-// network writes (refreshed by the kernel while it trains), the temperature knob beside it, and
+// network writes (refreshed by the kernel while it trains, as the kernel words it: long runs of
+// spaces as their count; the box scrolled to its last lines), the temperature knob beside it, and
 // the unit reading: the held-out text, each character's background the chosen unit's
 // activation, with the model's top next-character guesses on hover or keyboard focus.
 //
@@ -13,7 +14,7 @@ import { element, focusable, labelFor, uid } from "../common/controls.js";
 import { setAttr, setHidden, setText, setValue } from "../common/dom.js";
 
 /**
- * @typedef {{ revision: number, source: string, sample_title: string, sample: string,
+ * @typedef {{ revision: number, source: string, sample_title: string, sample_shown: string,
  *   reading_title: string, reading_hint: string, reading_label: string, reading: string,
  *   guesses: string, top: number, guesses_heading: string, value_name: string,
  *   char_names: Record<string, string>, unit: number, unit_label: string,
@@ -138,7 +139,9 @@ export class TextPanel {
     this.guesses = Array.from(words.guesses); // by code point, as the kernel counts
     setText(this.source, words.source);
     setText(this.sampleTitle, words.sample_title);
-    setText(this.sample, words.sample);
+    setText(this.sample, words.sample_shown);
+    // The newest lines in view: a box that scrolls shows its end.
+    this.sample.scrollTop = this.sample.scrollHeight;
     setText(this.readingTitle, words.reading_title);
     setText(this.readingHint, words.reading_hint);
     setAttr(this.reading, "aria-label", words.reading_label);

@@ -19,16 +19,16 @@ class TrainerView extends BaseView {
    */
   constructor(model, el) {
     super(model, el, { className: "rnnwidget-trainer", title: "Train it live",
-      payload: "_progress",
+      payload: "_progress", reset: false, // Reset is among the training buttons
       lostText: "Kernel disconnected: this is the last progress it sent. Run the cell again to " +
         "reconnect." });
     this.buttons = buildCommandButtons((command) => model.send({ command }));
     const height = GEOMETRY.heights.trainer_chart;
     this.charts = {
-      loss: new StepChart({ name: "loss", height, log: true }),
-      accuracy: new StepChart({ name: "accuracy", height, range: [0, 1.02] }),
+      loss: new StepChart({ name: "loss", height }),
+      accuracy: new StepChart({ name: "accuracy", height }),
       gradient: new NormChart({ height }),
-      norm: new StepChart({ name: "grad-norm", height, log: true, markLabel: "clipped" }),
+      norm: new StepChart({ name: "grad-norm", height, markLabel: "clipped" }),
       radius: new StepChart({ name: "radius", height }),
     };
     /** @type {Record<string, HTMLElement>} */
@@ -70,7 +70,6 @@ class TrainerView extends BaseView {
     const dots = (label, y) => ({ label, x: evalX, y, style: "dots", colour: "warn" });
     // A memory task's loss on a log chart; a text's in bits per character, on a linear one.
     const bits = charts.loss.scale === "linear";
-    this.charts.loss.log = !bits;
     this.charts.loss.setData({ ...charts.loss, xMax: steps,
       series: [line("train", (bits ? arrays.loss_bits : arrays.log10_loss).data),
         dots("validation", (bits ? arrays.val_loss_bits : arrays.log10_val_loss).data)] });

@@ -112,6 +112,7 @@ class Comparison(BaseWidget):
         first = self.explorers[0]
         for name in self._linked:  # before _ready: no explorer moves yet
             setattr(self, name, getattr(first, name))
+        self._constructed = self._settings_now()
         self.set_trait("_explorers", self.explorers)
         self.set_trait("_words", words.comparison_words(varied))
         self.set_trait("_knobs", self._shared_knobs())
@@ -156,6 +157,22 @@ class Comparison(BaseWidget):
         """The shared controls that move no column under the current settings."""
         inactive = set.intersection(*(set(w._inactive) for w in self.explorers))
         return [name for name in self._linked if name in inactive]
+
+    def reset(self) -> None:
+        """Every explorer back to the settings it was constructed with (its compared value
+        too), as the shared controls' Reset button does: each explorer recomputes once."""
+        with self._sync_lock, contextlib.ExitStack() as held:
+            for w in self.explorers:
+                held.enter_context(w.hold_sync())
+            self._pushing = True  # the explorers' changes are the comparison's own
+            try:
+                for w in self.explorers:
+                    w.reset()
+            finally:
+                self._pushing = False
+            linked = {name: self._constructed[name] for name in self._linked}
+            self._set_settings(linked)  # the shared controls show them again
+            self._line_up()
 
     # -- keeping the explorers together ------------------------------------------------------
     def _settings_changed(self, names: Sequence[str]) -> None:

@@ -205,7 +205,7 @@ class TrainingLoop:
         if self._trainer.steps >= self.max_steps:
             raise RuntimeError(
                 f"this run has reached max_steps ({self.max_steps:,} steps): raise max_steps, "
-                "or reset"
+                "or restart"
             )
         with self._wake:
             self._wanted = True
@@ -351,7 +351,9 @@ class TrainingLoop:
         if self._closed:
             raise RuntimeError("this training loop is closed; create a new one")
         if self._failure is not None:
-            raise RuntimeError(f"training stopped ({self._failure[1]}); reset to start again")
+            raise RuntimeError(
+                f"training stopped ({self._failure[1]}); restart or reset to start again"
+            )
 
     def _capture(self) -> Progress:
         """A snapshot of the run (the lock held)."""

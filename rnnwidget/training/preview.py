@@ -70,8 +70,20 @@ def render_png(progress: dict[str, Any], *, dpi: float = 100) -> bytes:
             ax.axhline(value, color=_MUTED, linestyle="--", linewidth=1)
             ax.annotate(reference["label"], (1, value), xycoords=("axes fraction", "data"),
                         ha="right", va="bottom", fontsize=7, color=_MUTED)  # fmt: skip
+        # The axes the live view draws: the kernel's range and ticks (rnnwidget._axes).
+        lo, hi = words["range"]
+        values = [value for value, _ in words["ticks"]]
+        labels = [label for _, label in words["ticks"]]
         if log:
             ax.set_yscale("log")
+            lo, hi, values = 10.0**lo, 10.0**hi, [10.0**value for value in values]
+        ax.set_ylim(lo, hi)
+        ax.set_yticks(values, labels)
+        ax.minorticks_off()
+        if "step_ticks" in words:
+            ax.set_xticks(*zip(*words["step_ticks"], strict=True))
+        if "time_ticks" in words:
+            ax.set_xticks(words["time_ticks"])
         return ax
 
     if charts["loss"].get("scale") == "linear":  # a text's, in bits per character
@@ -86,7 +98,6 @@ def render_png(progress: dict[str, Any], *, dpi: float = 100) -> bytes:
     loss.legend(fontsize=7)
     accuracy = chart(0, 1, "accuracy")
     accuracy.plot(evals, arrays["val_accuracy"], color=_LINE)
-    accuracy.set_ylim(0, 1.02)
     norms = chart(1, 0, "norm", log=True)
     norms.plot(steps, _pow10(arrays["log10_grad_norm"]), color=_LINE)
     clipped = steps[arrays["clipped"] > 0]
@@ -108,10 +119,15 @@ def render_png(progress: dict[str, Any], *, dpi: float = 100) -> bytes:
 
 
 def _sample(ax: Any, text: dict[str, Any]) -> None:
-    """What the network writes, under its title, in a monospace box (its first lines)."""
+    """What the network writes, under its title, in a monospace box: its last lines, as the
+    view's box shows them (:func:`~.textview.shown_sample`)."""
     ax.set_axis_off()
     ax.set_title(text["sample_title"], fontsize=9, loc="left", fontweight="bold")
-    lines = [line[:_SAMPLE_COLUMNS] for line in text["sample"].split("\n")][:_SAMPLE_LINES]
+    lines = [  # each line wrapped at the box's width, as the view wraps it
+        line[start : start + _SAMPLE_COLUMNS]
+        for line in text["sample_shown"].split("\n")
+        for start in range(0, max(len(line), 1), _SAMPLE_COLUMNS)
+    ][-_SAMPLE_LINES:]
     box = {"facecolor": "#f5f5f5", "edgecolor": "#bdbdbd"}
     ax.text(0, 1, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=8,
             transform=ax.transAxes, bbox=box, parse_math=False)  # fmt: skip

@@ -8,7 +8,9 @@ travels inside the trainer's one snapshot message (``_progress``): the words und
 
 - ``text["sample"]``: :data:`SAMPLE_CHARS` characters the network writes at the
   ``temperature`` setting, from the run's seed (the same draw, so the class watches one text
-  improve), and ``text["sample_title"]``.
+  improve), ``text["sample_shown"]``, the same as the box shows it (:func:`shown_sample`: long
+  runs of spaces or blank lines written as their count, so the box always shows text), and
+  ``text["sample_title"]``.
 - ``text["reading"]``: :data:`READING_CHARS` characters of the held-out text
   (:func:`reading_window`: from the start of a paragraph, so the network reads from a zero
   state where a passage begins);
@@ -35,6 +37,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +65,7 @@ __all__ = [
     "checked_text",
     "reading_window",
     "short_text",
+    "shown_sample",
 ]
 
 SAMPLE_CHARS = 300
@@ -70,6 +74,25 @@ READING_CHARS = 600
 SCORED_CHARS = 2000
 TOP = 3
 REFRESH_SECONDS = 1.0
+#: The longest run of spaces, and of blank lines, the sample box shows as it is; a longer one
+#: is written as its mark and count. A network early in learning Python source writes hundreds
+#: of spaces in a row, which would fill the box with nothing.
+LONGEST_SPACES = 8
+LONGEST_BLANK_LINES = 2
+
+_TIMES = "\u00d7"  # the multiplication sign of a count
+_SPACES = re.compile(f" {{{LONGEST_SPACES + 1},}}")
+_BLANK_LINES = re.compile(f"\n{{{LONGEST_BLANK_LINES + 2},}}")
+
+
+def shown_sample(sample: str) -> str:
+    """``sample`` as the view's box shows it: every character but the long runs of spaces and
+    of blank lines, each written as its mark and count of characters (250 spaces as "␣" and
+    "×250", a run of 40 newlines as "↵" and "×40" on a line of its own), so that what the
+    network wrote besides them is always in view. Newlines stay newlines."""  # noqa: RUF002
+    text = _SPACES.sub(lambda run: f" ␣{_TIMES}{len(run.group())} ", sample)
+    return _BLANK_LINES.sub(lambda run: f"\n↵{_TIMES}{len(run.group())}\n", text)
+
 
 #: How the view names each built-in corpus.
 CORPUS_LABELS = {"python": "Python source", "brackets": "Nested brackets", "markov": "Markov chain"}
@@ -229,6 +252,7 @@ def _compute(
         "sample_title": f"What the network writes at step {trainer.steps:,} "
         f"({temperature_words}, seed {seed})",
         "sample": sample,
+        "sample_shown": shown_sample(sample),
         "reading_title": f"Unit {unit}'s {STATE_LABELS[state].split(' (')[0].lower()} over "
         "the held-out text",
         "reading_hint": "Colour: the unit's activation after each character. Hover a "

@@ -11,8 +11,9 @@ lecturer's settings and commands.
   which keeps training if it was. A *live* setting (:data:`LIVE_SETTINGS`: learning rate,
   batch size, clipping, the evaluation interval, the step limit) applies from the next step on:
   turn clipping on in the middle of an explosion and watch training recover.
-- **Commands** come from Python (:meth:`RNNTrainer.start`, ``pause``, ``step``, ``reset``,
-  ``run``) or from the view's buttons, as custom messages ``{"command": "start"}`` etc.
+- **Commands** come from Python (:meth:`RNNTrainer.start`, ``pause``, ``step``, ``restart``
+  (step 0, these settings), ``reset`` (step 0, the constructor's settings), ``run``) or from
+  the view's buttons, as custom messages ``{"command": "start"}`` etc.
 - **Progress** goes out a few times a second while training, from the worker thread, as one
   message: ``status``, ``steps``, ``error`` and ``_progress``, whose curves travel as float32
   buffers (:mod:`rnnwidget._wire`), at most :data:`MAX_POINTS` points each, beside every word
@@ -36,6 +37,7 @@ import numpy as np
 import traitlets
 
 from .. import _knobs as knobs
+from .._axes import fitted_axis, step_ticks, time_ticks
 from .._traits import BoundedFloat, BoundedInt, Choice, Toggle
 from .._widget import STATIC, BaseWidget, Preset
 from .._wire import encode_array
@@ -74,10 +76,13 @@ SETTINGS = MODEL_SETTINGS + LIVE_SETTINGS + TEXT_SETTINGS
 CONFIG = (*SETTINGS, "text")
 
 #: What the view's buttons send.
-COMMANDS = ("start", "pause", "step", "reset")
+COMMANDS = ("start", "pause", "step", "restart", "reset")
 
 #: Points per curve sent to the browser; longer runs are averaged over 2, 4, 8 ... steps.
 MAX_POINTS = 1000
+
+#: The accuracy chart's fixed axis: 0 to 1, with room for a curve at 1 to show.
+ACCURACY_RANGE = (0.0, 1.02)
 
 #: Per-step curves that travel as base-10 logarithms (and the memory chart's, see
 #: :func:`progress_payload`).
@@ -253,6 +258,8 @@ class RNNTrainer(BaseWidget, TextSettings):
         self._text_view = TextView()
         super().__init__(**kwargs)
         self._text = checked_text(text)  # a ValueError says what is wrong with it
+        self._constructed_text = self._text  # what reset() goes back to, with the settings
+        self._resetting = False
         self._inactive = self._inactive_knobs()  # the corpus knob, with a text
         self._loop = TrainingLoop(
             self._new_trainer(),
@@ -309,7 +316,7 @@ class RNNTrainer(BaseWidget, TextSettings):
         """Train in a background thread until :meth:`pause`; the kernel stays free meanwhile.
 
         Pauses by itself at ``max_steps``. Raises ``RuntimeError`` if the run diverged or failed
-        (:meth:`reset` first), or has reached ``max_steps``.
+        (:meth:`restart` first), or has reached ``max_steps``.
         """
         with self._sync_lock:
             self._loop.start()
@@ -337,12 +344,29 @@ class RNNTrainer(BaseWidget, TextSettings):
             self.error = ""
             return evaluation
 
-    def reset(self) -> None:
-        """Pause, and start a new run at step 0 from the current settings and seed."""
+    def restart(self) -> None:
+        """Pause, and start a new run at step 0 from the current settings and seed (what the
+        view's Restart button does)."""
         with self._sync_lock:
             self._loop.pause()
             self._loop.replace(self._new_trainer())
             self.error = ""
+
+    def reset(self) -> None:
+        """Pause, set every setting (and ``text``) back to what this widget was constructed
+        with, and start a new run at step 0 from them: the network the constructor made (what
+        the view's Reset button does)."""
+        with self._sync_lock:
+            self._loop.pause()
+            self._resetting = True  # one new run below, not one per setting
+            try:
+                self._set_settings(self._constructed)
+            finally:
+                self._resetting = False
+            self._text = self._constructed_text
+            self._inactive = self._inactive_knobs()
+            self._loop.eval_every, self._loop.max_steps = self.eval_every, self.max_steps
+            self.restart()
 
     def close(self) -> None:
         """Stop training and its thread, and remove every view."""
@@ -357,7 +381,10 @@ class RNNTrainer(BaseWidget, TextSettings):
     # -- settings ------------------------------------------------------------------------------
     def _settings_changed(self, names: Sequence[str]) -> None:
         """A model setting the task reads starts a new run; a live one applies to this run; a
-        text setting shows the run anew (a new sample, another unit)."""
+        text setting shows the run anew (a new sample, another unit). Nothing while
+        :meth:`reset` sets them all: it starts the one new run itself."""
+        if self._resetting:
+            return
         if "units" in names and self.unit >= self.units:
             self.set_trait("unit", self.units - 1)  # a unit the new network has
         if any(name in MODEL_SETTINGS and name not in self._inactive for name in names):
@@ -461,15 +488,20 @@ class RNNTrainer(BaseWidget, TextSettings):
 
     # -- messages from the browser -------------------------------------------------------------
     def _on_custom(self, content: dict[str, Any], buffers: Sequence[Any]) -> None:
-        """A button of the view: ``{"command": "start" | "pause" | "step" | "reset"}``. Anything
+        """A button of the view: ``{"command": "start" | "pause" | "step" | "restart" |
+        "reset"}``. Anything
         else is ignored; a command that cannot run says why in the view."""
         command = content.get("command")
         if command not in COMMANDS:
             return
         try:
-            {"start": self.start, "pause": self.pause, "step": self.step, "reset": self.reset}[
-                command
-            ]()
+            {
+                "start": self.start,
+                "pause": self.pause,
+                "step": self.step,
+                "restart": self.restart,
+                "reset": self.reset,
+            }[command]()
         except Exception as error:  # a diverged or failed run: the view shows why
             self.error = str(error)
 
@@ -511,26 +543,51 @@ def progress_payload(
             else progress.memory_gate
         )
         logs["spectral_radius"] = np.log10(memory)
+    text = isinstance(progress.task, NextCharacter)
+    # The curves as drawn (averaged over buckets), and the validation's points.
+    curves = {f"log10_{name}": _bucket_means(logs[name], bucket) for name in logs}
+    if text:  # a text's loss in bits per character
+        del curves["log10_loss"]
+        curves["loss_bits"] = _bucket_means(progress.loss / np.log(2), bucket)
+        points = {"val_loss_bits": progress.val_loss / np.log(2)}
+    else:
+        points = {"log10_val_loss": np.log10(progress.val_loss)}
     arrays = {
         "step": encode_array(_bucket_means(np.arange(1.0, steps + 1), bucket)),
-        **{f"log10_{name}": encode_array(_bucket_means(logs[name], bucket)) for name in logs},
+        **{name: encode_array(values) for name, values in {**curves, **points}.items()},
         "clipped": encode_array(_bucket_means(progress.clipped, bucket)),
         "eval_step": encode_array(progress.eval_step),
-        "log10_val_loss": encode_array(np.log10(progress.val_loss)),
         "val_accuracy": encode_array(progress.val_accuracy),
     }
-    if isinstance(progress.task, NextCharacter):  # a text's loss in bits per character
-        del arrays["log10_loss"], arrays["log10_val_loss"]
-        arrays["loss_bits"] = encode_array(_bucket_means(progress.loss / np.log(2), bucket))
-        arrays["val_loss_bits"] = encode_array(progress.val_loss / np.log(2))
     if progress.log10_grad_norms is not None:
         arrays["log10_grad_norms"] = encode_array(progress.log10_grad_norms)
+    charts = words.charts(progress, clip_threshold)
+    # Each chart's axes, placed by the kernel's one tick rule (rnnwidget._axes), around what
+    # the chart draws: its curves and its reference lines.
+    loss = (
+        [curves["loss_bits"], points["val_loss_bits"]]
+        if text
+        else [curves["log10_loss"], points["log10_val_loss"]]
+    )
+    drawn = {  # name: (what the chart draws, on a log axis)
+        "loss": (loss, not text),
+        "norm": ([curves["log10_grad_norm"]], True),
+        "radius": ([10.0 ** curves["log10_spectral_radius"]], False),
+    }
+    for name, (values, log) in drawn.items():
+        references = [reference["value"] for reference in charts[name].get("references", [])]
+        charts[name].update(fitted_axis(values, references, log=log))
+    charts["accuracy"].update(fitted_axis([], fixed=ACCURACY_RANGE))
+    for chart in ("loss", "accuracy", "norm", "radius"):
+        charts[chart]["step_ticks"] = [list(tick) for tick in step_ticks(steps)]
+    if progress.log10_grad_norms is not None:
+        charts["gradient"]["time_ticks"] = time_ticks(len(progress.log10_grad_norms))
     return {
         "revision": progress.revision,
         "status": progress.status,
         "steps": steps,
         "line": words.progress_line(progress, max_steps=max_steps),
-        "charts": words.charts(progress, clip_threshold),
+        "charts": charts,
         "arrays": arrays,
     }
 

@@ -57,9 +57,9 @@ def stopped(status: str, reason: str) -> str:
     if status == "diverged":  # the reason says "training diverged at step ..."
         return (
             f"{reason[:1].upper()}{reason[1:]}. Lower the learning rate or turn clipping on, "
-            "then press Reset (w.reset()) to start again."
+            "then press Restart (w.restart()) to start again."
         )
-    return f"Training stopped: {reason}. Press Reset (w.reset()) to start again."
+    return f"Training stopped: {reason}. Press Restart (w.restart()) to start again."
 
 
 def duration(seconds: float) -> str:

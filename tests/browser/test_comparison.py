@@ -174,7 +174,7 @@ def test_a_shared_control_moves_every_column(nb: NotebookPage) -> None:
     look_at(nb, 0)
     bar = comparison(nb).locator(":scope > .rnnwidget-controls")
     assert bar.locator("[data-trait='cell']").count() == 0  # the compared setting is each column's
-    expect(bar.get_by_label("W_hh scale (elman only)")).to_be_visible()
+    expect(bar.get_by_role("slider", name="W_hh scale (elman only)")).to_be_visible()
     before = [columns(nb).nth(i).get_attribute("data-revision") for i in range(3)]
     press(nb.page, bar.get_by_role("slider", name="Sequence length"), "ArrowLeft", 5)
     nb.wait_for_python_value("[w.seq_len for w in c] + [c.seq_len]", [195] * 4)
@@ -188,6 +188,11 @@ def test_a_shared_control_moves_every_column(nb: NotebookPage) -> None:
         expect(summaries.nth(i)).to_contain_text("t=195")
     # The other comparison on the page keeps its own settings.
     assert nb.python_value("[w.seq_len for w in d]") == [100] * 3
+    # Reset, from the keyboard: every column back to the length it was created with.
+    bar.get_by_role("button", name="Reset").focus()
+    nb.page.keyboard.press("Enter")
+    nb.wait_for_python_value("[w.seq_len for w in c] + [c.seq_len]", [200] * 4)
+    expect(bar.locator("input[data-typed='seq_len']")).to_have_value("200")
     assert nb.console_errors == []
 
 

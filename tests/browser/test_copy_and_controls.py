@@ -101,7 +101,7 @@ def test_enter_in_the_seed_box_applies_it_and_a_refusal_leaves_the_protocol_in_s
     source = "from rnnwidget import RNNExplorer\n\nw = RNNExplorer(seq_len=60, units=12)\nw"
     nb = open_notebook(lab_server, write_notebook(tmp_path / "seed.ipynb", source))
     root = explorer(nb)
-    seed = root.get_by_role("spinbutton", name="Seed")
+    seed = root.get_by_role("textbox", name="Seed", exact=True)
     seed.fill("7")
     seed.press("Enter")  # no click elsewhere: Enter applies the value
     nb.wait_for_python_value("w.seed", 7)

@@ -100,7 +100,7 @@ def test_lecture_notebook_renders_offline_and_follows_the_keyboard(
     slider = root.locator("input[data-trait='w_hh_scale']")
     press(nb.page, slider, "ArrowRight", 5)
     nb.wait_for_python_value("w.w_hh_scale", round(start + 0.05, 2))
-    expect(root.locator("output").first).to_have_text(f"{start + 0.05:.2f}")
+    expect(root.locator("input[data-typed='w_hh_scale']")).to_have_value(f"{start + 0.05:.2f}")
     assert_canvas_shows_the_kernels_numbers(nb, "hidden")
     assert_canvas_shows_the_kernels_numbers(nb, "gradient")
 

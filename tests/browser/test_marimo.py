@@ -185,7 +185,7 @@ def test_the_explorer_follows_the_keyboard_and_its_reactive_cell_sees_the_value(
     )
     expect(seen).to_have_attribute("data-value", "1.05", timeout=TIMEOUT_MS)
     expect(seen).to_have_attribute("data-attribute", "1.05")
-    expect(root.locator("output").first).to_have_text("1.05")
+    expect(root.locator("input[data-typed='w_hh_scale']")).to_have_value("1.05")
     assert digest(hidden) != before
 
     assert app.console_errors == []

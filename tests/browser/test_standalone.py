@@ -157,8 +157,12 @@ def test_a_classroom_view_stays_one_in_the_page(open_page, tmp_path: Path) -> No
     w = RNNExplorer(seq_len=T, units=UNITS, controls=["seq_len"])
     page = open_page(w, tmp_path / "lesson.html")
     visible = root(page).locator(".rnnwidget-controls :is(input, select, button):visible")
-    expect(visible).to_have_count(1)
-    expect(visible).to_have_attribute("data-trait", "seq_len")
+    expect(visible).to_have_count(3)  # the slider, the field its value is typed in, Reset
+    knob = root(page).locator(".rnnwidget-controls [data-trait]:visible")
+    expect(knob).to_have_count(1)
+    expect(knob).to_have_attribute("data-trait", "seq_len")
+    expect(root(page).locator("[data-typed='seq_len']")).to_be_visible()
+    expect(root(page).get_by_role("button", name="Reset")).to_be_visible()
 
 
 def test_the_page_follows_a_dark_system_theme(open_page, tmp_path: Path) -> None:
