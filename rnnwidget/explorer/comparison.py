@@ -34,7 +34,7 @@ def _widget_refs(explorers: list[RNNExplorer], _: Any) -> list[str]:
 
 class Comparison(BaseWidget):
     """Explorers in a row, differing in one setting. ``.explorers`` holds them, in order;
-    ``comparison[0]`` is the first."""
+    ``comparison[0]`` is the first. ``presentation`` is linked to the explorers' own."""
 
     _esm = STATIC / "comparison.js"
     _css = STATIC / "comparison.css"
@@ -60,6 +60,8 @@ class Comparison(BaseWidget):
             if name != varied
             for other in rest
         ]
+        if varied != "presentation":  # the heading and the labels present with the explorers
+            self._links.append(traitlets.link((first, "presentation"), (self, "presentation")))
         for w in self.explorers:
             w.observe(self._share_scales, names=["_frame"])
         self._ready = True
