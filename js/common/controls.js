@@ -226,10 +226,12 @@ const BUILDERS = { slider, number: field, text: field, choice, toggle };
  * @param {import("@anywidget/types").AnyModel} model
  * @param {Sender} sender
  * @param {{ preset(name: string): void }} actions what a preset button does
- * @returns {{ el: HTMLElement, update(): void, setDisabled(disabled: boolean): void,
- *   knob(name: string): HTMLElement | undefined }}
- *   update() shows the model's values and which knobs apply; setDisabled() turns every knob
- *   and preset (what needs the kernel) off or on; knob() is a knob's cell
+ * @returns {{ el: HTMLElement, presets: HTMLElement, update(): void,
+ *   setDisabled(disabled: boolean): void, knob(name: string): HTMLElement | undefined }}
+ *   el: the knobs' grid; presets: the row of preset buttons, which the view places (it stays
+ *   in sight where the knobs fold away); update() shows the model's values and which knobs
+ *   apply; setDisabled() turns every knob and preset (what needs the kernel) off or on;
+ *   knob() is a knob's cell
  */
 export function buildControls(model, sender, actions) {
   const el = element("div", "rnnwidget-controls");
@@ -257,7 +259,6 @@ export function buildControls(model, sender, actions) {
     presets.append(button);
     return { button, preset };
   });
-  if (buttons.length) el.append(presets);
 
   const update = () => {
     const inactive = new Set(/** @type {string[]} */ (model.get("_inactive") ?? []));
@@ -281,12 +282,12 @@ export function buildControls(model, sender, actions) {
   };
   update();
   const setDisabled = (/** @type {boolean} */ disabled) => {
-    for (const control of el.querySelectorAll("[data-trait], [data-preset]")) {
-      /** @type {HTMLInputElement} */ (control).disabled = disabled;
+    for (const control of [...knobs.map((k) => k.control), ...buttons.map((b) => b.button)]) {
+      control.disabled = disabled;
     }
   };
   const knob = (/** @type {string} */ name) => knobs.find((k) => k.spec.name === name)?.el;
-  return { el, update, setDisabled, knob };
+  return { el, presets, update, setDisabled, knob };
 }
 
 /** "0.01", "3e-4": a value that a log slider shows. */

@@ -7,10 +7,10 @@ import {
   drawLeftAxis,
   drawPlayback,
   drawTimeAxis,
-  drawTitle,
+  MARGIN,
   panelCanvas,
   plotRect,
-  prepareCanvas,
+  preparePanel,
   sameList,
   sameRange,
   setFont,
@@ -19,7 +19,7 @@ import { setDataset } from "./dom.js";
 import { FLOAT64_LIMITS } from "./format.js";
 import { GEOMETRY } from "./geometry.js";
 
-const { chart: CHART, legend: LEGEND } = GEOMETRY;
+const { chart: CHART, legend: LEGEND, panel: PANEL } = GEOMETRY;
 
 export class NormChart {
   /**
@@ -105,16 +105,15 @@ export class NormChart {
    * @param {number} [ratio] device pixels per CSS pixel
    */
   draw(width, theme, canvas = this.canvas, ratio = undefined) {
-    const height = this.height * theme.scale;
-    const ctx = prepareCanvas(canvas, width, height, ratio);
-    const rect = (this.rect = plotRect(width, height, theme.scale));
+    const s = theme.scale;
+    const room = width - (MARGIN.left + PANEL.title_end_gap) * s; // over the legend's margin
+    const { ctx, rect } = preparePanel(canvas,
+      { width, height: this.height, theme, title: this.title, room, ratio });
+    this.rect = rect;
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
-      lo: this.range.lo, hi: this.range.hi,
+      lo: this.range.lo, hi: this.range.hi, scale: s,
     });
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.title, width);
     if (!this.logNorms) return;
     const T = this.logNorms.length;
 

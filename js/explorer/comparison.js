@@ -4,6 +4,7 @@
 import "../common/style.css";
 
 import { element } from "../common/controls.js";
+import { Presentation } from "../common/presentation.js";
 
 export default {
   /**
@@ -15,6 +16,8 @@ export default {
     const grid = element("div", "rnnwidget-comparison-grid");
     root.append(heading, grid);
     el.append(root);
+    // The heading and the labels present with the explorers (each follows on its own).
+    const presentation = new Presentation(model, root);
     const views = new AbortController();
     const refs = /** @type {string[]} */ (model.get("_explorers"));
     const labels = /** @type {string[]} */ (model.get("_labels"));
@@ -33,6 +36,7 @@ export default {
     }));
     return () => {
       views.abort();
+      presentation.dispose();
       root.remove();
     };
   },

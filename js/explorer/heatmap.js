@@ -5,10 +5,10 @@ import {
   drawLeftAxis,
   drawPlayback,
   drawTimeAxis,
-  drawTitle,
+  MARGIN,
   panelCanvas,
   plotRect,
-  prepareCanvas,
+  preparePanel,
   sameList,
   sameRange,
   setFont,
@@ -100,16 +100,16 @@ export class Heatmap {
    * @param {number} [ratio] device pixels per CSS pixel
    */
   draw(width, theme, canvas = this.canvas, ratio = undefined) {
-    const height = this.height * theme.scale;
-    const ctx = prepareCanvas(canvas, width, height, ratio);
-    const rect = (this.rect = plotRect(width, height, theme.scale));
+    // The title ends over the plot's right edge: the colour bar's name shares its last line.
+    const s = theme.scale;
+    const room = width - (MARGIN.left + MARGIN.right + PANEL.title_end_gap) * s;
+    const { ctx, rect } = preparePanel(canvas,
+      { width, height: this.height, theme, title: this.title, room, ratio });
+    this.rect = rect;
     // Where the cells are, for hover and for tests that read pixels back.
     setDataset(canvas, {
-      plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
+      plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height, scale: s,
     });
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.title, width);
     if (!this.data) return;
     const { timesteps, rows, tokens } = this.data;
     ctx.imageSmoothingEnabled = false;

@@ -8,7 +8,6 @@ import { colourTable } from "../common/colormaps.js";
 import { element } from "../common/controls.js";
 import { setHidden, setText } from "../common/dom.js";
 import { formatPow10, rangeNote } from "../common/format.js";
-import { GEOMETRY } from "../common/geometry.js";
 import { icon } from "../common/icons.js";
 import { NormChart } from "../common/linechart.js";
 import { slideTheme } from "../common/theme.js";
@@ -58,13 +57,12 @@ class ExplorerView extends BaseView {
     this.note = element("p", "rnnwidget-note");
     this.note.setAttribute("role", "status");
 
-    this.header.append(this.snapshotButton(), this.copyCode.el);
+    this.tools.append(this.snapshotButton(), this.copyCode.el);
     this.root.append(this.header, this.note, this.copyCode.panel, ...this.status.elements,
-      this.controls.el, this.playback.el, this.shapes, this.figure, this.unrolled.el, this.stats,
-      this.tooltip);
+      this.controls.el, this.controls.presets, this.playback.el, this.shapes, this.figure,
+      this.unrolled.el, this.stats, this.tooltip);
 
     this.listen();
-    this.showOptions();
     this.showNote();
     this.showPayload();
     if (isStandalone(model)) {
@@ -84,7 +82,7 @@ class ExplorerView extends BaseView {
 
   listen() {
     super.listen();
-    this.on(["palette", "presentation"], () => this.showOptions());
+    this.on(["palette"], () => this.showPalette());
     this.on(["preset_note"], () => this.showNote());
     this.onPointer = (event) => this.hover(event);
     this.onLeave = () => this.hover(null);
@@ -228,13 +226,7 @@ class ExplorerView extends BaseView {
     });
   }
 
-  showOptions() {
-    const presentation = Boolean(this.model.get("presentation"));
-    this.root.classList.toggle("rnnwidget-presentation", presentation);
-    // Text, margins and strokes grow together, so the panels keep their proportions.
-    const scale = presentation ? GEOMETRY.presentation.scale : 1;
-    this.root.style.setProperty("--rnnwidget-scale", String(scale));
-    this.measure(); // the scale of text and strokes
+  showPalette() {
     this.setPanelData();
     this.scheduleRedraw();
   }

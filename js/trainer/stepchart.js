@@ -6,17 +6,17 @@ import {
   drawGridLines,
   drawLeftAxis,
   drawBottomAxis,
-  drawTitle,
+  MARGIN,
   niceTicks,
   plotRect,
-  prepareCanvas,
+  preparePanel,
   setFont,
 } from "../common/axes.js";
 import { setDataset } from "../common/dom.js";
 import { formatDecade } from "../common/format.js";
 import { GEOMETRY } from "../common/geometry.js";
 
-const { chart: CHART, legend: LEGEND, step_chart: STEP } = GEOMETRY;
+const { chart: CHART, legend: LEGEND, panel: PANEL, step_chart: STEP } = GEOMETRY;
 
 /**
  * @typedef {{ label: string, x: ArrayLike<number>, y: ArrayLike<number>,
@@ -100,13 +100,11 @@ export class StepChart {
    * @param {import("../common/theme.js").Theme} theme
    */
   draw(width, theme) {
-    const height = this.height * theme.scale;
-    const ctx = prepareCanvas(this.canvas, width, height);
-    const rect = (this.rect = plotRect(width, height, theme.scale));
-    setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi });
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.title, width);
+    const room = width - (MARGIN.left + PANEL.title_end_gap) * theme.scale; // over the legend's
+    const { ctx, rect } = preparePanel(this.canvas,
+      { width, height: this.height, theme, title: this.title, room });
+    this.rect = rect;
+    setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi, scale: theme.scale });
 
     const ticks = this.log
       ? niceTicks(this.range.lo, this.range.hi, 4).filter(Number.isInteger)
