@@ -287,8 +287,11 @@ class ExplorerView extends BaseView {
     }
     this.tooltip.textContent = found.text;
     this.tooltip.hidden = false;
+    // Below right of the pointer, or moved left to stay inside the view.
     const box = this.root.getBoundingClientRect();
-    this.tooltip.style.left = `${event.clientX - box.left + 14}px`;
+    const room = this.root.clientWidth - this.tooltip.offsetWidth;
+    const left = Math.max(0, Math.min(event.clientX - box.left + 14, room));
+    this.tooltip.style.left = `${left}px`;
     this.tooltip.style.top = `${event.clientY - box.top + 14}px`;
   }
 
