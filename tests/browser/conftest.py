@@ -90,12 +90,22 @@ def open_notebook(
     """Open a notebook file in a new tab and run all its cells: ``open_notebook(server, path)``.
 
     The notebook is copied into a fresh folder on the server first, so tests never share one.
-    Raises `CellError` if a cell raised, unless ``allow_errors=True``.
+    Raises `CellError` if a cell raised, unless ``allow_errors=True``. ``init_script`` runs in
+    the tab before the front end loads.
     """
     opened = request.node.stash.setdefault(OPENED, [])
 
-    def open_(server: JupyterServer, notebook: Path, *, allow_errors: bool = False) -> NotebookPage:
-        nb = NotebookPage(server, server.add_notebook(notebook), chromium.new_page())
+    def open_(
+        server: JupyterServer,
+        notebook: Path,
+        *,
+        allow_errors: bool = False,
+        init_script: str | None = None,
+    ) -> NotebookPage:
+        page = chromium.new_page()
+        if init_script is not None:
+            page.add_init_script(init_script)
+        nb = NotebookPage(server, server.add_notebook(notebook), page)
         opened.append(nb)  # before loading, so a failure to load is reported with the tab's logs
         nb.load()
         nb.run_all(allow_errors=allow_errors)
