@@ -160,12 +160,16 @@ class BaseWidget(anywidget.AnyWidget):
         names = [preset.name for preset in self.PRESETS]
         if name not in names:
             raise ValueError(f"preset must be one of {', '.join(map(repr, names))}; got {name!r}")
-        values = self._preset_values(name)
+        self._set_settings(self._preset_values(name))
+
+    # -- settings ------------------------------------------------------------------------------
+    def _set_settings(self, values: dict[str, Any]) -> None:
+        """Set several settings as one change: each validated, :meth:`_settings_changed` called
+        once for all, the views updated in one message."""
         with self._sync_lock, self.hold_sync(), self._applying_together():
             for key, value in values.items():
                 setattr(self, key, value)
 
-    # -- settings ------------------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
         lock = self.__dict__.get("_sync_lock")
         if lock is None:  # still in __init__, before the lock exists

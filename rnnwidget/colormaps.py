@@ -3,6 +3,11 @@
 The tables live in ``colormaps.json`` (written by ``scripts/make_colormaps.py`` from matplotlib's
 maps); the front end bundles the same file, and both map a value to a colour with the same rule,
 :func:`colour_index`, so a pixel means the same number in the widget and in an exported PNG.
+
+The tables are drawn for the light theme's background (white, what every figure is drawn on): a
+diverging table's middle, the value 0, is that background itself. On another background, a dark
+theme's, the browser derives tables whose 0 is that background and whose colours stand apart from
+it as far as these stand apart from white (``js/common/colormaps.js``).
 """
 
 from __future__ import annotations
@@ -17,9 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 __all__ = ["PALETTES", "colour_index", "colourize", "table"]
 
 PALETTES = ("standard", "colorblind")
-# "diverging_dark" is the diverging table meeting at a dark centre, for a dark page: a live
-# view in a dark theme uses it; exports, drawn for slides, do not.
-ROLES = ("diverging", "sequential", "diverging_dark")
+ROLES = ("diverging", "sequential")
 
 
 @cache
@@ -32,8 +35,8 @@ def _tables() -> dict[str, dict[str, NDArray[np.uint8]]]:
 
 
 def table(palette: str, role: str) -> NDArray[np.uint8]:
-    """The ``(256, 3)`` RGB table of ``role`` ("diverging", "sequential" or "diverging_dark")
-    in ``palette``."""
+    """The ``(256, 3)`` RGB table of ``role`` ("diverging" or "sequential") in ``palette``, for
+    the light theme's background."""
     if palette not in PALETTES:
         raise ValueError(f"palette must be one of {', '.join(PALETTES)}; got {palette!r}")
     if role not in ROLES:

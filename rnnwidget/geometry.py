@@ -16,9 +16,10 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
   axes and colour bars), ``label`` (an axis's or a colour bar's name), ``legend``, ``note``
   (the bands beyond float64, the trainer's reference lines), ``order`` ("Why order matters"),
   the headless figure's ``figure_*`` lines and the browser snapshot's ``snapshot_*`` lines.
-- ``colours``: the light theme by role (``background``, ``panel``, ``text``, ``muted``,
-  ``grid``, ``line``, ``warn``, ``error``): the view's fallbacks where the host has no
-  JupyterLab theme, and what every figure and snapshot is drawn in.
+- ``colours``: the light theme by role (``background``, behind every panel and the background
+  the colour tables are made for; ``surface``, behind boxes of text; ``panel``, ``text``,
+  ``muted``, ``grid``, ``line``, ``warn``, ``error``): the view's fallbacks where the host has
+  no JupyterLab theme, and what every figure and snapshot is drawn in.
 - ``heights``: each panel's height (the kernel sends the explorer's with every frame;
   ``trainer_chart`` is each chart of the trainer).
 - ``panel``: the ``margin`` around every plot (the same for every panel, so time lines up), the
@@ -42,6 +43,8 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
   its strips where beside them the strips would be narrower than ``min_strips``.
 - ``step_chart``: the trainer's charts: reference lines and their labels, dots, clipping marks.
 - ``snapshot``: the browser's PNG snapshot: its header and footer lines.
+- ``comparison``: ``compare()``'s columns: the narrowest a column gets before they wrap
+  (``column_min``, times the text scale) and the ``gap`` between them.
 - ``figure``: the headless figure's own header and footer lines, and its ``width``.
 """
 

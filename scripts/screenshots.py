@@ -7,8 +7,9 @@ JupyterLab's presentation mode (View > Presentation Mode) off and on, and the li
 theme, it saves two PNGs of each view to OUT_DIR (default ``screenshots/``, git-ignored):
 ``KIND-WIDTH-MODE-THEME.png``, the whole view, and ``...-screen.png``, the window with the view
 scrolled to the top of the notebook: what the room sees first. The views: the explorer (an
-Elman cell, ``explorer``, and an LSTM, ``lstm``), ``compare``, the trainer (after a few steps,
-``trainer``) and its text view (``text``). JupyterLab keeps its file browser open, as it opens.
+Elman cell, ``explorer``, and an LSTM, ``lstm``), two comparisons (three W_hh scales,
+``compare``; the three cells, ``cells``), the trainer (after a few steps, ``trainer``) and its
+text view (``text``). JupyterLab keeps its file browser open, as it opens.
 Open the pictures and look: nothing overlaps, nothing is cut, the text reads from the back row,
 and in presentation the first chart is on the first screen. ``--kinds text trainer`` takes only
 the views named.
@@ -47,6 +48,8 @@ CELLS = [
     "x = RNNTrainer(task='text', corpus='python', cell='lstm', units=64, feature='line')\n"
     "x.run(150)\nx",
     "c = compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=100, units=16)\nc",
+    'cells = compare(cell=["elman", "gru", "lstm"], seq_len=200, units=32, input_kind="noise")\n'
+    "cells",
 ]
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
 EXPLORERS = ".rnnwidget:not(.rnnwidget-trainer)"
@@ -57,7 +60,8 @@ VIEWS = {
     "lstm": (f"{EXPLORERS} >> nth=1", "canvas[data-panel]"),
     "trainer": (".rnnwidget-trainer >> nth=0", "canvas[data-panel]"),
     "text": (".rnnwidget-trainer >> nth=1", ".rnnwidget-trainer-sample"),
-    "compare": (".rnnwidget-comparison", "canvas[data-panel]"),
+    "compare": (".rnnwidget-comparison >> nth=0", "canvas[data-panel]"),
+    "cells": (".rnnwidget-comparison >> nth=1", "canvas[data-panel]"),
 }
 TALL = 400  # px of window beyond a view's height, for a picture of the whole view
 

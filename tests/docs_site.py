@@ -47,6 +47,7 @@ class DocsSite:
 def isolated_environment(home: Path) -> dict[str, str]:
     """This environment, with the per-user directories under ``home`` and this checkout's
     rnnwidget first on the path (the kernels that run the notebooks inherit both)."""
+    home.mkdir(parents=True, exist_ok=True)
     paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     moved = {
         "HOME": home,
@@ -82,6 +83,9 @@ def docs_site(tmp_path_factory: pytest.TempPathFactory) -> DocsSite:
             "-m",
             "sphinx",
             "-W",
+            # Plain words whatever the terminal: a CI that forces colour would otherwise wrap
+            # "build succeeded." in escape codes.
+            "--no-color",
             "-b",
             "html",
             "-d",

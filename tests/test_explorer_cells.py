@@ -14,8 +14,9 @@ from PIL import Image
 from rnnwidget import GRU, LSTM, RNNExplorer, SimpleRNN, compare
 from rnnwidget._wire import decode_array
 from rnnwidget.cells.inputs import make_input
+from rnnwidget.cells.log_gradients import log10_gradients
 from rnnwidget.colormaps import colourize
-from rnnwidget.explorer import gated, words
+from rnnwidget.explorer import words
 from rnnwidget.explorer.figure_layout import panel_boxes
 from rnnwidget.explorer.frame import FEATURES, Params, compute_frame, loss_gradient
 from rnnwidget.explorer.layout import heatmaps, view_layout
@@ -83,22 +84,18 @@ def test_a_gated_frame_is_the_cells_own_forward_and_bptt(cell, kind, input_kind,
 
 
 @pytest.mark.parametrize(("cell", "kind"), GATED)
-def test_the_any_magnitude_pass_agrees_with_the_plain_one(cell, kind, monkeypatch):
+def test_the_log_space_pass_agrees_with_the_frames_plain_one(cell, kind):
     params = Params(cell=cell, gate_init="constant", seq_len=200, units=16, input_kind="noise")
     plain = compute_frame(params)
     model, trace = plain.model, plain.trace
-    scaled = gated.log10_gradients(model, trace, loss_gradient(trace), scaled=True)
-    assert scaled.exact_path
-    np.testing.assert_allclose(scaled.h[0], plain.log10_abs_grad, rtol=0, atol=1e-9)
-    np.testing.assert_allclose(scaled.h_norm, plain.log10_grad_norm, rtol=0, atol=1e-9)
+    scaled = log10_gradients(model, trace, loss_gradient(trace), log_space=True)
+    assert scaled.log_space
+    assert not log10_gradients(model, trace, loss_gradient(trace)).log_space  # the frame's
+    np.testing.assert_allclose(scaled.log10_abs[0], plain.log10_abs_grad, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(scaled.log10_norm, plain.log10_grad_norm, rtol=0, atol=1e-9)
     if cell == "lstm":
-        np.testing.assert_allclose(scaled.c[0], plain.log10_abs_grad_c, rtol=0, atol=1e-9)
-        np.testing.assert_allclose(scaled.c_norm, plain.log10_grad_norm_c, atol=1e-9)
-    # Where plain float64 would not be trusted, the frame takes the scaled pass by itself.
-    monkeypatch.setattr(gated, "SAFE_LOG10", (-1.0, 1.0))
-    fallback = gated.log10_gradients(model, trace, loss_gradient(trace))
-    assert fallback.exact_path
-    np.testing.assert_array_equal(fallback.h, scaled.h)
+        np.testing.assert_allclose(scaled.log10_abs_c[0], plain.log10_abs_grad_c, atol=1e-9)
+        np.testing.assert_allclose(scaled.log10_norm_c, plain.log10_grad_norm_c, atol=1e-9)
 
 
 def test_a_gated_frame_is_one_layer_whatever_the_elman_knobs_say():
@@ -306,7 +303,8 @@ def test_compare_lays_the_three_cells_side_by_side_on_one_scale():
     comparison = compare(cell=["elman", "gru", "lstm"], seq_len=200, units=16)
     try:
         assert [type(w.model) for w in comparison] == [SimpleRNN, GRU, LSTM]
-        assert comparison._labels == ["cell = 'elman'", "cell = 'gru'", "cell = 'lstm'"]
+        labels = [column["label"] for column in comparison._columns]
+        assert labels == ["cell = 'elman'", "cell = 'gru'", "cell = 'lstm'"]
         ranges = {tuple(w.gradient_range) for w in comparison}
         norms = {tuple(w.norm_range) for w in comparison}
         assert len(ranges) == len(norms) == 1

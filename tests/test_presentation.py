@@ -108,6 +108,15 @@ def test_a_comparison_presents_with_its_explorers() -> None:
         comparison.close()
 
 
+def test_compare_takes_presentation_for_the_whole_comparison() -> None:
+    comparison = compare(cell=["elman", "gru"], seq_len=10, units=4, presentation=True)
+    try:
+        assert comparison.presentation
+        assert all(w.presentation for w in comparison)
+    finally:
+        comparison.close()
+
+
 def test_presentation_sizes_keep_every_text_at_16_px_or_more() -> None:
     scale = GEOMETRY.presentation.scale
     assert {role: getattr(GEOMETRY.text, role) * scale for role in LIVE_ROLES} == pytest.approx(

@@ -44,15 +44,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 TITLES = (
     "Input x_t",
-    "Hidden state h_t",
+    "Hidden state h_t (colours ±1: tanh's range)",
     "Gradient |dL/dh_t| (log scale)",
     "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)",
 )
 
 STACKED_TITLES = (
     "Input x_t",
-    "Layer 1: hidden state h1_t",
-    "Layer 2: hidden state h2_t",
+    "Layer 1: hidden state h1_t (colours ±1: tanh's range)",
+    "Layer 2: hidden state h2_t (colours ±1: tanh's range)",
     "Layer 1: gradient |dL/dh1_t| (log scale)",
     "Layer 2: gradient |dL/dh2_t| (log scale)",
     "Gradient norm ‖dL/dh_t‖ reaching each step (log scale)",
@@ -361,7 +361,7 @@ def test_stacked_titles_legend_and_svg_images(stacked):
     texts = svg_texts(render_svg(stacked))
     for title in STACKED_TITLES:
         assert title in texts
-    assert "Hidden state h_t" not in texts
+    assert TITLES[1] not in texts
     assert {"layer 1", "layer 2"} <= set(texts)
     root = ET.fromstring(render_svg(stacked))
     assert len(root.findall(f".//{SVG}image")) == 10  # five heatmaps, five colour bars
@@ -751,16 +751,23 @@ const print = (value) => console.log(JSON.stringify(value));
 
 # -- the panels' geometry agrees with the browser's drawing code ---------------------------------
 
-# Node has no canvas: a context that records every call with the state it was made in (font,
-# colours, alignment, and the offset and turn of translate/rotate), a minimal document and
-# window, and a loader hook so that the modules can import their JSON (geometry, colour tables).
-CANVAS_PRELUDE = """
+# A loader hook so that the browser's modules can import their JSON (geometry, colour tables),
+# as the bundler lets them.
+JSON_IMPORTS = """
 import { register } from "node:module";
 register("data:text/javascript," + encodeURIComponent(`
 export async function load(url, context, next) {
   if (url.endsWith(".json")) return next(url, { ...context, importAttributes: { type: "json" } });
   return next(url, context);
 }`));
+"""
+
+# Node has no canvas: a context that records every call with the state it was made in (font,
+# colours, alignment, and the offset and turn of translate/rotate), a minimal document and
+# window, and the JSON imports.
+CANVAS_PRELUDE = (
+    JSON_IMPORTS
+    + """
 const calls = [];
 const state = { tx: 0, ty: 0, turn: 0 };
 const saved = [];
@@ -783,6 +790,7 @@ globalThis.window = { devicePixelRatio: 1 };
 globalThis.document = { createElement: () => ({ dataset: {}, style: {}, setAttribute() {},
   getContext: () => ctx }) };
 """
+)
 
 # Every panel of a frame, drawn by the browser's own classes from what the kernel sends, handed
 # to them as js/explorer/widget.js does; the calls each panel's drawing made.
@@ -799,7 +807,7 @@ const draw = (name, panel) => {
 };
 const { layout } = data;
 for (const spec of layout.heatmaps) {
-  const panel = new Heatmap({ name: spec.name, title: spec.title, rowLabel: spec.row_label,
+  const panel = new Heatmap({ name: spec.name, titles: spec.titles, rowLabel: spec.row_label,
     colourLabel: spec.colour_label, height: spec.height });
   const [vmin, vmax] = spec.scale;
   panel.setData({ values: Float32Array.from(data.values[spec.name].map(num)), timesteps: data.T,
@@ -824,13 +832,20 @@ print(drawn);
 
 # Frames that between them show every part of every panel: stacked layers and a legend, a
 # sentence (words on the time axis, "Why order matters"), an LSTM's panels and its two curves,
-# a gradient that underflows float64 (the shaded band and its note), and a single step (a dot).
+# a gradient that underflows float64 (the shaded band and its note), a single step (a dot), and
+# gradients that are exactly 0 (the shaded steps and their note, curves off the bottom edge).
 DRAWN_ALIKE = {
     "stacked": STACKED,
     "sentence": SENTENCE,
     "lstm": Params(cell="lstm", seq_len=40, units=12, input_kind="noise"),
     "underflow": Params(w_hh_scale=0.1, seq_len=1000, units=8),
     "one step": Params(seq_len=1, units=4, layers=2),
+    # W_hh = 0: no gradient flows back, the curves are exactly 0 but at t = T (a dot each);
+    # saturated units pass exactly 0 back from some step on (the curve falls off the bottom).
+    "no gradient back": Params(w_hh_scale=0.0, seq_len=1000, units=8, layers=2),
+    "saturated zeros": Params(
+        w_hh_scale=1.5, saturation=20.0, seq_len=100, units=8, input_kind="noise"
+    ),
 }
 KINDS = ("texts", "lines", "rectangles", "images", "curves")
 
@@ -909,10 +924,21 @@ def figure_panels(frame: Frame) -> Drawn:
             box = artist.bbox  # display pixels from the bottom: CSS px at scale 1
             y = layout.height - box.y1
             found.append(("images", y, (box.x0, y, box.width, box.height), (1,)))
-        elif isinstance(artist, Line2D):  # a curve: its colour, width and single-step dot
-            dot = artist.get_markersize() / PX_TO_PT / 2 if artist.get_marker() == "o" else None
+        elif isinstance(artist, Line2D):  # a curve: its colour, width, pieces and dots
+            xs, ys = (np.asarray(a, dtype=float) for a in artist.get_data())
+            top = extents["norms"][0]
+            points = [[x, y - top] for x, y in zip(xs.tolist(), ys.tolist(), strict=True)]
+            breaks = np.flatnonzero(np.isnan(ys)).tolist()
+            pieces = [
+                piece
+                for start, end in zip([-1, *breaks], [*breaks, len(points)], strict=True)
+                if (piece := points[start + 1 : end])
+            ]
+            marked = artist.get_marker() == "o"
+            dot = artist.get_markersize() / PX_TO_PT / 2 if marked else None
+            dots = [points[i] for i in artist.get_markevery()] if marked else []
             record = (to_hex(artist.get_color()), artist.get_linewidth() / PX_TO_PT, dot)
-            found.append(("curves", extents["norms"][0], record, ()))
+            found.append(("curves", top, (*record, pieces, dots), ()))
     drawn: Drawn = {}
     for name, (top, height) in extents.items():
         drawn[name] = {kind: [] for kind in KINDS}
@@ -947,13 +973,16 @@ def view_panels(drawn: dict[str, Any], width: float) -> Drawn:
                 path.append([args])
             elif op == "lineTo":
                 path[-1].append(args)
-            elif op == "stroke" and all(len(line) == 2 for line in path):  # ticks, grid lines
+            elif op == "stroke" and call.get("lineJoin") == "round":  # a curve
+                pieces = [[list(point) for point in piece] for piece in path]
+                kinds["curves"].append([call["strokeStyle"], call["lineWidth"], None, pieces, []])
+            elif op == "stroke":  # ticks, grid lines
+                assert all(len(line) == 2 for line in path), path
                 style = (call["strokeStyle"], call["lineWidth"])
                 kinds["lines"] += [(*start, *end, *style) for start, end in path]
-            elif op == "stroke":  # a curve
-                kinds["curves"].append([call["strokeStyle"], call["lineWidth"], None])
-            elif op == "arc":  # a single step's dot on the last curve
+            elif op == "arc":  # a dot on the last curve, a value with no neighbour to join
                 kinds["curves"][-1][2] = args[2]
+                kinds["curves"][-1][4].append(args[:2])
             elif op == "fillRect" and args == [0, 0, width, panel["height"]]:
                 continue  # the background
             elif op == "fillRect" and call["fillStyle"].startswith("rgb("):
@@ -976,6 +1005,8 @@ def normalised(drawn: Drawn) -> Drawn:
     def clean(value: Any) -> Any:
         if isinstance(value, float | int) and not isinstance(value, bool):
             return float(round(value, 6)) + 0.0  # no -0.0
+        if isinstance(value, list | tuple):  # a curve's pieces and dots
+            return [clean(v) for v in value]
         return value
 
     result: Drawn = {}
@@ -1037,6 +1068,74 @@ def test_the_order_strips_and_the_curves_have_the_browsers_colours(sentence):
     # The curves: the theme colours of geometry.json's series, layer 1 first.
     curves = view_panels(drawn, inputs["width"])["norms"]["curves"]
     assert [curve[0] for curve in curves] == [COLOURS[role] for role in GEOMETRY.chart.series]
+
+
+# -- a gradient that is exactly 0: below any log axis, yet drawn ---------------------------------
+
+NO_GRADIENT_BACK = Params(w_hh_scale=0.0, seq_len=1000, units=8)
+
+
+def test_the_kernel_says_where_the_gradient_is_exactly_zero():
+    # W_hh = 0 passes nothing back: every step but the last has an exact zero (log10 = -inf).
+    frame = compute_frame(NO_GRADIENT_BACK)
+    assert np.isneginf(frame.log10_grad_norm[:-1]).all()
+    assert np.isfinite(frame.log10_grad_norm[-1])
+    zeros = view_layout(frame)["chart"]["zeros"]
+    assert zeros == [{"first": 1, "last": 999, "note": "‖dL/dh_t‖ = 0 exactly for t < 1000"}]
+    assert summary(frame) == "No gradient reaches t=1 from t=1000: it vanishes exactly."
+    assert view_layout(compute_frame(SMALL))["chart"]["zeros"] == []
+    two = panels.chart(compute_frame(Params(w_hh_scale=0.0, seq_len=30, units=4, layers=2)))
+    assert [run.note for run in two.zeros] == ["‖dL/dh1_t‖ and ‖dL/dh2_t‖ = 0 exactly for t < 30"]
+
+
+def test_runs_of_exact_zeros_are_worded_per_curve():
+    z, v = -np.inf, 0.5
+    runs = panels.zero_steps(
+        [("A", np.array([z, z, v, v, z, v, z, z])), ("B", np.array([z, v, v, v, z, v, v, z]))]
+    )
+    assert [(run.first, run.last, run.note) for run in runs] == [
+        (1, 1, "A and B = 0 exactly for t = 1"),
+        (2, 2, "A = 0 exactly for t = 2"),
+        (5, 5, "A and B = 0 exactly for t = 5"),
+        (7, 7, "A = 0 exactly for t = 7"),
+        (8, 8, "A and B = 0 exactly for t = 8"),
+    ]
+    middle = panels.zero_steps([("A", np.array([v, z, z, z, v]))])
+    assert [run.note for run in middle] == ["A = 0 exactly for 2 ≤ t ≤ 4"]
+    end = panels.zero_steps([("A", np.array([v, z, z]))])
+    assert [run.note for run in end] == ["A = 0 exactly for t > 1"]
+    assert panels.zero_steps([("A", np.array([z, z]))])[0].note == "A = 0 exactly for every t"
+
+
+def test_a_gradient_that_is_zero_before_t_is_drawn_in_the_view_and_the_figure():
+    frame = compute_frame(NO_GRADIENT_BACK)
+    inputs = view_inputs(frame)
+    view = view_panels(drawn_by_the_view(inputs), inputs["width"])["norms"]
+    rect = layout_of(frame).rects["norms"]
+    top = rect.y - GEOMETRY.panel.margin.top  # the chart's records are from the panel's top
+    left, bottom, width = rect.x, rect.y - top + rect.height, rect.width
+    # The steps t < T shaded, with the kernel's note at their top left.
+    shaded = [r for r in view["rectangles"] if r[-1] == COLOURS["panel"]]
+    assert shaded == [
+        [left, rect.y - top, round(999 / 1000 * width, 6), rect.height, COLOURS["panel"]]
+    ]
+    assert "‖dL/dh_t‖ = 0 exactly for t < 1000" in [text[0] for text in view["texts"]]
+    # The curve rises from below the bottom edge at t = T - 1 to the value at T, a dot there.
+    [(colour, _, dot, pieces, dots)] = view["curves"]
+    at_t = [left + 999.5 / 1000 * width, dots[0][1]]
+    assert colour == COLOURS["line"]
+    assert dot == GEOMETRY.chart.dot_radius
+    assert dots == [at_t]
+    [[start, end]] = pieces
+    assert start[0] == round(left + 998.5 / 1000 * width, 6)
+    assert start[1] > bottom
+    assert end == at_t
+    assert rect.y - top < at_t[1] < bottom
+    # The PNG shows the curve at the last step.
+    box = panel_boxes(frame, scale=2.0)["norms"]
+    image = pixels(render_png(frame, scale=2.0))
+    last_column = image[box.top : box.bottom, box.right - 6 : box.right].reshape(-1, 3)
+    assert LINE in {tuple(c) for c in last_column}
 
 
 # -- one geometry: geometry.json is what both drawings read -------------------------------------

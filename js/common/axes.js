@@ -68,20 +68,23 @@ export function plotRect(width, height, scale = 1, above = 0) {
 }
 
 /**
- * Size a panel's canvas (see prepareCanvas), paint its background and write its title whole: a
- * title wider than `room` CSS pixels wraps onto more lines, and the panel grows by as many, so
- * its plot keeps its height and no title is ever cut.
+ * Size a panel's canvas (see prepareCanvas), paint its background and write its title whole:
+ * the first of the kernel's `titles` (the title, then shorter forms) that fits in `room` CSS
+ * pixels on one line; where none does, the shortest wraps onto more lines and the panel grows
+ * by as many, so its plot keeps its height and no title is ever cut.
  * @param {HTMLCanvasElement} canvas
- * @param {{ width: number, height: number, theme: import("./theme.js").Theme, title: string,
- *   room: number, ratio?: number }} panel  height: at scale 1, without the title's extra lines;
- *   room: the title's width, from the plot's left edge
+ * @param {{ width: number, height: number, theme: import("./theme.js").Theme,
+ *   titles: string | string[], room: number, ratio?: number }} panel  height: at scale 1,
+ *   without the title's extra lines; room: the title's width, from the plot's left edge
  * @returns {{ ctx: CanvasRenderingContext2D, rect: ReturnType<typeof plotRect> }}
  */
-export function preparePanel(canvas, { width, height, theme, title, room, ratio }) {
+export function preparePanel(canvas, { width, height, theme, titles, room, ratio }) {
   const s = theme.scale;
   const measure = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
   setFont(measure, theme, "title", "600");
-  const lines = wrapText(measure, title, room);
+  const options = typeof titles === "string" ? [titles] : titles;
+  const fits = options.find((text) => measure.measureText(text).width <= room);
+  const lines = fits !== undefined ? [fits] : wrapText(measure, options.at(-1) ?? "", room);
   const above = (lines.length - 1) * PANEL.title_line * s;
   const ctx = prepareCanvas(canvas, width, height * s + above, ratio);
   const rect = plotRect(width, height * s + above, s, above);

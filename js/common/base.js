@@ -188,8 +188,10 @@ export class BaseView {
 }
 
 /**
- * The anywidget entry for a view class: `export default widget(ExplorerView)`.
- * @param {new (model: any, el: HTMLElement) => BaseView} View
+ * The anywidget entry for a view class: `export default widget(ExplorerView)`. A view that
+ * renders others inside it (a comparison's columns) gets anywidget's `host` and offers a `ready`
+ * promise, which the render waits for.
+ * @param {new (model: any, el: HTMLElement, host?: any) => BaseView & { ready?: Promise<void> }} View
  */
 export function widget(View) {
   return {
@@ -199,10 +201,13 @@ export function widget(View) {
       senders.set(model, sender);
       return () => sender.dispose();
     },
-    /** @param {{ model: import("@anywidget/types").AnyModel, el: HTMLElement }} context */
-    render({ model, el }) {
-      const view = new View(model, el);
-      return () => view.destroy();
+    /**
+     * @param {{ model: import("@anywidget/types").AnyModel, el: HTMLElement, host?: any }} context
+     */
+    render({ model, el, host }) {
+      const view = new View(model, el, host);
+      const destroy = () => view.destroy();
+      return view.ready ? view.ready.then(() => destroy) : destroy;
     },
   };
 }

@@ -1,6 +1,8 @@
 // The gradient's size against time: log10 ||dL/dh_t||, the chart that makes vanishing and
 // exploding gradients obvious at a glance. Values arrive as logarithms, so the chart covers
-// 1e-500 as easily as 1e+500, and shades what lies beyond float64's range.
+// 1e-500 as easily as 1e+500, and shades what lies beyond float64's range. An exact zero
+// (log10 = -Infinity) lies below any log axis: the curve falls off the chart's bottom edge there,
+// and the steps where it is zero are shaded with the kernel's note.
 
 import {
   drawGridLines,
@@ -28,6 +30,8 @@ export class NormChart {
    */
   constructor({ title = "", height }) {
     this.title = title;
+    /** The title, then shorter forms for a narrow chart (the kernel's). */
+    this.titles = [title];
     this.axisLabel = "";
     /** @type {[number, string][]} */
     this.ticks = [];
@@ -41,6 +45,8 @@ export class NormChart {
     this.series = [];
     this.rect = plotRect(1, height);
     this.range = { lo: -1, hi: 1 };
+    /** @type {{ first: number, last: number, note: string }[]} steps where curves are 0 */
+    this.zeros = [];
     this.reveal = null;
     this.marker = null;
     /** Counts changes to what the chart shows, so a view redraws only the panels that changed. */
@@ -50,18 +56,23 @@ export class NormChart {
   /**
    * @param {{ label: string, values: Float32Array }[]} series log10 ||dL/dh_t|| for
    *   t = 1 ... T, one curve per layer
-   * @param {{ title: string, axis_label: string, range: [number, number],
-   *   ticks: [number, string][], time_ticks?: number[], height?: number }} axis the kernel's:
-   *   the decades shown and the labelled ones (a comparison shares one range across its
-   *   charts), and the chart's height where it sends one
+   * @param {{ title: string, titles?: string[], axis_label: string, range: [number, number],
+   *   ticks: [number, string][], time_ticks?: number[], height?: number,
+   *   zeros?: { first: number, last: number, note: string }[] }} axis the kernel's: the decades
+   *   shown and the labelled ones (a comparison shares one range across its charts), the
+   *   chart's title and its shorter forms, its height where it sends one, and the steps
+   *   (1-based) where curves are exactly 0
    */
   setData(series, axis) {
     const height = axis.height ?? this.height;
+    const zeros = axis.zeros ?? [];
     const unchanged =
       height === this.height && series.length === this.series.length &&
       axis.range[0] === this.range.lo && axis.range[1] === this.range.hi &&
-      axis.title === this.title && sameList(axis.ticks.map(([d]) => d), this.ticks.map(([d]) => d)) &&
+      sameList(axis.titles ?? [axis.title], this.titles) && sameList(axis.ticks.map(([d]) => d), this.ticks.map(([d]) => d)) &&
       sameList(axis.time_ticks ?? [], this.timeTicks) &&
+      sameList(zeros.map((run) => `${run.first}:${run.last}:${run.note}`),
+        this.zeros.map((run) => `${run.first}:${run.last}:${run.note}`)) &&
       series.every((s, i) => s.label === this.series[i].label && sameList(s.values, this.series[i].values));
     if (unchanged) return;
     this.version++;
@@ -69,11 +80,13 @@ export class NormChart {
     this.series = series;
     this.logNorms = series[0].values;
     this.title = axis.title;
+    this.titles = axis.titles ?? [axis.title];
     this.axisLabel = axis.axis_label;
     this.canvas.setAttribute("aria-label", axis.title);
     this.range = { lo: axis.range[0], hi: axis.range[1] };
     this.ticks = axis.ticks;
     this.timeTicks = axis.time_ticks ?? [];
+    this.zeros = zeros;
   }
 
   /**
@@ -108,7 +121,7 @@ export class NormChart {
     const s = theme.scale;
     const room = width - (MARGIN.left + PANEL.title_end_gap) * s; // over the legend's margin
     const { ctx, rect } = preparePanel(canvas,
-      { width, height: this.height, theme, title: this.title, room, ratio });
+      { width, height: this.height, theme, titles: this.titles, room, ratio });
     this.rect = rect;
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
@@ -118,13 +131,17 @@ export class NormChart {
     const T = this.logNorms.length;
 
     this.shadeBeyondFloat64(ctx, theme, rect);
+    this.shadeZeros(ctx, theme, rect, T);
     drawGridLines(ctx, theme, rect, this.ticks.map(([d]) => this.y(d)));
     drawLeftAxis(ctx, theme, rect, this.ticks.map(([d, text]) => ({ y: this.y(d), text })),
       this.axisLabel);
     drawTimeAxis(ctx, theme, rect, T, this.timeTicks.length ? this.timeTicks : evenTicks(T));
 
-    // The curves; an exact zero (-inf) breaks one.
+    // The curves, clipped to the plot: an exact zero (-inf) next to a value is a point below
+    // the bottom edge, so the curve falls off the chart there; a value with no neighbour to join
+    // (a single step, the last step after zeros) is a dot.
     const colours = CHART.series.map((role) => theme[role]);
+    const floor = rect.y + rect.height + CHART.line_width * theme.scale;
     ctx.save();
     ctx.beginPath();
     ctx.rect(rect.x, rect.y, rect.width, rect.height);
@@ -135,21 +152,25 @@ export class NormChart {
       ctx.lineWidth = CHART.line_width * theme.scale;
       ctx.lineJoin = "round";
       ctx.beginPath();
+      const finite = (/** @type {number} */ t) => t >= 0 && t < T && Number.isFinite(values[t]);
       let drawing = false;
       for (let t = 0; t < T; t++) {
         const v = values[t];
-        if (!Number.isFinite(v)) {
+        const fallen = v === -Infinity && (finite(t - 1) || finite(t + 1));
+        if (!Number.isFinite(v) && !fallen) {
           drawing = false;
           continue;
         }
-        if (drawing) ctx.lineTo(this.x(t), this.y(v));
-        else ctx.moveTo(this.x(t), this.y(v));
+        const y = fallen ? floor : this.y(v);
+        if (drawing) ctx.lineTo(this.x(t), y);
+        else ctx.moveTo(this.x(t), y);
         drawing = true;
       }
       ctx.stroke();
-      if (T === 1 && Number.isFinite(values[0])) {
+      for (let t = 0; t < T; t++) {
+        if (!finite(t) || finite(t - 1) || finite(t + 1)) continue;
         ctx.beginPath();
-        ctx.arc(this.x(0), this.y(values[0]), CHART.dot_radius * theme.scale, 0, 2 * Math.PI);
+        ctx.arc(this.x(t), this.y(values[t]), CHART.dot_radius * theme.scale, 0, 2 * Math.PI);
         ctx.fill();
       }
     });
@@ -193,7 +214,23 @@ export class NormChart {
       ctx.fillRect(rect.x, Math.min(yEdge, yFar), rect.width, Math.abs(yFar - yEdge));
       ctx.fillStyle = theme.warn;
       ctx.fillText(label, rect.x + rect.width - CHART.note_inset * theme.scale,
-        Math.min(yEdge, yFar) + CHART.note_top);
+        Math.min(yEdge, yFar) + CHART.note_top * theme.scale);
+    }
+  }
+
+  /** The steps where curves are exactly 0, shaded, with the kernel's note at their top left. */
+  shadeZeros(ctx, theme, rect, T) {
+    setFont(ctx, theme, "note");
+    ctx.textAlign = "left";
+    ctx.textBaseline = "top";
+    for (const { first, last, note } of this.zeros) {
+      const left = rect.x + ((first - 1) / T) * rect.width;
+      const right = rect.x + (last / T) * rect.width;
+      ctx.fillStyle = theme.panel;
+      ctx.fillRect(left, rect.y, right - left, rect.height);
+      ctx.fillStyle = theme.muted;
+      ctx.fillText(note, left + CHART.note_inset * theme.scale,
+        rect.y + CHART.note_top * theme.scale);
     }
   }
 

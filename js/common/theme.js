@@ -7,6 +7,7 @@ import { GEOMETRY } from "./geometry.js";
 /** The JupyterLab variable each colour of a theme comes from. */
 const VARIABLES = {
   background: "--jp-layout-color0",
+  surface: "--jp-layout-color1",
   panel: "--jp-layout-color2",
   text: "--jp-ui-font-color1",
   muted: "--jp-ui-font-color2",
@@ -19,9 +20,10 @@ const FONT = "--jp-ui-font-family";
 const FALLBACK_FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 
 /**
- * @typedef {{ background: string, panel: string, text: string, muted: string, grid: string,
- *   line: string, warn: string, error: string, font: string, scale: number, dark: boolean }} Theme
- *   dark: a dark background (the diverging colours then meet at a dark centre, not white)
+ * @typedef {{ background: string, surface: string, panel: string, text: string, muted: string,
+ *   grid: string, line: string, warn: string, error: string, font: string, scale: number }} Theme
+ *   background: behind every panel (and the heatmaps' colour tables are made for it);
+ *   surface: behind boxes of text such as the trainer's text view
  */
 
 /**
@@ -36,23 +38,33 @@ export function readTheme(el) {
       [role, style.getPropertyValue(name).trim() || GEOMETRY.colours[role]])));
   return {
     ...colours,
+    // As hex or rgb(): colour tables are made for them ("white" is JupyterLab's light theme's).
+    background: computed(colours.background, GEOMETRY.colours.background),
+    surface: computed(colours.surface, GEOMETRY.colours.surface),
     font: style.getPropertyValue(FONT).trim() || FALLBACK_FONT,
     scale: Number(style.getPropertyValue("--rnnwidget-scale")) || 1,
-    dark: isDark(colours.background),
   };
 }
 
 /** The light theme a slide wants (a snapshot), at the view's scale and in its font. */
 export function slideTheme(theme) {
-  return { ...theme, ...GEOMETRY.colours, dark: false };
+  return { ...theme, ...GEOMETRY.colours };
 }
 
-/** Whether a CSS colour (#rgb, #rrggbb or rgb()) is dark: its relative luminance below 0.4. */
-function isDark(colour) {
-  const hex = colour.match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i)?.[1];
-  const rgb = hex
-    ? (hex.length === 3 ? [...hex].map((c) => c + c) : hex.match(/../g)).map((h) => parseInt(h, 16))
-    : (colour.match(/[\d.]+/g) ?? ["255", "255", "255"]).slice(0, 3).map(Number);
-  const [r, g, b] = rgb.map((c) => c / 255);
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.4;
+/** @type {CanvasRenderingContext2D | null} */
+let probe = null;
+
+/**
+ * A CSS colour as the canvas writes it back ("#rrggbb", or "rgba(...)" when translucent): any
+ * colour a theme may name ("white", hsl()) in a form js/common/colour.js reads; `fallback`
+ * where it is no colour.
+ * @param {string} colour
+ * @param {string} fallback
+ */
+function computed(colour, fallback) {
+  probe ??= document.createElement("canvas").getContext("2d");
+  if (!probe) return colour;
+  probe.fillStyle = fallback;
+  probe.fillStyle = colour;
+  return String(probe.fillStyle);
 }

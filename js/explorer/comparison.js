@@ -1,43 +1,97 @@
-// rnnwidget.compare(): explorers side by side. The kernel links their controls and shares their
-// scales; this view lays out the explorers' own views, each rendered by anywidget from its model
-// (host.getWidget), under the label of the value it shows.
+// rnnwidget.compare(): explorers side by side, in one layout. The kernel shares every setting
+// but the compared one and lines the explorers' panels up in shared rows; this view shows the
+// shared controls once, above the columns, then one column per explorer: its label, its
+// summary and shapes, and the explorer's own view (rendered by anywidget from its model,
+// host.getWidget), which in a column shows its playback and its panels only. The label, the
+// words and the view are rows of one grid (CSS subgrid), so a longer summary in one column
+// moves every column's panels alike.
 import "../common/style.css";
 
-import { element } from "../common/controls.js";
-import { Presentation } from "../common/presentation.js";
+import { BaseView, widget } from "../common/base.js";
+import { element, uid } from "../common/controls.js";
+import { setText } from "../common/dom.js";
+import { GEOMETRY } from "../common/geometry.js";
 
-export default {
+const { comparison: COMPARISON } = GEOMETRY;
+
+/**
+ * @typedef {{ label: string, summary: string, shapes: string }} ColumnWords the kernel's
+ * @typedef {{ el: HTMLElement, label: HTMLElement, summary: HTMLElement, shapes: HTMLElement,
+ *   slot: HTMLElement }} Column
+ */
+
+class ComparisonView extends BaseView {
   /**
-   * @param {{ model: import("@anywidget/types").AnyModel, el: HTMLElement, host: any }} context
+   * @param {import("@anywidget/types").AnyModel} model
+   * @param {HTMLElement} el
+   * @param {import("@anywidget/types").Host} host renders each explorer's view from its model
    */
-  async render({ model, el, host }) {
-    const root = element("div", "rnnwidget-comparison");
-    const heading = element("p", "rnnwidget-comparison-heading", String(model.get("_heading")));
-    const grid = element("div", "rnnwidget-comparison-grid");
-    root.append(heading, grid);
-    el.append(root);
-    // The heading and the labels present with the explorers (each follows on its own).
-    const presentation = new Presentation(model, root);
-    const views = new AbortController();
+  constructor(model, el, host) {
+    const words = /** @type {Record<string, string>} */ (model.get("_words"));
+    super(model, el, { className: "rnnwidget-comparison", title: words.title,
+      payload: "_columns", lostText: words.disconnected });
+    /** Ends the explorers' views when this view goes. */
+    this.views = new AbortController();
     const refs = /** @type {string[]} */ (model.get("_explorers"));
-    const labels = /** @type {string[]} */ (model.get("_labels"));
-    const slots = refs.map((_, i) => {
-      const column = element("section", "rnnwidget-comparison-column");
-      column.setAttribute("aria-label", labels[i]);
-      const slot = element("div", "rnnwidget-comparison-slot");
-      column.append(element("h4", "rnnwidget-comparison-label", labels[i]), slot);
-      grid.append(column);
-      return slot;
-    });
-    // Render each explorer's view into its column (in parallel: each waits for its own model).
-    await Promise.all(refs.map(async (ref, i) => {
+    this.grid = element("div", "rnnwidget-comparison-grid");
+    this.grid.style.setProperty("--rnnwidget-column-min", `${COMPARISON.column_min}px`);
+    this.grid.style.setProperty("--rnnwidget-column-gap", `${COMPARISON.gap}px`);
+    /** @type {Column[]} */
+    this.columns = refs.map(() => column());
+    this.grid.append(...this.columns.map((c) => c.el));
+    this.controls.el.setAttribute("role", "group");
+    this.controls.el.setAttribute("aria-label", words.controls);
+    this.root.append(this.header, ...this.status.elements, this.controls.el, this.grid);
+
+    this.listen();
+    this.on(["_summary"], () => this.setHeadline(String(this.model.get("_summary"))));
+    this.setHeadline(String(model.get("_summary")));
+    this.showPayload();
+    // Each explorer's view in its column, in parallel: each waits for its own model.
+    this.ready = Promise.all(refs.map(async (ref, i) => {
       const child = await host.getWidget(ref);
-      await child.render({ el: slots[i], signal: views.signal });
-    }));
-    return () => {
-      views.abort();
-      presentation.dispose();
-      root.remove();
-    };
-  },
-};
+      await child.render({ el: this.columns[i].slot, signal: this.views.signal });
+    })).then(() => undefined);
+  }
+
+  /** Each column's words: its label, its explorer's summary and shapes. */
+  showPayload() {
+    const words = /** @type {ColumnWords[]} */ (this.model.get("_columns") ?? []);
+    words.forEach((word, i) => {
+      const target = this.columns[i];
+      if (!target) return;
+      setText(target.label, word.label);
+      setText(target.summary, word.summary);
+      setText(target.shapes, word.shapes);
+    });
+  }
+
+  destroy() {
+    this.views.abort();
+    super.destroy();
+  }
+}
+
+/**
+ * One column: its label (which names the column for screen readers), its words, and the
+ * slot its explorer's view renders into. The slot's `data-rnnwidget-column` tells the explorer
+ * it is a column.
+ * @returns {Column}
+ */
+function column() {
+  const el = element("section", "rnnwidget-comparison-column");
+  el.dataset.rnnwidgetColumn = "";
+  const label = element("h4", "rnnwidget-comparison-label");
+  label.id = uid("column");
+  el.setAttribute("aria-labelledby", label.id);
+  const words = element("div", "rnnwidget-comparison-words");
+  const summary = element("p", "rnnwidget-comparison-summary");
+  summary.setAttribute("role", "status");
+  const shapes = element("p", "rnnwidget-shapes");
+  words.append(summary, shapes);
+  const slot = element("div", "rnnwidget-comparison-slot");
+  el.append(label, words, slot);
+  return { el, label, summary, shapes, slot };
+}
+
+export default widget(ComparisonView);

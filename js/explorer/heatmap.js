@@ -35,14 +35,15 @@ const { colour_bar: BAR, panel: PANEL, text: TEXT } = GEOMETRY;
 
 export class Heatmap {
   /**
-   * @param {{ name: string, title: string, rowLabel: string, colourLabel: string, height: number }} options
+   * @param {{ name: string, titles: string[], rowLabel: string, colourLabel: string,
+   *   height: number }} options titles: the title, then shorter forms for a narrow panel
    */
-  constructor({ name, title, rowLabel, colourLabel, height }) {
-    this.title = title;
+  constructor({ name, titles, rowLabel, colourLabel, height }) {
+    this.titles = titles;
     this.rowLabel = rowLabel;
     this.colourLabel = colourLabel;
     this.height = height;
-    this.canvas = panelCanvas(name, title);
+    this.canvas = panelCanvas(name, titles[0]);
     this.cells = document.createElement("canvas"); // one pixel per cell, scaled up when drawn
     /** @type {HeatmapData | null} */
     this.data = null;
@@ -82,6 +83,17 @@ export class Heatmap {
   }
 
   /**
+   * New words for the title (a gated cell's h_t says which scale it is drawn on).
+   * @param {string[]} titles the title, then shorter forms
+   */
+  setTitles(titles) {
+    if (sameList(titles, this.titles)) return;
+    this.titles = titles;
+    this.canvas.setAttribute("aria-label", titles[0]);
+    this.version++;
+  }
+
+  /**
    * Play-through-time: columns [from, to] shown in full (null: all) and a marked column.
    * @param {[number, number] | null} reveal
    * @param {number | null} marker
@@ -100,15 +112,17 @@ export class Heatmap {
    * @param {number} [ratio] device pixels per CSS pixel
    */
   draw(width, theme, canvas = this.canvas, ratio = undefined) {
-    // The title ends over the plot's right edge: the colour bar's name shares its last line.
+    // The title ends before the colour bar's label, which shares its (last) line.
     const s = theme.scale;
-    const room = width - (MARGIN.left + MARGIN.right + PANEL.title_end_gap) * s;
+    const room = width - (MARGIN.left + MARGIN.right) * s +
+      (BAR.offset - BAR.label_shift - PANEL.title_end_gap) * s;
     const { ctx, rect } = preparePanel(canvas,
-      { width, height: this.height, theme, title: this.title, room, ratio });
+      { width, height: this.height, theme, titles: this.titles, room, ratio });
     this.rect = rect;
-    // Where the cells are, for hover and for tests that read pixels back.
+    // Where the cells are, and on what, for hover and for tests that read pixels back.
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height, scale: s,
+      background: theme.background,
     });
     if (!this.data) return;
     const { timesteps, rows, tokens } = this.data;

@@ -8,6 +8,7 @@ import { colourTable } from "../common/colormaps.js";
 import { element } from "../common/controls.js";
 import { setHidden, setText } from "../common/dom.js";
 import { formatPow10, rangeNote } from "../common/format.js";
+import { GEOMETRY } from "../common/geometry.js";
 import { icon } from "../common/icons.js";
 import { NormChart } from "../common/linechart.js";
 import { slideTheme } from "../common/theme.js";
@@ -58,9 +59,16 @@ class ExplorerView extends BaseView {
     this.note.setAttribute("role", "status");
 
     this.tools.append(this.snapshotButton(), this.copyCode.el);
-    this.root.append(this.header, this.note, this.copyCode.panel, ...this.status.elements,
-      this.controls.el, this.controls.presets, this.playback.el, this.shapes, this.figure,
-      this.unrolled.el, this.stats, this.tooltip);
+    // A column of compare() shows only what differs between columns, from the panels on: the
+    // comparison shows the shared controls once, and each column's label, summary and shapes
+    // in rows of its own, so that no column's words push its panels below another's.
+    this.inColumn = el.closest("[data-rnnwidget-column]") !== null;
+    this.root.classList.toggle("rnnwidget-in-column", this.inColumn);
+    const top = this.inColumn ? [...this.status.elements]
+      : [this.header, this.note, this.copyCode.panel, ...this.status.elements, this.controls.el,
+        this.controls.presets];
+    this.root.append(...top, this.playback.el, ...(this.inColumn ? [] : [this.shapes]),
+      this.figure, this.unrolled.el, this.stats, this.tooltip);
 
     this.listen();
     this.showNote();
@@ -73,10 +81,13 @@ class ExplorerView extends BaseView {
   }
 
   measure() {
-    const wasDark = this.layout?.theme.dark;
+    const background = this.layout?.theme.background;
     super.measure();
     this.unrolled?.setFit(this.layout.width, this.layout.theme.scale);
-    if (wasDark !== undefined && wasDark !== this.layout.theme.dark) this.setPanelData();
+    // A new theme: the colour tables are made for the background the cells are drawn on.
+    if (background !== undefined && background !== this.layout.theme.background) {
+      this.setPanelData();
+    }
     if (this.current) this.showStep(); // the diagram, fitted anew
   }
 
@@ -120,34 +131,41 @@ class ExplorerView extends BaseView {
     this.announce(frame.revision, { params: frame.params });
   }
 
-  /** The heatmaps the kernel lists (and the order panel for a sentence), in its order. */
+  /**
+   * The figure's rows as the kernel lists them: its heatmaps, and in a column of compare() an
+   * empty place, as tall as the other columns' panel, where this cell has no such panel (the
+   * kernel says why); then the chart (and the order panel for a sentence).
+   */
   layoutPanels(layout) {
-    const key = layout.heatmaps.map((spec) => `${spec.name}:${spec.title}:${spec.height}`)
-      .join("/") + `/${this.current.order !== null}`;
+    const rows = layout.rows ?? layout.heatmaps.map((spec) => ({ panel: spec.name }));
+    const key = JSON.stringify([rows, layout.heatmaps.map((spec) => [spec.name, spec.height]),
+      this.current.order !== null]);
     if (this.layoutKey === key) return;
     this.layoutKey = key;
     this.heatmaps = Object.fromEntries(layout.heatmaps.map((spec) => [spec.name,
-      new Heatmap({ name: spec.name, title: spec.title, rowLabel: spec.row_label,
-        colourLabel: spec.colour_label, height: spec.height })]));
+      new Heatmap({ name: spec.name, titles: spec.titles ?? [spec.title],
+        rowLabel: spec.row_label, colourLabel: spec.colour_label, height: spec.height })]));
     this.specs = Object.fromEntries(layout.heatmaps.map((spec) => [spec.name, spec]));
-    const canvases = Object.values(this.heatmaps).map((panel) => panel.canvas);
-    this.figure.replaceChildren(...canvases, this.chart.canvas,
+    const parts = rows.map((row) => (row.panel !== undefined ? this.heatmaps[row.panel].canvas
+      : absentPanel(row)));
+    this.figure.replaceChildren(...parts, this.chart.canvas,
       ...(this.current.order ? [this.order.canvas] : []));
   }
 
   /**
    * Hand every panel its data and colours (on a new frame, a new palette or theme).
-   * @param {boolean} [dark] whether the colours are for a dark page (the view's theme by default)
+   * @param {string} [background] the colour the cells are drawn on (the view's theme's by default)
    */
-  setPanelData(dark = this.layout.theme.dark) {
+  setPanelData(background = this.layout.theme.background) {
     if (!this.current) return;
     const { arrays, tokens, layout, order, words } = this.current;
     const T = this.current.T;
     const palette = String(this.model.get("palette"));
     const table = (/** @type {"diverging" | "sequential"} */ role) =>
-      colourTable(palette, role, dark);
+      colourTable(palette, role, background);
     for (const spec of layout.heatmaps) {
       this.specs[spec.name] = spec; // the newest frame's: its scale and ticks may have moved
+      this.heatmaps[spec.name].setTitles(spec.titles ?? [spec.title]);
       const matrix = resolve(arrays, spec.array);
       const [vmin, vmax] = spec.scale;
       this.heatmaps[spec.name].setData({ values: matrix.data, timesteps: T,
@@ -251,12 +269,13 @@ class ExplorerView extends BaseView {
     // For slides: light colours and the whole picture, whatever the theme and the play head.
     const playing = this.player.position;
     this.player.position = null;
-    this.setPanelData(false);
+    const theme = slideTheme(this.layout.theme);
+    this.setPanelData(theme.background);
     this.showPlayhead();
     const canvas = composeSnapshot({
       panels: this.panels(),
       width: this.layout.width,
-      theme: slideTheme(this.layout.theme),
+      theme,
       title: "RNN explorer",
       summary: words.summary,
       captionText: words.caption,
@@ -335,6 +354,24 @@ class ExplorerView extends BaseView {
     }
     return null;
   }
+}
+
+/**
+ * The place of a panel this column's cell does not have, as tall as the other columns' panel
+ * (at the view's text scale), with the kernel's words on why in a box where its plot would be.
+ * @param {{ absent: string, height: number, name: string }} row
+ */
+function absentPanel(row) {
+  const place = element("div", "rnnwidget-absent");
+  place.dataset.absent = row.name;
+  const scaled = (/** @type {number} */ px) => `calc(${px}px * var(--rnnwidget-scale))`;
+  const { top, right, bottom, left } = GEOMETRY.panel.margin;
+  const bar = GEOMETRY.colour_bar; // the box spans the plot and its colour bar
+  place.style.height = scaled(row.height);
+  place.style.padding = [top, right - bar.offset - bar.width, bottom, left].map(scaled)
+    .join(" ");
+  place.append(element("p", "rnnwidget-absent-box", row.absent));
+  return place;
 }
 
 /**

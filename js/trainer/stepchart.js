@@ -102,7 +102,7 @@ export class StepChart {
   draw(width, theme) {
     const room = width - (MARGIN.left + PANEL.title_end_gap) * theme.scale; // over the legend's
     const { ctx, rect } = preparePanel(this.canvas,
-      { width, height: this.height, theme, title: this.title, room });
+      { width, height: this.height, theme, titles: this.title, room });
     this.rect = rect;
     setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi, scale: theme.scale });
 

@@ -185,18 +185,18 @@ export class TextPanel {
   }
 
   /**
-   * Colour the characters for the theme (a dark page takes the diverging table that meets at a
-   * dark centre), unless they already are.
+   * Colour the characters for the theme (with the table made for the box's background, so an
+   * activation near 0 is that background), unless they already are.
    * @param {import("../common/theme.js").Theme} theme
    */
   colour(theme) {
     const words = this.words;
     if (!words || this.el.hidden) return;
-    const key = `${this.revision}:${theme.dark}`;
+    const key = `${this.revision}:${theme.surface}`;
     if (key === this.coloured) return;
     this.coloured = key;
     const { palette, role, vmin, vmax } = words.colours;
-    const table = colourTable(palette, role, theme.dark);
+    const table = colourTable(palette, role, theme.surface);
     this.spans.forEach((span, i) => {
       const rgb = table[colourIndex(this.activation[i], vmin, vmax, table.length)];
       span.style.backgroundColor = `rgb(${rgb[0]}, ${rgb[1]}, ${rgb[2]})`;

@@ -35,18 +35,22 @@ from .._checks import positive_int
 from ._base import (
     Array,
     Cell,
+    GateNonlinearity,
+    States,
+    StepSlopes,
     TraceShape,
     glorot_uniform,
     memory_bias,
     orthonormal_columns,
     refuse_non_finite,
+    reversed_steps,
+    summed_outer,
 )
 
-__all__ = ["GRU", "GRUGrads", "GRUTrace"]
+__all__ = ["GRU", "GRUGrads", "GRUSlopes", "GRUTrace"]
 
-# sigmoid(a) = (1 + tanh(a / 2)) / 2: with the r and z rows of the weights halved, one tanh
-# computes both gates, then an affine map turns them into sigmoids.
-_HALF = np.array([0.5, 0.5, 1.0])[:, np.newaxis]  # r, z, n
+#: r, z = sigmoid(...); n goes through tanh after the reset gate, in the forward loop.
+_GATES = GateNonlinearity("sigmoid", "sigmoid", "")
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,13 +96,23 @@ class GRUGrads:
     h: Array
 
 
-class _Factors(NamedTuple):
-    """The local derivatives of every step, computed for the whole sequence at once before the
-    backward loop (time-major, ``[t]`` is step t for the whole batch)."""
+class GRUSlopes(NamedTuple):
+    """The local derivatives of every step, as :meth:`GRU.slopes` returns them: time-major,
+    ``[t]`` is step t for the whole batch.
 
-    dah_dh: Array  # (T, B, 3, U): d(W_hh h_{t-1} + b_hh) for r, z, n per unit of dh_t
-    dn_dh: Array  # (T, B, U): d(n's pre-activation) per unit of dh_t
-    z: Array  # (T, B, U): the update gate, dh_{t-1} per unit of dh_t along the direct path
+    Attributes:
+        dan_dh: ``(1 - z_t) (1 - n_t^2)`` ``(timesteps, batch_size, units)``: dan per unit of
+            dh_t, through h_t = (1 - z_t) n_t + ... and n_t = tanh(a_n).
+        dah_dh: ``(timesteps, batch_size, 3, units)``: dah_t per unit of dh_t, stacked r, z, n:
+            ``r_t (1 - r_t) ah_n dan_dh``, ``z_t (1 - z_t) (h_{t-1} - n_t)`` and
+            ``r_t dan_dh``, where ``ah_n = W_hn h_{t-1} + b_hn``.
+        z: the update gate ``(timesteps, batch_size, units)``: dh_{t-1} per unit of dh_t along
+            the path h_t = ... + z_t h_{t-1}.
+    """
+
+    dan_dh: Array
+    dah_dh: Array
+    z: Array
 
 
 class GRU(Cell):
@@ -212,15 +226,16 @@ class GRU(Cell):
         batch_size, timesteps, _ = x.shape
         h0 = self._check_state("h0", h0, batch_size)
         units, dtype = self.units, self.dtype
-        half = np.repeat(_HALF.astype(dtype), units)  # (3*units,): 1/2 on the r and z rows
-        W_hh_T, b_hh = self.W_hh.T * half, self.b_hh * half
 
         # The input's share of every gate does not depend on the past: one matrix product covers
-        # every step. Time-major inside (ax[t] is step t for the whole batch).
+        # every step. Time-major inside (ax[t] is step t for the whole batch). The r and z rows
+        # of the weights are folded as the gate nonlinearity computes them (_GATES.fold).
+        W_xh_T, W_hh_T = _GATES.fold(self.W_xh).T, _GATES.fold(self.W_hh).T
+        b_xh, b_hh = _GATES.fold(self.b_xh), _GATES.fold(self.b_hh)
         with np.errstate(over="ignore", invalid="ignore"):  # checked once, after the loop
-            ax = x.swapaxes(0, 1) @ (self.W_xh.T * half)  # (timesteps, batch_size, 3*units)
-            ax += self.b_xh * half
-            ax = ax.reshape(timesteps, batch_size, 3, units)
+            ax = x.swapaxes(0, 1) @ W_xh_T  # (timesteps, batch_size, 3*units)
+            ax += b_xh
+            ax = ax.reshape(timesteps, batch_size, 3, units)  # ax_t = W_xh x_t + b_xh: r, z, n
             gates = np.empty((timesteps, batch_size, 3, units), dtype)  # r, z, n
             h = np.empty((timesteps, batch_size, units), dtype)
             ah = np.empty((batch_size, 3 * units), dtype)  # the past's share, one step
@@ -228,15 +243,13 @@ class GRU(Cell):
             h_prev = h0
             for ax_t, gates_t, h_t in zip(ax, gates, h):
                 np.dot(h_prev, W_hh_T, out=ah)
-                ah += b_hh  # [(W_hr h + b_hr)/2, (W_hz h + b_hz)/2, W_hn h + b_hn]
+                ah += b_hh  # ah_t = W_hh h_{t-1} + b_hh: r, z, n (folded: -ah_t in r's and z's)
                 rz_t = np.add(ax_t[:, :2], ah3[:, :2], out=gates_t[:, :2])
-                np.tanh(rz_t, out=rz_t)
-                rz_t *= 0.5
-                rz_t += 0.5  # r_t, z_t = sigmoid(...)
+                _GATES(rz_t)  # r_t, z_t = sigmoid(ax_t + ah_t)
                 r_t, z_t, n_t = gates_t[:, 0], gates_t[:, 1], gates_t[:, 2]
                 np.multiply(r_t, ah3[:, 2], out=n_t)
                 n_t += ax_t[:, 2]
-                np.tanh(n_t, out=n_t)  # n_t = tanh(W_xn x + b_xn + r_t (W_hn h + b_hn))
+                np.tanh(n_t, out=n_t)  # n_t = tanh(W_xn x_t + b_xn + r_t (W_hn h_{t-1} + b_hn))
                 np.subtract(h_prev, n_t, out=h_t)
                 h_t *= z_t
                 h_t += n_t  # h_t = n_t + z_t (h_{t-1} - n_t) = (1 - z_t) n_t + z_t h_{t-1}
@@ -274,7 +287,8 @@ class GRU(Cell):
                 ``grads.x`` is None.
 
         With ``ax_t = W_xh x_t + b_xh`` and ``ah_t = W_hh h_{t-1} + b_hh`` (each stacked r, z,
-        n), going backwards from t = T, each step applies the chain rule to the forward lines::
+        n), going backwards from t = T, each step (:meth:`step_back`) applies the chain rule to
+        the forward lines::
 
             dh_t   = dh_t(direct) + z_{t+1} dh_{t+1} + W_hh^T dah_{t+1}   through h_{t+1}
             dz_t   = (h_{t-1} - n_t) dh_t                  h_t = n_t + z_t (h_{t-1} - n_t)
@@ -290,74 +304,88 @@ class GRU(Cell):
             dW_hh = sum_t dah_t h_{t-1}^T     db_hh = sum_t dah_t
 
         Raises:
-            FloatingPointError: when a gradient passes float64's range (about 1e308). Their
-                logarithms stay exact: see
-                :func:`rnnwidget.cells.gates.log10_gradient_norms`.
+            FloatingPointError: when a gradient passes the dtype's range (about 1e308 in
+                float64). Their logarithms stay exact: see
+                :func:`rnnwidget.diagnostics.log10_gradients`.
         """
-        self._check_trace(trace)
+        slopes = self.slopes(trace)
         dh = self._check_output_gradient("dh", dh, trace.h.shape, "hidden states")
-        factors = self._factors(trace)
         batch_size, timesteps, units = trace.h.shape
         dh_total = dh.swapaxes(0, 1).copy()  # the direct gradients, time-major; become totals
-        dah = np.empty((timesteps, batch_size, 3, units), self.dtype)  # dL/d(W_hh h + b_hh)
+        dax = np.empty((timesteps, batch_size, 3, units), self.dtype)  # dar, daz, dan
         dh_back = np.zeros_like(trace.h0)  # what step t+1 passes back; nothing after T
+        steps = zip(reversed_steps(slopes), dh_total[::-1], dax[::-1])  # t = T, ..., 1
         with np.errstate(all="ignore"):  # past float64: checked once, at the end
-            for t in reversed(range(timesteps)):
-                dh_total[t] += dh_back  # dL/dh_t: directly, and through step t+1
-                dh_back, _ = self._step_back(factors, t, dh_total[t], None, dah[t])
+            for slopes_t, dh_t, dax_t in steps:  # views, not copies
+                dh_t += dh_back  # dL/dh_t: directly, and through step t+1
+                (dh_back,) = self.step_back(slopes_t, (dh_t,), dax_t)
 
-            # The input's side of the pre-activations differs from the past's only in n's rows,
-            # where r_t does not multiply: dax_n = dan.
-            dax = dah.copy()
-            dax[:, :, 2] = dh_total * factors.dn_dh
+            # The past's side differs from the input's in n's rows only: r_t multiplies ah_n.
+            dah = dax.copy()
+            dah[:, :, 2] *= trace.r.swapaxes(0, 1)
+            # Each weight sits on every step: its gradient sums over time and the batch.
             x = trace.x.swapaxes(0, 1)
             h_prev = np.concatenate([trace.h0[np.newaxis], trace.h.swapaxes(0, 1)[:-1]])
             dax_rows = dax.reshape(timesteps, batch_size, 3 * units)
             dah_rows = dah.reshape(timesteps, batch_size, 3 * units)
-            over_time_and_batch = ([0, 1], [0, 1])
             grads = GRUGrads(
-                W_xh=np.tensordot(dax_rows, x, over_time_and_batch),  # sum_t dax_t x_t^T
-                W_hh=np.tensordot(dah_rows, h_prev, over_time_and_batch),  # sum dah_t h_{t-1}^T
+                W_xh=summed_outer(dax_rows, x),  # sum_t dax_t x_t^T
+                W_hh=summed_outer(dah_rows, h_prev),  # sum_t dah_t h_{t-1}^T
                 b_xh=dax_rows.sum(axis=(0, 1)),
                 b_hh=dah_rows.sum(axis=(0, 1)),
-                # dx_t = W_xh^T dax_t, only on request
-                x=(dax_rows @ self.W_xh).swapaxes(0, 1) if input_gradient else None,
+                x=self.input_gradient(dax).swapaxes(0, 1) if input_gradient else None,
                 h0=dh_back,
                 h=dh_total.swapaxes(0, 1),
             )
-        refuse_non_finite(
-            grads,
-            "rnnwidget.cells.gates.log10_gradient_norms(gru, trace, dh) gives log10 ||dL/dh_t||",
-        )
+        refuse_non_finite(grads, self.dtype)
         return grads
 
-    def _factors(self, trace: GRUTrace) -> _Factors:
-        """Every local derivative the backward loop needs, for all steps at once."""
+    def slopes(self, trace: GRUTrace) -> GRUSlopes:
+        """Every local derivative the backward loop needs, for all steps at once (time-major)."""
+        self._check_trace(trace)
         r, z, n = (a.swapaxes(0, 1) for a in (trace.r, trace.z, trace.n))
         h_prev = np.concatenate([trace.h0[np.newaxis], trace.h.swapaxes(0, 1)[:-1]])
         units = self.units
         ah_n = h_prev @ self.W_hh[2 * units :].T + self.b_hh[2 * units :]  # W_hn h_{t-1} + b_hn
-        dn_dh = (1.0 - z) * (1.0 - n**2)  # h_t = (1 - z) n + ...,  n = tanh(...)
-        return _Factors(
-            dah_dh=np.stack(
-                [
-                    dn_dh * ah_n * r * (1.0 - r),  # n = tanh(... + r ah_n),  r = sigmoid(...)
-                    (h_prev - n) * z * (1.0 - z),  # h_t = n + z (h_{t-1} - n),  z = sigmoid(...)
-                    dn_dh * r,  # n = tanh(... + r ah_n)
-                ],
-                axis=2,
-            ),
-            dn_dh=dn_dh,
-            z=z,
+        dan_dh = (1.0 - z) * (1.0 - n**2)  # h_t = (1 - z) n + ...,  n = tanh(a_n)
+        dah_dh = np.stack(
+            [
+                dan_dh * ah_n * r * (1.0 - r),  # a_n = ... + r ah_n,  r = sigmoid(...)
+                (h_prev - n) * z * (1.0 - z),  # h_t = n + z (h_{t-1} - n),  z = sigmoid(...)
+                dan_dh * r,  # a_n = ... + r ah_n
+            ],
+            axis=2,
         )
+        return GRUSlopes(dan_dh=dan_dh, dah_dh=dah_dh, z=z)
 
-    def _step_back(
-        self, factors: _Factors, t: int, dh_t: Array, dc_t: None, dah_t: Array
-    ) -> tuple[Array, None]:
-        """One step of BPTT: from the total dL/dh_t, writes dL/dah_t into ``dah_t``
-        ``(batch_size, 3, units)`` and returns what flows into h_{t-1} (and ``None``: a GRU has
-        no cell state, the second slot keeps the LSTM's signature)."""
-        np.multiply(dh_t[:, np.newaxis], factors.dah_dh[t], out=dah_t)  # dar, daz, r dan
-        dh_back = np.dot(dah_t.reshape(len(dah_t), -1), self.W_hh)  # through ah = W_hh h + b
-        dh_back += factors.z[t] * dh_t  # through h_t = ... + z_t h_{t-1}
-        return dh_back, None
+    def step_back(self, slopes: StepSlopes, d: States, dz: Array) -> States:
+        """One step of BPTT through step t's equations (see :meth:`backward`)::
+
+            dah_t       = [dar, daz, r_t dan] = dah_dh[t] * dh_t
+            dh_{t-1}   += W_hh^T dah_t + z_t dh_t
+            dz          = dax_t = [dar, daz, dan]
+
+        Args:
+            slopes: ``(dan_dh, dah_dh, z)``, step t's :class:`GRUSlopes`.
+            d: ``(dh_t,)``, the total dL/dh_t, ``(batch_size, units)``.
+            dz: written: ``dax_t``, ``(batch_size, 3, units)``, the gradient on
+                ``W_xh x_t + b_xh`` (r, z, n); ``W_hh h_{t-1} + b_hh`` receives the same but
+                ``r_t`` times it in n's rows.
+
+        Returns:
+            ``(W_hh^T dah_t + z_t dh_t,)``: what step t passes back to h_{t-1}.
+        """
+        (dan_dh, dah_dh, z), (dh_t,) = slopes, d
+        np.multiply(dh_t[:, np.newaxis], dah_dh, out=dz)  # dar, daz, r dan
+        dh_back = np.dot(dz.reshape(len(dz), -1), self.W_hh)  # through ah_t = W_hh h + b_hh
+        dh_back += z * dh_t  # through h_t = ... + z_t h_{t-1}
+        np.multiply(dh_t, dan_dh, out=dz[:, 2])  # dan: n's row as the input sees it
+        return (dh_back,)
+
+    def dz_shape(self, batch_size: int) -> tuple[int, ...]:
+        return (batch_size, 3, self.units)
+
+    def input_gradient(self, dz: Array) -> Array:
+        """``dx_t = W_xh^T dax_t``: ``(..., 3, units) -> (..., features)``."""
+        dx: Array = dz.reshape(*dz.shape[:-2], -1) @ self.W_xh
+        return dx

@@ -36,20 +36,22 @@ from .._checks import positive_int
 from ._base import (
     Array,
     Cell,
+    GateNonlinearity,
+    States,
+    StepSlopes,
     TraceShape,
     glorot_uniform,
     memory_bias,
     orthonormal_columns,
     refuse_non_finite,
+    reversed_steps,
+    summed_outer,
 )
 
-__all__ = ["LSTM", "LSTMGrads", "LSTMTrace"]
+__all__ = ["LSTM", "LSTMGrads", "LSTMSlopes", "LSTMTrace"]
 
-# sigmoid(z) = 1 / (1 + exp(-z)) and tanh(z) = 2 sigmoid(2z) - 1: with the weights' rows
-# scaled by -1 (i, f, o) and -2 (g), one exp, an add and a reciprocal per step compute all four
-# gates as sigmoids, and g's block then becomes tanh. Faster than one tanh and an affine map
-# for the sigmoids (numpy's exp is about twice as fast as its tanh, in float32 and float64).
-_SCALE = np.array([-1.0, -1.0, -2.0, -1.0])  # i, f, g, o
+#: i, f, o = sigmoid(z_i, z_f, z_o) and g = tanh(z_g), in the weights' order i, f, g, o.
+_GATES = GateNonlinearity("sigmoid", "sigmoid", "tanh", "sigmoid")
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,14 +111,25 @@ class LSTMGrads:
     c: Array
 
 
-class _Factors(NamedTuple):
-    """The local derivatives of every step, computed for the whole sequence at once before the
-    backward loop (time-major, ``[t]`` is step t for the whole batch)."""
+class LSTMSlopes(NamedTuple):
+    """The local derivatives of every step, as :meth:`LSTM.slopes` returns them: time-major,
+    ``[t]`` is step t for the whole batch.
 
-    dc_dh: Array  # (T, B, U): o_t tanh'(c_t), dh_t's share of dc_t through h_t = o tanh(c_t)
-    dz_dc: Array  # (T, B, 3, U): dz_i, dz_f, dz_g per unit of dc_t
-    dz_dh: Array  # (T, B, U): dz_o per unit of dh_t
-    f: Array  # (T, B, U): the forget gate, dc_{t-1} per unit of dc_t
+    Attributes:
+        dc_dh: ``o_t tanh'(c_t)`` ``(timesteps, batch_size, units)``: dc_t per unit of dh_t,
+            through h_t = o_t tanh(c_t).
+        dz_dc: ``(timesteps, batch_size, 3, units)``: dz_i, dz_f, dz_g per unit of dc_t, through
+            c_t = f_t c_{t-1} + i_t g_t: ``g_t i_t (1 - i_t)``, ``c_{t-1} f_t (1 - f_t)`` and
+            ``i_t (1 - g_t^2)``.
+        dz_dh: ``tanh(c_t) o_t (1 - o_t)`` ``(timesteps, batch_size, units)``: dz_o per unit of
+            dh_t.
+        f: the forget gate ``(timesteps, batch_size, units)``: dc_{t-1} per unit of dc_t.
+    """
+
+    dc_dh: Array
+    dz_dc: Array
+    dz_dh: Array
+    f: Array
 
 
 class LSTM(Cell):
@@ -234,27 +247,25 @@ class LSTM(Cell):
         h0 = self._check_state("h0", h0, batch_size)
         c0 = self._check_state("c0", c0, batch_size)
         units, dtype = self.units, self.dtype
-        scale = np.repeat(_SCALE.astype(dtype), units)  # (4*units,): -1 or -2 per gate's rows
-        W_hh_T = self.W_hh.T * scale
 
         # The input's share of every gate does not depend on the past: one matrix product covers
         # every step. Time-major inside (gates[t] is step t for the whole batch), so each step
         # reads one contiguous block; the pre-activations turn into gate values in place, and
         # every other result is written into arrays allocated once (no temporaries per step).
+        # The weights are folded as the gate nonlinearity computes them (_GATES.fold).
+        W_xh_T, W_hh_T, b = _GATES.fold(self.W_xh).T, _GATES.fold(self.W_hh).T, _GATES.fold(self.b)
         with np.errstate(over="ignore", invalid="ignore"):  # checked once, after the loop
-            z = x.swapaxes(0, 1) @ (self.W_xh.T * scale)  # (timesteps, batch_size, 4*units)
-            z += self.b * scale
+            z = x.swapaxes(0, 1) @ W_xh_T  # (timesteps, batch_size, 4*units)
+            z += b
+            gates = z.reshape(timesteps, batch_size, 4, units)  # i, f, g, o: the same memory
             h = np.empty((timesteps, batch_size, units), dtype)
             c, tanh_c, written = np.empty_like(h), np.empty_like(h), np.empty_like(h0)
             h_prev, c_prev = h0, c0
-            for z_t, h_t, c_t, tanh_c_t in zip(z, h, c, tanh_c):
-                z_t += np.dot(h_prev, W_hh_T)  # -[z_i, z_f, 2 z_g, z_o] with the past
-                np.exp(z_t, out=z_t)
-                z_t += 1.0
-                gates_t = np.reciprocal(z_t, out=z_t).reshape(batch_size, 4, units)
+            for z_t, gates_t, h_t, c_t, tanh_c_t in zip(z, gates, h, c, tanh_c):
+                z_t += np.dot(h_prev, W_hh_T)  # z_t = W_xh x_t + W_hh h_{t-1} + b
+                # (folded: -z_t, and -2 z_t in g's rows)
+                _GATES(gates_t)  # i, f, o = sigmoid(z_i, z_f, z_o); g = tanh(z_g)
                 i_t, f_t, g_t, o_t = gates_t[:, 0], gates_t[:, 1], gates_t[:, 2], gates_t[:, 3]
-                g_t *= 2.0
-                g_t -= 1.0  # i, f, o = sigmoid(z); g = 2 sigmoid(2 z_g) - 1 = tanh(z_g)
                 np.multiply(f_t, c_prev, out=c_t)
                 c_t += np.multiply(i_t, g_t, out=written)  # c_t = f_t c_{t-1} + i_t g_t
                 np.tanh(c_t, out=tanh_c_t)
@@ -262,7 +273,7 @@ class LSTM(Cell):
                 h_prev, c_prev = h_t, c_t
         if not (np.isfinite(h).all() and np.isfinite(c).all()):  # inputs near the limit only
             raise ValueError(f"x, h0 or c0 is too large: the gates passed {dtype}'s range")
-        gates = z.reshape(timesteps, batch_size, 4, units).swapaxes(0, 1)  # batch-major views
+        gates = gates.swapaxes(0, 1)  # batch-major views
         return LSTMTrace(
             x=x,
             h0=h0,
@@ -312,7 +323,8 @@ class LSTM(Cell):
                 costs as much as the input's matrix product in :meth:`forward`. With False,
                 ``grads.x`` is None.
 
-        Going backwards from t = T, each step applies the chain rule to the forward lines::
+        Going backwards from t = T, each step (:meth:`step_back`) applies the chain rule to the
+        forward lines::
 
             dh_t  = dh_t(direct) + W_hh^T dz_{t+1}                    through h_{t+1}'s gates
             dc_t  = dc_t(direct) + f_{t+1} dc_{t+1}                   through c_{t+1}
@@ -328,15 +340,14 @@ class LSTM(Cell):
             dx_t  = W_xh^T dz_t              dh_0 = W_hh^T dz_1           dc_0 = f_1 dc_1
 
         Raises:
-            FloatingPointError: when a gradient passes float64's range (about 1e308). Their
-                logarithms stay exact: see
-                :func:`rnnwidget.cells.gates.log10_gradient_norms`.
+            FloatingPointError: when a gradient passes the dtype's range (about 1e308 in
+                float64). Their logarithms stay exact: see
+                :func:`rnnwidget.diagnostics.log10_gradients`.
         """
-        self._check_trace(trace)
+        slopes = self.slopes(trace)
         dh = self._check_output_gradient("dh", dh, trace.h.shape, "hidden states")
         if dc is not None:
             dc = self._check_output_gradient("dc", dc, trace.c.shape, "cell states")
-        factors = self._factors(trace)
         batch_size, timesteps, units = trace.h.shape
         dh_total = dh.swapaxes(0, 1).copy()  # the direct gradients, time-major; become totals
         dc_total = (
@@ -347,40 +358,36 @@ class LSTM(Cell):
         dz = np.empty((timesteps, batch_size, 4, units), self.dtype)  # dL/dz_t: i, f, g, o
         dh_back = np.zeros_like(trace.h0)  # what step t+1 passes back; nothing after T
         dc_back = np.zeros_like(trace.c0)
+        steps = zip(reversed_steps(slopes), dh_total[::-1], dc_total[::-1], dz[::-1])
         with np.errstate(all="ignore"):  # past float64: checked once, at the end
-            for t in reversed(range(timesteps)):
-                dh_total[t] += dh_back  # dL/dh_t: directly, and through step t+1's gates
-                dc_total[t] += dc_back  # dL/dc_t: directly, and through c_{t+1}
-                dh_back, dc_back = self._step_back(factors, t, dh_total[t], dc_total[t], dz[t])
+            for slopes_t, dh_t, dc_t, dz_t in steps:  # t = T, ..., 1; views, not copies
+                dh_t += dh_back  # dL/dh_t: directly, and through step t+1's gates
+                dc_t += dc_back  # dL/dc_t: directly, and through c_{t+1}; step_back adds h_t's
+                dh_back, dc_back = self.step_back(slopes_t, (dh_t, dc_t), dz_t)
 
             # Each weight sits on every step: its gradient sums over time and the batch.
             x = trace.x.swapaxes(0, 1)
             h_prev = np.concatenate([trace.h0[np.newaxis], trace.h.swapaxes(0, 1)[:-1]])
             dz_rows = dz.reshape(timesteps, batch_size, 4 * units)
-            over_time_and_batch = ([0, 1], [0, 1])
             grads = LSTMGrads(
-                W_xh=np.tensordot(dz_rows, x, over_time_and_batch),  # sum_t dz_t x_t^T
-                W_hh=np.tensordot(dz_rows, h_prev, over_time_and_batch),  # sum_t dz_t h_{t-1}^T
+                W_xh=summed_outer(dz_rows, x),  # sum_t dz_t x_t^T
+                W_hh=summed_outer(dz_rows, h_prev),  # sum_t dz_t h_{t-1}^T
                 b=dz_rows.sum(axis=(0, 1)),  # sum_t dz_t
-                # dx_t = W_xh^T dz_t, only on request
-                x=(dz_rows @ self.W_xh).swapaxes(0, 1) if input_gradient else None,
+                x=self.input_gradient(dz).swapaxes(0, 1) if input_gradient else None,
                 h0=dh_back,  # W_hh^T dz_1
                 c0=dc_back,  # f_1 dc_1
                 h=dh_total.swapaxes(0, 1),
                 c=dc_total.swapaxes(0, 1),
             )
-        refuse_non_finite(
-            grads,
-            "rnnwidget.cells.gates.log10_gradient_norms(lstm, trace, dh, dc) gives "
-            "log10 ||dL/dh_t|| and log10 ||dL/dc_t||",
-        )
+        refuse_non_finite(grads, self.dtype)
         return grads
 
-    def _factors(self, trace: LSTMTrace) -> _Factors:
-        """Every local derivative the backward loop needs, for all steps at once.
+    def slopes(self, trace: LSTMTrace) -> LSTMSlopes:
+        """Every local derivative the backward loop needs, for all steps at once (time-major).
 
         In place, through one scratch array: each temporary the size of the sequence costs
         more in the allocator (fresh pages) than the arithmetic on it."""
+        self._check_trace(trace)
         i, f, g, o = (a.swapaxes(0, 1) for a in (trace.i, trace.f, trace.g, trace.o))
         c, tanh_c = trace.c.swapaxes(0, 1), trace.tanh_c.swapaxes(0, 1)
         dz_dc = np.empty((*c.shape[:2], 3, c.shape[2]), c.dtype)
@@ -399,20 +406,43 @@ class LSTM(Cell):
         dc_dh *= o  # o (1 - tanh(c_t)^2)
         dz_dh = _sigmoid_slope(o)
         dz_dh *= tanh_c  # tanh(c_t) o (1 - o)
-        return _Factors(dc_dh=dc_dh, dz_dc=dz_dc, dz_dh=dz_dh, f=f)
+        return LSTMSlopes(dc_dh=dc_dh, dz_dc=dz_dc, dz_dh=dz_dh, f=f)
 
-    def _step_back(
-        self, factors: _Factors, t: int, dh_t: Array, dc_t: Array, dz_t: Array
-    ) -> tuple[Array, Array]:
-        """One step of BPTT. ``dh_t`` holds the total dL/dh_t, ``dc_t`` dL/dc_t but for the path
-        through h_t, which this adds (in place); writes dL/dz_t into ``dz_t``
-        ``(batch_size, 4, units)`` and returns what flows into h_{t-1} and c_{t-1}."""
-        dc_t += dh_t * factors.dc_dh[t]  # through h_t = o_t tanh(c_t)
-        np.multiply(dc_t[:, np.newaxis], factors.dz_dc[t], out=dz_t[:, :3])  # dz_i, dz_f, dz_g
-        np.multiply(dh_t, factors.dz_dh[t], out=dz_t[:, 3])  # dz_o
-        dh_back = np.dot(dz_t.reshape(len(dz_t), -1), self.W_hh)  # W_hh^T dz_t, for rows
-        dc_back = dc_t * factors.f[t]  # c_t = f_t c_{t-1} + ...
-        return dh_back, dc_back
+    def step_back(self, slopes: StepSlopes, d: States, dz: Array) -> States:
+        """One step of BPTT through step t's equations::
+
+            dc_t       += o_t tanh'(c_t) dh_t            through h_t = o_t tanh(c_t)
+            dz_i        = g_t i_t (1 - i_t) dc_t         through c_t = f_t c_{t-1} + i_t g_t
+            dz_f        = c_{t-1} f_t (1 - f_t) dc_t
+            dz_g        = i_t (1 - g_t^2) dc_t
+            dz_o        = tanh(c_t) o_t (1 - o_t) dh_t
+            dh_{t-1}   += W_hh^T dz_t                    z_t = W_xh x_t + W_hh h_{t-1} + b
+            dc_{t-1}   += f_t dc_t
+
+        Args:
+            slopes: ``(dc_dh, dz_dc, dz_dh, f)``, step t's :class:`LSTMSlopes`.
+            d: ``(dh_t, dc_t)``, ``(batch_size, units)`` each: the total dL/dh_t, and dL/dc_t
+                directly and through c_{t+1}. The step adds the path through h_t to ``dc_t``,
+                in place: afterwards it holds the total dL/dc_t.
+            dz: written: dL/dz_t, ``(batch_size, 4, units)``, gates i, f, g, o.
+
+        Returns:
+            ``(W_hh^T dz_t, f_t dc_t)``: what step t passes back to h_{t-1} and c_{t-1}.
+        """
+        (dc_dh, dz_dc, dz_dh, f), (dh_t, dc_t) = slopes, d
+        dc_t += dh_t * dc_dh  # through h_t = o_t tanh(c_t)
+        np.multiply(dc_t[:, np.newaxis], dz_dc, out=dz[:, :3])  # dz_i, dz_f, dz_g
+        np.multiply(dh_t, dz_dh, out=dz[:, 3])  # dz_o
+        dh_back = np.dot(dz.reshape(len(dz), -1), self.W_hh)  # W_hh^T dz_t, for rows
+        return dh_back, dc_t * f  # c_t = f_t c_{t-1} + ...
+
+    def dz_shape(self, batch_size: int) -> tuple[int, ...]:
+        return (batch_size, 4, self.units)
+
+    def input_gradient(self, dz: Array) -> Array:
+        """``dx_t = W_xh^T dz_t``: ``(..., 4, units) -> (..., features)``."""
+        dx: Array = dz.reshape(*dz.shape[:-2], -1) @ self.W_xh
+        return dx
 
 
 def _sigmoid_slope(s: Array, out: Array | None = None) -> Array:

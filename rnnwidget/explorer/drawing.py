@@ -241,8 +241,10 @@ def _draw_heatmaps(canvas: Canvas, frame: Frame, palette: str, layout: Layout) -
 
 def _draw_chart(canvas: Canvas, frame: Frame, rect: Rect) -> None:
     """The chart of log10 ||dL/dh_t|| against t, as ``NormChart.draw`` does: decade grid,
-    shaded bands where the values pass float64's range, the layout's curves (one per layer,
-    or the LSTM's dL/dh and dL/dc; broken at -inf), and with two curves a legend."""
+    shaded bands where the values pass float64's range and where curves are exactly 0 (with the
+    layout's notes), the layout's curves (one per layer, or the LSTM's dL/dh and dL/dc; falling
+    off the bottom edge next to an exact zero, a dot where a value has no neighbour to join),
+    and with two curves a legend."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
@@ -286,17 +288,39 @@ def _draw_chart(canvas: Canvas, frame: Frame, rect: Rect) -> None:
             ha="right",
             va="top",
         )
+    for run in norm.zeros:
+        left = rect.x + (run.first - 1) / T * rect.width
+        right = rect.x + run.last / T * rect.width
+        canvas.figure.add_artist(
+            Rectangle(
+                (left, rect.y),
+                right - left,
+                rect.height,
+                transform=canvas.css,
+                facecolor=PANEL,
+                edgecolor="none",
+                linewidth=0,
+                zorder=1,
+            )
+        )
+        x = left + CHART.note_inset
+        canvas.text(x, rect.y + CHART.note_top, run.note, size=SIZE.note, colour=MUTED, va="top")
     canvas.segments([[(rect.x, y(d)), (rect.x + rect.width, y(d))] for d, _ in norm.ticks], GRID)
     ticks = _left_axis(canvas, rect, [(y(d), text) for d, text in norm.ticks], norm.axis_label)
     ticks += _time_axis(canvas, rect, T, ())
     canvas.segments(ticks, MUTED)
 
     xs = rect.x + (np.arange(T) + 0.5) / T * rect.width
+    floor = rect.y + rect.height + CHART.line_width  # below the plot, clipped away
     for i, logs in enumerate(series):
         colour = _CURVE_COLOURS[i % len(_CURVE_COLOURS)]
         with np.errstate(invalid="ignore"):
             ys = rect.y + rect.height * (1 - (logs - lo) / (hi - lo))
-        ys[~np.isfinite(logs)] = np.nan  # an exact zero (-inf) breaks the curve
+        finite = np.isfinite(logs)
+        before = np.concatenate([[False], finite[:-1]])  # the step before is a value
+        after = np.concatenate([finite[1:], [False]])
+        ys[~finite] = np.nan  # a break, except that next to a value an exact zero (-inf) ...
+        ys[np.isneginf(logs) & (before | after)] = floor  # ... is a point below the chart
         curve = Line2D(
             xs,
             ys,
@@ -307,9 +331,13 @@ def _draw_chart(canvas: Canvas, frame: Frame, rect: Rect) -> None:
             solid_capstyle="butt",
             zorder=3,
         )
-        if T == 1:  # a dot
+        alone = np.flatnonzero(finite & ~before & ~after)  # values with none to join: dots
+        if alone.size:
             curve.set(
-                marker="o", markersize=2 * CHART.dot_radius * PX_TO_PT, markerfacecolor=colour
+                marker="o",
+                markevery=alone.tolist(),
+                markersize=2 * CHART.dot_radius * PX_TO_PT,
+                markerfacecolor=colour,
             )
             curve.set_markeredgewidth(0)
         curve.set_clip_box(canvas.clip_box(rect))

@@ -25,8 +25,8 @@ from ..cells._base import CELLS, INITS
 from ..cells.elman import Array, Grads, SimpleRNN, Trace
 from ..cells.gru import GRU, GRUGrads, GRUTrace
 from ..cells.inputs import THE_CAT_SAT, make_input, tokenize, word_vector
+from ..cells.log_gradients import LogGradients, log10_gradients
 from ..cells.lstm import LSTM, LSTMGrads, LSTMTrace
-from . import gated
 
 __all__ = [
     "CELLS", "FEATURES", "GATE_INITS", "MEMORY_GATES", "Frame", "Layer", "Measurement",
@@ -278,11 +278,15 @@ class Frame:
     def colour_scales(self) -> dict[str, tuple[float, float]]:
         """The value range each heatmap's colour bar spans, shared by every renderer.
 
-        The hidden state is fixed to tanh's range [-1, 1], a memory gate to a sigmoid's
-        [0, 1]; the input and the LSTM's cell state (which is not bounded) are symmetric about
-        0; log gradient magnitudes (of every layer, dL/dh and dL/dc alike, on one scale) span
-        their finite values from the 1st percentile up (a few near-zero cells would otherwise
-        squeeze every other colour), at least one decade.
+        The Elman cell's hidden state is fixed to tanh's range [-1, 1], so every frame reads
+        alike. A gated cell's h_t stays far inside it (the LSTM's output gate damps o_t
+        tanh(c_t); the GRU's update gate keeps most of h_{t-1} each step), so its scale spans
+        its own largest ``|h|``, symmetric about 0, where its structure shows.
+
+        A memory gate spans a sigmoid's [0, 1]; the input and the LSTM's cell state (which is
+        not bounded) are symmetric about 0; log gradient magnitudes (of every layer, dL/dh and
+        dL/dc alike, on one scale) span their finite values from the 1st percentile up (a few
+        near-zero cells would otherwise squeeze every other colour), at least one decade.
         """
         x_max = float(np.abs(self.x).max()) or 1.0
         logs = np.concatenate(
@@ -299,7 +303,11 @@ class Frame:
             lo = min(float(np.percentile(finite, 1)), hi - 1.0)
         else:  # no gradient at all
             lo, hi = -1.0, 0.0
-        scales = {"x": (-x_max, x_max), "h": (-1.0, 1.0), "log10_abs_grad": (lo, hi)}
+        h_scale = (-1.0, 1.0)
+        if self.params.gated:
+            h_max = float(np.abs(self.layers[0].h).max()) or 1.0
+            h_scale = (-h_max, h_max)
+        scales = {"x": (-x_max, x_max), "h": h_scale, "log10_abs_grad": (lo, hi)}
         if self.layers[0].gate is not None:
             scales["gate"] = (0.0, 1.0)
         c = self.layers[0].c
@@ -382,9 +390,7 @@ def loss_gradient(trace: AnyTrace) -> Array:
     return dh
 
 
-def _forward_and_back(
-    params: Params,
-) -> tuple[list[SimpleRNN], list[Trace], list[diagnostics.LogGradients]]:
+def _forward_and_back(params: Params) -> tuple[list[SimpleRNN], list[Trace], list[LogGradients]]:
     """The layers, their forward passes and their gradients in logarithms, input layer first."""
     stack = _stack(params)
     x = make_input(
@@ -395,11 +401,15 @@ def _forward_and_back(
     # Backward from the loss on the top layer's last state, down the stack: each layer's input
     # gradient is the direct gradient of the layer below. In logarithms, which hold any
     # magnitude; the plain float64 gradients wait until asked for (Frame.layer_grads).
-    logs: list[diagnostics.LogGradients] = []
-    dh_scaled, scale = loss_gradient(traces[-1]), None
-    for rnn, trace in zip(reversed(stack), reversed(traces)):
-        logs.append(diagnostics.log10_gradients(rnn, trace, dh_scaled, dh_log10_scale=scale))
-        dh_scaled, scale = logs[-1].x_scaled, logs[-1].log10_norm
+    logs: list[LogGradients] = []
+    dh, scale = loss_gradient(traces[-1]), None  # the loss's direct gradient, at scale 10**0
+    for depth in reversed(range(len(stack))):
+        log = log10_gradients(
+            stack[depth], traces[depth], dh, dh_log10_scale=scale, input_gradient=depth > 0
+        )
+        logs.append(log)
+        if log.x_scaled is not None:  # dL/dx_t = 10**log10_scale[t] x_scaled[:, t]
+            dh, scale = log.x_scaled, log.log10_scale
     logs.reverse()
     return stack, traces, logs
 
@@ -474,21 +484,22 @@ def _gated_frame(params: Params) -> Frame:
         params.input_kind, params.seq_len, FEATURES, seed=params.seed, text=params.sentence
     )
     trace: Any = model.forward(x)
-    logs = gated.log10_gradients(model, trace, loss_gradient(trace))
+    logs = log10_gradients(model, trace, loss_gradient(trace), input_gradient=False)
     gate = getattr(trace, MEMORY_GATES[params.cell])[0]
     c = trace.c[0] if isinstance(trace, LSTMTrace) else None
+    log10_abs_grad_c = logs.log10_abs_c
     layer = Layer(
         model=model,
         trace=trace,
         h=trace.h[0],
-        log10_abs_grad=logs.h[0],
-        log10_grad_norm=logs.h_norm,
+        log10_abs_grad=logs.log10_abs[0],
+        log10_grad_norm=logs.log10_norm,
         h_norm=np.linalg.norm(trace.h[0], axis=1),
         gate=gate,
         gate_mean=gate.mean(axis=1),
         c=c,
-        log10_abs_grad_c=None if logs.c is None else logs.c[0],
-        log10_grad_norm_c=logs.c_norm,
+        log10_abs_grad_c=None if log10_abs_grad_c is None else log10_abs_grad_c[0],
+        log10_grad_norm_c=logs.log10_norm_c,
         c_norm=None if c is None else np.linalg.norm(c, axis=1),
     )
     sentence = params.input_kind == "sentence"

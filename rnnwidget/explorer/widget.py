@@ -41,9 +41,9 @@ from ..colormaps import PALETTES
 from . import page, presets, preview, words
 from .classroom import ControlNames
 from .frame import Frame, Params, compute_frame
-from .layout import chart_range, view_layout
+from .layout import Row, chart_range, view_layout
 
-__all__ = ["CONFIG", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer"]
+__all__ = ["CONFIG", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer", "check_sentence"]
 
 #: The settings of the explorer: changing one recomputes. (The view lists them in the order
 #: of :attr:`RNNExplorer.SETTINGS`, the cell first.)
@@ -248,6 +248,9 @@ class RNNExplorer(BaseWidget):
         #: PNG bytes of the snapshots taken in the browser, newest last (the last 16 are kept).
         self.snapshots: deque[bytes] = deque(maxlen=_KEPT_SNAPSHOTS)
         self._current: Frame | None = None
+        #: The rows of heatmaps this view lines up in, as a column of compare(); None alone.
+        self._rows: tuple[Row, ...] | None = None
+        self._lining_up = False
         self._revision = itertools.count(1)
         self._applying_preset = False
         super().__init__(**kwargs)
@@ -312,10 +315,7 @@ class RNNExplorer(BaseWidget):
     # -- validation and recompute --------------------------------------------------------------
     @traitlets.validate("sentence")
     def _validate_sentence(self, proposal: dict[str, Any]) -> str:
-        text: str = proposal["value"]
-        if not tokenize(text):
-            raise traitlets.TraitError(f"sentence must hold at least one word; got {text!r}")
-        return text
+        return check_sentence(proposal["value"])
 
     @traitlets.validate("gradient_range", "norm_range")
     def _validate_range(self, proposal: dict[str, Any]) -> tuple[float, float] | None:
@@ -368,7 +368,7 @@ class RNNExplorer(BaseWidget):
             self.set_trait("code", repr(self))
 
     def _on_view_option(self, change: dict[str, Any]) -> None:
-        if not self._ready:
+        if not self._ready or self._lining_up:
             return
         with self._sync_lock, self.hold_sync():
             self.set_trait("code", repr(self))
@@ -391,8 +391,30 @@ class RNNExplorer(BaseWidget):
             self.error = ""
             self.set_trait("code", repr(self))
             self._frame = frame_payload(
-                frame, next(self._revision), self.gradient_range, self.norm_range
+                frame, next(self._revision), self.gradient_range, self.norm_range, self._rows
             )
+
+    def _line_up(
+        self,
+        rows: tuple[Row, ...],
+        gradient_range: tuple[float, float] | None,
+        norm_range: tuple[int, int] | None,
+    ) -> None:
+        """Show this view as a column of explorers side by side (what ``compare()`` calls):
+        its heatmaps in the shared ``rows``, its gradients on the shared colour scale and
+        chart axis. The view gets one message, and none if nothing moved."""
+        now = (self._rows, self.gradient_range, self.norm_range)
+        if self._current is None or (rows, gradient_range, norm_range) == now:
+            return
+        with self._sync_lock, self.hold_sync():
+            self._rows = rows
+            self._lining_up = True  # one publish below, not one per range
+            try:
+                self.set_trait("gradient_range", gradient_range)
+                self.set_trait("norm_range", norm_range)
+            finally:
+                self._lining_up = False
+            self._publish(self._current)
 
     # -- messages from the browser -------------------------------------------------------------
     def _on_custom(self, content: dict[str, Any], buffers: Sequence[Any]) -> None:
@@ -465,14 +487,18 @@ def frame_payload(
     revision: int,
     gradient_range: tuple[float, float] | None = None,
     norm_range: tuple[int, int] | None = None,
+    rows: tuple[Row, ...] | None = None,
 ) -> dict[str, Any]:
     """What the browser draws, for one frame: the layout and the words as JSON, the arrays as
-    float32 buffers, all in one value (so no view ever sees half an update)."""
+    float32 buffers, all in one value (so no view ever sees half an update). ``rows`` line the
+    view up with others side by side (:func:`.layout.view_layout`)."""
     payload: dict[str, Any] = {
         "revision": revision,
         "params": frame.params.as_dict(),
         "tokens": list(frame.tokens),
-        "layout": view_layout(frame, gradient_range=gradient_range, norm_range=norm_range),
+        "layout": view_layout(
+            frame, gradient_range=gradient_range, norm_range=norm_range, rows=rows
+        ),
         "words": words.view_words(frame),
         "arrays": {
             "x": encode_array(frame.x),
@@ -493,6 +519,14 @@ def frame_payload(
             "dense_output": encode_array(frame.order.dense_output),
         }
     return payload
+
+
+def check_sentence(text: str) -> str:
+    """``text`` if it holds at least one word (the sentence input reads one per step), else a
+    TraitError that says so."""
+    if not tokenize(text):
+        raise traitlets.TraitError(f"sentence must hold at least one word; got {text!r}")
+    return text
 
 
 def _with_suffix(path: str | os.PathLike[str], suffix: str) -> Path:

@@ -1,11 +1,14 @@
 """The explorer's sentences: the summary under the title, the statistics line, the shapes line,
 and the caption and file name of a snapshot. Written here once, for the live view (sent with
-each frame), the headless picture and the standalone page alike."""
+each frame), the headless picture and the standalone page alike; and the words of explorers
+side by side (``compare()``): each column's label, why a column leaves a panel's place empty,
+and what the comparison shares."""
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -17,8 +20,9 @@ from .frame import Frame, Params
 from .presets import Regime
 
 __all__ = [
-    "caption", "order_distance", "preset_note", "presets_are_elman", "shapes", "snapshot_name",
-    "stats", "summary", "view_words",
+    "absent_panel", "caption", "column_label", "comparison_summary", "comparison_words",
+    "knob_scope", "order_distance", "preset_note", "presets_are_elman", "shapes",
+    "snapshot_name", "stats", "summary", "view_words",
 ]  # fmt: skip
 
 
@@ -302,3 +306,68 @@ def view_words(frame: Frame) -> dict[str, Any]:
             ),
         }
     return words
+
+
+# -- explorers side by side (compare()) --------------------------------------------------------
+
+
+def comparison_words(varied: str) -> dict[str, str]:
+    """A comparison's fixed words: its ``title`` (``"Comparing cell"``), its shared controls'
+    name for screen readers, and what it says when the kernel is gone."""
+    return {
+        "title": f"Comparing {varied}",
+        "controls": f"Shared controls: each moves every column (all but {varied})",
+        "disconnected": "Kernel disconnected: these are the last pictures computed. Run the "
+        "cell again to reconnect.",
+    }
+
+
+def column_label(varied: str, value: Any) -> str:
+    """A column's label, the compared setting as code: ``"cell = 'gru'"``, ``"seq_len = 50"``."""
+    return f"{varied} = {value!r}"
+
+
+def comparison_summary(varied: str, frames: Sequence[Frame], compared_applies: bool) -> str:
+    """What a comparison shares, and on which scale each column draws its hidden state (the
+    Elman cell's on tanh's range ±1, a gated cell's on its own largest ``|h|``), in a sentence
+    or two; ``compared_applies`` is False where no column reads the compared setting (a W_hh
+    scale under gated cells), which the words then say."""
+    gated = [frame.params.gated for frame in frames]
+    if not any(gated):
+        states = "h_t is on tanh's range ±1 in every column."
+    elif all(gated):
+        states = "each column draws h_t on its own scale, ±its largest |h|."
+    else:
+        states = (
+            "the Elman cell's h_t is on tanh's range ±1, each gated cell's on its own scale, "
+            "±its largest |h|."
+        )
+    words = (
+        "Every other setting is shared: the controls below move every column. The gradients "
+        f"share one colour scale and one axis; {states}"
+    )
+    if not compared_applies:
+        words += f" No column reads {varied} under these settings, so they show the same."
+    return words
+
+
+def knob_scope(values: Sequence[Any]) -> str:
+    """A shared control's label's note when it moves only some columns, by their compared
+    values: ``"(elman only)"``, ``"(gru, lstm only)"``."""
+    return f"({', '.join(str(value) for value in values)} only)"
+
+
+def absent_panel(name: str, frame: Frame) -> str:
+    """Why a column of a comparison has no panel ``name`` where another column has one: the
+    Elman cell has no cell state and no memory gate, a single layer no layer 2."""
+    cell = CELL_NAMES[frame.cell]
+    cell = cell[0].upper() + cell[1:]
+    if name in ("hidden2", "gradient2"):
+        return "One recurrent layer: no layer 2."
+    if name == "cell_state":
+        return f"{cell} has no cell state c_t: h_t is its only memory."
+    if name == "gradient_c":
+        return f"{cell} has no cell state, so no dL/dc_t."
+    if name == "memory_gate":
+        return f"{cell} has no memory gate: tanh rewrites all of h_t at every step."
+    raise ValueError(f"every explorer shows panel {name!r}")

@@ -35,11 +35,11 @@ from numpy.typing import NDArray
 
 from .._checks import finite_float, positive_int
 from ..cells._base import CELLS, INITS
-from ..cells.diagnostics import log10_gradients, spectral_radius
-from ..cells.elman import Array, SimpleRNN, Trace
-from ..cells.gates import log10_gradient_norms
-from ..cells.gru import GRU, GRUTrace
-from ..cells.lstm import LSTM, LSTMTrace
+from ..cells.diagnostics import spectral_radius
+from ..cells.elman import Array, SimpleRNN
+from ..cells.gru import GRU
+from ..cells.log_gradients import log10_norms_from_bptt
+from ..cells.lstm import LSTM
 from .corpora import one_hot
 from .language import NextCharacter, UnitReading, final_states, read_units, sample
 from .optim import Optimizer, clip_by_global_norm, global_norm, make_optimizer
@@ -343,34 +343,12 @@ class Trainer:
         return Backprop(
             loss=loss,
             grads=grads,
-            log10_grad_norms=self._log10_norms(trace, dh, rnn_grads.h),
+            # From BPTT's own dL/dh_t where it is safely inside the dtype's range; else (a norm
+            # below 1e-15 or above 1e15 in float32) the log-space recursion, exact at any size.
+            log10_grad_norms=log10_norms_from_bptt(self.rnn, trace, dh, rnn_grads.h),
             memory_gate=math.nan if gate is None else float(np.mean(getattr(trace, gate))),
             states=final_states(trace),
         )
-
-    def _log10_norms(
-        self, trace: Trace | LSTMTrace | GRUTrace, dh: Array, dh_total: Array
-    ) -> Array:
-        """``log10 ||dL/dh_t||``, ``(timesteps,)``: from BPTT's own dL/dh_t (``dh_total``) where
-        it is safely inside the floating-point range; else (for float64 a norm below 1e-150 or
-        above 1e150) by :func:`~rnnwidget.cells.diagnostics.log10_gradients` (Elman) or
-        :func:`~rnnwidget.cells.gates.log10_gradient_norms` (gated cells), which repeat the
-        recursion in logarithms and are exact at any size, but cost as much as the backward
-        pass."""
-        # Squares in float64; a float32 gradient is trusted where its own entries are far
-        # from float32's limits (1e-38 and 3e38), a float64 one where its squares are.
-        limit = math.sqrt(float(np.finfo(dh_total.dtype).max)) / 1e4  # 1e150, or 1.8e15
-        dh_total = dh_total.astype(np.float64, copy=False)
-        with np.errstate(over="ignore", under="ignore"):
-            norms = np.sqrt(np.einsum("btu,btu->t", dh_total, dh_total))
-        if np.all((norms > 1 / limit) & (norms < limit)):
-            log10_norms: Array = np.log10(norms)
-            return log10_norms
-        if isinstance(self.rnn, SimpleRNN):
-            assert isinstance(trace, Trace)
-            return log10_gradients(self.rnn, trace, dh).log10_norm
-        assert isinstance(trace, LSTMTrace | GRUTrace)
-        return log10_gradient_norms(self.rnn, trace, dh).h
 
     # ------------------------------------------------------------------------------------------
     # Training and evaluation

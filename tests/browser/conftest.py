@@ -91,7 +91,7 @@ def open_notebook(
 
     The notebook is copied into a fresh folder on the server first, so tests never share one.
     Raises `CellError` if a cell raised, unless ``allow_errors=True``. ``init_script`` runs in
-    the tab before the front end loads.
+    the tab before the front end loads (to record what the page draws from the first frame).
     """
     opened = request.node.stash.setdefault(OPENED, [])
 
@@ -102,11 +102,10 @@ def open_notebook(
         allow_errors: bool = False,
         init_script: str | None = None,
     ) -> NotebookPage:
-        page = chromium.new_page()
-        if init_script is not None:
-            page.add_init_script(init_script)
-        nb = NotebookPage(server, server.add_notebook(notebook), page)
+        nb = NotebookPage(server, server.add_notebook(notebook), chromium.new_page())
         opened.append(nb)  # before loading, so a failure to load is reported with the tab's logs
+        if init_script is not None:
+            nb.page.add_init_script(init_script)
         nb.load()
         nb.run_all(allow_errors=allow_errors)
         return nb

@@ -100,7 +100,7 @@ def test_presentation_mode_writes_canvas_text_of_at_least_18_px(nb: NotebookPage
     nb.page.evaluate(RECORD_CANVAS_TEXT_JS)
     nb.run_code("w.presentation = True")
     expect(root).to_have_class(re.compile(r"\brnnwidget-presentation\b"))
-    labels = ["Hidden state h_t", "timestep t", "‖dL/dh_t‖"]  # a heatmap's, an axis', the chart's
+    labels = ["Input x_t", "timestep t", "‖dL/dh_t‖"]  # a heatmap's, an axis', the chart's
     wait_for(
         nb.page,
         "(labels) => labels.every((label) => window.__canvasText.some((t) => t.text === label))",

@@ -20,7 +20,7 @@ from .test_explorer import (
     press,
 )
 from .test_harness import write_notebook
-from .waits import wait_until_drawn_at_width
+from .waits import wait_until_drawn_at_scale, wait_until_drawn_at_width
 
 pytestmark = pytest.mark.browser
 
@@ -158,11 +158,16 @@ def test_presentation_mode_and_the_colour_blind_palette(nb: NotebookPage) -> Non
     root = explorer(nb)
     canvas = root.locator("canvas[data-panel='hidden']")
     height = canvas.evaluate("(c) => c.getBoundingClientRect().height")
-    root.get_by_role("checkbox", name="Presentation mode").check()
-    nb.wait_for_python_value("w.presentation", True)
+    switch = root.get_by_role("button", name="Presentation")
+    switch.click()  # the page's switch: the view presents, the widget's own option stays off
     expect(root).to_have_class("rnnwidget rnnwidget-presentation")
+    expect(switch).to_have_attribute("aria-pressed", "true")
+    wait_until_drawn_at_scale(root, GEOMETRY.presentation.scale)
     enlarged = canvas.evaluate("(c) => c.getBoundingClientRect().height")
     assert enlarged == pytest.approx(GEOMETRY.presentation.scale * height)  # text and panels
+    assert nb.python_value("w.presentation") is False
+    switch.click()  # off again: the settings, folded away in presentation, come back
+    expect(root).to_have_class("rnnwidget")
 
     root.get_by_role("combobox", name="Colours").select_option("colorblind")
     nb.wait_for_python_value("w.palette", "colorblind")
@@ -178,12 +183,16 @@ def test_a_comparison_links_its_controls(
 ) -> None:
     source = "from rnnwidget import compare\n\nc = compare(w_hh_scale=[0.8, 1.2], units=8)\nc"
     nb = open_notebook(lab_server, write_notebook(tmp_path / "compare.ipynb", source))
-    first, second = explorer(nb, 0), explorer(nb, 1)
-    expect(first.locator("input[data-trait='w_hh_scale']")).to_have_value("0.8")
-    expect(second.locator("input[data-trait='w_hh_scale']")).to_have_value("1.2")
-    press(nb.page, first.locator("input[data-trait='units']"), "ArrowRight", 2)
+    comparison = nb.page.locator(".rnnwidget-comparison")
+    labels = comparison.locator(".rnnwidget-comparison-label")
+    expect(labels).to_have_text(["w_hh_scale = 0.8", "w_hh_scale = 1.2"])
+    # The shared controls, once above the columns, without the compared one; none in a column.
+    shared = comparison.locator(":scope > .rnnwidget-controls")
+    expect(shared.locator("input[data-trait='w_hh_scale']")).to_have_count(0)
+    expect(comparison.locator(".rnnwidget-comparison-column [data-trait]")).to_have_count(0)
+    press(nb.page, shared.locator("input[data-trait='units']"), "ArrowRight", 2)
     nb.wait_for_python_value("[w.units for w in c]", [10, 10])
-    expect(second.locator("input[data-trait='units']")).to_have_value("10")
+    expect(shared.locator("input[data-trait='units']")).to_have_value("10")
     assert nb.python_value("c[0].gradient_range == c[1].gradient_range") is True
     assert nb.console_errors == []
 
@@ -197,7 +206,7 @@ def test_three_compared_explorers_fit_the_page_and_share_their_axes(
     )
     nb = open_notebook(lab_server, write_notebook(tmp_path / "compare3.ipynb", source))
     nb.page.set_viewport_size({"width": 1220, "height": 1000})
-    views = [explorer(nb, i) for i in range(3)]
+    views = [nb.page.locator(".rnnwidget-comparison-column .rnnwidget").nth(i) for i in range(3)]
     for view in views:
         expect(view.locator("canvas[data-panel='norms']")).to_be_visible()
         wait_until_drawn_at_width(view)  # at the width the smaller page leaves it

@@ -17,6 +17,7 @@ from rnnwidget.colormaps import colour_index, table
 from rnnwidget.explorer.words import summary
 from rnnwidget.formatting import format_pow10
 
+from ..cielab import delta_e
 from .test_explorer import PIXEL_JS
 
 pytestmark = pytest.mark.browser
@@ -61,18 +62,27 @@ def root(page: Page) -> Locator:
 def assert_cells_show(page: Page, widget: RNNExplorer, panel: str, *, dark: bool = False) -> None:
     """Sample cells of a heatmap: each pixel must be the table colour of the kernel's value (or
     a neighbour's, since float32 on the wire may round across a colour boundary). On a dark
-    page the signed values take the dark-centred table."""
+    page a signed value's colour stands as far from the page's background as the table's colour
+    stands from white (within what a screen shows: tests/test_colormaps.py)."""
     values = {"hidden": widget.frame.h, "gradient": widget.frame.log10_abs_grad}[panel]
     scale = {"hidden": (-1.0, 1.0), "gradient": widget.frame.colour_scales["log10_abs_grad"]}
-    diverging = "diverging_dark" if dark else "diverging"
-    rgb = table("standard", diverging if panel == "hidden" else "sequential")
+    rgb = table("standard", "diverging" if panel == "hidden" else "sequential")
     rows = values.shape[1]
     cells = [(0, 0), (T - 1, rows - 1), (T // 2, rows // 3), (T // 3, rows - 1), (1, 1)]
     shown = root(page).evaluate(PIXEL_JS, [panel, [[t, r, T, rows] for t, r in cells]])
+    background = root(page).evaluate(
+        f"(el) => Array.from(el.querySelector('canvas[data-panel={panel}]')"
+        ".getContext('2d').getImageData(1, 1, 1, 1).data.slice(0, 3))"
+    )
     for (t, row), colour in zip(cells, shown, strict=True):
         i = int(colour_index(values[t, row], *scale[panel]))
         allowed = [rgb[j].tolist() for j in range(max(i - 1, 0), min(i + 2, 256))]
-        assert colour in allowed, f"{panel} cell {(t, row)}: page {colour}, kernel {rgb[i]}"
+        if not dark:
+            assert colour in allowed, f"{panel} cell {(t, row)}: page {colour}, kernel {rgb[i]}"
+            continue
+        on_white = delta_e(allowed, [255, 255, 255])
+        here = float(delta_e(colour, background))
+        assert 0.8 * on_white.min() - 1 <= here <= 1.05 * on_white.max() + 1, (t, row, colour)
 
 
 def hover_cell(page: Page, panel: str, t: int, row: int, rows: int) -> Locator:
