@@ -69,6 +69,13 @@ VIEWS: dict[str, dict[str, Any]] = {
         "first": "canvas[data-panel]",
         "readout": ("hover", "canvas[data-panel='hidden']"),
     },
+    "cells": {  # the most words: a label, a summary and places saying why a panel is absent
+        "source": "from rnnwidget import compare\n"
+        "c = compare(cell=['elman', 'gru', 'lstm'], seq_len=100, units=16)\nc",
+        "root": ".rnnwidget-comparison",
+        "first": "canvas[data-panel]",
+        "readout": ("hover", "canvas[data-panel='hidden']"),
+    },
 }
 
 
