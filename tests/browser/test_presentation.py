@@ -139,35 +139,39 @@ def test_every_view_follows_jupyterlabs_presentation_mode(
     root = page.locator(view["root"]).first
     wait_until_drawn_at_scale(root, 1)
     normal_font = root.evaluate("(el) => getComputedStyle(el).fontSize")
-    for theme in THEMES:
-        if theme != "light":
-            set_theme(page, theme)
-        for width, height in WINDOWS:
-            page.set_viewport_size({"width": width, "height": height})
-            wait_until_drawn_at_scale(root, 1)  # at the new width
-            where = f"{kind} at {width} x {height}, {theme}"
-            # In: View > Presentation Mode. No re-run, no reload.
-            set_presentation_mode(page, True)
-            expect(root).to_have_class(PRESENTING)
-            wait_until_drawn_at_scale(root, SCALE)
-            assert root.evaluate("(el) => getComputedStyle(el).fontSize") == (
-                f"{GEOMETRY.presentation.font_size}px"
-            )
-            shown = first_screen(root, view["first"])
-            assert shown["areaTop"] <= shown["top"], f"{where}: {shown}"
-            assert shown["bottom"] <= shown["areaBottom"], f"{where}: first chart cut: {shown}"
-            show_readout(root, view["readout"])
-            assert_legible(legibility(root), f"{where}, presentation")
-            # Out again: the normal sizes, every canvas text at its role's size at scale 1.
-            set_presentation_mode(page, False)
-            expect(root).not_to_have_class(PRESENTING)
-            wait_until_drawn_at_scale(root, 1)
-            assert root.evaluate("(el) => getComputedStyle(el).fontSize") == normal_font
-            found = legibility(root)
-            sizes = {t["size"] for t in found["canvasText"]}
-            assert sizes, where
-            assert sizes <= set(vars(GEOMETRY.text).values()), f"{where}: {sizes}"
-            assert_whole(found, f"{where}, normal")
+    try:
+        for theme in THEMES:
+            if theme != "light":
+                set_theme(page, theme)
+            for width, height in WINDOWS:
+                page.set_viewport_size({"width": width, "height": height})
+                wait_until_drawn_at_scale(root, 1)  # at the new width
+                where = f"{kind} at {width} x {height}, {theme}"
+                # In: View > Presentation Mode. No re-run, no reload.
+                set_presentation_mode(page, True)
+                expect(root).to_have_class(PRESENTING)
+                wait_until_drawn_at_scale(root, SCALE)
+                assert root.evaluate("(el) => getComputedStyle(el).fontSize") == (
+                    f"{GEOMETRY.presentation.font_size}px"
+                )
+                shown = first_screen(root, view["first"])
+                assert shown["areaTop"] <= shown["top"], f"{where}: {shown}"
+                assert shown["bottom"] <= shown["areaBottom"], f"{where}: first chart cut: {shown}"
+                show_readout(root, view["readout"])
+                assert_legible(legibility(root), f"{where}, presentation")
+                # Out again: the normal sizes, every canvas text at its role's size at scale 1.
+                set_presentation_mode(page, False)
+                expect(root).not_to_have_class(PRESENTING)
+                wait_until_drawn_at_scale(root, 1)
+                assert root.evaluate("(el) => getComputedStyle(el).fontSize") == normal_font
+                found = legibility(root)
+                sizes = {t["size"] for t in found["canvasText"]}
+                assert sizes, where
+                assert sizes <= set(vars(GEOMETRY.text).values()), f"{where}: {sizes}"
+                assert_whole(found, f"{where}, normal")
+    finally:  # the server keeps both for the tests that follow: put them back
+        set_presentation_mode(page, False)
+        set_theme(page, "light")
     assert nb.console_errors == []
 
 
