@@ -74,3 +74,15 @@ html_show_sourcelink = False
 # The search's result summaries are fetched from the pages, which a page opened from disk may not
 # do (file:// has no CORS); the titles and the links are what matters.
 html_show_search_summary = False
+
+
+def _skip_named_tuple_fields(app, what, name, obj, skip, options):  # type: ignore[no-untyped-def]
+    """A NamedTuple's fields are described by its docstring's Attributes section; autodoc would
+    list them a second time, as "Alias for field number N"."""
+    if (getattr(obj, "__doc__", None) or "").startswith("Alias for field number"):
+        return True
+    return None
+
+
+def setup(app):  # type: ignore[no-untyped-def]
+    app.connect("autodoc-skip-member", _skip_named_tuple_fields)

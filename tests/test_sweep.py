@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from rnnwidget import RNNTrainer
 from rnnwidget.training import Trainer
-from rnnwidget.training.sweep import sweep
+from rnnwidget.training.sweep import SweepResult, below_chance, sweep
 
 SMALL = {"units": 8, "steps": 20, "eval_every": 10}
 
@@ -33,6 +34,7 @@ def test_one_row_per_run_in_grid_order(result):
         assert np.isfinite(row["val_loss"])
         assert row["reached_target_at"] in (None, 10, 20)
         assert row["diverged"] is False
+        assert row["below_chance"] is False
 
 
 def test_each_row_is_the_run_a_trainer_with_those_settings_makes(result):
@@ -124,3 +126,53 @@ def test_plot_without_matplotlib_says_how_to_install_it(result, monkeypatch):
 def test_bad_grids_are_refused(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_a_row_is_the_run_the_widget_shows_for_its_settings():
+    # One BLAS thread in both: at T = 22 a thread split would round the products differently.
+    (row,) = sweep(lag=[20], w_hh_scale=[1.0], steps=25, eval_every=25).rows
+    widget = RNNTrainer(task="recall", lag=20, w_hh_scale=1.0)
+    try:
+        shown = widget.run(25)
+    finally:
+        widget.close()
+    assert (row["val_loss"], row["val_accuracy"]) == (shown.loss, shown.accuracy)
+
+
+@pytest.fixture(scope="module")
+def remembering() -> Trainer:
+    """An Elman cell that has learned recall over a short lag."""
+    trainer = Trainer(lag=3, units=16)
+    assert trainer.train(150, eval_every=50, target_accuracy=1.0).accuracy == 1.0
+    return trainer
+
+
+def test_an_answer_blind_to_the_symbol_is_never_below_chance():
+    trainer = Trainer(lag=3, units=16)
+    trainer.params["W_hy"][:] = 0.0
+    symbols = trainer.validation[1]
+    for k in range(trainer.task.n_symbols):  # always answer k: right on k's share of the batch
+        trainer.params["b_y"][:] = np.eye(trainer.task.n_symbols)[k]
+        accuracy = trainer.evaluate().accuracy
+        assert accuracy == np.mean(symbols == k)
+        assert not below_chance(accuracy, trainer.task.chance_accuracy, len(symbols))
+
+
+def test_memory_read_out_as_the_wrong_symbols_is_below_chance(remembering):
+    chance, size = remembering.task.chance_accuracy, len(remembering.validation[1])
+    W_hy, b_y = remembering.params["W_hy"], remembering.params["b_y"]
+    shifted = np.roll(np.arange(remembering.task.n_symbols), 1)  # symbol k answered as k + 1
+    W_hy[:], b_y[:] = W_hy[shifted].copy(), b_y[shifted].copy()
+    assert remembering.evaluate().accuracy == 0.0
+    assert below_chance(0.0, chance, size)
+    # The threshold: 3 standard errors of the batch, 0.057 for 512 sequences at chance 1/4.
+    assert below_chance(0.19, chance, 512)
+    assert not below_chance(0.20, chance, 512)
+
+
+def test_the_table_marks_a_row_below_chance(result):
+    row = {**result.rows[0], "val_accuracy": 0.0, "below_chance": True}
+    marked = SweepResult(**{**vars(result), "rows": (row, *result.rows[1:])})
+    first, *others = marked.to_text().splitlines()[2:]
+    assert first.endswith("below chance: remembers, read-out unstable")
+    assert not any("below chance" in line for line in others)

@@ -7,6 +7,15 @@ cell's accuracy stays at 1 while the gradient still reaches the first step and f
 where it has vanished: sooner the smaller the scale, since ``||dh_T/dh_1||`` shrinks like
 ``scale**T``. The gated cells (``cell=["elman", "lstm", "gru"]``) have no W_hh scale: one line
 each, which stays up where the Elman cell's have fallen.
+
+Each run trains with one BLAS thread, as :class:`~rnnwidget.RNNTrainer` does: a row is the run
+the widget shows for the same settings, on any machine whatever its number of cores (how a
+product is split across threads changes its rounding, and a long run can amplify that).
+
+A recall row can end *below* chance. That is not a network without memory, which scores chance
+(:func:`below_chance`): its state carries the symbol, but the read-out maps it to wrong symbols,
+as happens while W_hh grows fast under exploding gradients and the map from symbol to final
+state changes faster than the read-out follows. The table marks such a row.
 """
 
 from __future__ import annotations
@@ -17,16 +26,29 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._checks import positive_int
+from .._threads import single_threaded_blas
+from .tasks import Recall
 from .trainer import CELLS, Trainer, TrainingDiverged
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["DEFAULT_LAGS", "DEFAULT_SEQ_LENS", "TARGET_ACCURACY", "SweepResult", "sweep"]
+__all__ = [
+    "BELOW_CHANCE_ERRORS",
+    "DEFAULT_LAGS",
+    "DEFAULT_SEQ_LENS",
+    "TARGET_ACCURACY",
+    "SweepResult",
+    "below_chance",
+    "sweep",
+]
 
 DEFAULT_LAGS = (5, 10, 20, 40, 80)  # recall
 DEFAULT_SEQ_LENS = (10, 20, 40, 80)  # adding problem
 TARGET_ACCURACY = 0.95  # "learned": the first evaluation at or above it is reported
+#: How many standard errors below chance a recall accuracy must lie to be marked: a network that
+#: ignores the symbol strays below chance by more than 3 standard errors about once in 700 runs.
+BELOW_CHANCE_ERRORS = 3.0
 
 #: Trainer settings only the Elman cell reads, and those only the gated cells read: a sweep over
 #: several cells hands each only to the cells that read it.
@@ -51,8 +73,10 @@ class SweepResult:
             :data:`TARGET_ACCURACY`, or None), ``"spectral_radius"`` (Elman: of W_hh at the last
             step; None for a gated cell), ``"memory_gate"`` (gated cells: the mean forget or
             update gate at the last step, :attr:`~rnnwidget.training.StepRecord.memory_gate`;
-            None for the Elman cell) and ``"diverged"``. ``pandas.DataFrame(result.rows)``
-            makes a data frame of it.
+            None for the Elman cell), ``"diverged"`` and ``"below_chance"`` (recall: the last
+            accuracy lies below chance by more than sampling explains, :func:`below_chance`;
+            False for the adding problem). ``pandas.DataFrame(result.rows)`` makes a data frame
+            of it.
         cells: the cells swept, in order.
     """
 
@@ -79,6 +103,8 @@ class SweepResult:
         for row in self.rows:
             reached = row["reached_target_at"]
             note = "  diverged" if row["diverged"] else ""
+            if row["below_chance"]:
+                note += "  below chance: remembers, read-out unstable"
             gate = f" {_number(row['memory_gate'], 9, 3)}" if gated else ""
             lines.append(
                 f"{row['cell']:>6} {row[self.length_name]:>8} "
@@ -160,8 +186,10 @@ def sweep(
             only the Elman cell reads (``saturation``) or only the gated cells read
             (``gate_init``) goes to those runs only.
 
-    Runs are sequential and seeded, so the same call gives the same table. A run that
-    diverges keeps its last evaluation and is marked ``"diverged"``.
+    Runs are sequential and seeded, each with one BLAS thread, so the same call gives the same
+    table (and each row the run :class:`~rnnwidget.RNNTrainer` shows for its settings). A run
+    that diverges keeps its last evaluation and is marked ``"diverged"``; a recall run that ends
+    below chance is marked ``"below_chance"`` (see :func:`below_chance`).
     """
     steps = positive_int("steps", steps)
     if task == "recall":
@@ -193,11 +221,14 @@ def sweep(
             trainer = Trainer(task, cell=kind, **run, **own)
             chance = trainer.task.chance_accuracy
             try:
-                trainer.train(steps, eval_every=eval_every)
+                with single_threaded_blas():
+                    trainer.train(steps, eval_every=eval_every)
                 diverged = False
             except TrainingDiverged:
                 diverged = True
             last = trainer.evaluations[-1]
+            recall = isinstance(trainer.task, Recall)
+            size = len(trainer.validation[1])
             reached = next(
                 (e.step for e in trainer.evaluations if e.accuracy >= TARGET_ACCURACY), None
             )
@@ -216,9 +247,26 @@ def sweep(
                     "spectral_radius": (None if not elman else radii[-1] if radii else scale),
                     "memory_gate": None if elman or final is None else final.memory_gate,
                     "diverged": diverged,
+                    "below_chance": recall and below_chance(last.accuracy, chance, size),
                 }
             )
     return SweepResult(task, length_name, steps, chance, tuple(rows), cells)
+
+
+def below_chance(accuracy: float, chance: float, size: int) -> bool:
+    """Whether a recall ``accuracy`` on ``size`` validation sequences lies below ``chance`` by
+    more than :data:`BELOW_CHANCE_ERRORS` standard errors, ``sqrt(chance (1 - chance) / size)``.
+
+    A network whose answer does not depend on the symbol (it answers symbol k with probability
+    q_k, whatever was shown) is right with probability ``sum_k q_k / n_symbols = chance`` on
+    every sequence, the symbols being equally likely: over ``size`` sequences it strays from
+    chance by about one standard error. An accuracy far below chance therefore needs an answer
+    that depends on the symbol, avoiding the right one: memory, read out wrongly. (For the
+    adding problem no such floor exists: a constant answer other than the mean scores below
+    its chance level.)
+    """
+    standard_error = math.sqrt(chance * (1.0 - chance) / positive_int("size", size))
+    return accuracy < chance - BELOW_CHANCE_ERRORS * standard_error
 
 
 def _number(value: float | None, width: int, digits: int) -> str:

@@ -32,13 +32,18 @@ def test_04_shows_both_orders_side_by_side(
     assert nb.console_errors == []
 
 
-def test_06_ends_with_the_trainer_on_the_page(
+def test_06_each_run_keeps_a_trainer_view_of_its_own(
     lab_server: JupyterServer, open_notebook: OpenNotebook
 ) -> None:
     nb = open_notebook(lab_server, EXAMPLES / "06_train_it_live.ipynb")
-    view = nb.page.locator(".rnnwidget-trainer")
-    expect(view).to_have_count(1)
-    expect(view).to_have_attribute("data-status", "paused")
-    assert int(view.get_attribute("data-step") or 0) == nb.python_value("w.steps") >= 1200
-    expect(view.get_by_role("button", name="Start training")).to_be_enabled()
+    views = nb.page.locator(".rnnwidget-trainer")
+    expect(views).to_have_count(4)
+    names = ("w", "vanishing", "exploding", "longer")  # in the notebook's order
+    steps = nb.python_value(f"[view.steps for view in ({', '.join(names)})]")
+    assert steps[1:] == [300, 200, 1000]  # each view shows the run of the cell below it
+    assert 1 <= steps[0] < 300  # the first stops once it has learned
+    for view, step in zip(views.all(), steps, strict=True):
+        expect(view).to_have_attribute("data-status", "paused")
+        expect(view).to_have_attribute("data-step", str(step))
+        expect(view.get_by_role("button", name="Start training")).to_be_enabled()
     assert nb.console_errors == []
