@@ -4,6 +4,8 @@ vanish or explode.
 The package, by job: :mod:`rnnwidget.cells` (the recurrent cells in numpy, their diagnostics and
 demo inputs), :mod:`rnnwidget.explorer` (RNNExplorer and the ways its picture leaves the
 notebook), :mod:`rnnwidget.training` (tasks, optimizers, the trainer, RNNTrainer, the sweep).
+``rnnwidget.options`` holds the defaults of every widget created from now on
+(``rnnwidget.options.presentation = True``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import diagnostics, inputs
+from ._options import options
 from ._version import __version__
 from .cells.elman import Grads, SimpleRNN, Trace
 from .cells.gru import GRU
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GRU", "LSTM", "Grads", "RNNExplorer", "RNNTrainer", "SimpleRNN", "Trace", "__version__",
-    "compare", "diagnostics", "from_keras", "from_torch", "inputs", "sweep",
+    "compare", "diagnostics", "from_keras", "from_torch", "inputs", "options", "sweep",
 ]  # fmt: skip
 
 

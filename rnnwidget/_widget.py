@@ -20,6 +20,10 @@ traits and logic, written once (as lonboard's ``BaseAnyWidget`` does for its lay
   ``{"reset": true}`` message) sets them all back as one change.
 - **One update per change.** Settings changed together (one browser message, a preset) are
   applied together, and the widget's own :meth:`BaseWidget._settings_changed` runs once.
+- **Presentation.** ``presentation`` (default: :data:`rnnwidget.options`'s) enlarges the view
+  for a projector; the view also presents while its host's presentation mode or the page's
+  switch is on (``js/common/presentation.js``). A browser cannot set it: the view's switch is
+  the page's, not one widget's.
 - **One lock.** Every trait change and every browser message holds one re-entrant lock, so a
   widget whose worker thread publishes (the trainer) never interleaves with the kernel's thread.
 
@@ -41,7 +45,8 @@ from typing import Any, ClassVar
 import anywidget
 import traitlets
 
-from ._traits import Knob
+from ._options import options
+from ._traits import Knob, Toggle
 from ._version import __version__
 
 __all__ = ["MALFORMED", "STATIC", "BaseWidget", "Preset"]
@@ -84,6 +89,12 @@ class BaseWidget(anywidget.AnyWidget):
         "", help="Why the last change was refused; empty when all is well."
     ).tag(sync=True)
     version = traitlets.Unicode(__version__, read_only=True).tag(sync=True)
+    presentation = Toggle(
+        help="Present this view for a projector: text of at least 16 px, larger panels, the "
+        "settings folded away. The default is rnnwidget.options.presentation; the view also "
+        "presents while JupyterLab's View > Presentation Mode or the page's Presentation "
+        "switch (in any rnnwidget view) is on."
+    ).tag(sync=True)
 
     # -- the wire ------------------------------------------------------------------------------
     _knobs = traitlets.List(traitlets.Dict(), read_only=True).tag(sync=True)  # from the traits
@@ -112,6 +123,10 @@ class BaseWidget(anywidget.AnyWidget):
         self._inactive = self._inactive_knobs()
         self.observe(self._on_setting, names=list(self.SETTINGS))
         self.on_msg(self._on_custom_message)
+
+    @traitlets.default("presentation")
+    def _presentation_default(self) -> bool:
+        return options.presentation
 
     # -- hooks for the subclass ----------------------------------------------------------------
     def _settings_changed(self, names: Sequence[str]) -> None:

@@ -8,7 +8,10 @@ move. Lengths and text sizes are CSS pixels at text scale 1 (the figure is alway
 scale 1); ``presentation.scale`` is what presentation mode multiplies text, margins and strokes
 by. The sections, as :data:`GEOMETRY`'s attributes:
 
-- ``presentation.scale``: the enlargement of presentation mode.
+- ``presentation``: what a view in presentation mode (``js/common/presentation.js``) draws:
+  ``scale``, the enlargement of every panel (its text, margins, strokes and height), and
+  ``font_size``, the view's own text (labels, values, buttons, sentences) in CSS pixels. Both
+  keep every text of a presenting view at 16 px or more.
 - ``text``: every text size by role: ``title`` (a panel's title), ``tick`` (tick labels on the
   axes and colour bars), ``label`` (an axis's or a colour bar's name), ``legend``, ``note``
   (the bands beyond float64, the trainer's reference lines), ``order`` ("Why order matters"),
@@ -20,7 +23,8 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
 - ``heights``: each panel's height (the kernel sends the explorer's with every frame;
   ``trainer_chart`` is each chart of the trainer).
 - ``panel``: the ``margin`` around every plot (the same for every panel, so time lines up), the
-  title's baseline above the plot (``title_offset``) and the room kept at its end.
+  title's baseline above the plot (``title_offset``), the room kept at its end, and the
+  distance between its lines where a narrow view wraps it (``title_line``).
 - ``axis``: tick marks and their labels: ``tick_length``, the labels' distance below
   (``bottom_text``) or left of (``left_text``) the plot, the axis labels' places
   (``bottom_label`` below the plot, ``left_label`` from the panel's left edge), the least gap
@@ -35,7 +39,8 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
 - ``playback``: the play head's line.
 - ``order``: "Why order matters": where its strips start right of the plots' left edge
   (``labels``), its title's baseline, each group's title line, the rows (a strip and a
-  ``strip_gap``), the sentences' baselines and the gaps.
+  ``strip_gap``), the sentences' baselines and the gaps; the browser puts each sentence above
+  its strips where beside them the strips would be narrower than ``min_strips``.
 - ``step_chart``: the trainer's charts: reference lines and their labels, dots, clipping marks.
 - ``snapshot``: the browser's PNG snapshot: its header and footer lines.
 - ``comparison``: ``compare()``'s columns: the narrowest a column gets before they wrap

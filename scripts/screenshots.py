@@ -2,14 +2,17 @@
 
     python scripts/screenshots.py [OUT_DIR]
 
-For each window width (720 and 1400 px, and the widths given with ``--widths``), presentation
-mode off and on, and the light and the dark theme, it saves a PNG of the explorer, of the
-trainer (after a few training steps; learning to write too, ``text``) and of two comparisons
-(three W_hh scales, ``comparison``; the three cells, ``cells``) to OUT_DIR (default
-``screenshots/``, git-ignored). Open them and look: nothing overlaps, nothing is cut, the text
-reads from the back row. Presentation mode is the explorer's ``presentation`` and JupyterLab's
-own (View > Presentation Mode), which enlarges the code font of the trainer's text view.
-``--kinds text trainer`` takes only the views named.
+For each browser window (1024 x 768 and 1400 x 900 px, and the sizes given with ``--windows``),
+JupyterLab's presentation mode (View > Presentation Mode) off and on, and the light and the dark
+theme, it saves two PNGs of each view to OUT_DIR (default ``screenshots/``, git-ignored):
+``KIND-WIDTH-MODE-THEME.png``, the whole view, and ``...-screen.png``, the window with the view
+scrolled to the top of the notebook: what the room sees first. The views: the explorer (an
+Elman cell, ``explorer``, and an LSTM, ``lstm``), two comparisons (three W_hh scales,
+``compare``; the three cells, ``cells``), the trainer (after a few steps, ``trainer``) and its
+text view (``text``). JupyterLab keeps its file browser open, as it opens.
+Open the pictures and look: nothing overlaps, nothing is cut, the text reads from the back row,
+and in presentation the first chart is on the first screen. ``--kinds text trainer`` takes only
+the views named.
 """
 
 from __future__ import annotations
@@ -20,58 +23,68 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Locator, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from rnnwidget.geometry import GEOMETRY  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.browser.jupyter import NotebookPage, isolated_environment, run_server  # noqa: E402
+from tests.browser.jupyter import (  # noqa: E402
+    NotebookPage,
+    isolated_environment,
+    run_server,
+    set_presentation_mode,
+)
+from tests.browser.legibility import first_screen  # noqa: E402
+from tests.browser.test_harness import write_notebook  # noqa: E402
+from tests.browser.waits import wait_for, wait_until_drawn_at_scale  # noqa: E402
 
 CELLS = [
-    "from rnnwidget import RNNExplorer, RNNTrainer\n"
+    "from rnnwidget import RNNExplorer, RNNTrainer, compare\n"
     "w = RNNExplorer(w_hh_scale=0.9, seq_len=120, units=32, input_kind='sentence')\nw",
     "g = RNNExplorer(cell='lstm', seq_len=120, units=32, input_kind='noise')\ng",
     "t = RNNTrainer(lag=20, units=16)\nt.run(60)\nt",
     "x = RNNTrainer(task='text', corpus='python', cell='lstm', units=64, feature='line')\n"
     "x.run(150)\nx",
-    "from rnnwidget import compare\n"
     "c = compare(w_hh_scale=[0.5, 1.0, 1.5], seq_len=100, units=16)\nc",
     'cells = compare(cell=["elman", "gru", "lstm"], seq_len=200, units=32, input_kind="noise")\n'
     "cells",
 ]
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+EXPLORERS = ".rnnwidget:not(.rnnwidget-trainer)"
+# Each view, and what must be on the first screen: its first chart (the text view's first
+# panel is the sample the network writes).
+VIEWS = {
+    "explorer": (f"{EXPLORERS} >> nth=0", "canvas[data-panel]"),
+    "lstm": (f"{EXPLORERS} >> nth=1", "canvas[data-panel]"),
+    "trainer": (".rnnwidget-trainer >> nth=0", "canvas[data-panel]"),
+    "text": (".rnnwidget-trainer >> nth=1", ".rnnwidget-trainer-sample"),
+    "compare": (".rnnwidget-comparison >> nth=0", "canvas[data-panel]"),
+    "cells": (".rnnwidget-comparison >> nth=1", "canvas[data-panel]"),
+}
+TALL = 400  # px of window beyond a view's height, for a picture of the whole view
 
 
-def notebook(path: Path) -> Path:
-    cells = [
-        {"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
-         "execution_count": None}
-        for source in CELLS
-    ]  # fmt: skip
-    path.write_text(
-        json.dumps(
-            {
-                "cells": cells,
-                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
-                "nbformat": 4,
-                "nbformat_minor": 5,
-            }
-        )
-    )
-    return path
+def shoot(view: Locator, first: str, target: Path) -> None:
+    """The window with the view at the top of the notebook area."""
+    first_screen(view, first)
+    view.page.screenshot(path=str(target))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default=str(ROOT / "screenshots"))
-    parser.add_argument("--widths", type=int, nargs="*", default=[720, 1400])
+    parser.add_argument(
+        "--windows", nargs="*", default=["1024x768", "1400x900"], help="WIDTHxHEIGHT, px"
+    )
     parser.add_argument("--kinds", nargs="*", default=None, help="only these views")
     args = parser.parse_args()
+    windows = [tuple(int(n) for n in size.split("x")) for size in args.windows]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, run_server("lab", Path(tmp)) as server:
-        source = notebook(Path(tmp) / "look.ipynb")
+        source = write_notebook(Path(tmp) / "look.ipynb", *CELLS)
         with sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(
                 Path(tmp) / "profile",
@@ -79,7 +92,7 @@ def main() -> None:
                 executable_path=CHROMIUM,
                 headless=True,
                 args=CHROMIUM_ARGS,
-                viewport={"width": max(args.widths), "height": 2600},
+                viewport={"width": windows[0][0], "height": windows[0][1]},
                 device_scale_factor=1,
             )
             nb = NotebookPage(server, server.add_notebook(source), context.new_page())
@@ -94,43 +107,30 @@ def main() -> None:
             for theme, name in THEMES.items():
                 page.evaluate(f"window.jupyterapp.commands.execute('apputils:change-theme', "
                               f"{{theme: {json.dumps(name)}}})")  # fmt: skip
-                page.wait_for_timeout(1500)
-                for width in args.widths:
-                    page.set_viewport_size({"width": width, "height": 2600})
-                    # The widget's own width is the window's, less JupyterLab's file browser where
-                    # the window is wide enough to keep it open.
-                    shown = page.locator(".jp-FileBrowser").is_visible()
-                    if shown != (width >= 1000):
-                        page.evaluate(
-                            "window.jupyterapp.commands.execute('filebrowser:toggle-main')"
-                        )
-                        page.wait_for_timeout(500)
+                wait_for(page, "(light) => document.body.dataset.jpThemeLight === light",
+                         str(theme == "light").lower(), what=f"the {theme} theme")  # fmt: skip
+                for width, height in windows:
                     for presentation in (False, True):
-                        nb.run_code(
-                            f"w.presentation = g.presentation = c.presentation = "
-                            f"cells.presentation = {presentation}"
-                        )
-                        lab = page.evaluate(
-                            "document.body.classList.contains('jp-mod-presentationMode')"
-                        )
-                        if lab != presentation:
-                            page.evaluate("window.jupyterapp.commands.execute("
-                                          "'application:toggle-presentation-mode')")  # fmt: skip
-                        page.wait_for_timeout(600)
                         mode = "presentation" if presentation else "normal"
+                        scale = GEOMETRY.presentation.scale if presentation else 1
+                        set_presentation_mode(page, presentation)
+                        page.set_viewport_size({"width": width, "height": height})
                         views = {
-                            "explorer": page.locator(".rnnwidget").nth(0),
-                            "lstm": page.locator(".rnnwidget").nth(1),
-                            "trainer": page.locator(".rnnwidget-trainer").nth(0),
-                            "text": page.locator(".rnnwidget-trainer").nth(1),
-                            "comparison": page.locator(".rnnwidget-comparison").nth(0),
-                            "cells": page.locator(".rnnwidget-comparison").nth(1),
+                            kind: (page.locator(selector), first)
+                            for kind, (selector, first) in VIEWS.items()
+                            if not args.kinds or kind in args.kinds
                         }
-                        for kind, view in views.items():
-                            if args.kinds and kind not in args.kinds:
-                                continue
+                        for kind, (view, first) in views.items():
+                            wait_until_drawn_at_scale(view, scale)
+                            target = out / f"{kind}-{width}-{mode}-{theme}-screen.png"
+                            shoot(view, first, target)
+                            print(target)
+                        for kind, (view, _) in views.items():
+                            # A window as tall as the view, which the notebook then holds whole.
+                            tall = view.evaluate("(el) => el.getBoundingClientRect().height")
+                            page.set_viewport_size({"width": width, "height": int(tall) + TALL})
+                            wait_until_drawn_at_scale(view, scale)
                             view.evaluate("(el) => el.scrollIntoView({block: 'start'})")
-                            page.wait_for_timeout(200)
                             target = out / f"{kind}-{width}-{mode}-{theme}.png"
                             view.screenshot(path=str(target))
                             print(target)

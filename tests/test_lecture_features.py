@@ -147,9 +147,10 @@ def test_view_options_are_validated_and_do_not_recompute():
 
 
 def test_the_browser_may_set_view_options_but_not_the_shared_scale():
+    # Nor presentation: the view's switch is the page's (tests/test_presentation.py).
     w = RNNExplorer()
     w.set_state({"palette": "colorblind", "presentation": True, "gradient_range": [0, 1]})
-    assert (w.palette, w.presentation, w.gradient_range) == ("colorblind", True, None)
+    assert (w.palette, w.presentation, w.gradient_range) == ("colorblind", False, None)
 
 
 def test_save_png_uses_the_views_palette(tmp_path):

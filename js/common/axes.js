@@ -54,14 +54,70 @@ export function prepareCanvas(canvas, width, height, ratio = window.devicePixelR
   return ctx;
 }
 
-/** The plot area inside a panel of the given CSS size, at a text `scale`. */
-export function plotRect(width, height, scale = 1) {
+/**
+ * The plot area inside a panel of the given CSS size, at a text `scale`, below `above` more CSS
+ * pixels of title than one line.
+ */
+export function plotRect(width, height, scale = 1, above = 0) {
   return {
     x: MARGIN.left * scale,
-    y: MARGIN.top * scale,
+    y: MARGIN.top * scale + above,
     width: Math.max(1, width - (MARGIN.left + MARGIN.right) * scale),
-    height: Math.max(1, height - (MARGIN.top + MARGIN.bottom) * scale),
+    height: Math.max(1, height - (MARGIN.top + MARGIN.bottom) * scale - above),
   };
+}
+
+/**
+ * Size a panel's canvas (see prepareCanvas), paint its background and write its title whole:
+ * the first of the kernel's `titles` (the title, then shorter forms) that fits in `room` CSS
+ * pixels on one line; where none does, the shortest wraps onto more lines and the panel grows
+ * by as many, so its plot keeps its height and no title is ever cut.
+ * @param {HTMLCanvasElement} canvas
+ * @param {{ width: number, height: number, theme: import("./theme.js").Theme,
+ *   titles: string | string[], room: number, ratio?: number }} panel  height: at scale 1,
+ *   without the title's extra lines; room: the title's width, from the plot's left edge
+ * @returns {{ ctx: CanvasRenderingContext2D, rect: ReturnType<typeof plotRect> }}
+ */
+export function preparePanel(canvas, { width, height, theme, titles, room, ratio }) {
+  const s = theme.scale;
+  const measure = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  setFont(measure, theme, "title", "600");
+  const options = typeof titles === "string" ? [titles] : titles;
+  const fits = options.find((text) => measure.measureText(text).width <= room);
+  const lines = fits !== undefined ? [fits] : wrapText(measure, options.at(-1) ?? "", room);
+  const above = (lines.length - 1) * PANEL.title_line * s;
+  const ctx = prepareCanvas(canvas, width, height * s + above, ratio);
+  const rect = plotRect(width, height * s + above, s, above);
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, width, height * s + above);
+  setFont(ctx, theme, "title", "600");
+  ctx.fillStyle = theme.text;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "alphabetic";
+  lines.forEach((line, i) => ctx.fillText(line, rect.x,
+    rect.y - PANEL.title_offset * s - (lines.length - 1 - i) * PANEL.title_line * s));
+  return { ctx, rect };
+}
+
+/**
+ * `text` in lines no wider than `width` pixels in the context's font, broken between words
+ * (a single word wider than that keeps a line of its own).
+ * @returns {string[]}
+ */
+export function wrapText(ctx, text, width) {
+  const lines = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const longer = line ? `${line} ${word}` : word;
+    if (line && ctx.measureText(longer).width > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = longer;
+    }
+  }
+  lines.push(line);
+  return lines;
 }
 
 /**
@@ -168,26 +224,6 @@ export function drawGridLines(ctx, theme, rect, ys) {
     ctx.lineTo(rect.x + rect.width, y);
   }
   ctx.stroke();
-}
-
-/**
- * The panel's title, top left: the first of the kernel's `titles` (the title, then shorter
- * forms) that fits before `end`, so a narrow panel shows a shorter title rather than a cut one.
- * Only where even the shortest does not fit is it cut, with an ellipsis.
- * @param {string | string[]} titles
- * @param {number} [end] where the title must end: the panel's right edge (a chart's title may
- *   run over the right margin), or where a heatmap's colour-bar label starts
- */
-export function drawTitle(ctx, theme, rect, titles, end = rect.x + rect.width) {
-  setFont(ctx, theme, "title", "600");
-  ctx.fillStyle = theme.text;
-  ctx.textAlign = "left";
-  ctx.textBaseline = "alphabetic";
-  const room = end - rect.x - PANEL.title_end_gap * theme.scale;
-  const options = typeof titles === "string" ? [titles] : titles;
-  const title = options.find((text) => ctx.measureText(text).width <= room) ??
-    fitText(ctx, options[options.length - 1] ?? "", room);
-  ctx.fillText(title, rect.x, rect.y - PANEL.title_offset * theme.scale);
 }
 
 /** `text`, cut with an ellipsis to fit `width` pixels in the context's font. */

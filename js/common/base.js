@@ -1,10 +1,13 @@
 // What every rnnwidget view shares, written once: the anywidget entry (one ChangeSender per
 // model, one view per render), the root with its header, status bars and knobs built from the
-// kernel's specs, the listeners and their removal, and "decode the kernel's newest payload or
-// keep the last picture". A widget's own module is a subclass with its panels and its drawing.
+// kernel's specs (folded behind a Settings button in presentation), the Presentation switch,
+// the listeners and their removal, and "decode the kernel's newest payload or keep the last
+// picture". A widget's own module is a subclass with its panels and its drawing.
 
-import { buildControls, element } from "./controls.js";
-import { setText } from "./dom.js";
+import { buildControls, element, focusable, uid } from "./controls.js";
+import { setAttr, setText } from "./dom.js";
+import { icon } from "./icons.js";
+import { Presentation, presentationSwitch } from "./presentation.js";
 import { ViewStatus, watchLayout } from "./status.js";
 import { ChangeSender } from "./sync.js";
 import { readTheme } from "./theme.js";
@@ -32,13 +35,24 @@ export class BaseView {
     this.header = element("div", "rnnwidget-header");
     this.headline = element("p", "rnnwidget-summary");
     this.headline.setAttribute("role", "status");
-    this.header.append(element("h3", "rnnwidget-title", title), this.headline);
+    /** The view's buttons at the header's end: Settings, Presentation, and the subclass's. */
+    this.tools = element("div", "rnnwidget-tools");
+    this.header.append(element("h3", "rnnwidget-title", title), this.headline, this.tools);
     this.controls = buildControls(model, this.sender, {
       preset: (name) => model.send({ preset: name }),
       reset: reset ? () => model.send({ reset: true }) : undefined,
     });
+    this.settingsButton = this.buildSettingsButton();
+    this.fold(this.controls.el);
+    this.presentationSwitch = presentationSwitch();
+    this.tools.append(this.settingsButton, this.presentationSwitch.el);
     this.status = new ViewStatus(model, this.sender, { root: this.root, lostText,
       setDisabled: (disabled) => this.setDisabled(disabled) });
+    /** Whether the view presents, and why; its root carries the sizes (--rnnwidget-scale). */
+    this.presentation = new Presentation(model, this.root, () => this.showPresentation());
+    /** The presentation the settings were last folded or unfolded for. */
+    this.foldedFor = null;
+    this.showPresentation();
     /** @type {[string, () => void][]} model events and their handlers, removed on destroy */
     this.handlers = [];
     this.pending = 0;
@@ -63,6 +77,52 @@ export class BaseView {
       this.measure();
       this.redraw();
     });
+  }
+
+  /**
+   * The button that folds the knobs away and back (its `aria-controls` is their grid): folded
+   * in presentation, where the panels come first, unfolded otherwise; the presets stay.
+   */
+  buildSettingsButton() {
+    const button = focusable(element("button", "rnnwidget-button rnnwidget-settings-toggle"));
+    button.type = "button";
+    button.append(icon("chevron"), element("span", "", "Settings"));
+    /** What the button folds away: the knobs, and what a subclass adds (`fold`). */
+    this.folded = [];
+    button.addEventListener("click", () => this.showSettings(this.controls.el.hidden));
+    return button;
+  }
+
+  /** Fold `el` away with the knobs. */
+  fold(el) {
+    el.id ||= uid("settings");
+    this.folded.push(el);
+    this.settingsButton.setAttribute("aria-controls", this.folded.map((f) => f.id).join(" "));
+    el.hidden = this.controls.el.hidden;
+  }
+
+  /** Show (`open`) or fold away the knobs. */
+  showSettings(open) {
+    for (const el of this.folded) el.hidden = !open;
+    setAttr(this.settingsButton, "aria-expanded", open);
+    this.settingsButton.title = open ? "Fold the settings away" : "Show every setting";
+  }
+
+  /**
+   * Into presentation or out of it: the switch shows why, the settings fold away (or come back)
+   * when presentation turns on (or off), and the panels are drawn at the new scale.
+   */
+  showPresentation() {
+    const { on } = this.presentation;
+    this.presentationSwitch.show(this.presentation);
+    if (this.foldedFor !== on) {
+      this.foldedFor = on;
+      this.showSettings(!on);
+    }
+    if (this.layout) {
+      this.measure();
+      this.scheduleRedraw();
+    }
   }
 
   /** Turn every knob (what needs the kernel) off or on. */
@@ -124,6 +184,7 @@ export class BaseView {
   destroy() {
     for (const [event, handler] of this.handlers) this.model.off(event, handler);
     this.stopLayout?.();
+    this.presentation.dispose();
     this.status.dispose();
     cancelAnimationFrame(this.pending);
     this.root.remove();

@@ -277,10 +277,12 @@ const BUILDERS = { slider, number: field, text: field, choice, toggle };
  * @param {Sender} sender
  * @param {{ preset(name: string): void, reset?: () => void }} actions what a preset button
  *   does, and the Reset button (none without `reset`)
- * @returns {{ el: HTMLElement, update(): void, setDisabled(disabled: boolean): void,
- *   knob(name: string): HTMLElement | undefined }}
- *   update() shows the model's values and which knobs apply; setDisabled() turns every knob
- *   and preset (what needs the kernel) off or on; knob() is a knob's cell
+ * @returns {{ el: HTMLElement, presets: HTMLElement, update(): void,
+ *   setDisabled(disabled: boolean): void, knob(name: string): HTMLElement | undefined }}
+ *   el: the knobs' grid; presets: the row of preset buttons and Reset, which the view places
+ *   (it stays in sight where the knobs fold away); update() shows the model's values and which
+ *   knobs apply; setDisabled() turns every knob, preset and Reset (what needs the kernel) off
+ *   or on; knob() is a knob's cell
  */
 export function buildControls(model, sender, actions) {
   const el = element("div", "rnnwidget-controls");
@@ -311,7 +313,7 @@ export function buildControls(model, sender, actions) {
   // Reset: every setting back to the constructor's (the kernel keeps them), after the presets
   // on their row, and there too when no preset shows.
   const row = element("div", "rnnwidget-actions");
-  if (buttons.length) row.append(presets);
+  row.append(presets);
   if (actions.reset) {
     const reset = focusable(element("button", "rnnwidget-button rnnwidget-reset", "Reset"));
     reset.type = "button";
@@ -320,7 +322,6 @@ export function buildControls(model, sender, actions) {
     reset.addEventListener("click", () => actions.reset?.());
     row.append(reset);
   }
-  if (row.childElementCount) el.append(row);
 
   const update = () => {
     const inactive = new Set(/** @type {string[]} */ (model.get("_inactive") ?? []));
@@ -341,16 +342,17 @@ export function buildControls(model, sender, actions) {
         preset.sets.every((/** @type {string} */ name) => inactive.has(name)));
     }
     setHidden(presets, buttons.every(({ button }) => button.hidden));
+    setHidden(row, presets.hidden && !actions.reset);
   };
   update();
   const setDisabled = (/** @type {boolean} */ disabled) => {
-    for (const control of el.querySelectorAll("[data-trait], [data-typed], [data-preset], " +
-      "[data-reset]")) {
+    for (const control of [el, row].flatMap((part) => [...part.querySelectorAll(
+      "[data-trait], [data-typed], [data-preset], [data-reset]")])) {
       /** @type {HTMLInputElement} */ (control).disabled = disabled;
     }
   };
   const knob = (/** @type {string} */ name) => knobs.find((k) => k.spec.name === name)?.el;
-  return { el, update, setDisabled, knob };
+  return { el, presets: row, update, setDisabled, knob };
 }
 
 /** "0.01", "3e-4": a value that a log slider shows. */

@@ -8,6 +8,7 @@ const SHAPES = {
     ["path", { d: "M4 7h3l2-3h6l2 3h3a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1z" }],
     ["circle", { cx: 12, cy: 13, r: 4 }],
   ],
+  chevron: [["path", { d: "M9 5l7 7-7 7" }]],
   play: [["path", { d: "M7 4l13 8-13 8z", fill: "currentColor" }]],
   pause: [
     ["rect", { x: 6, y: 4, width: 4, height: 16, fill: "currentColor" }],

@@ -9,10 +9,10 @@ import {
   drawLeftAxis,
   drawPlayback,
   drawTimeAxis,
-  drawTitle,
+  MARGIN,
   panelCanvas,
   plotRect,
-  prepareCanvas,
+  preparePanel,
   sameList,
   sameRange,
   setFont,
@@ -21,7 +21,7 @@ import { setDataset } from "./dom.js";
 import { FLOAT64_LIMITS } from "./format.js";
 import { GEOMETRY } from "./geometry.js";
 
-const { chart: CHART, legend: LEGEND } = GEOMETRY;
+const { chart: CHART, legend: LEGEND, panel: PANEL } = GEOMETRY;
 
 export class NormChart {
   /**
@@ -118,16 +118,15 @@ export class NormChart {
    * @param {number} [ratio] device pixels per CSS pixel
    */
   draw(width, theme, canvas = this.canvas, ratio = undefined) {
-    const height = this.height * theme.scale;
-    const ctx = prepareCanvas(canvas, width, height, ratio);
-    const rect = (this.rect = plotRect(width, height, theme.scale));
+    const s = theme.scale;
+    const room = width - (MARGIN.left + PANEL.title_end_gap) * s; // over the legend's margin
+    const { ctx, rect } = preparePanel(canvas,
+      { width, height: this.height, theme, titles: this.titles, room, ratio });
+    this.rect = rect;
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
-      lo: this.range.lo, hi: this.range.hi, timeTicks: this.timeTicks.join(" "),
+      lo: this.range.lo, hi: this.range.hi, timeTicks: this.timeTicks.join(" "), scale: s,
     });
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.titles, width);
     if (!this.logNorms) return;
     const T = this.logNorms.length;
 

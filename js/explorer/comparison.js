@@ -12,7 +12,7 @@ import { element, uid } from "../common/controls.js";
 import { setText } from "../common/dom.js";
 import { GEOMETRY } from "../common/geometry.js";
 
-const { comparison: COMPARISON, presentation: PRESENTATION } = GEOMETRY;
+const { comparison: COMPARISON } = GEOMETRY;
 
 /**
  * @typedef {{ label: string, summary: string, shapes: string }} ColumnWords the kernel's
@@ -41,14 +41,13 @@ class ComparisonView extends BaseView {
     this.grid.append(...this.columns.map((c) => c.el));
     this.controls.el.setAttribute("role", "group");
     this.controls.el.setAttribute("aria-label", words.controls);
-    this.root.append(this.header, ...this.status.elements, this.controls.el, this.grid);
+    this.root.append(this.header, ...this.status.elements, this.controls.el,
+      this.controls.presets, this.grid);
 
     this.listen();
     this.on(["_summary"], () => this.setHeadline(String(this.model.get("_summary"))));
-    this.on(["presentation"], () => this.showOptions());
     this.setHeadline(String(model.get("_summary")));
     this.showPayload();
-    this.showOptions();
     // Each explorer's view in its column, in parallel: each waits for its own model.
     this.ready = Promise.all(refs.map(async (ref, i) => {
       const child = await host.getWidget(ref);
@@ -66,14 +65,6 @@ class ComparisonView extends BaseView {
       setText(target.summary, word.summary);
       setText(target.shapes, word.shapes);
     });
-  }
-
-  /** Presentation mode: the shared controls' and the columns' words grow with the panels. */
-  showOptions() {
-    const presentation = Boolean(this.model.get("presentation"));
-    this.root.classList.toggle("rnnwidget-presentation", presentation);
-    this.root.style.setProperty("--rnnwidget-scale",
-      String(presentation ? PRESENTATION.scale : 1));
   }
 
   destroy() {

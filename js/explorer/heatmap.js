@@ -5,10 +5,10 @@ import {
   drawLeftAxis,
   drawPlayback,
   drawTimeAxis,
-  drawTitle,
+  MARGIN,
   panelCanvas,
   plotRect,
-  prepareCanvas,
+  preparePanel,
   sameList,
   sameRange,
   setFont,
@@ -112,19 +112,18 @@ export class Heatmap {
    * @param {number} [ratio] device pixels per CSS pixel
    */
   draw(width, theme, canvas = this.canvas, ratio = undefined) {
-    const height = this.height * theme.scale;
-    const ctx = prepareCanvas(canvas, width, height, ratio);
-    const rect = (this.rect = plotRect(width, height, theme.scale));
+    // The title ends before the colour bar's label, which shares its (last) line.
+    const s = theme.scale;
+    const room = width - (MARGIN.left + MARGIN.right) * s +
+      (BAR.offset - BAR.label_shift - PANEL.title_end_gap) * s;
+    const { ctx, rect } = preparePanel(canvas,
+      { width, height: this.height, theme, titles: this.titles, room, ratio });
+    this.rect = rect;
     // Where the cells are, and on what, for hover and for tests that read pixels back.
     setDataset(canvas, {
-      plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
+      plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height, scale: s,
       background: theme.background,
     });
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, width, height);
-    // The title ends before the colour bar's label, on the same line.
-    drawTitle(ctx, theme, rect, this.titles,
-      rect.x + rect.width + (BAR.offset - BAR.label_shift) * theme.scale);
     if (!this.data) return;
     const { timesteps, rows, tokens } = this.data;
     ctx.imageSmoothingEnabled = false;

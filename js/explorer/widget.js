@@ -58,19 +58,19 @@ class ExplorerView extends BaseView {
     this.note = element("p", "rnnwidget-note");
     this.note.setAttribute("role", "status");
 
-    this.header.append(this.snapshotButton(), this.copyCode.el);
+    this.tools.append(this.snapshotButton(), this.copyCode.el);
     // A column of compare() shows only what differs between columns, from the panels on: the
     // comparison shows the shared controls once, and each column's label, summary and shapes
     // in rows of its own, so that no column's words push its panels below another's.
     this.inColumn = el.closest("[data-rnnwidget-column]") !== null;
     this.root.classList.toggle("rnnwidget-in-column", this.inColumn);
     const top = this.inColumn ? [...this.status.elements]
-      : [this.header, this.note, this.copyCode.panel, ...this.status.elements, this.controls.el];
+      : [this.header, this.note, this.copyCode.panel, ...this.status.elements, this.controls.el,
+        this.controls.presets];
     this.root.append(...top, this.playback.el, ...(this.inColumn ? [] : [this.shapes]),
       this.figure, this.unrolled.el, this.stats, this.tooltip);
 
     this.listen();
-    this.showOptions();
     this.showNote();
     this.showPayload();
     if (isStandalone(model)) {
@@ -93,7 +93,7 @@ class ExplorerView extends BaseView {
 
   listen() {
     super.listen();
-    this.on(["palette", "presentation"], () => this.showOptions());
+    this.on(["palette"], () => this.showPalette());
     this.on(["preset_note"], () => this.showNote());
     this.onPointer = (event) => this.hover(event);
     this.onLeave = () => this.hover(null);
@@ -244,13 +244,7 @@ class ExplorerView extends BaseView {
     });
   }
 
-  showOptions() {
-    const presentation = Boolean(this.model.get("presentation"));
-    this.root.classList.toggle("rnnwidget-presentation", presentation);
-    // Text, margins and strokes grow together, so the panels keep their proportions.
-    const scale = presentation ? GEOMETRY.presentation.scale : 1;
-    this.root.style.setProperty("--rnnwidget-scale", String(scale));
-    this.measure(); // the scale of text and strokes
+  showPalette() {
     this.setPanelData();
     this.scheduleRedraw();
   }
@@ -312,8 +306,11 @@ class ExplorerView extends BaseView {
     }
     this.tooltip.textContent = found.text;
     this.tooltip.hidden = false;
+    // Below right of the pointer, or moved left to stay inside the view.
     const box = this.root.getBoundingClientRect();
-    this.tooltip.style.left = `${event.clientX - box.left + 14}px`;
+    const room = this.root.clientWidth - this.tooltip.offsetWidth;
+    const left = Math.max(0, Math.min(event.clientX - box.left + 14, room));
+    this.tooltip.style.left = `${left}px`;
     this.tooltip.style.top = `${event.clientY - box.top + 14}px`;
   }
 

@@ -7,15 +7,15 @@ import {
   drawGridLines,
   drawLeftAxis,
   drawBottomAxis,
-  drawTitle,
+  MARGIN,
   plotRect,
-  prepareCanvas,
+  preparePanel,
   setFont,
 } from "../common/axes.js";
 import { setDataset } from "../common/dom.js";
 import { GEOMETRY } from "../common/geometry.js";
 
-const { chart: CHART, legend: LEGEND, step_chart: STEP } = GEOMETRY;
+const { chart: CHART, legend: LEGEND, panel: PANEL, step_chart: STEP } = GEOMETRY;
 
 /**
  * @typedef {{ label: string, x: ArrayLike<number>, y: ArrayLike<number>,
@@ -85,16 +85,14 @@ export class StepChart {
    * @param {import("../common/theme.js").Theme} theme
    */
   draw(width, theme) {
-    const height = this.height * theme.scale;
-    const ctx = prepareCanvas(this.canvas, width, height);
-    const rect = (this.rect = plotRect(width, height, theme.scale));
-    // What the axes show, for tests and tools: the kernel's ticks, as drawn.
-    setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi,
+    const room = width - (MARGIN.left + PANEL.title_end_gap) * theme.scale; // over the legend's
+    const { ctx, rect } = preparePanel(this.canvas,
+      { width, height: this.height, theme, titles: this.title, room });
+    this.rect = rect;
+    // What the axes show, for tests and tools: the kernel's ticks, as drawn, and the text scale.
+    setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi, scale: theme.scale,
       ticks: this.ticks.map(([, text]) => text).join(" "),
       stepTicks: this.stepTicks.map(([, text]) => text).join(" ") });
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, width, height);
-    drawTitle(ctx, theme, rect, this.title, width);
 
     drawGridLines(ctx, theme, rect, this.ticks.map(([v]) => this.y(v)));
     drawLeftAxis(ctx, theme, rect, this.ticks.map(([v, text]) => ({ y: this.y(v), text })),

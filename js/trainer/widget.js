@@ -43,8 +43,11 @@ class TrainerView extends BaseView {
     // A language model's sample and unit reading (hidden for a memory task); the text knobs
     // (temperature, the unit, the feature) move into it, beside what they change.
     this.text = new TextPanel(this.controls, (unit) => this.sender.send({ unit }));
+    this.fold(this.text.source); // where the text comes from: a setting's words
+    // One row for every button: the commands, then the view's own at its end.
+    this.buttons.el.append(this.tools);
     this.root.append(this.header, ...this.status.elements, this.buttons.el, this.controls.el,
-      this.text.el, grid);
+      this.controls.presets, this.text.el, grid);
     this.measure();
     this.listen();
     this.showPayload();
@@ -100,8 +103,9 @@ class TrainerView extends BaseView {
 
   redraw() {
     const { theme } = this.layout;
-    // Two charts side by side when there is room, each filling its grid cell.
-    const columns = this.layout.width >= 2 * 420 + 12 ? 2 : 1;
+    // Two charts side by side when there is room (for enlarged ones too), each filling its
+    // grid cell; style.css's grid makes the same choice.
+    const columns = this.layout.width >= 2 * 420 * theme.scale + 12 ? 2 : 1;
     const width = Math.floor((this.layout.width - (columns - 1) * 12) / columns);
     for (const [name, chart] of Object.entries(this.charts)) {
       if (name === "gradient" && !this.gradients) continue;

@@ -63,6 +63,7 @@ class Comparison(BaseWidget):
     Every other setting is the comparison's too (``comparison.seq_len = 100``, or the shared
     controls of its view): setting it sets it in every explorer, and setting it in one explorer
     sets it in all. The compared setting is each explorer's own (``comparison[1].w_hh_scale``).
+    ``presentation`` is the comparison's, and every explorer follows it.
     """
 
     _esm = STATIC / "comparison.js"
@@ -84,7 +85,6 @@ class Comparison(BaseWidget):
     sentence = _twin(RNNExplorer.sentence)
     layers = _twin(RNNExplorer.layers)
     palette = _twin(RNNExplorer.palette)
-    presentation = _twin(RNNExplorer.presentation)
 
     # -- the wire (the kernel's words; read-only for the browser) -----------------------------
     _explorers = traitlets.List(traitlets.Instance(RNNExplorer), read_only=True).tag(
@@ -116,6 +116,10 @@ class Comparison(BaseWidget):
         self.set_trait("_explorers", self.explorers)
         self.set_trait("_words", words.comparison_words(varied))
         self.set_trait("_knobs", self._shared_knobs())
+        # The columns present with the comparison (compare(presentation=True) sets the first).
+        self.presentation = first.presentation
+        self._links = [traitlets.link((self, "presentation"), (w, "presentation"))
+                       for w in self.explorers]  # fmt: skip
         for w in self.explorers:
             w.observe(self._follow, names=list(self._linked))
             w.observe(self._on_frame, names=["_frame"])
@@ -248,6 +252,8 @@ class Comparison(BaseWidget):
             w.unobserve(self._follow, names=list(self._linked))
             w.unobserve(self._on_frame, names=["_frame"])
             w.close()
+        for link in self._links:
+            link.unlink()
         super().close()
 
 

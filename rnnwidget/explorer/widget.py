@@ -61,7 +61,7 @@ GATED_ONLY = ("gate_init",)
 #: redraws.
 VIEW_OPTIONS: dict[str, Any] = {
     "palette": "standard",
-    "presentation": False,
+    "presentation": False,  # unless rnnwidget.options.presentation says otherwise
     "gradient_range": None,
     "norm_range": None,
     "hold_scales": False,
@@ -125,7 +125,7 @@ class RNNExplorer(BaseWidget):
 
     SETTINGS = (
         "cell", "w_hh_scale", "seq_len", "saturation", "bias", "gate_init", "units",
-        "input_kind", "seed", "sentence", "layers", "palette", "presentation", "hold_scales",
+        "input_kind", "seed", "sentence", "layers", "palette", "hold_scales",
     )  # fmt: skip
     CONFIG = CONFIG
     PRESETS = PRESETS
@@ -184,9 +184,6 @@ class RNNExplorer(BaseWidget):
         PALETTES, "standard", help='Colour tables: "standard", or "colorblind" (PuOr, cividis).'
     ).tag(sync=True, label="Colours", group="view", labels={"standard": "Standard",
                                                "colorblind": "Colour-blind safe"})  # fmt: skip
-    presentation = Toggle(False, help="Larger text and strokes, for a projector.").tag(
-        sync=True, label="Presentation mode", group="view"
-    )
     gradient_range = traitlets.Tuple(
         traitlets.Float(),
         traitlets.Float(),
@@ -257,7 +254,9 @@ class RNNExplorer(BaseWidget):
         self._revision = itertools.count(1)
         self._applying_preset = False
         super().__init__(**kwargs)
-        self.observe(self._on_view_option, names=["gradient_range", "norm_range", "controls"])
+        self.observe(
+            self._on_view_option, names=["gradient_range", "norm_range", "controls", "presentation"]
+        )
         self._ready = True
         self._recompute()
 
@@ -373,7 +372,7 @@ class RNNExplorer(BaseWidget):
             return
         with self._sync_lock, self.hold_sync():
             self.set_trait("code", repr(self))
-            if change["name"] != "controls" and self._current is not None:
+            if change["name"] in ("gradient_range", "norm_range") and self._current is not None:
                 self._publish(self._current)  # the colour bar's and the axis's ticks move
 
     def _recompute(self) -> None:

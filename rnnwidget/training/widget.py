@@ -72,8 +72,8 @@ TEXT_SETTINGS = ("temperature", "unit", "unit_state", "feature")
 SETTINGS = MODEL_SETTINGS + LIVE_SETTINGS + TEXT_SETTINGS
 
 #: Constructor keywords besides the settings: ``text``, a Python attribute, not synced (it may
-#: be megabytes).
-CONFIG = (*SETTINGS, "text")
+#: be megabytes), and ``presentation``, the view's (:class:`~rnnwidget._widget.BaseWidget`).
+CONFIG = (*SETTINGS, "text", "presentation")
 
 #: What the view's buttons send.
 COMMANDS = ("start", "pause", "step", "restart", "reset")
@@ -157,6 +157,10 @@ class RNNTrainer(BaseWidget, TextSettings):
     radius of W_hh for the Elman cell, the mean forget or update gate for the LSTM or GRU), and
     a progress line. The same settings give the same curves, step for step, however the run
     was paused.
+
+    ``RNNTrainer(..., presentation=True)`` presents the view for a projector, as the explorer's
+    does (the default: :data:`rnnwidget.options`); so do JupyterLab's presentation mode and the
+    view's own Presentation switch, for every rnnwidget view on the page.
     """
 
     _esm = STATIC / "trainer.js"
@@ -509,6 +513,8 @@ class RNNTrainer(BaseWidget, TextSettings):
         settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in SETTINGS)
         if self._text is not None:
             settings += f", text={short_text(self._text)}"
+        if self.presentation:
+            settings += ", presentation=True"
         return f"RNNTrainer({settings})"
 
 

@@ -404,6 +404,14 @@ class NotebookPage:
             self.external_requests.append(url)
 
 
+def set_presentation_mode(page: Page, on: bool) -> None:
+    """Turn JupyterLab's presentation mode (View > Presentation Mode) on or off: its command
+    toggles the class ``jp-mod-presentationMode`` on the shell."""
+    shell = page.locator(".jp-LabShell")
+    if ("jp-mod-presentationMode" in (shell.get_attribute("class") or "").split()) != on:
+        page.evaluate("window.jupyterapp.commands.execute('application:toggle-presentation-mode')")
+
+
 class OpenNotebook(Protocol):
     """The `open_notebook` fixture: copy a notebook to a server, open it in a tab, run it."""
 

@@ -20,7 +20,7 @@ from .test_explorer import (
     press,
 )
 from .test_harness import write_notebook
-from .waits import wait_until_drawn_at_width
+from .waits import wait_until_drawn_at_scale, wait_until_drawn_at_width
 
 pytestmark = pytest.mark.browser
 
@@ -158,11 +158,16 @@ def test_presentation_mode_and_the_colour_blind_palette(nb: NotebookPage) -> Non
     root = explorer(nb)
     canvas = root.locator("canvas[data-panel='hidden']")
     height = canvas.evaluate("(c) => c.getBoundingClientRect().height")
-    root.get_by_role("checkbox", name="Presentation mode").check()
-    nb.wait_for_python_value("w.presentation", True)
+    switch = root.get_by_role("button", name="Presentation")
+    switch.click()  # the page's switch: the view presents, the widget's own option stays off
     expect(root).to_have_class("rnnwidget rnnwidget-presentation")
+    expect(switch).to_have_attribute("aria-pressed", "true")
+    wait_until_drawn_at_scale(root, GEOMETRY.presentation.scale)
     enlarged = canvas.evaluate("(c) => c.getBoundingClientRect().height")
     assert enlarged == pytest.approx(GEOMETRY.presentation.scale * height)  # text and panels
+    assert nb.python_value("w.presentation") is False
+    switch.click()  # off again: the settings, folded away in presentation, come back
+    expect(root).to_have_class("rnnwidget")
 
     root.get_by_role("combobox", name="Colours").select_option("colorblind")
     nb.wait_for_python_value("w.palette", "colorblind")

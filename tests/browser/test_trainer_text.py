@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, expect
 
-from .jupyter import JupyterServer, NotebookPage, OpenNotebook
+from .jupyter import JupyterServer, NotebookPage, OpenNotebook, set_presentation_mode
 from .test_harness import write_notebook
 from .test_layout import OVERLAPS_JS
 from .waits import wait_until_drawn_at_width
@@ -151,13 +151,10 @@ def test_the_text_view_holds_at_720_and_1400_px_and_hides_for_a_memory_task(
     nb.run_code("w.cell = 'lstm'")  # one more knob: the state, h or c
     expect(root.get_by_role("combobox", name="State")).to_be_visible()
     output = root.locator("xpath=..")
-    # JupyterLab's presentation mode enlarges the code font the sample and the text are set in.
+    # JupyterLab's presentation mode enlarges the view, and the code font the sample and the
+    # text are set in.
     for presentation in (False, True):
-        lab = nb.page.evaluate("document.body.classList.contains('jp-mod-presentationMode')")
-        if lab != presentation:
-            nb.page.evaluate(
-                "window.jupyterapp.commands.execute('application:toggle-presentation-mode')"
-            )
+        set_presentation_mode(nb.page, presentation)
         for width in (720, 1400):
             nb.page.set_viewport_size({"width": width + 400, "height": 1000})
             output.evaluate(
@@ -169,6 +166,7 @@ def test_the_text_view_holds_at_720_and_1400_px_and_hides_for_a_memory_task(
             assert found["overlaps"] == [], f"{where}: {found['overlaps']}"
             assert found["spills"] == [], f"{where}: {found['spills']}"
             assert found["scroll"] <= 0, where
+    set_presentation_mode(nb.page, False)  # the settings unfolded again
 
     nb.run_code("w.task = 'recall'")
     expect(root.locator(".rnnwidget-trainer-text")).to_be_hidden()

@@ -30,6 +30,20 @@ DRAWN_AT_WIDTH_JS = """(root) => {
   });
 }"""
 
+# Whether every visible panel canvas under `root` is drawn at text scale `scale` (the scale its
+# last drawing wrote in data-scale) and across its container's content box.
+DRAWN_AT_SCALE_JS = """([root, scale]) => {
+  const canvases = [...root.querySelectorAll("canvas[data-panel]")]
+    .filter((canvas) => canvas.getClientRects().length > 0);
+  return canvases.length > 0 && canvases.every((canvas) => {
+    const box = canvas.parentElement;
+    const { paddingLeft, paddingRight } = getComputedStyle(box);
+    const content = box.clientWidth - parseFloat(paddingLeft) - parseFloat(paddingRight);
+    return Number(canvas.dataset.scale) === scale &&
+      Math.abs(canvas.getBoundingClientRect().width - content) <= 1;
+  });
+}"""
+
 # Resolves after `count` animation frames of the page.
 FRAMES_JS = """(count) => new Promise((done) => {
   const next = (left) => (left === 0 ? done() : requestAnimationFrame(() => next(left - 1)));
@@ -53,6 +67,17 @@ def wait_until_drawn_at_width(root: Locator) -> None:
         DRAWN_AT_WIDTH_JS,
         root.element_handle(),
         what="every panel canvas drawn across its container's width",
+    )
+
+
+def wait_until_drawn_at_scale(root: Locator, scale: float) -> None:
+    """Wait until the view at `root` has drawn every panel at text `scale` across its width:
+    what follows a switch into presentation or out of it."""
+    wait_for(
+        root.page,
+        DRAWN_AT_SCALE_JS,
+        [root.element_handle(), scale],
+        what=f"every panel canvas drawn at scale {scale} across its container's width",
     )
 
 
