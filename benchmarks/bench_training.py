@@ -9,7 +9,8 @@ Run: python benchmarks/bench_training.py
 2. Wall time and steps until the validation accuracy reaches 95% on recall with lag=10 (and
    lag=80, for scale), at the trainer's defaults (w_hh_scale 1, Adam, lr 1e-2, clipping at 1,
    batch 32, 4 symbols), evaluating on the 512-sequence validation batch after every step (its
-   cost included), for seeds 0-4.
+   cost included), for seeds 0-4; a seed still below 95 % after 10 000 steps is shown as such,
+   with the accuracy it reached, and left out of the median.
 
 Both with their libraries' default threads, as a script that calls ``Trainer.train`` runs
 (the float32 trajectory, and with it the steps to 95 %, can depend on how many threads numpy's
@@ -34,6 +35,7 @@ from rnnwidget.training.tasks import Adding, Recall
 REPEATS, STEPS = 5, 200
 SEEDS = range(5)
 LAGS = (10, 80)
+MAX_STEPS = 10_000
 
 
 def steps_per_second(trainer: Trainer) -> float:
@@ -48,16 +50,13 @@ def steps_per_second(trainer: Trainer) -> float:
     return best
 
 
-def time_to_accuracy(lag: int, seed: int, target: float = 0.95) -> tuple[int, float]:
+def time_to_accuracy(lag: int, seed: int, target: float = 0.95) -> tuple[int, float, float]:
     """Steps and wall seconds (building the trainer included) until recall at ``lag`` reaches
-    ``target`` validation accuracy."""
+    ``target`` validation accuracy, or MAX_STEPS if it does not, and the accuracy reached."""
     start = time.perf_counter()
     trainer = Trainer("recall", lag=lag, seed=seed)
-    evaluation = trainer.train(10_000, eval_every=1, target_accuracy=target)
-    seconds = time.perf_counter() - start
-    if evaluation.accuracy < target:
-        raise RuntimeError(f"lag {lag}, seed {seed}: accuracy {evaluation.accuracy} at 10 000")
-    return evaluation.step, seconds
+    evaluation = trainer.train(MAX_STEPS, eval_every=1, target_accuracy=target)
+    return evaluation.step, time.perf_counter() - start, evaluation.accuracy
 
 
 def main() -> None:
@@ -81,17 +80,23 @@ def main() -> None:
         "Recall at the trainer's defaults, until 95 % validation accuracy, evaluated every step; "
         "ratio: the wall time over PyTorch's time for as many training steps of the same "
         "network (which evaluates nothing).",
-        ["lag", "seed", "steps", "seconds", "ratio"],
+        ["lag", "seed", "steps", "seconds", "ratio", "accuracy"],
         text_columns=0,
     )
     for lag in LAGS:
         theirs = torch_steps_per_second(torch_step("elman", torch.float32, Recall(lag=lag)), 5)
         results = [time_to_accuracy(lag, seed) for seed in SEEDS]
-        for seed, (steps, seconds) in zip(SEEDS, results):
-            table.add(lag, seed, steps, number(seconds), ratio(seconds, steps / theirs))
-        steps = int(statistics.median(steps for steps, _ in results))
-        seconds = statistics.median(seconds for _, seconds in results)
-        table.add(lag, "median", steps, number(seconds), ratio(seconds, steps / theirs))
+        for seed, (steps, seconds, accuracy) in zip(SEEDS, results):
+            # A seed that never gets there says so: its steps are the budget, not a time to learn.
+            shown = steps if accuracy >= 0.95 else f"not by {steps}"
+            table.add(lag, seed, shown, number(seconds), ratio(seconds, steps / theirs),
+                      f"{accuracy:.2f}")  # fmt: skip
+        learned = [(steps, seconds) for steps, seconds, accuracy in results if accuracy >= 0.95]
+        if learned:
+            steps = int(statistics.median(steps for steps, _ in learned))
+            seconds = statistics.median(seconds for _, seconds in learned)
+            table.add(lag, f"median of {len(learned)} that learned", steps, number(seconds),
+                      ratio(seconds, steps / theirs), "")  # fmt: skip
     print(table)
 
 
