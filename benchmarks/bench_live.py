@@ -10,8 +10,9 @@ Then, with the kernel idle and again while it trains in the background, it times
 2. ``w.pause()`` inside the kernel: from the call to its return (the step in progress finishes
    first), 20 times, each after 0.3 s of training;
 
-and the training rate (``steps_per_second`` as published: steps per second of training, its
-evaluations and publishing included), alone for 3 s and while it answers the cells. The widget has
+and the training rate (the steps ``w.steps`` gained over the wall time from ``w.start()`` to
+``w.pause()``, evaluations and publishing included), alone for 3 s and while it answers the
+cells. The widget has
 no browser here: the comm messages go nowhere, but the kernel builds and sends them all the same.
 The anchor of every time is the same statistic of the idle kernel's reply, measured in the same
 run; the anchor of the training rate while answering is the rate alone.
@@ -33,11 +34,18 @@ SETUP = """
 import time
 from rnnwidget import RNNTrainer
 w = RNNTrainer(units=32, task="adding", seq_len=50, batch_size=32)
+def begin():
+    global _since
+    _since = (w.steps, time.perf_counter())
+    w.start()
+def rate():
+    w.pause()
+    steps, start = _since
+    return (w.steps - steps) / (time.perf_counter() - start)
 """
 
 RATE = """
-w.reset(); w.start(); time.sleep(3); w.pause()
-print(w._progress["steps_per_second"])
+w.restart(); begin(); time.sleep(3); print(rate())
 """
 
 PAUSE = """
@@ -84,9 +92,9 @@ def main() -> None:
     try:
         run(client, SETUP)
         idle = percentiles(cell_latencies(client))
-        run(client, "w.start()")
+        run(client, "begin()")
         training = percentiles(cell_latencies(client))
-        busy = float(run(client, "w.pause(); print(w._progress['steps_per_second'])"))
+        busy = float(run(client, "print(rate())"))
         alone = float(run(client, RATE))
         pauses = percentiles([float(run(client, PAUSE)) for _ in range(PAUSES)])
     finally:

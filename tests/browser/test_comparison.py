@@ -189,7 +189,8 @@ def test_a_shared_control_moves_every_column(nb: NotebookPage) -> None:
     # The other comparison on the page keeps its own settings.
     assert nb.python_value("[w.seq_len for w in d]") == [100] * 3
     # Reset, from the keyboard: every column back to the length it was created with.
-    bar.get_by_role("button", name="Reset").focus()
+    actions = comparison(nb).locator(":scope > .rnnwidget-actions")
+    actions.get_by_role("button", name="Reset").focus()
     nb.page.keyboard.press("Enter")
     nb.wait_for_python_value("[w.seq_len for w in c] + [c.seq_len]", [200] * 4)
     expect(bar.locator("input[data-typed='seq_len']")).to_have_value("200")
