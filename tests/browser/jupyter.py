@@ -423,13 +423,16 @@ def set_presentation_mode(page: Page, on: bool) -> None:
 
 
 def set_theme(page: Page, light: bool) -> None:
-    """Switch JupyterLab to its Light or Dark theme and wait until the page wears it."""
+    """Switch JupyterLab to its Light or Dark theme and wait until the page wears it: the theme
+    is on the body and the splash screen JupyterLab shows while it loads a theme is gone."""
     name = "JupyterLab Light" if light else "JupyterLab Dark"
     page.evaluate(
         "(name) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: name})", name
     )
     page.wait_for_function(
-        "(light) => document.body.dataset.jpThemeLight === light", arg=str(light).lower()
+        "(light) => document.body.dataset.jpThemeLight === light &&"
+        " !document.getElementById('jupyterlab-splash')",
+        arg=str(light).lower(),
     )
 
 
