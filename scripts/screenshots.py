@@ -18,12 +18,13 @@ the views named.
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Locator, sync_playwright
+from PIL import Image
+from playwright.sync_api import Locator, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,10 +36,11 @@ from tests.browser.jupyter import (  # noqa: E402
     isolated_environment,
     run_server,
     set_presentation_mode,
+    set_theme,
 )
 from tests.browser.legibility import first_screen  # noqa: E402
 from tests.browser.test_harness import write_notebook  # noqa: E402
-from tests.browser.waits import wait_for, wait_until_drawn_at_scale  # noqa: E402
+from tests.browser.waits import wait_until_drawn_at_scale  # noqa: E402
 
 CELLS = [
     "from rnnwidget import RNNExplorer, RNNTrainer, compare\n"
@@ -51,7 +53,7 @@ CELLS = [
     'cells = compare(cell=["elman", "gru", "lstm"], seq_len=200, units=32, input_kind="noise")\n'
     "cells",
 ]
-THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+THEMES = ("light", "dark")
 EXPLORERS = ".rnnwidget:not(.rnnwidget-trainer)"
 # Each view, and what must be on the first screen: its first chart (the text view's first
 # panel is the sample the network writes).
@@ -66,10 +68,25 @@ VIEWS = {
 TALL = 400  # px of window beyond a view's height, for a picture of the whole view
 
 
-def shoot(view: Locator, first: str, target: Path) -> None:
-    """The window with the view at the top of the notebook area."""
+def steady(page: Page) -> None:
+    """Keep what is not the notebook out of the pictures, and the notebook still while shot."""
+    # JupyterLab's news toast would sit on top of the pictures.
+    page.add_style_tag(content=".Toastify { display: none !important; }")
+    # Cells out of sight skip rendering (content-visibility: auto), and the heights they
+    # guess meanwhile move a tall view while it is being photographed.
+    page.add_style_tag(content=".jp-Cell { content-visibility: visible !important; }")
+
+
+def shoot(view: Locator, first: str, target: Path, colours: int | None = None) -> None:
+    """The window with the view at the top of the notebook area; reduced to `colours` colours
+    (a palette PNG, a fraction of the size, for pictures kept in the repository) if given."""
     first_screen(view, first)
-    view.page.screenshot(path=str(target))
+    png = view.page.screenshot()
+    if colours is None:
+        target.write_bytes(png)
+    else:
+        reduced = Image.open(io.BytesIO(png)).convert("RGB").quantize(colours)
+        reduced.save(target, optimize=True)
 
 
 def main() -> None:
@@ -99,16 +116,9 @@ def main() -> None:
             nb.load()
             nb.run_all()
             page = nb.page
-            # JupyterLab's news toast would sit on top of the pictures.
-            page.add_style_tag(content=".Toastify { display: none !important; }")
-            # Cells out of sight skip rendering (content-visibility: auto), and the heights they
-            # guess meanwhile move a tall view while it is being photographed.
-            page.add_style_tag(content=".jp-Cell { content-visibility: visible !important; }")
-            for theme, name in THEMES.items():
-                page.evaluate(f"window.jupyterapp.commands.execute('apputils:change-theme', "
-                              f"{{theme: {json.dumps(name)}}})")  # fmt: skip
-                wait_for(page, "(light) => document.body.dataset.jpThemeLight === light",
-                         str(theme == "light").lower(), what=f"the {theme} theme")  # fmt: skip
+            steady(page)
+            for theme in THEMES:
+                set_theme(page, theme == "light")
                 for width, height in windows:
                     for presentation in (False, True):
                         mode = "presentation" if presentation else "normal"

@@ -336,6 +336,16 @@ class NotebookPage:
             outputs = self.page.evaluate("(path) => notebookHarness.outputs(path)", self.path)
             raise_first_error([output for cell in outputs for output in cell])
 
+    def start_run_all(self) -> None:
+        """Start running every cell, as "Run All Cells" does, and return at once: for a notebook
+        whose later cells train for minutes while its first widgets are already drawn."""
+        self.page.evaluate(
+            "([path, command]) => {"
+            " window.jupyterapp.shell.activateById(notebookHarness.panel(path).id);"
+            " void window.jupyterapp.commands.execute(command); }",
+            [self.path, "notebook:run-all-cells"],
+        )
+
     def run_code(self, source: str) -> str:
         """Run `source` in a new cell at the end of the notebook; return what it printed.
 
@@ -410,6 +420,20 @@ def set_presentation_mode(page: Page, on: bool) -> None:
     shell = page.locator(".jp-LabShell")
     if ("jp-mod-presentationMode" in (shell.get_attribute("class") or "").split()) != on:
         page.evaluate("window.jupyterapp.commands.execute('application:toggle-presentation-mode')")
+
+
+def set_theme(page: Page, light: bool) -> None:
+    """Switch JupyterLab to its Light or Dark theme and wait until the page wears it: the theme
+    is on the body and the splash screen JupyterLab shows while it loads a theme is gone."""
+    name = "JupyterLab Light" if light else "JupyterLab Dark"
+    page.evaluate(
+        "(name) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: name})", name
+    )
+    page.wait_for_function(
+        "(light) => document.body.dataset.jpThemeLight === light &&"
+        " !document.getElementById('jupyterlab-splash')",
+        arg=str(light).lower(),
+    )
 
 
 class OpenNotebook(Protocol):
