@@ -150,7 +150,7 @@ def speed(repeat: int) -> None:
         ours = steps_per_second(numpy_step(cell), repeat)
         theirs = steps_per_second(torch_step(cell), repeat)
         table.add(cell, number(ours), number(theirs), ratio(ours, theirs))
-    print(table, flush=True)
+    print(f"{table}\n", flush=True)  # a blank line ends the Markdown table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def markov(steps: int, checkpoints: Sequence[int]) -> None:
             if step in checkpoints:
                 bits.append(trainer.evaluate().loss / math.log(2))
         table.add(cell, *(f"{b:.4f}" for b in bits), ratio(bits[-1], entropy))
-    print(table)
+    print(f"{table}\n")
     print(
         f"The chain itself scores {chain_bits(probe):.4f} bits/char on the same held-out "
         "characters.\n",
@@ -317,7 +317,7 @@ def python(seconds: float, every: int, units: int, learning_rate: float) -> None
             met_at = elapsed
             break
         before = now
-    print(table)
+    print(f"{table}\n")
     outcome = (
         f"the criterion held twice in a row after {met_at:.1f} s, {trainer.steps} steps"
         if met_at is not None
