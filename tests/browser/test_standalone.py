@@ -156,7 +156,9 @@ def test_copy_as_code_falls_back_to_a_selected_line(open_page, tmp_path: Path) -
 def test_a_classroom_view_stays_one_in_the_page(open_page, tmp_path: Path) -> None:
     w = RNNExplorer(seq_len=T, units=UNITS, controls=["seq_len"])
     page = open_page(w, tmp_path / "lesson.html")
-    visible = root(page).locator(".rnnwidget-controls :is(input, select, button):visible")
+    # The knobs' grid and the row of presets and Reset below it.
+    controls = ":is(.rnnwidget-controls, .rnnwidget-actions)"
+    visible = root(page).locator(f"{controls} :is(input, select, button):visible")
     expect(visible).to_have_count(3)  # the slider, the field its value is typed in, Reset
     knob = root(page).locator(".rnnwidget-controls [data-trait]:visible")
     expect(knob).to_have_count(1)

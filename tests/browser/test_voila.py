@@ -107,7 +107,9 @@ def test_the_lecture_notebook_renders_and_follows_the_keyboard(
         arg=[root.element_handle(), drawn],
         timeout=TIMEOUT_MS,
     )
-    expect(root.locator("output").first).to_have_text(f"{start + 0.05:.2f}", timeout=TIMEOUT_MS)
+    expect(root.locator("input[data-typed='w_hh_scale']")).to_have_value(
+        f"{start + 0.05:.2f}", timeout=TIMEOUT_MS
+    )
     assert float(slider.input_value()) == pytest.approx(start + 0.05)
     assert digest(hidden) != before
 
