@@ -41,7 +41,8 @@ def test_explorer_reset_returns_to_the_constructors_settings_and_arrays(how):
         assert w.config != constructed
         revision = w._frame["revision"]
         w.reset() if how == "python" else browser_reset(w)
-        assert w.config == constructed
+        # Presentation is how the room sees the view, not a setting of the lesson: it stays.
+        assert w.config == {**constructed, "presentation": True}
         assert w._frame["revision"] == revision + 1  # one recompute for every setting
         assert (w.preset_note, w.error) == ("", "")
         np.testing.assert_array_equal(w.trace.h, fresh.trace.h)
