@@ -1,7 +1,8 @@
 """What one slider move costs the kernel: recompute (forward, BPTT, log-space gradients,
 diagnostics) plus packing the arrays into float32 buffers, as RNNExplorer does it; for the
-Elman cell, then per cell (Elman, LSTM, GRU) at the lecture's seq_len=200, units=64. The anchor of each time is the bare cell's forward + BPTT on the
-same input, measured in the same run: what the widget adds to the model.
+Elman cell, then per cell (Elman, LSTM, GRU) at the lecture's seq_len=200, units=64. The
+anchor of each time is the bare cell's forward + BPTT on the same input, measured in the same
+run: what the widget adds to the model.
 
 Run: python benchmarks/bench_widget.py
 """
