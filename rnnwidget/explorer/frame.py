@@ -13,7 +13,7 @@ reaches step t".
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
@@ -29,8 +29,8 @@ from ..cells.log_gradients import LogGradients, log10_gradients
 from ..cells.lstm import LSTM, LSTMGrads, LSTMTrace
 
 __all__ = [
-    "CELLS", "FEATURES", "GATE_INITS", "MEMORY_GATES", "Frame", "Layer", "Measurement",
-    "OrderDemo", "Params", "bias_signs", "compute_frame", "measure",
+    "CELLS", "FEATURES", "GATE_INITS", "MEMORY_GATES", "Frame", "Layer", "Mark", "Measurement",
+    "Network", "OrderDemo", "Params", "bias_signs", "compute_frame", "measure",
 ]  # fmt: skip
 
 FEATURES = 4  # per step: enough to see structure in the input panel, few enough to read
@@ -79,6 +79,75 @@ class Params:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+class Mark(NamedTuple):
+    """A step that matters to the task, marked on every panel: ``t`` (1-based) and what
+    happens there (``"symbol shown"``)."""
+
+    t: int
+    label: str
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A given network for the explorer to show instead of one built from the seed: a network
+    trained on a task (:func:`rnnwidget.training.mechanism.network_of` builds it), on one of
+    its task's sequences, with the gradient of that task's loss.
+
+    Attributes:
+        cell: ``"elman"``, ``"lstm"`` or ``"gru"``.
+        weights: the cell's weights by name, float64: ``W_xh``, ``W_hh`` and ``b`` (a GRU's
+            ``b_xh`` and ``b_hh``), in the layouts of the cells' ``from_weights``.
+        saturation: the Elman cell's tanh gain g (1 for the gated cells).
+        x: the input sequence, ``(timesteps, features)``.
+        loss_gradient: ``dL/dh_T`` from ``h_T``, ``(1, units)`` to ``(1, units)``: the task's
+            loss on the last state, through its read-out.
+        marks: the steps that matter to the task (where a symbol is shown, where it is asked
+            for).
+        step: the training step these weights are from.
+        caption: the network in a few words for a figure's caption (``"recall lag=100, step
+            400"``).
+        description: the network and its sequence in one sentence, for the view.
+    """
+
+    cell: str
+    weights: Mapping[str, Array]
+    saturation: float
+    x: Array
+    loss_gradient: Callable[[Array], Array]
+    marks: tuple[Mark, ...]
+    step: int
+    caption: str
+    description: str
+
+    @property
+    def units(self) -> int:
+        return int(self.weights["W_hh"].shape[1])
+
+    @cached_property
+    def spectral_radius(self) -> float | None:
+        """The Elman cell's rho(W_hh) as trained (None for a gated cell): what the explorer's
+        W_hh scale starts at."""
+        if self.cell != "elman":
+            return None
+        return diagnostics.spectral_radius(self.weights["W_hh"])
+
+    def model(self, w_hh_scale: float | None = None, saturation: float | None = None) -> Model:
+        """The cell with these weights, float64. The Elman cell's W_hh rescaled so that its
+        spectral radius is ``w_hh_scale`` (its own when None or equal: then W_hh crosses
+        unchanged), its gain ``saturation`` (its own when None)."""
+        w = self.weights
+        if self.cell == "lstm":
+            return LSTM.from_weights(w["W_xh"], w["W_hh"], w["b"])
+        if self.cell == "gru":
+            return GRU.from_weights(w["W_xh"], w["W_hh"], w["b_xh"], w["b_hh"])
+        W_hh = w["W_hh"]
+        radius = self.spectral_radius
+        if w_hh_scale is not None and w_hh_scale != radius and radius:
+            W_hh = W_hh * (w_hh_scale / radius)
+        gain = self.saturation if saturation is None else saturation
+        return SimpleRNN.from_weights(w["W_xh"], W_hh, w["b"], saturation=gain)
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,6 +227,8 @@ class Frame:
             layer 2's last state.
         tokens: the words of the sentence input, one per step while they last; else empty.
         order: the sentence against its shuffled words (sentence input), else None.
+        network: the given network the frame shows (a trained one), or None for the one the
+            parameters build from the seed; the loss is then the network's task's.
 
     ``model``, ``trace``, ``grads``, ``h``, ``log10_abs_grad``, ``log10_grad_norm``,
     ``h_norm`` and ``tanh_slope`` are those of the first layer.
@@ -172,6 +243,7 @@ class Frame:
     layers: tuple[Layer, ...]
     tokens: tuple[str, ...]
     order: OrderDemo | None
+    network: Network | None = None
 
     @property
     def cell(self) -> str:
@@ -196,7 +268,7 @@ class Frame:
         None for a layer whose gradients pass float64's range, and for every layer below it
         (their logarithms, in :class:`Layer`, stay exact)."""
         grads: list[AnyGrads | None] = []
-        dh: Array | None = loss_gradient(self.layers[-1].trace)
+        dh: Array | None = self.loss_gradient()
         for layer in reversed(self.layers):
             model: Any = layer.model  # each layer's trace is its own model's
             try:
@@ -206,6 +278,12 @@ class Frame:
             last = grads[-1]
             dh = last.x if last is not None else None
         return tuple(reversed(grads))
+
+    def loss_gradient(self) -> Array:
+        """The loss's direct gradient on the top layer's states, ``(1, timesteps, units)``: on
+        the last state only (the explorer's loss, :func:`loss_gradient`, or the network's
+        task's)."""
+        return _direct_gradient(self.layers[-1].trace, self.network)
 
     @property
     def h(self) -> Array:
@@ -260,6 +338,8 @@ class Frame:
         frame. None for a gated cell, whose W_hh stacks its gates' blocks (not square)."""
         if self.params.gated:
             return None
+        if self.network is not None:  # rescaled to the W_hh scale (Network.model)
+            return self.params.w_hh_scale if self.network.spectral_radius else 0.0
         return self.params.w_hh_scale * _unit_scale_radius(self.params.units, self.params.seed)
 
     @cached_property
@@ -390,6 +470,15 @@ def loss_gradient(trace: AnyTrace) -> Array:
     return dh
 
 
+def _direct_gradient(trace: AnyTrace, network: Network | None) -> Array:
+    """dL/dh_t on the last state only: the explorer's loss, or a network's task's."""
+    if network is None:
+        return loss_gradient(trace)
+    dh = np.zeros_like(trace.h)
+    dh[:, -1] = network.loss_gradient(trace.h[:, -1])
+    return dh
+
+
 def _forward_and_back(params: Params) -> tuple[list[SimpleRNN], list[Trace], list[LogGradients]]:
     """The layers, their forward passes and their gradients in logarithms, input layer first."""
     stack = _stack(params)
@@ -437,10 +526,15 @@ def measure(params: Params) -> Measurement:
     )
 
 
-def compute_frame(params: Params) -> Frame:
-    """Build the layers and the input, run forward and BPTT, and collect what the picture shows."""
+def compute_frame(params: Params, network: Network | None = None) -> Frame:
+    """Build the layers and the input, run forward and BPTT, and collect what the picture shows.
+
+    With a ``network``, the frame shows it on its own input, with its task's loss; of the
+    parameters only the Elman cell's W_hh scale and tanh gain apply (:meth:`Network.model`)."""
     if params.cell not in CELLS:
         raise ValueError(f"cell must be one of {CELLS}; got {params.cell!r}")
+    if network is not None:
+        return _network_frame(params, network)
     if params.gated:
         return _gated_frame(params)
     stack, traces, logs = _forward_and_back(params)
@@ -484,11 +578,35 @@ def _gated_frame(params: Params) -> Frame:
         params.input_kind, params.seq_len, FEATURES, seed=params.seed, text=params.sentence
     )
     trace: Any = model.forward(x)
-    logs = log10_gradients(model, trace, loss_gradient(trace), input_gradient=False)
-    gate = getattr(trace, MEMORY_GATES[params.cell])[0]
+    layer = _one_layer(model, trace, loss_gradient(trace))
+    sentence = params.input_kind == "sentence"
+    return Frame(
+        params=params,
+        x=trace.x[0],
+        layers=(layer,),
+        tokens=tuple(tokenize(params.sentence)[: params.seq_len]) if sentence else (),
+        order=_order_demo(params, [model], trace) if sentence else None,
+    )
+
+
+def _one_layer(model: Model, trace: Any, dh: Array) -> Layer:
+    """The arrays of one layer's picture: its states, gate and cell state as it has them, and
+    the gradients of a loss whose direct gradient on its states is ``dh``."""
+    logs = log10_gradients(model, trace, dh, input_gradient=False)
+    if isinstance(model, SimpleRNN):
+        return Layer(
+            model=model,
+            trace=trace,
+            h=trace.h[0],
+            log10_abs_grad=logs.log10_abs[0],
+            log10_grad_norm=logs.log10_norm,
+            h_norm=np.linalg.norm(trace.h[0], axis=1),
+            tanh_slope=diagnostics.mean_tanh_derivative(trace),
+        )
+    gate = getattr(trace, "f" if isinstance(model, LSTM) else "z")[0]
     c = trace.c[0] if isinstance(trace, LSTMTrace) else None
     log10_abs_grad_c = logs.log10_abs_c
-    layer = Layer(
+    return Layer(
         model=model,
         trace=trace,
         h=trace.h[0],
@@ -502,13 +620,15 @@ def _gated_frame(params: Params) -> Frame:
         log10_grad_norm_c=logs.log10_norm_c,
         c_norm=None if c is None else np.linalg.norm(c, axis=1),
     )
-    sentence = params.input_kind == "sentence"
+
+
+def _network_frame(params: Params, network: Network) -> Frame:
+    """A frame of a given network (:class:`Network`) on its own input, with its task's loss."""
+    model = network.model(params.w_hh_scale, params.saturation)
+    trace: Any = model.forward(network.x[np.newaxis])
+    layer = _one_layer(model, trace, _direct_gradient(trace, network))
     return Frame(
-        params=params,
-        x=trace.x[0],
-        layers=(layer,),
-        tokens=tuple(tokenize(params.sentence)[: params.seq_len]) if sentence else (),
-        order=_order_demo(params, [model], trace) if sentence else None,
+        params=params, x=trace.x[0], layers=(layer,), tokens=(), order=None, network=network
     )
 
 

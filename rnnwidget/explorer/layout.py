@@ -552,4 +552,9 @@ def view_layout(
         },
         "order": {"title": ORDER_TITLE, "height": ORDER_HEIGHT, "groups": list(ORDER_GROUPS)},
         "time_ticks": time_ticks(T),
+        # The steps that matter to a trained network's task, marked on every panel.
+        "marks": [
+            {"t": mark.t, "label": mark.label}
+            for mark in (frame.network.marks if frame.network is not None else ())
+        ],
     }

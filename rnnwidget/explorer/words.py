@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from .._version import __version__
 from ..formatting import decimals, format_pow10, range_note
-from .frame import Frame, Params
+from .frame import Frame, Network, Params
 from .presets import Regime
 
 __all__ = [
@@ -227,7 +227,7 @@ def shapes(frame: Frame) -> str:
     return f"Shapes: {frame.shapes}"
 
 
-def caption(params: Params) -> str:
+def caption(params: Params, network: Network | None = None) -> str:
     """Every parameter and the version, in one line, e.g.
     ``w_hh_scale=1.20  seq_len=200  saturation=1.0  units=64  input=impulse  seed=0  rnnwidget
     0.1.0`` (two spaces between items, shown here wrapped).
@@ -241,7 +241,19 @@ def caption(params: Params) -> str:
     A gated cell's caption names the cell and its memory gate's start instead of the Elman
     cell's settings, which it ignores: ``cell=lstm  gate_init=chrono  seq_len=200  units=64
     input=impulse  seed=0  rnnwidget 0.1.0``.
+
+    A trained ``network``'s caption names the cell, the training (its task and step), and for
+    the Elman cell the W_hh scale and gain it is shown at: ``cell=elman  trained: recall
+    lag=100, step 400  w_hh_scale=0.97  saturation=1.0  units=32  rnnwidget 0.1.0``.
     """
+    if network is not None:
+        items = [f"cell={params.cell}", f"trained: {network.caption}"]
+        if not params.gated:
+            items += [
+                f"w_hh_scale={decimals(params.w_hh_scale, 2)}",
+                f"saturation={decimals(params.saturation, 1)}",
+            ]
+        return "  ".join([*items, f"units={params.units}", f"rnnwidget {__version__}"])
     if params.gated:
         items = [f"cell={params.cell}", f"gate_init={params.gate_init}"]
         items += [f"seq_len={params.seq_len}", f"units={params.units}"]
@@ -269,9 +281,12 @@ def caption(params: Params) -> str:
     return "  ".join(items)
 
 
-def snapshot_name(params: Params) -> str:
+def snapshot_name(params: Params, network: Network | None = None) -> str:
     """The snapshot's file name: ``rnnwidget-scale1.20-T200.png``; for a gated cell
-    ``rnnwidget-lstm-chrono-T200.png``."""
+    ``rnnwidget-lstm-chrono-T200.png``; for a trained network
+    ``rnnwidget-elman-trained-step400.png``."""
+    if network is not None:
+        return f"rnnwidget-{params.cell}-trained-step{network.step}.png"
     if params.gated:
         return f"rnnwidget-{params.cell}-{params.gate_init}-T{params.seq_len}.png"
     return f"rnnwidget-scale{params.w_hh_scale:.2f}-T{params.seq_len}.png"
@@ -289,9 +304,11 @@ def view_words(frame: Frame) -> dict[str, Any]:
         "summary": summary(frame),
         "stats": stats(frame),
         "shapes": shapes(frame),
-        "caption": caption(frame.params),
-        "snapshot_name": snapshot_name(frame.params),
+        "caption": caption(frame.params, frame.network),
+        "snapshot_name": snapshot_name(frame.params, frame.network),
     }
+    if frame.network is not None:
+        words["network"] = frame.network.description
     order = frame.order
     if order is not None:
         rnn, dense = (

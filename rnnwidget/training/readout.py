@@ -79,6 +79,19 @@ class Readout:
         self.b_y: Array = np.zeros(outputs, dtype)
         self.loss_name: LossName = loss
 
+    @classmethod
+    def from_weights(cls, W_hy: Array, b_y: Array, *, loss: LossName) -> Readout:
+        """A read-out with the given weights (as they are: no copy, no cast): ``W_hy``
+        ``(outputs, units)``, ``b_y`` ``(outputs,)``."""
+        if W_hy.ndim != 2 or b_y.shape != (W_hy.shape[0],):
+            raise ValueError(
+                f"W_hy must be (outputs, units) and b_y (outputs,); got {W_hy.shape} and "
+                f"{b_y.shape}"
+            )
+        readout = cls.__new__(cls)
+        readout.W_hy, readout.b_y, readout.loss_name = W_hy, b_y, loss
+        return readout
+
     def __repr__(self) -> str:
         units, outputs = self.W_hy.shape[1], self.W_hy.shape[0]
         return f"Readout(units={units}, outputs={outputs}, loss={self.loss_name!r})"

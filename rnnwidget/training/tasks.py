@@ -117,6 +117,18 @@ class Recall:
         the symbol shown."""
         return float(np.mean(np.argmax(y, axis=1) == targets))
 
+    def marks(self, x: Array) -> tuple[tuple[int, str], ...]:
+        """The steps of one sequence ``x`` ``(timesteps, features)`` that matter (1-based):
+        where the symbol is shown, and where it is asked for."""
+        return ((1, "symbol shown"), (self.timesteps, "asked for"))
+
+    def describe(self, x: Array, target: Any) -> str:
+        """One sequence and its answer in words."""
+        return (
+            f"symbol {int(target) + 1} of {self.n_symbols} shown at t=1, asked for at "
+            f"t={self.timesteps} after {self.lag} steps of noise"
+        )
+
 
 @dataclass(frozen=True)
 class Adding:
@@ -198,6 +210,20 @@ class Adding:
         """The fraction of sequences with ``|y - s| < tolerance``; ``y``, ``targets``
         ``(batch_size, 1)``."""
         return float(np.mean(np.abs(y - targets) < self.tolerance))
+
+    def marks(self, x: Array) -> tuple[tuple[int, str], ...]:
+        """The steps of one sequence ``x`` ``(timesteps, 2)`` that matter (1-based): the two
+        marked numbers, and the last step, where the sum is asked for."""
+        first, second = (int(t) + 1 for t in np.flatnonzero(x[:, 1]))
+        return ((first, "1st number"), (second, "2nd number"), (self.timesteps, "sum asked"))
+
+    def describe(self, x: Array, target: Any) -> str:
+        """One sequence and its answer in words."""
+        first, second = (int(t) + 1 for t in np.flatnonzero(x[:, 1]))
+        return (
+            f"numbers marked at t={first} and t={second}, their sum "
+            f"{float(np.asarray(target).ravel()[0]):.2f} asked for at t={self.timesteps}"
+        )
 
 
 Task = Recall | Adding | NextCharacter

@@ -28,10 +28,11 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .._checks import finite_float, positive_int
 from ..cells._base import CELLS, INITS
@@ -44,6 +45,7 @@ from .corpora import one_hot
 from .language import NextCharacter, UnitReading, final_states, read_units, sample
 from .optim import Optimizer, clip_by_global_norm, global_norm, make_optimizer
 from .readout import Readout
+from .snapshots import Snapshots
 from .tasks import Targets, Task, make_task
 
 __all__ = [
@@ -203,6 +205,10 @@ class Trainer:
             train; numpy's tanh and exp run several times faster in it) or ``"float64"``
             (exact enough to check every gradient against finite differences). The recorded
             ``log10 ||dL/dh_t||`` stay exact at any magnitude in both.
+        initial_weights: the cell's weights to start from instead of the seeded ones, by name
+            (any of ``W_xh``, ``W_hh``, ``b``; a GRU's ``b_xh``, ``b_hh``), each of the
+            shape the seeded one has, cast to ``dtype``: what
+            :meth:`RNNTrainer.from_explorer <rnnwidget.RNNTrainer.from_explorer>` starts from.
 
     Attributes:
         task, rnn, readout, optimizer: the parts; ``cell`` names the kind of ``rnn``.
@@ -211,6 +217,9 @@ class Trainer:
             ``b``) and the read-out's (``W_hy``, ``b_y``).
         validation: the held-out batch ``(x, targets)``, drawn once.
         records, evaluations: every :class:`StepRecord` and :class:`Evaluation` so far.
+        snapshots: the weights at step 0 and every few steps since
+            (:class:`~.snapshots.Snapshots`: how often, and the memory bound);
+            :meth:`weights_at` reads one.
     """
 
     rnn: SimpleRNN | LSTM | GRU
@@ -238,6 +247,7 @@ class Trainer:
         validation_size: int = 512,
         seed: int = 0,
         dtype: str = "float32",
+        initial_weights: Mapping[str, ArrayLike] | None = None,
     ) -> None:
         self.task: Task = make_task(
             task,
@@ -253,6 +263,8 @@ class Trainer:
         self.rnn = _make_cell(
             cell, self.task.features, units, w_hh_scale, saturation, gate_init, seed
         ).astype(dtype)
+        if initial_weights is not None:
+            _start_from(self.rnn, initial_weights)
         self.readout = Readout(
             units,
             self.task.outputs,
@@ -286,6 +298,7 @@ class Trainer:
         )
         self.records: list[StepRecord] = []
         self.evaluations: list[Evaluation] = []
+        self.snapshots = Snapshots(self.params)
         self.seconds = 0.0  # wall time spent in step()
         self._diverged: str | None = None
 
@@ -401,8 +414,17 @@ class Trainer:
             memory_gate=backprop.memory_gate,
         )
         self.records.append(record)
+        self.snapshots.take(self.steps, self.params)
         self.seconds += time.perf_counter() - start
         return record
+
+    def weights_at(self, step: int | None = None) -> dict[str, Array]:
+        """Every trained array by name (as :attr:`params`), copied: as they are now
+        (``step=None``) or as :attr:`snapshots` kept them after ``step`` updates (a step not
+        kept is a ``ValueError`` naming the nearest that are)."""
+        if step is None:
+            return {name: array.copy() for name, array in self.params.items()}
+        return {name: array.copy() for name, array in self.snapshots.at(step).items()}
 
     def evaluate(self) -> Evaluation:
         """The loss and accuracy on the fixed validation batch (a text: on the start of its
@@ -524,6 +546,26 @@ class Trainer:
         )
         error.reason = self._diverged or ""
         return error
+
+
+def _start_from(rnn: SimpleRNN | LSTM | GRU, weights: Mapping[str, ArrayLike]) -> None:
+    """Overwrite ``rnn``'s weights, in place, with ``weights`` (cast to its dtype); a name the
+    cell does not have, or a shape other than its own, is refused."""
+    own = {"W_xh": rnn.W_xh, "W_hh": rnn.W_hh}
+    own |= {"b_xh": rnn.b_xh, "b_hh": rnn.b_hh} if isinstance(rnn, GRU) else {"b": rnn.b}
+    for name, value in weights.items():
+        if name not in own:
+            raise ValueError(
+                f"initial_weights: the {type(rnn).__name__} has {', '.join(own)}; got {name!r}"
+            )
+        array = np.asarray(value, dtype=rnn.dtype)
+        if array.shape != own[name].shape:
+            raise ValueError(
+                f"initial_weights: {name} must have shape {own[name].shape}; got {array.shape}"
+            )
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"initial_weights: {name} holds NaN or infinity")
+        own[name][...] = array
 
 
 def _make_cell(
