@@ -189,7 +189,12 @@ def test_the_panels_follow_the_run_and_equal_the_explorers(trainer: RNNTrainer) 
         assert ours.keys() == theirs.keys()
         for name in ours:
             np.testing.assert_array_equal(ours[name], theirs[name])
-        assert mechanism["frame"]["layout"]["heatmaps"] == explorer._frame["layout"]["heatmaps"]
+        # The same panels, words and marks; the scales are the film's (see below).
+        ours_layout, theirs_layout = mechanism["frame"]["layout"], explorer._frame["layout"]
+        assert [h["name"] for h in ours_layout["heatmaps"]] == [
+            h["name"] for h in theirs_layout["heatmaps"]
+        ]
+        assert ours_layout["marks"] == theirs_layout["marks"] != []
         assert mechanism["frame"]["words"]["network"].startswith(
             "The network after 12 training steps"
         )
@@ -228,6 +233,31 @@ def test_the_scrubber_shows_a_snapshot_and_end_returns_to_now(trainer: RNNTraine
     trainer.restart()
     assert trainer.shown_step is None
     assert trainer._mechanism["step"] == 0
+
+
+def test_the_film_is_read_on_one_scale_that_never_narrows(trainer: RNNTrainer) -> None:
+    """Each frame's gradient colours and chart decades hold its own values and every earlier
+    frame's of the run, so a colour means one size throughout the film."""
+    seen: list[tuple[list[float], list[int], tuple[float, float]]] = []
+    for step in (0, 4, 9):
+        if step:
+            trainer.run(step - trainer.steps)
+        frame = trainer._mechanism["frame"]
+        gradient = next(h for h in frame["layout"]["heatmaps"] if h["name"] == "gradient")
+        logs = decoded(frame)["log10_abs_grad"]
+        own = (float(np.min(logs[np.isfinite(logs)])), float(np.max(logs)))
+        seen.append((gradient["scale"], frame["layout"]["chart"]["range"], own))
+    for i, (scale, chart, own) in enumerate(seen):
+        assert scale[1] >= own[1] - 1e-6  # holds this frame's largest gradient
+        if i:
+            assert scale[0] <= seen[i - 1][0][0]  # and never narrows
+            assert scale[1] >= seen[i - 1][0][1]
+            assert chart[0] <= seen[i - 1][1][0]
+            assert chart[1] >= seen[i - 1][1][1]
+    trainer.restart()  # a new run: a new film, on its own scale
+    frame = trainer._mechanism["frame"]
+    gradient = next(h for h in frame["layout"]["heatmaps"] if h["name"] == "gradient")
+    assert gradient["scale"] == seen[0][0]
 
 
 def test_a_thinned_film_moves_the_scrubber_to_a_kept_step() -> None:
