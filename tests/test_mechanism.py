@@ -153,6 +153,15 @@ def test_the_marks_sit_where_the_task_puts_its_symbol_cue_and_numbers() -> None:
     assert payload["layout"]["marks"][0] == {"t": first, "label": "1st number"}
 
 
+def test_the_network_is_named_by_its_step() -> None:
+    trainer = Trainer("recall", lag=3, units=4, batch_size=2)
+    assert network_of(trainer).description.startswith("The untrained network (step 0), on")
+    trainer.step()
+    assert network_of(trainer).description.startswith("The network after 1 training step, on")
+    trainer.train(1233, eval_every=1000)
+    assert network_of(trainer).description.startswith("The network after 1,234 training steps")
+
+
 def test_a_language_model_has_no_single_sequence_to_show() -> None:
     trainer = Trainer("text", corpus="brackets", units=4, batch_size=2, bptt_steps=10)
     with pytest.raises(ValueError, match="language model"):
