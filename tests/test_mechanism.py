@@ -162,6 +162,18 @@ def test_the_network_is_named_by_its_step() -> None:
     assert network_of(trainer).description.startswith("The network after 1,234 training steps")
 
 
+@pytest.mark.parametrize("cell", CELLS)
+def test_the_summary_names_the_tasks_steps(cell: str) -> None:
+    trainer = Trainer("recall", lag=7, cell=cell, units=4, batch_size=2)
+    explorer = RNNExplorer.from_trainer(trainer)
+    try:
+        assert "reaching t=1 (symbol shown)" in explorer.summary
+        assert "t=9 (asked for)" in explorer.summary
+    finally:
+        explorer.close()
+    assert "(symbol shown)" not in RNNExplorer(cell=cell).summary
+
+
 def test_a_language_model_has_no_single_sequence_to_show() -> None:
     trainer = Trainer("text", corpus="brackets", units=4, batch_size=2, bptt_steps=10)
     with pytest.raises(ValueError, match="language model"):
