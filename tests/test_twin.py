@@ -168,6 +168,7 @@ RECURSION_CASES = [
         (0.0, None, False, False, "default"),
         (0.0, True, cell == "lstm", False, "log-space"),
         (0.0, False, cell == "lstm", False, "plain"),
+        (5.0, None, cell == "lstm", True, "scaled-plain"),
         (-200.0, None, cell == "lstm", True, "scaled"),
         (250.0, None, False, True, "scaled-large"),
     ]
@@ -195,10 +196,10 @@ def _weights(model: Any) -> dict[str, Any]:
 
 
 def _trace(trace: Any) -> dict[str, Any]:
-    names = [n for n in ("x", "h", "c", "i", "f", "g", "o", "tanh_c", "r", "z", "n") if hasattr(trace, n)]
-    arrays = {name: f8(getattr(trace, name)[0]) for name in names}
-    starts = {name: f8(getattr(trace, name)[0]) for name in ("h0", "c0") if hasattr(trace, name)}
-    return {**arrays, **starts, "timesteps": trace.timesteps}
+    """A trace's arrays of the one sequence, by their names (the twin's traces have the same)."""
+    names = ("x", "h0", "c0", "h", "c", "i", "f", "g", "o", "tanh_c", "r", "z", "n")
+    arrays = {name: f8(getattr(trace, name)[0]) for name in names if hasattr(trace, name)}
+    return {**arrays, "timesteps": trace.timesteps}
 
 
 def _network(case: FrameCase) -> Network:
@@ -335,7 +336,7 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     folder = tmp_path_factory.mktemp("twin")
     specs: list[dict[str, Any]] = []
     frames: dict[str, Frame] = {}
@@ -354,10 +355,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Any:
         [NODE, str(ROOT / "tests" / "twin_runner.mjs"), str(cases), str(results)],
         check=True, cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
-    yield Run(frames, recursions, json.loads(results.read_text("utf-8")))
-    if __import__("os").environ.get("TWIN_WORST"):
-        for key, value in sorted(WORST.items()):
-            print(f"{key:60s} {value:.3g}")
+    return Run(frames, recursions, json.loads(results.read_text("utf-8")))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -367,7 +365,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def state_error(js: np.ndarray, py: np.ndarray) -> float:
     """The largest ``|js - py|`` over the largest ``|py|`` in the array; 0 where both are zero."""
-    assert np.isfinite(js).all() and np.isfinite(py).all()
+    assert np.isfinite(js).all()
+    assert np.isfinite(py).all()
     size = float(np.abs(py).max())
     return float(np.abs(js - py).max()) / size if size > 0 else float(np.abs(js).max())
 
@@ -377,7 +376,8 @@ def log_error(js: np.ndarray, py: np.ndarray, width: int) -> float:
     ``10**py`` at the same step (rows of ``width``), computed in logarithms. ``-inf`` must sit in
     the same places (an exact zero on both sides)."""
     js, py = js.reshape(-1, width), py.reshape(-1, width)
-    assert not np.isnan(js).any() and not np.isnan(py).any()
+    assert not np.isnan(js).any()
+    assert not np.isnan(py).any()
     np.testing.assert_array_equal(js == -np.inf, py == -np.inf, "exact zeros differ")
     assert np.isfinite(js[py != -np.inf]).all()
     top = py.max(axis=1, keepdims=True)
@@ -404,8 +404,13 @@ LAYER_ARRAYS = {
     "log10_grad_norm": ("log", 1), "log10_grad_norm_c": ("log", 1),
 }  # fmt: skip
 
-#: The largest error seen per array, over every case (for the report and the failure text).
+#: The largest error seen per array over the cases compared so far: what the tolerance leaves.
 WORST: dict[str, float] = {}
+
+
+def record(name: str, error: float) -> float:
+    WORST[name] = max(WORST.get(name, 0.0), error)
+    return error
 
 
 def compare_frame(js: dict[str, Any], frame: Frame, label: str) -> None:
@@ -422,18 +427,27 @@ def compare_frame(js: dict[str, Any], frame: Frame, label: str) -> None:
                 error = state_error(js_array, py_array)
             else:
                 error = log_error(js_array, py_array, width)
-            key = f"{label} {name}"
-            WORST[key] = max(WORST.get(key, 0.0), error)
-            assert error <= RTOL, f"layer {depth} {name}: {error:.3g}"
+            assert record(f"{label} {name}", error) <= RTOL, f"layer {depth} {name}: {error:.3g}"
     ratio = scalar_log_error(float(js["gradient_ratio_log10"]), frame.gradient_ratio_log10)
-    WORST[f"{label} gradient_ratio_log10"] = max(WORST.get(f"{label} gradient_ratio_log10", 0), ratio)
-    assert ratio <= RTOL
+    assert record(f"{label} gradient_ratio_log10", ratio) <= RTOL
     py_c = frame.gradient_ratio_log10_c
     if py_c is None:
         assert js["gradient_ratio_log10_c"] is None
     else:
-        assert scalar_log_error(float(js["gradient_ratio_log10_c"]), py_c) <= RTOL
+        ratio_c = scalar_log_error(float(js["gradient_ratio_log10_c"]), py_c)
+        assert record(f"{label} gradient_ratio_log10_c", ratio_c) <= RTOL
     assert float(js["saturated_fraction"]) == frame.saturated_fraction  # exact
+    if frame.cell == "elman":  # measure()'s mean_tanh_slope, over the first layer
+        mean_slope = float(np.mean(1.0 - frame.h**2))
+        assert (
+            record(
+                f"{label} mean_tanh_slope",
+                state_error(np.array([float(js["mean_tanh_slope"])]), np.array([mean_slope])),
+            )
+            <= RTOL
+        )
+    else:
+        assert js["mean_tanh_slope"] is None
 
 
 def well_conditioned(frame: Frame) -> bool:
@@ -446,7 +460,8 @@ def well_conditioned(frame: Frame) -> bool:
         model: Any = layer.model
         nudged = model.W_hh * (1.0 + 1e-15 * rng.choice([-1.0, 1.0], model.W_hh.shape))
         if isinstance(model, SimpleRNN):
-            other: Any = SimpleRNN.from_weights(model.W_xh, nudged, model.b, saturation=model.saturation)
+            gain = model.saturation
+            other: Any = SimpleRNN.from_weights(model.W_xh, nudged, model.b, saturation=gain)
         elif isinstance(model, LSTM):
             other = LSTM.from_weights(model.W_xh, nudged, model.b)
         else:
@@ -482,14 +497,16 @@ def test_the_twins_log10_gradients_equal_pythons(run: Run, case: RecursionCase) 
         if py is None:
             assert js[name] is None
             continue
-        assert log_error(from_f8(js[name]), py, 1) <= RTOL, name
+        assert record(f"log10_gradients: {name}", log_error(from_f8(js[name]), py, 1)) <= RTOL
     for name in ("log10_abs", "log10_abs_c"):
         py = getattr(logs, name)
         if py is None:
             assert js[name] is None
             continue
-        assert log_error(from_f8(js[name]), py[0].ravel(), units) <= RTOL, name
-    assert state_error(from_f8(js["x_scaled"]), logs.x_scaled[0].ravel()) <= RTOL
+        error = log_error(from_f8(js[name]), py[0].ravel(), units)
+        assert record(f"log10_gradients: {name}", error) <= RTOL
+    error = state_error(from_f8(js["x_scaled"]), logs.x_scaled[0].ravel())
+    assert record("log10_gradients: x_scaled", error) <= RTOL
 
 
 def test_the_cases_reach_past_float64_both_ways_and_exact_zeros() -> None:
@@ -506,7 +523,9 @@ def test_the_cases_reach_past_float64_both_ways_and_exact_zeros() -> None:
             for case, frame in frames if case.params.cell == cell
         ]  # fmt: skip
         assert any(n.max() > 308 and well_conditioned(f) for f, n in norms), cell
-        assert any(n.min() < -308 and np.isfinite(n).all() and well_conditioned(f) for f, n in norms), cell
+        assert any(
+            n.min() < -308 and np.isfinite(n).all() and well_conditioned(f) for f, n in norms
+        ), cell
         assert any((n == -np.inf).any() and well_conditioned(f) for f, n in norms), cell
     explorer = [f for case, f in frames if case.network is None and case.params.cell == "elman"]
     assert any(f.log10_grad_norm.max() > 308 for f in explorer)

@@ -115,7 +115,7 @@ export function frameOfTraces(params, cells, traces) {
     gradient_ratio_log10: norms[0] - last,
     gradient_ratio_log10_c: normsC ? normsC[0] - last : null,
     saturated_fraction: saturated / count,
-    mean_tanh_slope: params.cell === "elman" ? mean(traces[0].h.map((h) => 1 - h ** 2)) : null,
+    mean_tanh_slope: params.cell === "elman" ? mean(traces[0].h.map((h) => 1 - h * h)) : null,
   };
 }
 
@@ -220,7 +220,8 @@ function layerOf(cell, trace, log) {
     h_norm: series(rowNorms(trace.h, timesteps, units)),
   };
   if (cell === "elman") {
-    layer.tanh_slope = series(rowMeans(trace.h.map((/** @type {number} */ h) => 1 - h ** 2), timesteps, units));
+    const slope = trace.h.map((/** @type {number} */ h) => 1 - h * h); // tanh'(a_t) = 1 - h_t^2
+    layer.tanh_slope = series(rowMeans(slope, timesteps, units));
     return layer;
   }
   const gate = cell === "lstm" ? trace.f : trace.z;
@@ -258,7 +259,7 @@ function rowNorms(values, timesteps, units) {
   const norms = new Float64Array(timesteps);
   for (let t = 0; t < timesteps; t++) {
     let sum = 0;
-    for (let j = 0; j < units; j++) sum += values[t * units + j] ** 2;
+    for (let j = 0; j < units; j++) sum += values[t * units + j] * values[t * units + j];
     norms[t] = Math.sqrt(sum);
   }
   return norms;

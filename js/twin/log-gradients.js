@@ -45,21 +45,32 @@ export class LogGradients {
     this._input = input;
     this._units = units;
     this._features = features;
+    /** @type {Float64Array | undefined} */
+    this._log10_abs = undefined;
+    /** @type {Float64Array | undefined} */
+    this._log10_abs_c = undefined;
+    /** @type {Float64Array | undefined} */
+    this._x_scaled = undefined;
   }
 
-  /** `log10 |dL/dh_t|` for every unit. */
+  /** `log10 |dL/dh_t|` for every unit (computed on first use, as every array below). */
   get log10_abs() {
-    return this._log10Abs(this._states[0], this._units);
+    this._log10_abs ??= this._log10Abs(this._states[0], this._units);
+    return this._log10_abs;
   }
 
   /** The LSTM's `log10 |dL/dc_t|` for every unit; null for the other cells. */
   get log10_abs_c() {
-    return this._states.length > 1 ? this._log10Abs(this._states[1], this._units) : null;
+    if (this._states.length < 2) return null;
+    this._log10_abs_c ??= this._log10Abs(this._states[1], this._units);
+    return this._log10_abs_c;
   }
 
   /** `dL/dx_t / 10**log10_scale[t]`, (timesteps, features); null when not asked for. */
   get x_scaled() {
-    return this._input === null ? null : this._scaled(this._input, this._features);
+    if (this._input === null) return null;
+    this._x_scaled ??= this._scaled(this._input, this._features);
+    return this._x_scaled;
   }
 
   /**
