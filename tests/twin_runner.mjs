@@ -5,7 +5,9 @@
 // included, arrives bit for bit; scalars go back as the text of String(number), which Python's
 // float() reads exactly ("-Infinity" too).
 
+import { Buffer } from "node:buffer";
 import { readFileSync, writeFileSync } from "node:fs";
+import process from "node:process";
 import {
   GRU,
   LSTM,
@@ -16,7 +18,11 @@ import {
   log10Gradients,
 } from "../js/twin/index.js";
 
-const CELLS = { elman: (w) => new SimpleRNN(w, w.saturation), lstm: (w) => new LSTM(w), gru: (w) => new GRU(w) };
+const CELLS = {
+  elman: (w) => new SimpleRNN(w, w.saturation),
+  lstm: (w) => new LSTM(w),
+  gru: (w) => new GRU(w),
+};
 
 const [casesPath, resultsPath] = process.argv.slice(2);
 

@@ -31,6 +31,12 @@
  */
 
 /**
+ * One step of BPTT at step t (Python's `step_back`): from `d`, the gradients on step t's states,
+ * writes dz and, into `back`, the gradients passed back to step t-1's states.
+ * @typedef {(slopes: any, t: number, d: States, dz: Float64Array, back: States) => States} StepBack
+ */
+
+/**
  * What every cell offers the log-space recursion (rnnwidget/cells/_base.py's `Cell`).
  * @typedef {object} Cell
  * @property {number} units
@@ -38,7 +44,7 @@
  * @property {number} states  how many states the cell carries: 1, or 2 for the LSTM
  * @property {number} dzSize  the size of one step's dz, `gates * units`
  * @property {(trace: any) => any} slopes  every local derivative, for all steps
- * @property {(slopes: any, t: number, d: States, dz: Float64Array, back: States) => States} stepBack
+ * @property {StepBack} stepBack  one step of BPTT: writes dz and what step t passes back
  * @property {(dz: Float64Array, timesteps: number) => Float64Array} inputGradient
  */
 

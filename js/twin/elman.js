@@ -21,7 +21,8 @@ import { checkInput, checkShape, checkWeights, dotRows, inputGradient, matVec } 
 
 /**
  * The local slopes of every step (Python's `Slopes`).
- * @typedef {{ dz_dh: Float64Array }} ElmanSlopes  `g tanh'(a_t) = g (1 - h_t^2)`, (timesteps, units)
+ * @typedef {{ dz_dh: Float64Array }} ElmanSlopes  dz_dh: `g tanh'(a_t) = g (1 - h_t^2)`,
+ *   (timesteps, units)
  */
 
 /** An Elman layer, `h_t = tanh(g (W_hh h_{t-1} + W_xh x_t + b))`, from given weights. */
@@ -62,7 +63,9 @@ export class SimpleRNN {
     const gW_xh = this.W_xh.map((w) => g * w);
     const gW_hh = this.W_hh.map((w) => g * w);
     const a = new Float64Array(timesteps * units);
-    for (let t = 0; t < timesteps; t++) matVec(gW_xh, x, t * features, units, features, a, t * units);
+    for (let t = 0; t < timesteps; t++) {
+      matVec(gW_xh, x, t * features, units, features, a, t * units);
+    }
     for (let t = 0; t < timesteps; t++) {
       for (let j = 0; j < units; j++) a[t * units + j] += g * this.b[j];
     }

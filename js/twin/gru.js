@@ -72,7 +72,9 @@ export class GRU {
     const h0 = new Float64Array(units);
     // ax_t = W_xh x_t + b_xh (r, z, n) does not depend on the past: every step first.
     const ax = new Float64Array(timesteps * rows);
-    for (let t = 0; t < timesteps; t++) matVec(this.W_xh, x, t * features, rows, features, ax, t * rows);
+    for (let t = 0; t < timesteps; t++) {
+      matVec(this.W_xh, x, t * features, rows, features, ax, t * rows);
+    }
     for (let t = 0; t < timesteps; t++) {
       for (let k = 0; k < rows; k++) ax[t * rows + k] += this.b_xh[k];
     }
@@ -111,7 +113,9 @@ export class GRU {
     // ah_n = W_hn h_{t-1} + b_hn, the past's share of the candidate
     const W_hn = this.W_hh.subarray(2 * units * units);
     const ah_n = new Float64Array(timesteps * units);
-    for (let t = 0; t < timesteps; t++) matVec(W_hn, h_prev, t * units, units, units, ah_n, t * units);
+    for (let t = 0; t < timesteps; t++) {
+      matVec(W_hn, h_prev, t * units, units, units, ah_n, t * units);
+    }
     const dan_dh = new Float64Array(timesteps * units);
     const dah_dh = new Float64Array(timesteps * 3 * units);
     for (let t = 0; t < timesteps; t++) {
@@ -121,7 +125,8 @@ export class GRU {
         const ah_nk = ah_n[k] + this.b_hh[2 * units + j];
         dan_dh[k] = (1 - z[k]) * (1 - n[k] * n[k]); // h_t = (1 - z) n + ...,  n = tanh(a_n)
         dah_dh[rows + j] = dan_dh[k] * ah_nk * r[k] * (1 - r[k]); // a_n = ... + r ah_n
-        dah_dh[rows + units + j] = (h_prev[k] - n[k]) * z[k] * (1 - z[k]); // h_t = n + z (h_{t-1} - n)
+        // h_t = n + z (h_{t-1} - n),  z = sigmoid(...)
+        dah_dh[rows + units + j] = (h_prev[k] - n[k]) * z[k] * (1 - z[k]);
         dah_dh[rows + 2 * units + j] = dan_dh[k] * r[k]; // a_n = ... + r ah_n
       }
     }
@@ -149,7 +154,8 @@ export class GRU {
     for (let k = 0; k < 3; k++) {
       for (let j = 0; j < units; j++) dz[k * units + j] = dh_t[j] * dah_dh[rows + k * units + j];
     }
-    const dh_back = dotRows(dz, this.W_hh, 3 * units, units, back[0]); // through ah_t = W_hh h + b_hh
+    // through ah_t = W_hh h_{t-1} + b_hh
+    const dh_back = dotRows(dz, this.W_hh, 3 * units, units, back[0]);
     for (let j = 0; j < units; j++) {
       dh_back[j] += z[t * units + j] * dh_t[j]; // through h_t = ... + z_t h_{t-1}
       dz[2 * units + j] = dh_t[j] * dan_dh[t * units + j]; // dan: n's row as the input sees it

@@ -36,7 +36,9 @@ export class LogGradients {
    * @param {number} parts.units
    * @param {number} parts.features
    */
-  constructor({ log10_norm, log10_norm_c, log10_scale, log_space, states, input, units, features }) {
+  constructor(parts) {
+    const { log10_norm, log10_norm_c, log10_scale, log_space, states, input, units, features } =
+      parts;
     this.log10_norm = log10_norm;
     this.log10_norm_c = log10_norm_c;
     this.log10_scale = log10_scale;
@@ -238,7 +240,9 @@ function logSpacePass(cell, slopes, timesteps, direct, scale, inputGradient) {
     const d = scaled.map((s) => s.subarray(t * units, (t + 1) * units));
     for (let k = 0; k < d.length; k++) {
       const u = unit[k];
-      for (let j = 0; j < units; j++) d[k][j] = back[k][j] * from_back + from_loss * u[t * units + j];
+      for (let j = 0; j < units; j++) {
+        d[k][j] = back[k][j] * from_back + from_loss * u[t * units + j];
+      }
     }
     const dz_t = inputGradient ? dz.subarray(t * dzSize, (t + 1) * dzSize) : dz;
     cell.stepBack(slopes, t, d, dz_t, into); // completes d into the totals, in place
@@ -329,6 +333,9 @@ function dot(a, b) {
  */
 function sumOfSquaresPerStep(values, timesteps, units) {
   const squares = new Float64Array(timesteps);
-  for (let t = 0; t < timesteps; t++) squares[t] = dot(values.subarray(t * units, (t + 1) * units), values.subarray(t * units, (t + 1) * units));
+  for (let t = 0; t < timesteps; t++) {
+    const step = values.subarray(t * units, (t + 1) * units);
+    squares[t] = dot(step, step);
+  }
   return squares;
 }

@@ -80,7 +80,9 @@ export class LSTM {
     // The input's share of every gate does not depend on the past: computed for every step
     // first; the loop adds the recurrent term.
     const z = new Float64Array(timesteps * rows);
-    for (let t = 0; t < timesteps; t++) matVec(this.W_xh, x, t * features, rows, features, z, t * rows);
+    for (let t = 0; t < timesteps; t++) {
+      matVec(this.W_xh, x, t * features, rows, features, z, t * rows);
+    }
     for (let t = 0; t < timesteps; t++) {
       for (let r = 0; r < rows; r++) z[t * rows + r] += this.b[r];
     }
@@ -171,7 +173,7 @@ export class LSTM {
       dz[3 * units + j] = dh_t[j] * dz_dh[k]; // dz_o
     }
     dotRows(dz, this.W_hh, 4 * units, units, back[0]); // W_hh^T dz_t
-    for (let j = 0; j < units; j++) back[1][j] = dc_t[j] * f[t * units + j]; // c_t = f_t c_{t-1} + ...
+    for (let j = 0; j < units; j++) back[1][j] = dc_t[j] * f[t * units + j]; // c_t = f c_{t-1} + ..
     return back;
   }
 
