@@ -330,9 +330,10 @@ def _recursion_case(case: RecursionCase) -> tuple[dict[str, Any], Any]:
 
 @dataclass
 class Run:
-    frames: dict[str, Frame]
-    recursions: dict[str, Any]
-    results: dict[str, Any]
+    frames: dict[str, Frame]  # the Python's, by case id
+    conditioned: dict[str, bool]  # whether each frame's forward pass is well conditioned
+    recursions: dict[str, Any]  # the Python's LogGradients, by case id
+    results: dict[str, Any]  # the twin's, by case id
 
 
 @pytest.fixture(scope="module")
@@ -355,7 +356,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         [NODE, str(ROOT / "tests" / "twin_runner.mjs"), str(cases), str(results)],
         check=True, cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
-    return Run(frames, recursions, json.loads(results.read_text("utf-8")))
+    conditioned = {name: well_conditioned(frame) for name, frame in frames.items()}
+    return Run(frames, conditioned, recursions, json.loads(results.read_text("utf-8")))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -482,7 +484,7 @@ def test_the_twins_frame_equals_pythons(run: Run, case: FrameCase) -> None:
     frame = run.frames[case.id]
     result = run.results[case.id]
     compare_frame(result["from_traces"], frame, "from numpy's states:")
-    if well_conditioned(frame):
+    if run.conditioned[case.id]:
         compare_frame(result["frame"], frame, "from its own forward pass:")
 
 
@@ -509,24 +511,29 @@ def test_the_twins_log10_gradients_equal_pythons(run: Run, case: RecursionCase) 
     assert record("log10_gradients: x_scaled", error) <= RTOL
 
 
-def test_the_cases_reach_past_float64_both_ways_and_exact_zeros() -> None:
+def test_the_cases_reach_past_float64_both_ways_and_exact_zeros(run: Run) -> None:
     """The grid holds what the twin must survive, for every cell: norms above 1e+308 and below
     1e-308 (finite, in logarithms) and exact zeros (-inf), in frames the twin computes from its
     own forward pass as well as from numpy's states; the explorer's own Elman frames past
     1e+308 among them."""
-    frames = [(case, _expected_frame(case)) for case in FRAME_CASES]
     for cell in ("elman", "lstm", "gru"):
         norms = [
-            (frame, np.concatenate([logs for layer in frame.layers for logs in
-                                    (layer.log10_grad_norm, layer.log10_grad_norm_c)
-                                    if logs is not None]))
-            for case, frame in frames if case.params.cell == cell
-        ]  # fmt: skip
-        assert any(n.max() > 308 and well_conditioned(f) for f, n in norms), cell
-        assert any(
-            n.min() < -308 and np.isfinite(n).all() and well_conditioned(f) for f, n in norms
-        ), cell
-        assert any((n == -np.inf).any() and well_conditioned(f) for f, n in norms), cell
-    explorer = [f for case, f in frames if case.network is None and case.params.cell == "elman"]
-    assert any(f.log10_grad_norm.max() > 308 for f in explorer)
-    assert sum(well_conditioned(f) for _, f in frames) >= 0.7 * len(frames)
+            (run.conditioned[case.id], _gradient_norms(run.frames[case.id]))
+            for case in FRAME_CASES
+            if case.params.cell == cell
+        ]
+        assert any(n.max() > 308 and conditioned for conditioned, n in norms), cell
+        assert any(n.min() < -308 and np.isfinite(n).all() and c for c, n in norms), cell
+        assert any((n == -np.inf).any() and conditioned for conditioned, n in norms), cell
+    explorer = [run.frames[case.id] for case in FRAME_CASES if case.network is None]
+    assert any(f.cell == "elman" and f.log10_grad_norm.max() > 308 for f in explorer)
+    assert sum(run.conditioned.values()) >= 0.7 * len(FRAME_CASES)
+
+
+def _gradient_norms(frame: Frame) -> np.ndarray:
+    """Every ``log10 ||dL/dh_t||`` (and ``||dL/dc_t||``) of every layer of ``frame``."""
+    norms = [layer.log10_grad_norm for layer in frame.layers]
+    norms += [
+        layer.log10_grad_norm_c for layer in frame.layers if layer.log10_grad_norm_c is not None
+    ]
+    return np.concatenate(norms)

@@ -111,44 +111,37 @@ export function tanhOfSigmoid(z) {
 }
 
 /**
- * `out[k] = sum_r v[r] W[r, k]` for `W` of shape (rows, cols): numpy's `np.dot(v, W)`, the
- * product `W^T v` the backward steps take, summed over r in order.
- * @param {Float64Array} v  (rows)
- * @param {Float64Array} W  (rows, cols)
+ * `out = v M` for a row vector v (rows) and M (rows, cols): numpy's `np.dot(v, M)`,
+ * `out[k] = sum_r v[r] M[r, k]`, summed over r in order. The forward passes take it with
+ * M = W^T, as the Python writes `h @ W.T`; the backward steps with M = W, for `W^T dz`.
+ * @param {Float64Array} v  holding the vector at vOffset
+ * @param {number} vOffset
+ * @param {Float64Array} M  (rows, cols)
  * @param {number} rows
  * @param {number} cols
- * @param {Float64Array} out  (cols), overwritten
- * @param {number} [vOffset]  where v starts
+ * @param {Float64Array} out  written at [outOffset, outOffset + cols)
+ * @param {number} [outOffset]
  */
-export function dotRows(v, W, rows, cols, out, vOffset = 0) {
-  out.fill(0);
+export function vecMat(v, vOffset, M, rows, cols, out, outOffset = 0) {
+  out.fill(0, outOffset, outOffset + cols);
   for (let r = 0; r < rows; r++) {
     const vr = v[vOffset + r];
     const row = r * cols;
-    for (let k = 0; k < cols; k++) out[k] += vr * W[row + k];
+    for (let k = 0; k < cols; k++) out[outOffset + k] += vr * M[row + k];
   }
   return out;
 }
 
 /**
- * `out[j] = sum_k W[j, k] v[k]` for `W` of shape (rows, cols): `W v`, as numpy's
- * `v @ W.T`, summed over k in order.
- * @param {Float64Array} W  (rows, cols)
- * @param {Float64Array} v  holding the vector at vOffset
- * @param {number} vOffset
+ * `W^T`, (cols, rows), of W (rows, cols).
+ * @param {Float64Array} W
  * @param {number} rows
  * @param {number} cols
- * @param {Float64Array} out  written at outOffset
- * @param {number} outOffset
  */
-export function matVec(W, v, vOffset, rows, cols, out, outOffset) {
-  for (let j = 0; j < rows; j++) {
-    const row = j * cols;
-    let sum = 0;
-    for (let k = 0; k < cols; k++) sum += W[row + k] * v[vOffset + k];
-    out[outOffset + j] = sum;
-  }
-  return out;
+export function transpose(W, rows, cols) {
+  const T = new Float64Array(W.length);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) T[k * rows + r] = W[r * cols + k];
+  return T;
 }
 
 /**
@@ -161,10 +154,7 @@ export function matVec(W, v, vOffset, rows, cols, out, outOffset) {
  */
 export function inputGradient(dz, W_xh, timesteps, rows, features) {
   const dx = new Float64Array(timesteps * features);
-  const step = new Float64Array(features);
-  for (let t = 0; t < timesteps; t++) {
-    dx.set(dotRows(dz, W_xh, rows, features, step, t * rows), t * features);
-  }
+  for (let t = 0; t < timesteps; t++) vecMat(dz, t * rows, W_xh, rows, features, dx, t * features);
   return dx;
 }
 

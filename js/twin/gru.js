@@ -13,11 +13,11 @@ import {
   checkInput,
   checkShape,
   checkWeights,
-  dotRows,
   inputGradient,
-  matVec,
   previousStates,
   sigmoid,
+  transpose,
+  vecMat,
 } from "./base.js";
 
 /**
@@ -71,9 +71,11 @@ export class GRU {
     const rows = 3 * units;
     const h0 = new Float64Array(units);
     // ax_t = W_xh x_t + b_xh (r, z, n) does not depend on the past: every step first.
+    const W_xh_T = transpose(this.W_xh, rows, features);
+    const W_hh_T = transpose(this.W_hh, rows, units);
     const ax = new Float64Array(timesteps * rows);
     for (let t = 0; t < timesteps; t++) {
-      matVec(this.W_xh, x, t * features, rows, features, ax, t * rows);
+      vecMat(x, t * features, W_xh_T, features, rows, ax, t * rows); // x_t @ W_xh^T
     }
     for (let t = 0; t < timesteps; t++) {
       for (let k = 0; k < rows; k++) ax[t * rows + k] += this.b_xh[k];
@@ -84,7 +86,7 @@ export class GRU {
     let h_prev = h0;
     let prev = 0; // where h_{t-1} starts in h_prev
     for (let t = 0; t < timesteps; t++) {
-      matVec(this.W_hh, h_prev, prev, rows, units, ah, 0);
+      vecMat(h_prev, prev, W_hh_T, units, rows, ah); // h_{t-1} @ W_hh^T
       for (let k = 0; k < rows; k++) ah[k] += this.b_hh[k]; // ah_t = W_hh h_{t-1} + b_hh
       const at = t * rows;
       for (let j = 0; j < units; j++) {
@@ -111,10 +113,10 @@ export class GRU {
     const { r, z, n, h0, h, timesteps } = trace;
     const h_prev = previousStates(h0, h);
     // ah_n = W_hn h_{t-1} + b_hn, the past's share of the candidate
-    const W_hn = this.W_hh.subarray(2 * units * units);
+    const W_hn_T = transpose(this.W_hh.subarray(2 * units * units), units, units);
     const ah_n = new Float64Array(timesteps * units);
     for (let t = 0; t < timesteps; t++) {
-      matVec(W_hn, h_prev, t * units, units, units, ah_n, t * units);
+      vecMat(h_prev, t * units, W_hn_T, units, units, ah_n, t * units); // h_{t-1} @ W_hn^T
     }
     const dan_dh = new Float64Array(timesteps * units);
     const dah_dh = new Float64Array(timesteps * 3 * units);
@@ -155,7 +157,7 @@ export class GRU {
       for (let j = 0; j < units; j++) dz[k * units + j] = dh_t[j] * dah_dh[rows + k * units + j];
     }
     // through ah_t = W_hh h_{t-1} + b_hh
-    const dh_back = dotRows(dz, this.W_hh, 3 * units, units, back[0]);
+    const dh_back = vecMat(dz, 0, this.W_hh, 3 * units, units, back[0]);
     for (let j = 0; j < units; j++) {
       dh_back[j] += z[t * units + j] * dh_t[j]; // through h_t = ... + z_t h_{t-1}
       dz[2 * units + j] = dh_t[j] * dan_dh[t * units + j]; // dan: n's row as the input sees it

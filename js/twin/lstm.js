@@ -13,11 +13,11 @@ import {
   checkInput,
   checkShape,
   checkWeights,
-  dotRows,
   inputGradient,
-  matVec,
   sigmoid,
   tanhOfSigmoid,
+  transpose,
+  vecMat,
 } from "./base.js";
 
 /**
@@ -79,9 +79,11 @@ export class LSTM {
     const c0 = new Float64Array(units);
     // The input's share of every gate does not depend on the past: computed for every step
     // first; the loop adds the recurrent term.
+    const W_xh_T = transpose(this.W_xh, rows, features);
+    const W_hh_T = transpose(this.W_hh, rows, units);
     const z = new Float64Array(timesteps * rows);
     for (let t = 0; t < timesteps; t++) {
-      matVec(this.W_xh, x, t * features, rows, features, z, t * rows);
+      vecMat(x, t * features, W_xh_T, features, rows, z, t * rows); // x_t @ W_xh^T
     }
     for (let t = 0; t < timesteps; t++) {
       for (let r = 0; r < rows; r++) z[t * rows + r] += this.b[r];
@@ -93,7 +95,7 @@ export class LSTM {
     let c_prev = c0;
     let prev = 0; // where h_{t-1} and c_{t-1} start in h_prev and c_prev
     for (let t = 0; t < timesteps; t++) {
-      matVec(this.W_hh, h_prev, prev, rows, units, recurrent, 0);
+      vecMat(h_prev, prev, W_hh_T, units, rows, recurrent); // h_{t-1} @ W_hh^T
       const zt = t * rows;
       for (let j = 0; j < units; j++) {
         const k = t * units + j;
@@ -172,7 +174,7 @@ export class LSTM {
       dz[2 * units + j] = dc_t[j] * dz_dc[rows + 2 * units + j]; // dz_g
       dz[3 * units + j] = dh_t[j] * dz_dh[k]; // dz_o
     }
-    dotRows(dz, this.W_hh, 4 * units, units, back[0]); // W_hh^T dz_t
+    vecMat(dz, 0, this.W_hh, 4 * units, units, back[0]); // W_hh^T dz_t
     for (let j = 0; j < units; j++) back[1][j] = dc_t[j] * f[t * units + j]; // c_t = f c_{t-1} + ..
     return back;
   }
