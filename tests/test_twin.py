@@ -537,3 +537,46 @@ def _gradient_norms(frame: Frame) -> np.ndarray:
         layer.log10_grad_norm_c for layer in frame.layers if layer.log10_grad_norm_c is not None
     ]
     return np.concatenate(norms)
+
+
+def test_the_comparisons_see_an_error_of_1e_8() -> None:
+    """The tolerance is not vacuous: 1e-8 off, a state or a gradient fails, and so does an
+    exact zero on one side only."""
+    rng = np.random.default_rng(0)
+    states = rng.normal(size=(5, 4))
+    assert state_error(states * (1 + 1e-8), states) > RTOL
+    logs = rng.normal(-300.0, 100.0, size=(5, 4))
+    assert log_error(logs + math.log10(1 + 1e-8), logs, 4) > RTOL
+    zeroed = logs.copy()
+    zeroed[2, 1] = -np.inf
+    with pytest.raises(AssertionError, match="exact zeros differ"):
+        log_error(zeroed, logs, 4)
+
+
+def test_the_twin_says_what_it_expected() -> None:
+    """Bad weights or knobs: a RangeError naming what was expected and what arrived."""
+    script = """
+    import { LSTM, computeFrame } from "./js/twin/index.js";
+    const messages = [];
+    const attempt = (f) => { try { f(); messages.push(null); } catch (e) {
+      messages.push(`${e.name}: ${e.message}`); } };
+    const layer = { W_xh: new Float64Array(8), W_hh: new Float64Array(4), units: 2, features: 4,
+                    bias_signs: new Float64Array(2) };
+    const given = { x: new Float64Array(12), timesteps: 3, features: 4, layers: [layer] };
+    attempt(() => new LSTM({ ...layer, b: new Float64Array(8) }));
+    attempt(() => computeFrame({ cell: "elman", seq_len: 4 }, given));
+    attempt(() => computeFrame({ cell: "rnn", seq_len: 3 }, given));
+    attempt(() => computeFrame({ cell: "elman", seq_len: 3, saturation: 0 }, given));
+    attempt(() => computeFrame({ cell: "elman", seq_len: 3 }, given));
+    console.log(JSON.stringify(messages));
+    """
+    result = subprocess.run(
+        [NODE, "--input-type=module", "-e", script],
+        check=True, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    lstm, too_long, cell, gain, good = json.loads(result.stdout)
+    assert lstm == "RangeError: W_xh must be a Float64Array of shape (8, 4); got 8 numbers"
+    assert too_long == "RangeError: seq_len must be 1 ... 3; got 4"
+    assert cell == "RangeError: cell must be one of elman, lstm, gru; got rnn"
+    assert gain == "RangeError: saturation must be a positive number; got 0"
+    assert good is None

@@ -59,7 +59,8 @@ export function checkShape(name, array, shape) {
   const size = shape.reduce((a, b) => a * b, 1);
   if (!(array instanceof Float64Array) || array.length !== size) {
     const got = array instanceof Float64Array ? `${array.length} numbers` : typeof array;
-    throw new RangeError(`${name} must be a Float64Array of shape (${shape}); got ${got}`);
+    const expected = `(${shape.join(", ")})`;
+    throw new RangeError(`${name} must be a Float64Array of shape ${expected}; got ${got}`);
   }
   return array;
 }

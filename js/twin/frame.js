@@ -129,7 +129,9 @@ export function frameOfTraces(params, cells, traces) {
  */
 export function buildLayers(params, given) {
   const { cell, w_hh_scale = 1, saturation = 1, bias = 0, layers = 1 } = params;
-  if (!CELLS.includes(cell)) throw new RangeError(`cell must be one of ${CELLS}; got ${cell}`);
+  if (!CELLS.includes(cell)) {
+    throw new RangeError(`cell must be one of ${CELLS.join(", ")}; got ${cell}`);
+  }
   if (cell === "lstm") return [new LSTM(given.layers[0])];
   if (cell === "gru") return [new GRU(given.layers[0])];
   if (!(Number.isInteger(layers) && layers >= 1 && layers <= given.layers.length)) {
