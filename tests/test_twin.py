@@ -415,7 +415,10 @@ def record(name: str, error: float) -> float:
     return error
 
 
-def compare_frame(js: dict[str, Any], frame: Frame, label: str) -> None:
+def compare_frame(js: dict[str, Any], frame: Frame, own_forward: bool) -> None:
+    """The twin's frame ``js`` against numpy's; ``own_forward``: the twin ran its own forward
+    pass (else it was given numpy's states)."""
+    label = "from its own forward pass:" if own_forward else "from numpy's states:"
     assert len(js["layers"]) == len(frame.layers)
     for depth, (js_layer, layer) in enumerate(zip(js["layers"], frame.layers)):
         expected = layer.arrays()
@@ -439,6 +442,13 @@ def compare_frame(js: dict[str, Any], frame: Frame, label: str) -> None:
         ratio_c = scalar_log_error(float(js["gradient_ratio_log10_c"]), py_c)
         assert record(f"{label} gradient_ratio_log10_c", ratio_c) <= RTOL
     assert float(js["saturated_fraction"]) == frame.saturated_fraction  # exact
+    compare_colour_scales(js["colour_scales"], frame.colour_scales, label, own_forward)
+    memory_gate = frame.mean_memory_gate
+    if memory_gate is None:
+        assert js["mean_memory_gate"] is None
+    else:
+        error = state_error(np.array([float(js["mean_memory_gate"])]), np.array([memory_gate]))
+        assert record(f"{label} mean_memory_gate", error) <= RTOL
     if frame.cell == "elman":  # measure()'s mean_tanh_slope, over the first layer
         mean_slope = float(np.mean(1.0 - frame.h**2))
         assert (
@@ -450,6 +460,28 @@ def compare_frame(js: dict[str, Any], frame: Frame, label: str) -> None:
         )
     else:
         assert js["mean_tanh_slope"] is None
+
+
+def compare_colour_scales(
+    js: dict[str, Any], scales: dict[str, Any], label: str, own_forward: bool
+) -> None:
+    """The colour bars' ranges: the states' as values, the gradients' as logarithms.
+
+    The gradients' lower end is the 1st percentile of every per-unit logarithm: an entry far
+    below the largest at its step (1e-21 against 1e-5), where float64 holds only the step's
+    absolute precision, and a forward pass rounded differently moves it by 1e-4 of itself. From
+    the twin's own forward pass it is held as the states are, within 1e-9 of the largest
+    gradient; from numpy's states, to 1e-9 of itself."""
+    assert set(js) == set(scales)
+    for name, (lo, hi) in scales.items():
+        js_lo, js_hi = (float(v) for v in js[name])
+        if name != "log10_abs_grad":
+            error = state_error(np.array([js_lo, js_hi]), np.array([lo, hi]))
+        elif own_forward:
+            error = max(abs(10.0 ** (js_lo - hi) - 10.0 ** (lo - hi)), scalar_log_error(js_hi, hi))
+        else:
+            error = max(scalar_log_error(js_lo, lo), scalar_log_error(js_hi, hi))
+        assert record(f"{label} colour_scales[{name}]", error) <= RTOL, name
 
 
 def well_conditioned(frame: Frame) -> bool:
@@ -483,9 +515,9 @@ def well_conditioned(frame: Frame) -> bool:
 def test_the_twins_frame_equals_pythons(run: Run, case: FrameCase) -> None:
     frame = run.frames[case.id]
     result = run.results[case.id]
-    compare_frame(result["from_traces"], frame, "from numpy's states:")
+    compare_frame(result["from_traces"], frame, own_forward=False)
     if run.conditioned[case.id]:
-        compare_frame(result["frame"], frame, "from its own forward pass:")
+        compare_frame(result["frame"], frame, own_forward=True)
 
 
 @pytest.mark.parametrize("case", RECURSION_CASES, ids=lambda case: case.id)

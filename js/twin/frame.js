@@ -75,6 +75,10 @@ export const CELLS = ["elman", "lstm", "gru"];
  * @property {number} saturated_fraction  of all (layer, step, unit) cells with |h| > 0.99
  * @property {number | null} mean_tanh_slope  the Elman cell's `tanh'(a_t)` over the first
  *   layer's steps and units (Python's `measure`)
+ * @property {number | null} mean_memory_gate  a gated cell's memory gate over the steps and
+ *   units; null for the Elman cell
+ * @property {Record<string, [number, number]>} colour_scales  the range each heatmap's colour
+ *   bar spans, by panel: x, h, log10_abs_grad, and gate and c where the cell has them
  */
 
 /**
@@ -116,7 +120,65 @@ export function frameOfTraces(params, cells, traces) {
     gradient_ratio_log10_c: normsC ? normsC[0] - last : null,
     saturated_fraction: saturated / count,
     mean_tanh_slope: params.cell === "elman" ? mean(traces[0].h.map((h) => 1 - h * h)) : null,
+    mean_memory_gate: layers[0].gate ? mean(layers[0].gate.data) : null,
+    colour_scales: colourScales(params.cell, traces[0].x, layers),
   };
+}
+
+/**
+ * The value range each heatmap's colour bar spans (Python's `Frame.colour_scales`): the
+ * Elman cell's h on tanh's [-1, 1], a gated cell's on its own largest |h|; x and c symmetric
+ * about 0; a gate on [0, 1]; the gradients' logarithms (of every layer, dL/dh and dL/dc on one
+ * scale) from their finite values' 1st percentile up, at least one decade.
+ * @param {string} cell
+ * @param {Float64Array} x  the first layer's input
+ * @param {TwinLayer[]} layers
+ * @returns {Record<string, [number, number]>}
+ */
+function colourScales(cell, x, layers) {
+  const largest = (/** @type {Float64Array} */ values) => {
+    let top = 0;
+    for (const v of values) top = Math.max(top, Math.abs(v));
+    return top || 1;
+  };
+  const logs = [];
+  for (const layer of layers) {
+    for (const grad of [layer.log10_abs_grad, layer.log10_abs_grad_c]) {
+      if (grad) for (const v of grad.data) if (Number.isFinite(v)) logs.push(v);
+    }
+  }
+  let lo = -1;
+  let hi = 0; // no gradient at all
+  if (logs.length) {
+    const finite = Float64Array.from(logs).sort();
+    hi = finite[finite.length - 1];
+    lo = Math.min(percentile(finite, 1), hi - 1);
+  }
+  const x_max = largest(x);
+  const h_max = cell === "elman" ? 1 : largest(layers[0].h.data);
+  /** @type {Record<string, [number, number]>} */
+  const scales = { x: [-x_max, x_max], h: [-h_max, h_max], log10_abs_grad: [lo, hi] };
+  if (layers[0].gate) scales.gate = [0, 1];
+  if (layers[0].c) {
+    const c_max = largest(layers[0].c.data);
+    scales.c = [-c_max, c_max];
+  }
+  return scales;
+}
+
+/**
+ * numpy's `np.percentile(values, q)` (its default, linear interpolation) of sorted values.
+ * @param {Float64Array} sorted
+ * @param {number} q  in [0, 100]
+ */
+function percentile(sorted, q) {
+  const index = (q / 100) * (sorted.length - 1);
+  const below = Math.floor(index);
+  const above = Math.min(below + 1, sorted.length - 1);
+  const t = index - below;
+  const a = sorted[below];
+  const b = sorted[above];
+  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t; // numpy's _lerp
 }
 
 /**
