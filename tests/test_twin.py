@@ -2,28 +2,32 @@
 
 Cases are generated here, at test time, from the Python itself: the explorer's frames
 (:func:`rnnwidget.explorer.frame.compute_frame`) over cells x inputs x W_hh scales x gains x
-biases x lengths, reaching gradients past float64's range both ways (1e+400, 1e-6000) and exact
-zeros (W_hh scale 0); and the log-space recursion
+biases x lengths (1, 2, 50, 1000) x one or two layers, reaching gradients past float64's range
+both ways (1e+338 in the explorer's own Elman frames, 1e+476 and 1e+601 in cells at rest;
+1e-6000) and exact zeros; and the log-space recursion
 (:func:`rnnwidget.cells.log_gradients.log10_gradients`) called directly, with a direct gradient
-on every step, the LSTM's dc, an input gradient and both passes forced. One Node process
-(tests/twin_runner.mjs) runs the twin on every case; numpy is the reference.
+on every step (scaled past float64 as a layer below receives it), the LSTM's dc, an input
+gradient and each pass forced. One Node process (tests/twin_runner.mjs) runs the twin on every
+case; numpy is the reference.
 
 What is held to what:
 
-- ``-inf`` (an exact zero gradient) sits in the same places: exact.
-- ``saturated_fraction``: exact.
-- Every other array to 1e-9 relative: a state (h, c, a gate, a norm, a mean) within 1e-9 of
-  the largest magnitude at its step; a gradient's logarithm such that the gradient is within
-  1e-9 of the largest gradient at its step (per unit) or of itself (a norm, a ratio). Neither
-  side is exact: numpy's matrix products (OpenBLAS, with fused multiply-adds) and its exp and
-  tanh round differently from JavaScript's loops and Math functions, by an ulp or so.
+- Exact: where a gradient is exactly zero (-inf in logarithms), ``saturated_fraction``, and
+  the states the twin is given.
+- 1e-9 relative, everything else: a state (h, c, a gate, a norm, a mean) within 1e-9 of the
+  largest magnitude in its array; a gradient's logarithm such that the gradient is within 1e-9
+  of the largest at its step (per unit) or of itself (a norm, a ratio). Neither side is exact:
+  numpy's matrix products (OpenBLAS, summed in its own order with fused multiply-adds), its exp
+  and tanh round differently from JavaScript's loops and Math functions, by an ulp or so; and
+  the gated cells' tanh, ``2 sigmoid(2 z) - 1``, holds an ulp of 1, not of tanh(z), so a state
+  decayed to 1e-20 is held within its array's largest, not within itself.
 
-A frame is compared twice. From the twin's own forward pass, wherever the forward pass is well
+A frame is compared twice. From the twin's own forward pass, wherever that pass is well
 conditioned: where numpy's own states move by more than 1e-12 when W_hh moves by 1e-15 (the
-chaotic regimes where gradients explode, every case past 1e+308 among them), rounding alone
-decides the states, and no other float64 program can reproduce them. And from numpy's forward
-pass (``frameOfTraces``), for every case: the gradients and every number derived from the
-states, exploding ones included.
+chaotic regimes in which gradients explode, every explorer frame past 1e+308 among them),
+rounding alone decides the states, and no other float64 program reproduces them. And from
+numpy's forward pass (``frameOfTraces``), for every case: the gradients and every number
+derived from the states, the exploding ones included.
 """
 
 from __future__ import annotations
