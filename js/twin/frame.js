@@ -141,18 +141,17 @@ function colourScales(cell, x, layers) {
     for (const v of values) top = Math.max(top, Math.abs(v));
     return top || 1;
   };
-  const logs = [];
-  for (const layer of layers) {
-    for (const grad of [layer.log10_abs_grad, layer.log10_abs_grad_c]) {
-      if (grad) for (const v of grad.data) if (Number.isFinite(v)) logs.push(v);
-    }
-  }
+  const grads = layers.flatMap((layer) => [layer.log10_abs_grad, layer.log10_abs_grad_c]);
+  const logs = grads.filter((grad) => grad).map((grad) => grad.data);
+  const finite = new Float64Array(logs.reduce((size, data) => size + data.length, 0));
+  let count = 0;
+  for (const data of logs) for (const v of data) if (Number.isFinite(v)) finite[count++] = v;
   let lo = -1;
   let hi = 0; // no gradient at all
-  if (logs.length) {
-    const finite = Float64Array.from(logs).sort();
-    hi = finite[finite.length - 1];
-    lo = Math.min(percentile(finite, 1), hi - 1);
+  if (count) {
+    finite.subarray(0, count).sort();
+    hi = finite[count - 1];
+    lo = Math.min(percentile(finite.subarray(0, count), 1), hi - 1);
   }
   const x_max = largest(x);
   const h_max = cell === "elman" ? 1 : largest(layers[0].h.data);
