@@ -23,7 +23,7 @@ import os
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import traitlets
 
@@ -40,10 +40,16 @@ from ..cells.lstm import LSTM, LSTMGrads, LSTMTrace
 from ..colormaps import PALETTES
 from . import page, presets, preview, words
 from .classroom import ControlNames
-from .frame import Frame, Params, compute_frame
+from .frame import GATE_INITS, Frame, Network, Params, compute_frame
 from .layout import Row, chart_range, view_layout
 
-__all__ = ["CONFIG", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer", "check_sentence"]
+if TYPE_CHECKING:
+    from ..training.trainer import Trainer
+    from ..training.widget import RNNTrainer
+
+__all__ = [
+    "CONFIG", "FIXED_BY_NETWORK", "PARAMETERS", "VIEW_OPTIONS", "RNNExplorer", "check_sentence",
+]  # fmt: skip
 
 #: The settings of the explorer: changing one recomputes. (The view lists them in the order
 #: of :attr:`RNNExplorer.SETTINGS`, the cell first.)
@@ -70,6 +76,12 @@ VIEW_OPTIONS: dict[str, Any] = {
 
 #: Everything that recreates a view, ``RNNExplorer(**w.config)``: its parameters and options.
 CONFIG = PARAMETERS + tuple(VIEW_OPTIONS)
+
+#: The parameters a trained network fixes (:meth:`RNNExplorer.from_trainer`): its view hides
+#: them and refuses a change. The W_hh scale and the tanh gain stay, as "what if" knobs.
+FIXED_BY_NETWORK = (
+    "cell", "units", "seed", "seq_len", "input_kind", "sentence", "layers", "gate_init", "bias",
+)  # fmt: skip
 
 _DEFAULTS = Params()
 
@@ -243,8 +255,12 @@ class RNNExplorer(BaseWidget):
 
     # -- the wire ------------------------------------------------------------------------------
     _frame = traitlets.Dict().tag(sync=True)  # arrays as float32 buffers, layout, words
+    _companion = traitlets.Unicode("").tag(sync=True)  # the view the Train button opened
 
     def __init__(self, **kwargs: Any) -> None:
+        #: The trained network shown instead of the seeded one (:meth:`from_trainer`), or None.
+        self._network: Network | None = kwargs.pop("network", None)
+        self._companion_widget: BaseWidget | None = None
         #: PNG bytes of the snapshots taken in the browser, newest last (the last 16 are kept).
         self.snapshots: deque[bytes] = deque(maxlen=_KEPT_SNAPSHOTS)
         self._current: Frame | None = None
@@ -257,8 +273,84 @@ class RNNExplorer(BaseWidget):
         self.observe(
             self._on_view_option, names=["gradient_range", "norm_range", "controls", "presentation"]
         )
+        if self._network is not None:
+            self.set_trait("_presets", [])  # the presets search the seeded network's physics
         self._ready = True
         self._recompute()
+
+    @classmethod
+    def from_trainer(
+        cls, trainer: RNNTrainer | Trainer, step: int | None = None, **settings: Any
+    ) -> RNNExplorer:
+        """An explorer on a trained network: an :class:`~rnnwidget.RNNTrainer`'s (or a
+        :class:`~rnnwidget.training.Trainer`'s) weights as they are now (``step=None``) or as
+        its snapshot at ``step`` kept them (``trainer.snapshots.steps``), cast to float64 and
+        otherwise unchanged.
+
+        Its input is the trainer's first validation sequence (a trained W_xh fits the task's
+        inputs, not the explorer's input kinds) and its loss the task's own, so its panels show
+        the very numbers of the trainer's mechanism panels at that step, with the task's
+        important steps marked. The cell, units, seed, length and input are the network's:
+        the view hides them and a change is refused. What stays is "what if": the W_hh scale
+        starts at the trained W_hh's spectral radius, and moving it rescales the trained
+        matrix; the tanh gain starts at the trainer's. ``settings`` set those and the view
+        options.
+
+        Raises ``ValueError`` for a text's language model (no single sequence to show), a step
+        without a snapshot, or a trained spectral radius beyond the W_hh scale's range.
+        """
+        from ..training.mechanism import network_of, params_of
+        from ..training.trainer import Trainer
+        from ..training.widget import RNNTrainer
+
+        if isinstance(trainer, RNNTrainer):
+            network = trainer.network_at(step)
+            run = trainer.trainer
+        elif isinstance(trainer, Trainer):
+            network, run = network_of(trainer, step), trainer
+        else:
+            raise TypeError(f"from_trainer() takes an RNNTrainer or a Trainer; got {trainer!r}")
+        params = params_of(network)
+        high = cls.class_traits()["w_hh_scale"].max
+        if params.w_hh_scale > high:
+            raise ValueError(
+                f"the trained W_hh's spectral radius is {params.w_hh_scale:.3g}, beyond the "
+                f"explorer's W_hh scale (0 to {high:g})"
+            )
+        init = getattr(run.rnn, "init", "chrono")
+        fixed = {
+            "cell": params.cell, "units": params.units, "seq_len": params.seq_len,
+            "seed": run.seed, "gate_init": init if init in GATE_INITS else "chrono",
+        }  # fmt: skip
+        what_if = {"w_hh_scale": params.w_hh_scale, "saturation": params.saturation}
+        for name in settings:
+            if name in FIXED_BY_NETWORK:
+                raise TypeError(f"from_trainer(): {name} is the trained network's")
+        return cls(network=network, **fixed, **(what_if | settings))
+
+    @property
+    def network(self) -> Network | None:
+        """The trained network this explorer shows (:meth:`from_trainer`), or None for the
+        network its parameters build from the seed."""
+        return self._network
+
+    @property
+    def companion(self) -> BaseWidget | None:
+        """The trainer the view's "Train this network" button opened under it, or None."""
+        return self._companion_widget
+
+    def train(self, *, task: str = "recall", **settings: Any) -> RNNTrainer:
+        """Open :meth:`RNNTrainer.from_explorer <rnnwidget.RNNTrainer.from_explorer>` on this
+        network under this view (what its "Train this network" button does), and return it."""
+        from ..training.widget import RNNTrainer
+
+        with self._sync_lock:
+            trainer = RNNTrainer.from_explorer(self, task=task, **settings)
+            if self._companion_widget is not None:
+                self._companion_widget.close()
+            self._companion_widget = trainer
+            self._companion = f"anywidget:{trainer.model_id}"
+            return trainer
 
     # -- what a notebook user reads ------------------------------------------------------------
     @property
@@ -306,6 +398,8 @@ class RNNExplorer(BaseWidget):
 
     def close(self) -> None:
         """Remove every view and free the model, its arrays and the snapshots."""
+        if self._companion_widget is not None:
+            self._companion_widget.close()
         super().close()
         self._ready = False  # parameter changes no longer recompute
         self._current = None
@@ -313,10 +407,6 @@ class RNNExplorer(BaseWidget):
         self.snapshots.clear()
 
     # -- validation and recompute --------------------------------------------------------------
-    @traitlets.validate("sentence")
-    def _validate_sentence(self, proposal: dict[str, Any]) -> str:
-        return check_sentence(proposal["value"])
-
     @traitlets.validate("gradient_range", "norm_range")
     def _validate_range(self, proposal: dict[str, Any]) -> tuple[float, float] | None:
         value = proposal["value"]
@@ -327,9 +417,26 @@ class RNNExplorer(BaseWidget):
             )
         return value  # type: ignore[no-any-return]
 
+    @traitlets.validate(*FIXED_BY_NETWORK)
+    def _validate_fixed(self, proposal: dict[str, Any]) -> Any:
+        name, value = proposal["trait"].name, proposal["value"]
+        if name == "sentence":
+            value = check_sentence(value)
+        network = getattr(self, "_network", None)
+        if network is not None and self._ready and value != getattr(self, name):
+            raise traitlets.TraitError(
+                f"{name} is the trained network's ({getattr(self, name)!r}): this explorer "
+                f"shows the network of RNNExplorer.from_trainer(); RNNExplorer({name}=...) "
+                "explores a fresh one"
+            )
+        return value
+
     def _inactive_knobs(self) -> list[str]:
         """The sentence without the sentence input; the Elman cell's knobs for a gated cell,
-        the gated cells' for the Elman cell."""
+        the gated cells' for the Elman cell; with a trained network, every knob it fixes
+        (:data:`FIXED_BY_NETWORK`)."""
+        if getattr(self, "_network", None) is not None:
+            return list(FIXED_BY_NETWORK) + list(ELMAN_ONLY if self.cell != "elman" else ())
         inactive = [] if self.input_kind == "sentence" else ["sentence"]
         return inactive + list(GATED_ONLY if self.cell == "elman" else ELMAN_ONLY)
 
@@ -340,6 +447,11 @@ class RNNExplorer(BaseWidget):
         the Elman cell's: with a gated cell this is a ValueError (its view hides them)."""
         if self.cell != "elman":
             raise ValueError(words.presets_are_elman(self.cell))
+        if self._network is not None:
+            raise ValueError(
+                "the presets set up the seeded network's regimes; this explorer shows a trained "
+                "one: move its W_hh scale and tanh gain instead"
+            )
         with self._sync_lock, self.hold_sync():
             self._applying_preset = True
             try:
@@ -377,7 +489,7 @@ class RNNExplorer(BaseWidget):
 
     def _recompute(self) -> None:
         with single_threaded_blas():
-            self._current = compute_frame(self.params)
+            self._current = compute_frame(self.params, self._network)
         self._publish(self._current)
 
     def _publish(self, frame: Frame) -> None:
@@ -418,7 +530,14 @@ class RNNExplorer(BaseWidget):
 
     # -- messages from the browser -------------------------------------------------------------
     def _on_custom(self, content: dict[str, Any], buffers: Sequence[Any]) -> None:
-        """A browser's custom messages (untrusted): PNG snapshots."""
+        """A browser's custom messages (untrusted): PNG snapshots, and the "Train this network"
+        button's ``{"command": "train"}``."""
+        if content.get("command") == "train":
+            try:
+                self.train()
+            except (ValueError, traitlets.TraitError) as error:
+                self.error = str(error)
+            return
         if content.get("type") != "snapshot":
             return
         png = bytes(buffers[0]) if len(buffers) == 1 else b""
@@ -474,12 +593,33 @@ class RNNExplorer(BaseWidget):
         option that is not at its default, e.g. ``RNNExplorer(w_hh_scale=1.2, seq_len=200,
         ...)``. Floats print in their shortest exact form, so ``eval`` gives back the very
         arrays."""
+        if self._network is not None:
+            return self._trained_repr()
         settings = ", ".join(
             f"{name}={value!r}"
             for name, value in self.config.items()
             if name in PARAMETERS or value != VIEW_OPTIONS[name]
         )
         return f"RNNExplorer({settings})"
+
+    def _trained_repr(self) -> str:
+        """``RNNExplorer.from_trainer(trainer, step=400, w_hh_scale=0.9)``: the step, the what-if
+        knobs moved from the trained values, the view options not at their defaults."""
+        assert self._network is not None
+        network = self._network
+        trained = {"w_hh_scale": network.spectral_radius, "saturation": network.saturation}
+        items = [f"step={network.step}"]
+        items += [
+            f"{name}={getattr(self, name)!r}"
+            for name, value in trained.items()
+            if self.cell == "elman" and getattr(self, name) != value
+        ]
+        items += [
+            f"{name}={value!r}"
+            for name, value in self.config.items()
+            if name in VIEW_OPTIONS and value != VIEW_OPTIONS[name]
+        ]
+        return f"RNNExplorer.from_trainer(trainer, {', '.join(items)})"
 
 
 def frame_payload(

@@ -109,6 +109,10 @@ class Progress:
         log10_grad_norms: ``log10 ||dL/dh_t||`` for t = 1 ... T: of the latest training batch,
             or before the first step, of the untrained network on a validation batch of
             ``batch_size`` sequences; None where that gradient overflows float64.
+        weights: a copy of every trained array as it is after ``steps`` updates, by name
+            (:attr:`~rnnwidget.training.Trainer.params`).
+        film: the steps the run's :attr:`~rnnwidget.training.Trainer.snapshots` keep, in
+            order, and their spacing ``film_every``.
     """
 
     revision: int
@@ -128,6 +132,9 @@ class Progress:
     val_loss: Array
     val_accuracy: Array
     log10_grad_norms: Array | None
+    weights: dict[str, Array]
+    film: tuple[int, ...]
+    film_every: int
 
 
 class TrainingLoop:
@@ -379,6 +386,9 @@ class TrainingLoop:
             val_loss=np.array([e.loss for e in evaluations]),
             val_accuracy=np.array([e.accuracy for e in evaluations]),
             log10_grad_norms=self._latest_norms,
+            weights=trainer.weights_at(),
+            film=tuple(trainer.snapshots.steps),
+            film_every=trainer.snapshots.every,
         )
 
 

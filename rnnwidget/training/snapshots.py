@@ -108,7 +108,8 @@ class Snapshots:
         steps = np.array(self.steps)
         below, above = steps[steps < step], steps[steps > step]
         near = [str(s) for s in (below[-1:].tolist() + above[:1].tolist())]
+        every = "every step" if self.every == 1 else f"every {self.every} steps"
         return (
-            f"no snapshot at step {step!r}: snapshots are kept every {self.every} steps "
-            f"(step 0 to {steps[-1]}); the nearest are {' and '.join(near)}"
+            f"no snapshot at step {step!r}: snapshots are kept {every} (step 0 to "
+            f"{steps[-1]}); the nearest {'is' if len(near) == 1 else 'are'} {' and '.join(near)}"
         )

@@ -211,7 +211,8 @@ class Trainer:
             :meth:`RNNTrainer.from_explorer <rnnwidget.RNNTrainer.from_explorer>` starts from.
 
     Attributes:
-        task, rnn, readout, optimizer: the parts; ``cell`` names the kind of ``rnn``.
+        task, rnn, readout, optimizer: the parts; ``cell`` names the kind of ``rnn``, ``seed``
+            is the seed.
         params: every trained array by name, the very arrays the model reads: the cell's
             (``W_xh``, ``W_hh``, ``b``; a GRU's two biases ``b_xh``, ``b_hh`` instead of
             ``b``) and the read-out's (``W_hy``, ``b_y``).
@@ -259,6 +260,7 @@ class Trainer:
             bptt_steps=bptt_steps,
         )
         readout_seed, train_seed, validation_seed = np.random.SeedSequence(seed).spawn(3)
+        self.seed = seed
         self.cell = cell
         self.rnn = _make_cell(
             cell, self.task.features, units, w_hh_scale, saturation, gate_init, seed

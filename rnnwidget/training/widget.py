@@ -29,27 +29,36 @@ lock while it waits for that one, so they cannot deadlock.
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Sequence
-from typing import Any
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import traitlets
 
 from .. import _knobs as knobs
 from .._axes import fitted_axis, step_ticks, time_ticks
+from .._threads import single_threaded_blas
 from .._traits import BoundedFloat, BoundedInt, Choice, Toggle
 from .._widget import STATIC, BaseWidget, Preset
 from .._wire import encode_array
 from ..cells.elman import Array
+from ..explorer.frame import Network
+from ..explorer.widget import frame_payload
 from . import preview, words
 from .corpora import CORPORA
 from .language import NextCharacter
 from .loop import Progress, TrainingLoop
+from .mechanism import frame_of, network_of
 from .optim import OPTIMIZERS
 from .tasks import TASKS
 from .textview import CORPUS_LABELS, TextSettings, TextView, checked_text, short_text
 from .trainer import Evaluation, History, Trainer
+
+if TYPE_CHECKING:
+    from ..explorer.widget import RNNExplorer
 
 __all__ = [
     "COMMANDS", "LIVE_SETTINGS", "MAX_POINTS", "MODEL_SETTINGS", "TEXT_SETTINGS", "RNNTrainer",
@@ -72,11 +81,20 @@ TEXT_SETTINGS = ("temperature", "unit", "unit_state", "feature")
 SETTINGS = MODEL_SETTINGS + LIVE_SETTINGS + TEXT_SETTINGS
 
 #: Constructor keywords besides the settings: ``text``, a Python attribute, not synced (it may
-#: be megabytes), and ``presentation``, the view's (:class:`~rnnwidget._widget.BaseWidget`).
-CONFIG = (*SETTINGS, "text", "presentation")
+#: be megabytes); ``initial_weights`` (:meth:`RNNTrainer.from_explorer`); ``mechanism`` and
+#: ``presentation``, the view's (:class:`~rnnwidget._widget.BaseWidget`).
+CONFIG = (*SETTINGS, "text", "initial_weights", "mechanism", "presentation")
 
-#: What the view's buttons send.
-COMMANDS = ("start", "pause", "step", "restart", "reset")
+#: What the view's buttons send (``show`` and ``explore`` carry more: see
+#: :meth:`RNNTrainer._on_custom`).
+COMMANDS = ("start", "pause", "step", "restart", "reset", "show", "explore")
+
+#: The settings that make the network a run starts from: ``initial_weights`` apply while these
+#: are as the widget was constructed with.
+NETWORK_SETTINGS = ("cell", "units", "seed", "w_hh_scale", "saturation", "gate_init")
+
+#: Seconds between two refreshes of the mechanism panels while training runs.
+MECHANISM_INTERVAL = 0.25
 
 #: Points per curve sent to the browser; longer runs are averaged over 2, 4, 8 ... steps.
 MAX_POINTS = 1000
@@ -245,6 +263,22 @@ class RNNTrainer(BaseWidget, TextSettings):
         "record stays in memory; run() is not limited).",
     ).tag(sync=True, label="Step limit", view=False)
 
+    # -- the view ------------------------------------------------------------------------------
+    mechanism = Toggle(
+        True,
+        help="Show the network's inside beside its training: h_t (c_t and the memory gate for "
+        "a gated cell) and |dL/dh_t| on one validation sequence, with the task's own loss, "
+        "refreshed a few times a second while training, and a film of the weights kept along "
+        "the way. Memory tasks only.",
+    ).tag(sync=True, label="Show the mechanism")
+    shown_step = traitlets.Int(
+        None,
+        allow_none=True,
+        help="The training step whose snapshot the mechanism panels show (one of "
+        "trainer.snapshots.steps); None, the default, shows the network as it is now. A new "
+        "run goes back to None.",
+    ).tag(sync=True)
+
     # -- what the kernel reports (read-only for the browser) -----------------------------------
     status = traitlets.Unicode(
         "ready", help='"ready", "running", "paused", "diverged", "failed" or "closed".'
@@ -253,14 +287,26 @@ class RNNTrainer(BaseWidget, TextSettings):
 
     # -- the wire ------------------------------------------------------------------------------
     _progress = traitlets.Dict().tag(sync=True)  # curves as float32 buffers, words, status
+    _mechanism = traitlets.Dict().tag(sync=True)  # the explorer's frame of the network shown
+    _companion = traitlets.Unicode("").tag(sync=True)  # the view the Explore button opened
 
     def __init__(self, **kwargs: Any) -> None:
         self._closed = False
         self._shown = 0  # revision of the last Progress published
         self._text: str | os.PathLike[str] | None = None
         text = kwargs.pop("text", None)
+        initial = kwargs.pop("initial_weights", None)
         self._text_view = TextView()
+        self._mechanism_shown: tuple[Any, ...] = ()  # (trainer, step, shown) of _mechanism
+        self._mechanism_at = -math.inf  # the clock's reading at its last refresh
+        self._mechanism_revision = 0
+        self._latest: Progress | None = None
+        self._companion_widget: BaseWidget | None = None
         super().__init__(**kwargs)
+        #: The cell's weights every run starts from while the network settings are as
+        #: constructed (:data:`NETWORK_SETTINGS`), by name; None for the seeded ones.
+        self._initial = _checked_weights(initial)
+        self._initial_for = {name: getattr(self, name) for name in NETWORK_SETTINGS}
         self._text = checked_text(text)  # a ValueError says what is wrong with it
         self._constructed_text = self._text  # what reset() goes back to, with the settings
         self._resetting = False
@@ -272,7 +318,43 @@ class RNNTrainer(BaseWidget, TextSettings):
             max_steps=self.max_steps,
         )
         self._ready = True
+        self.observe(self._on_mechanism_option, names=["mechanism", "shown_step"])
         self._loop.publish()
+
+    @classmethod
+    def from_explorer(
+        cls, explorer: RNNExplorer, *, task: str = "recall", **settings: Any
+    ) -> RNNTrainer:
+        """Train the network an :class:`~rnnwidget.RNNExplorer` shows (what its view's "Train
+        this network" button does).
+
+        The trainer takes the explorer's cell, units, seed, W_hh scale and tanh gain (the Elman
+        cell's) or memory gate init (the gated cells'), and starts from the explorer's very
+        W_hh and recurrent biases (cast to float32); W_xh is the trainer's own, drawn from the
+        seed for the task's inputs. ``task`` and any other ``settings`` are
+        :class:`RNNTrainer`'s (``lag=``, ``learning_rate=`` ...); for the recall task the lag
+        defaults to the explorer's sequence length less the symbol and the cue (1 to 200).
+
+        Raises ``ValueError`` for two stacked layers (the trainer trains one) and a
+        ``TraitError`` for a setting outside the trainer's ranges (128 units at most).
+        """
+        if explorer.layers != 1:
+            raise ValueError(
+                "the trainer trains one recurrent layer; the explorer shows 2 stacked: set "
+                "layers=1 first"
+            )
+        model = explorer.model
+        network: dict[str, Any] = {"cell": explorer.cell, "units": explorer.units}
+        network["seed"] = explorer.seed
+        if explorer.cell == "elman":
+            network |= {"w_hh_scale": explorer.w_hh_scale, "saturation": explorer.saturation}
+        else:
+            network["gate_init"] = explorer.gate_init
+        if task == "recall" and "lag" not in settings:
+            settings["lag"] = min(max(explorer.seq_len - 2, 1), 200)
+        biases = ("b_xh", "b_hh") if explorer.cell == "gru" else ("b",)
+        initial = {name: getattr(model, name) for name in ("W_hh", *biases)}
+        return cls(task=task, **network, **settings, initial_weights=initial)
 
     # -- what a notebook user reads ------------------------------------------------------------
     @property
@@ -308,6 +390,49 @@ class RNNTrainer(BaseWidget, TextSettings):
             if trainer is not None:
                 self._loop.replace(trainer)
             self.error = ""
+
+    def network_at(self, step: int | None = None) -> Network:
+        """The run's network now (``step=None``) or at a snapshot's ``step``, on its first
+        validation sequence (:func:`~.mechanism.network_of`): what the mechanism panels and
+        :meth:`RNNExplorer.from_trainer <rnnwidget.RNNExplorer.from_trainer>` show. Read
+        between two steps, so training may go on."""
+        with self._loop.locked() as trainer:
+            weights = trainer.weights_at(step)
+            at = trainer.steps if step is None else step
+        return network_of(trainer, at, weights=weights)
+
+    @property
+    def initial_weights(self) -> dict[str, Array] | None:
+        """The cell's weights each run starts from while the network settings (cell, units,
+        seed, W_hh scale and gain, or memory gate init) are as constructed, or None: the
+        seeded ones. See :meth:`from_explorer`."""
+        return None if self._initial is None else dict(self._initial)
+
+    @property
+    def companion(self) -> BaseWidget | None:
+        """The explorer the view's "Explore this network" button opened under it (on the
+        network at the step the panels show), or None."""
+        return self._companion_widget
+
+    def explore(self, step: int | None = None) -> RNNExplorer:
+        """Open :meth:`RNNExplorer.from_trainer <rnnwidget.RNNExplorer.from_trainer>` on this
+        run at ``step`` (the step the panels show by default) under this view (what its
+        "Explore this network" button does), and return it."""
+        from ..explorer.widget import RNNExplorer
+
+        with self._sync_lock:
+            explorer = RNNExplorer.from_trainer(
+                self, step=self.shown_step if step is None else step
+            )
+            self._set_companion(explorer)
+            return explorer
+
+    def _set_companion(self, widget: BaseWidget) -> None:
+        """Show ``widget`` under this view, in place of the one shown before (closed)."""
+        if self._companion_widget is not None:
+            self._companion_widget.close()
+        self._companion_widget = widget
+        self._companion = f"anywidget:{widget.model_id}"
 
     def history(self) -> History:
         """Every step record and evaluation of the current run so far, as arrays (a consistent
@@ -353,6 +478,7 @@ class RNNTrainer(BaseWidget, TextSettings):
         view's Restart button does)."""
         with self._sync_lock:
             self._loop.pause()
+            self.shown_step = None
             self._loop.replace(self._new_trainer())
             self.error = ""
 
@@ -380,6 +506,8 @@ class RNNTrainer(BaseWidget, TextSettings):
         with self._sync_lock:
             self._closed = True
             self.status = "closed"
+            if self._companion_widget is not None:
+                self._companion_widget.close()
             super().close()
 
     # -- settings ------------------------------------------------------------------------------
@@ -392,6 +520,7 @@ class RNNTrainer(BaseWidget, TextSettings):
         if "units" in names and self.unit >= self.units:
             self.set_trait("unit", self.units - 1)  # a unit the new network has
         if any(name in MODEL_SETTINGS and name not in self._inactive for name in names):
+            self.set_trait("shown_step", None)  # the new run's film starts anew
             self._loop.replace(self._new_trainer())  # publishes
         elif any(name in LIVE_SETTINGS for name in names):
             with self._loop.locked() as trainer:
@@ -419,6 +548,11 @@ class RNNTrainer(BaseWidget, TextSettings):
 
     def _new_trainer(self) -> Trainer:
         elman = self.cell == "elman"
+        initial = getattr(self, "_initial", None)
+        if initial is not None and any(
+            getattr(self, name) != value for name, value in self._initial_for.items()
+        ):
+            initial = None  # another network than the one the weights are for
         return Trainer(
             self.task,
             lag=self.lag,
@@ -437,6 +571,7 @@ class RNNTrainer(BaseWidget, TextSettings):
             clip=self.clip,
             clip_threshold=self.clip_threshold,
             seed=self.seed,
+            initial_weights=initial,
         )
 
     def _apply_live_settings(self, trainer: Trainer) -> None:
@@ -483,6 +618,65 @@ class RNNTrainer(BaseWidget, TextSettings):
                         payload["text"] = text
                         payload["arrays"].update(arrays)
                 self._progress = payload
+                self._latest = progress
+                self._refresh_mechanism(progress)
+
+    # -- the mechanism -------------------------------------------------------------------------
+    def _on_mechanism_option(self, change: dict[str, Any]) -> None:
+        if self._ready and self._latest is not None:
+            with self._sync_lock, self.hold_sync():
+                self._refresh_mechanism(self._latest)
+
+    @traitlets.validate("shown_step")
+    def _validate_shown_step(self, proposal: dict[str, Any]) -> int | None:
+        step = proposal["value"]
+        if step is not None and getattr(self, "_ready", False):
+            with self._loop.locked() as trainer:
+                if step not in trainer.snapshots:
+                    raise traitlets.TraitError(f"shown_step: {trainer.snapshots._missing(step)}")
+        return step  # type: ignore[no-any-return]
+
+    def _refresh_mechanism(self, progress: Progress) -> None:
+        """Send the mechanism panels' frame for the step shown, if it changed: the network now
+        (at most every :data:`MECHANISM_INTERVAL` seconds while training runs), or the
+        snapshot at :attr:`shown_step`. Nothing for a text, or with ``mechanism`` off."""
+        trainer = self._loop.trainer
+        if not self.mechanism or isinstance(progress.task, NextCharacter):
+            self._mechanism_shown = ()
+            if self._mechanism:
+                self._mechanism = {}
+            return
+        if trainer.task is not progress.task:
+            return  # a snapshot of a run replaced since: a newer one follows
+        shown = self.shown_step
+        if shown is not None and shown not in progress.film:
+            # The film was thinned out: show the nearest snapshot before the step shown.
+            self.set_trait("shown_step", max(s for s in progress.film if s <= shown))
+            return  # observed: refreshes
+        step = progress.steps if shown is None else shown
+        if self._mechanism_shown == (trainer, step, shown):
+            return
+        now = time.perf_counter()
+        running = shown is None and progress.status == "running"
+        if running and now - self._mechanism_at < MECHANISM_INTERVAL:
+            return  # a later snapshot brings it
+        if shown is None:
+            weights = progress.weights
+        else:
+            with self._loop.locked() as locked:
+                weights = locked.weights_at(shown)
+        with single_threaded_blas():
+            frame = frame_of(network_of(trainer, step, weights=weights))
+        self._mechanism_revision += 1
+        self._mechanism_at = now
+        self._mechanism_shown = (trainer, step, shown)
+        self._mechanism = {
+            "revision": self._mechanism_revision,
+            "frame": frame_payload(frame, self._mechanism_revision),
+            "step": step,
+            "shown": shown,
+            "title": words.mechanism_title(step, shown),
+        }
 
     def _preview_png(self) -> str | None:
         """The charts for readers without a kernel: see :mod:`.preview`."""
@@ -493,19 +687,32 @@ class RNNTrainer(BaseWidget, TextSettings):
     # -- messages from the browser -------------------------------------------------------------
     def _on_custom(self, content: dict[str, Any], buffers: Sequence[Any]) -> None:
         """A button of the view: ``{"command": "start" | "pause" | "step" | "restart" |
-        "reset"}``. Anything
-        else is ignored; a command that cannot run says why in the view."""
+        "reset" | "explore"}``, or the film's scrubber: ``{"command": "show", "step": k}``
+        (a step of the film, or None for now). Anything else is ignored; a command that
+        cannot run says why in the view."""
         command = content.get("command")
         if command not in COMMANDS:
             return
+        if command == "show":
+            step = content.get("step")
+            if step is not None and (not isinstance(step, int) or isinstance(step, bool)):
+                self.error = f"the film's step must be a whole number or null; got {step!r}"
+                return
+            try:
+                self.shown_step = step
+            except traitlets.TraitError as error:
+                self.error = str(error)
+            return
+        actions: dict[str, Callable[[], object]] = {
+            "start": self.start,
+            "pause": self.pause,
+            "step": self.step,
+            "restart": self.restart,
+            "reset": self.reset,
+            "explore": self.explore,
+        }
         try:
-            {
-                "start": self.start,
-                "pause": self.pause,
-                "step": self.step,
-                "restart": self.restart,
-                "reset": self.reset,
-            }[command]()
+            actions[command]()
         except Exception as error:  # a diverged or failed run: the view shows why
             self.error = str(error)
 
@@ -513,6 +720,11 @@ class RNNTrainer(BaseWidget, TextSettings):
         settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in SETTINGS)
         if self._text is not None:
             settings += f", text={short_text(self._text)}"
+        if self._initial is not None:
+            shapes = ", ".join(f"{name} {array.shape}" for name, array in self._initial.items())
+            settings += f", initial_weights=<{shapes}>"
+        if not self.mechanism:
+            settings += ", mechanism=False"
         if self.presentation:
             settings += ", presentation=True"
         return f"RNNTrainer({settings})"
@@ -592,10 +804,20 @@ def progress_payload(
         "revision": progress.revision,
         "status": progress.status,
         "steps": steps,
+        "film": {"steps": list(progress.film), "every": progress.film_every, **words.FILM},
         "line": words.progress_line(progress, max_steps=max_steps),
         "charts": charts,
         "arrays": arrays,
     }
+
+
+def _checked_weights(weights: Mapping[str, Any] | None) -> dict[str, Array] | None:
+    """``initial_weights`` as float64 copies by name (the trainer checks names and shapes)."""
+    if weights is None:
+        return None
+    if not isinstance(weights, Mapping):
+        raise TypeError(f"initial_weights must be a dict of arrays; got {type(weights).__name__}")
+    return {str(name): np.array(value, dtype=np.float64) for name, value in weights.items()}
 
 
 def _forward_filled(values: Array) -> Array:

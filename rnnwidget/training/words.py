@@ -13,7 +13,23 @@ from ..formatting import format_pow10
 from .language import NextCharacter
 from .loop import Progress
 
-__all__ = ["MEMORY_CHART", "STATUS_TEXT", "charts", "duration", "progress_line", "stopped"]
+__all__ = [
+    "FILM", "MEMORY_CHART", "STATUS_TEXT", "charts", "duration", "mechanism_title",
+    "progress_line", "stopped",
+]  # fmt: skip
+
+#: The film scrubber's words: its accessible name, and the name of its last position (the
+#: network as it is now).
+FILM = {"label": "training step", "now": "now"}
+
+
+def mechanism_title(step: int, shown: int | None) -> str:
+    """The mechanism panels' heading for the network at training step ``step``: as it is now
+    (``shown`` None), or a snapshot of the film (``shown == step``)."""
+    if shown is None:
+        return f"Inside the network now, at training step {step:,}"
+    return f"Inside the network at training step {step:,} (a snapshot; End returns to now)"
+
 
 #: How the progress line names each status of :data:`~.loop.Status`.
 STATUS_TEXT = {
