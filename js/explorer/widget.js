@@ -4,6 +4,7 @@
 import "../common/style.css";
 
 import { BaseView, widget } from "../common/base.js";
+import { Companion } from "../common/companion.js";
 import { element } from "../common/controls.js";
 import { setHidden, setText } from "../common/dom.js";
 import { icon } from "../common/icons.js";
@@ -19,8 +20,9 @@ class ExplorerView extends BaseView {
   /**
    * @param {import("@anywidget/types").AnyModel} model
    * @param {HTMLElement} el
+   * @param {any} [host] anywidget's host: renders the trainer "Train this network" opens
    */
-  constructor(model, el) {
+  constructor(model, el, host) {
     super(model, el, { className: "", title: "RNN explorer", payload: "_frame",
       lostText: "Kernel disconnected: this is the last picture computed. Run the cell again " +
         "to reconnect." });
@@ -43,7 +45,13 @@ class ExplorerView extends BaseView {
     this.note = element("p", "rnnwidget-note");
     this.note.setAttribute("role", "status");
 
-    this.tools.append(this.snapshotButton(), this.copyCode.el);
+    // A trainer of this configuration, from these weights, opened below the view (not in a
+    // column of compare(), nor on a page without a kernel).
+    this.companion = new Companion(model, host, { command: "train", label: "Train this network",
+      iconName: "train",
+      title: "Train this cell, units, seed and W_hh scale on a task, starting from the network " +
+        "shown here" });
+    this.tools.append(this.snapshotButton(), this.copyCode.el, this.companion.button);
     // A column of compare() shows only what differs between columns, from the panels on: the
     // comparison shows the shared controls once, and each column's label, summary and shapes
     // in rows of its own, so that no column's words push its panels below another's.
@@ -53,11 +61,14 @@ class ExplorerView extends BaseView {
       : [this.header, this.note, this.copyCode.panel, ...this.status.elements, this.controls.el,
         this.controls.presets];
     this.root.append(...top, this.playback.el, ...(this.inColumn ? [] : [this.shapes]),
-      this.mechanism.figure, this.unrolled.el, this.stats, this.mechanism.tooltip);
+      this.mechanism.figure, this.unrolled.el, this.stats, this.mechanism.tooltip,
+      this.companion.slot);
 
     this.listen();
     this.showNote();
     this.showPayload();
+    if (this.inColumn || isStandalone(model)) this.companion.button.hidden = true;
+    else this.companion.show();
     if (isStandalone(model)) {
       // A page without a kernel (RNNExplorer.to_html): what was computed can be explored.
       this.status.showNoKernel("This page has no kernel: hover the pictures to read their " +
@@ -80,6 +91,7 @@ class ExplorerView extends BaseView {
     super.listen();
     this.on(["palette"], () => this.showPalette());
     this.on(["preset_note"], () => this.showNote());
+    this.on(["_companion"], () => this.companion.show());
     this.onPointer = (event) => this.hover(event);
     this.onLeave = () => this.hover(null);
     this.root.addEventListener("pointermove", this.onPointer);
@@ -87,6 +99,7 @@ class ExplorerView extends BaseView {
   }
 
   destroy() {
+    this.companion.dispose();
     this.copyCode.destroy();
     this.player.dispose();
     super.destroy();
