@@ -14,8 +14,9 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
   keep every text of a presenting view at 16 px or more.
 - ``text``: every text size by role: ``title`` (a panel's title), ``tick`` (tick labels on the
   axes and colour bars), ``label`` (an axis's or a colour bar's name), ``legend``, ``note``
-  (the bands beyond float64, the trainer's reference lines, the marks' labels), ``order`` ("Why order matters"),
-  the headless figure's ``figure_*`` lines and the browser snapshot's ``snapshot_*`` lines.
+  (the bands beyond float64, the trainer's reference lines, the marks' labels), ``order`` ("Why
+  order matters"), the headless figure's ``figure_*`` lines and the browser snapshot's
+  ``snapshot_*`` lines.
 - ``colours``: the light theme by role (``background``, behind every panel and the background
   the colour tables are made for; ``surface``, behind boxes of text; ``panel``, ``text``,
   ``muted``, ``grid``, ``line``, ``warn``, ``error``): the view's fallbacks where the host has

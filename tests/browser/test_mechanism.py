@@ -47,6 +47,13 @@ def wait_for_shown(nb: NotebookPage, shown: str) -> None:
     )
 
 
+def wait_for_marker(nb: NotebookPage, step: str) -> None:
+    """Wait until the loss chart marks `step` ("" for none)."""
+    loss = nb.page.locator(".rnnwidget-trainer canvas[data-panel='loss']").first
+    wait_for(nb.page, "([el, step]) => el.dataset.marker === step",
+             [loss.element_handle(), step], what=f"the loss chart marking {step!r}")  # fmt: skip
+
+
 def markers(nb: NotebookPage) -> set[str]:
     """The step each training chart marks ("" for none)."""
     root = nb.page.locator(".rnnwidget-trainer").first
@@ -86,9 +93,9 @@ def test_the_panels_follow_training_and_the_film_moves_by_keyboard(nb: NotebookP
     for _ in range(3):
         after = seen[-1] if seen else 0
         wait_for(page, "([el, step]) => Number(el.dataset.step) > step",
-                 [panels.element_handle(), after], what=f"the panels past step {after}")  # fmt: skip
+                 [panels.element_handle(), after], what=f"the panels past {after}")  # fmt: skip
         seen.append(int(panels.get_attribute("data-step") or "0"))
-    assert seen == sorted(seen) and len(set(seen)) == 3, seen
+    assert seen == sorted(set(seen)), seen  # three frames, each of a later step
     wait_for(page, "([canvas, before]) => canvas.toDataURL() !== before",
              [hidden.element_handle(), hidden.evaluate("(c) => c.toDataURL()")],
              what="the hidden state's heatmap redrawn while training")  # fmt: skip
@@ -107,8 +114,7 @@ def test_the_panels_follow_training_and_the_film_moves_by_keyboard(nb: NotebookP
         "Inside the network at training step 0 (a snapshot; End returns to now)"
     )
     assert nb.python_value("w.shown_step") == 0
-    page.wait_for_function("(el) => el.dataset.marker === '0'",
-                           arg=root.locator("canvas[data-panel='loss']").element_handle())
+    wait_for_marker(nb, "0")
     assert markers(nb) == {"0"}
     assert digest(hidden) == untrained  # step 0 is the untrained network, exactly as drawn
     assert nb.python_value("w.status") == "running"  # scrubbing paused nothing
@@ -125,8 +131,7 @@ def test_the_panels_follow_training_and_the_film_moves_by_keyboard(nb: NotebookP
     film.press("End")
     wait_for_shown(nb, "now")
     expect(film).to_have_attribute("aria-valuetext", re.compile(r"^now, training step"))
-    page.wait_for_function("(el) => el.dataset.marker === ''",
-                           arg=root.locator("canvas[data-panel='loss']").element_handle())
+    wait_for_marker(nb, "")
     assert markers(nb) == {""}
     assert nb.python_value("w.shown_step") is None
     assert nb.python_value("w.status") == "running"
