@@ -11,12 +11,14 @@ export class Companion {
    * @param {import("@anywidget/types").AnyModel} model
    * @param {any} host anywidget's host, which renders another widget by its model id (absent
    *   where a host cannot: then the button stays hidden)
-   * @param {{ command: string, label: string, title: string, iconName: string }} button the
-   *   message's command, and the button's words and icon
+   * @param {{ command: string, label: string, title: string, iconName: string,
+   *   showError: (message: string) => void }} options the message's command, the button's
+   *   words and icon, and how the view says that the companion's view could not render
    */
-  constructor(model, host, { command, label, title, iconName }) {
+  constructor(model, host, { command, label, title, iconName, showError }) {
     this.model = model;
     this.host = host;
+    this.showError = showError;
     this.button = focusable(element("button", "rnnwidget-button rnnwidget-companion-button"));
     this.button.type = "button";
     this.button.dataset.command = command;
@@ -33,7 +35,11 @@ export class Companion {
   }
 
   /** Render the view of the kernel's newest companion (none: the slot empties). */
-  async show() {
+  show() {
+    this.render().catch((error) => this.showError(`rnnwidget: ${error}`));
+  }
+
+  async render() {
     const ref = String(this.model.get("_companion") ?? "");
     if (ref === this.ref) return;
     this.ref = ref;

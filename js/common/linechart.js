@@ -27,10 +27,11 @@ const { chart: CHART, legend: LEGEND, panel: PANEL } = GEOMETRY;
 
 export class NormChart {
   /**
-   * @param {{ title?: string, height: number }} options the title comes with the data, and
-   *   the height too where the kernel sends one
+   * @param {{ title?: string, height: number, name?: string }} options the title comes with
+   *   the data, and the height too where the kernel sends one; `name` is the canvas's
+   *   data-panel (another where a view shows two such charts)
    */
-  constructor({ title = "", height }) {
+  constructor({ title = "", height, name = "norms" }) {
     this.title = title;
     /** The title, then shorter forms for a narrow chart (the kernel's). */
     this.titles = [title];
@@ -40,7 +41,7 @@ export class NormChart {
     /** @type {number[]} */
     this.timeTicks = [];
     this.height = height;
-    this.canvas = panelCanvas("norms", title);
+    this.canvas = panelCanvas(name, title);
     /** @type {Float32Array | null} the first series: what hover and the x axis read */
     this.logNorms = null;
     /** @type {{ label: string, values: Float32Array }[]} */

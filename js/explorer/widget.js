@@ -48,9 +48,8 @@ class ExplorerView extends BaseView {
     // A trainer of this configuration, from these weights, opened below the view (not in a
     // column of compare(), nor on a page without a kernel).
     this.companion = new Companion(model, host, { command: "train", label: "Train this network",
-      iconName: "train",
-      title: "Train this cell, units, seed and W_hh scale on a task, starting from the network " +
-        "shown here" });
+      iconName: "train", showError: (message) => this.status.showError(message),
+      title: "Train this configuration on a task, starting from the network shown here" });
     this.tools.append(this.snapshotButton(), this.copyCode.el, this.companion.button);
     // A column of compare() shows only what differs between columns, from the panels on: the
     // comparison shows the shared controls once, and each column's label, summary and shapes

@@ -33,7 +33,9 @@ export class FilmScrubber {
     this.range.step = "1";
     this.play = focusable(element("button", "rnnwidget-button rnnwidget-film-play"));
     this.play.type = "button";
-    this.readout = element("output", "rnnwidget-film-readout");
+    // The position in words; screen readers hear it as the range's value text instead.
+    this.readout = element("span", "rnnwidget-film-readout");
+    this.readout.setAttribute("aria-hidden", "true");
     this.el.append(this.play, this.range, this.readout);
 
     /** @type {Film} */

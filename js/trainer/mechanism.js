@@ -19,20 +19,22 @@ export class MechanismSection {
   /**
    * @param {import("@anywidget/types").AnyModel} model
    * @param {any} host anywidget's host (renders the explorer this section opens)
+   * @param {(message: string) => void} showError says in the view what went wrong
    */
-  constructor(model, host) {
+  constructor(model, host, showError) {
     this.el = element("section", "rnnwidget-trainer-mechanism");
     this.heading = element("h4", "rnnwidget-trainer-mechanism-title");
     this.heading.id = uid("mechanism");
     this.el.setAttribute("aria-labelledby", this.heading.id);
     this.network = element("p", "rnnwidget-trainer-mechanism-words");
+    // Not a live region: while training runs, the words change a few times a second.
     this.summary = element("p", "rnnwidget-trainer-mechanism-words");
-    this.summary.setAttribute("role", "status");
     this.film = new FilmScrubber((step) => model.send({ command: "show", step }));
     this.panels = new MechanismPanels();
     this.companion = new Companion(model, host, { command: "explore",
       label: "Explore this network", iconName: "explore",
-      title: "Open the explorer on the network shown here: its weights, this sequence" });
+      title: "Open the explorer on the network shown here: its weights, this sequence",
+      showError });
     const bar = element("div", "rnnwidget-trainer-mechanism-bar");
     bar.append(this.film.el, this.companion.button);
     this.el.append(this.heading, this.network, this.summary, bar, this.panels.figure,

@@ -33,7 +33,8 @@ class TrainerView extends BaseView {
     this.charts = {
       loss: new StepChart({ name: "loss", height }),
       accuracy: new StepChart({ name: "accuracy", height }),
-      gradient: new NormChart({ height }),
+      // The latest batch's; "norms" is the mechanism's chart, of the validation sequence.
+      gradient: new NormChart({ height, name: "batch-norms" }),
       norm: new StepChart({ name: "grad-norm", height, markLabel: "clipped" }),
       radius: new StepChart({ name: "radius", height }),
     };
@@ -53,7 +54,8 @@ class TrainerView extends BaseView {
     // One row for every button: the commands, then the view's own at its end.
     this.buttons.el.append(this.tools);
     // The network inside, for a memory task: the explorer's panels, live or at a snapshot.
-    this.mechanism = new MechanismSection(model, host);
+    this.mechanism = new MechanismSection(model, host,
+      (message) => this.status.showError(message));
     // The charts and the network inside: side by side where both fit (the class sees the
     // accuracy and its cause at once), else one below the other.
     this.body = element("div", "rnnwidget-trainer-body");
