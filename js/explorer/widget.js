@@ -44,6 +44,9 @@ class ExplorerView extends BaseView {
     // Which settings the last preset chose and why: the kernel's words, until a change.
     this.note = element("p", "rnnwidget-note");
     this.note.setAttribute("role", "status");
+    // A trained network's: which training step and which of the task's sequences it shows.
+    this.network = element("p", "rnnwidget-network");
+    this.network.hidden = true;
 
     // A trainer of this configuration, from these weights, opened below the view (not in a
     // column of compare(), nor on a page without a kernel).
@@ -57,7 +60,7 @@ class ExplorerView extends BaseView {
     this.inColumn = el.closest("[data-rnnwidget-column]") !== null;
     this.root.classList.toggle("rnnwidget-in-column", this.inColumn);
     const top = this.inColumn ? [...this.status.elements]
-      : [this.header, this.note, this.copyCode.panel, ...this.status.elements, this.controls.el,
+      : [this.header, this.network, this.note, this.copyCode.panel, ...this.status.elements, this.controls.el,
         this.controls.presets];
     this.root.append(...top, this.playback.el, ...(this.inColumn ? [] : [this.shapes]),
       this.mechanism.figure, this.unrolled.el, this.stats, this.mechanism.tooltip,
@@ -122,6 +125,8 @@ class ExplorerView extends BaseView {
     this.player.setTimesteps(this.current.T);
     this.setHeadline(frame.words.summary);
     setText(this.shapes, frame.words.shapes);
+    setText(this.network, frame.words.network ?? "");
+    setHidden(this.network, !frame.words.network);
     setText(this.stats, frame.words.stats);
     this.showPlayhead(); // draws the panels whose data changed
     this.announce(frame.revision, { params: frame.params });

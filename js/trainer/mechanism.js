@@ -2,7 +2,7 @@
 // as it is now (or as a snapshot kept it), drawn by the explorer's own panels: h_t and
 // log10 |dL/dh_t| per unit, ||dL/dh_t|| against t, the task's steps marked. A heading and the
 // kernel's sentences above them, the film scrubber, and "Explore this network", which opens the
-// explorer on the network shown, below.
+// explorer on the network shown in `companion.slot` (the view puts it below, at full width).
 
 import { Companion } from "../common/companion.js";
 import { element, uid } from "../common/controls.js";
@@ -37,8 +37,7 @@ export class MechanismSection {
       showError });
     const bar = element("div", "rnnwidget-trainer-mechanism-bar");
     bar.append(this.film.el, this.companion.button);
-    this.el.append(this.heading, this.network, this.summary, bar, this.panels.figure,
-      this.companion.slot);
+    this.el.append(this.heading, this.network, this.summary, bar, this.panels.figure);
     this.el.hidden = true;
     /** @type {Mechanism | null} */
     this.current = null;

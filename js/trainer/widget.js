@@ -61,7 +61,8 @@ class TrainerView extends BaseView {
     this.body = element("div", "rnnwidget-trainer-body");
     this.body.append(grid, this.mechanism.el);
     this.root.append(this.header, ...this.status.elements, this.buttons.el, this.controls.el,
-      this.controls.presets, this.text.el, this.body, this.mechanism.panels.tooltip);
+      this.controls.presets, this.text.el, this.body, this.mechanism.companion.slot,
+      this.mechanism.panels.tooltip);
     this.measure();
     this.listen();
     this.showPayload();

@@ -159,6 +159,7 @@ def test_each_widget_opens_the_other_below_it(nb: NotebookPage) -> None:
     # The explorer of the network shown: its frame is the trainer's, marks and all.
     hidden = explorer.locator("canvas[data-panel='hidden']")
     expect(hidden).to_have_attribute("data-marks", f"1 {LAG + 2}")
+    expect(explorer).to_contain_text("The network after 30 training steps")
     assert nb.python_value("w._companion") == (
         "anywidget:" + nb.python_value("w.companion.model_id")
     )
