@@ -119,6 +119,10 @@ class TrainerView extends BaseView {
     super.setDisabled(disabled);
     this.text.unitSelect.disabled = disabled;
     for (const button of this.buttons.el.querySelectorAll("button")) button.disabled = disabled;
+    // The film and Explore ask the kernel too.
+    for (const control of this.mechanism.el.querySelectorAll("button, input")) {
+      /** @type {HTMLButtonElement | HTMLInputElement} */ (control).disabled = disabled;
+    }
   }
 
   /**
