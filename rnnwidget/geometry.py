@@ -14,8 +14,9 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
   keep every text of a presenting view at 16 px or more.
 - ``text``: every text size by role: ``title`` (a panel's title), ``tick`` (tick labels on the
   axes and colour bars), ``label`` (an axis's or a colour bar's name), ``legend``, ``note``
-  (the bands beyond float64, the trainer's reference lines), ``order`` ("Why order matters"),
-  the headless figure's ``figure_*`` lines and the browser snapshot's ``snapshot_*`` lines.
+  (the bands beyond float64, the trainer's reference lines, the marks' labels), ``order`` ("Why
+  order matters"), the headless figure's ``figure_*`` lines and the browser snapshot's
+  ``snapshot_*`` lines.
 - ``colours``: the light theme by role (``background``, behind every panel and the background
   the colour tables are made for; ``surface``, behind boxes of text; ``panel``, ``text``,
   ``muted``, ``grid``, ``line``, ``warn``, ``error``): the view's fallbacks where the host has
@@ -37,6 +38,11 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
   bands (inset from the right, below the band's top).
 - ``legend``: right of a plot, ``offset`` from it: rows of a swatch and a label.
 - ``playback``: the play head's line.
+- ``marks``: the steps that matter to a trained network's task (``layout.marks``): a dashed
+  line (``line_width``, ``dash``) across every heatmap and the norm chart, and on the chart each
+  mark's label at the top of the plot, ``label_inset`` right of its line (left of it where the
+  plot ends) and ``label_top`` below the plot's top; a label that would come within
+  ``label_gap`` of the one before moves ``label_row`` lower.
 - ``order``: "Why order matters": where its strips start right of the plots' left edge
   (``labels``), its title's baseline, each group's title line, the rows (a strip and a
   ``strip_gap``), the sentences' baselines and the gaps; the browser puts each sentence above

@@ -793,7 +793,7 @@ globalThis.document = { createElement: () => ({ dataset: {}, style: {}, setAttri
 )
 
 # Every panel of a frame, drawn by the browser's own classes from what the kernel sends, handed
-# to them as js/explorer/widget.js does; the calls each panel's drawing made.
+# to them as js/explorer/mechanism.js does; the calls each panel's drawing made.
 PANELS_SCRIPT = """
 const { Heatmap } = await import(data.modules.heatmap);
 const { NormChart } = await import(data.modules.linechart);
@@ -813,13 +813,13 @@ for (const spec of layout.heatmaps) {
   panel.setData({ values: Float32Array.from(data.values[spec.name].map(num)), timesteps: data.T,
     rows: data.rows[spec.name], vmin, vmax, table: data.tables[spec.role], tokens: data.tokens,
     colourTicks: spec.colour_ticks.map(([value, text]) => ({ value, text })),
-    rowTicks: spec.row_ticks, timeTicks: layout.time_ticks });
+    rowTicks: spec.row_ticks, timeTicks: layout.time_ticks, marks: layout.marks });
   draw(spec.name, panel);
 }
 const chart = new NormChart({ height: 0 });  // its height is the kernel's, with the data
 chart.setData(data.curves.map((values, i) => ({ label: layout.chart.labels[i],
   values: Float32Array.from(values.map(num)) })),
-{ ...layout.chart, time_ticks: layout.time_ticks });
+{ ...layout.chart, time_ticks: layout.time_ticks, marks: layout.marks });
 draw("norms", chart);
 if (data.order) {
   const order = new OrderPanel();

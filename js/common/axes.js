@@ -2,7 +2,7 @@
 
 import { GEOMETRY } from "./geometry.js";
 
-const { axis: AXIS, panel: PANEL, playback: PLAYBACK, text: TEXT } = GEOMETRY;
+const { axis: AXIS, marks: MARKS, panel: PANEL, playback: PLAYBACK, text: TEXT } = GEOMETRY;
 
 /**
  * A panel's canvas: an image for screen readers, named by `data-panel` for tests and export.
@@ -259,6 +259,62 @@ export function drawPlayback(ctx, theme, rect, T, reveal, marker) {
     ctx.lineTo(x(marker + 0.5), rect.y + rect.height);
     ctx.stroke();
     ctx.restore();
+  }
+}
+
+/**
+ * @typedef {{ t: number, label: string }} Mark  a step that matters to the task (1-based), and
+ *   what happens there (the kernel's words)
+ */
+
+/**
+ * The steps that matter to the task: a thin dashed line in the muted colour at the centre of
+ * each mark's column, across the plot. Returns the lines' x, in the marks' order.
+ * @param {Mark[]} marks
+ * @returns {number[]}
+ */
+export function drawMarks(ctx, theme, rect, T, marks) {
+  const xs = marks.map(({ t }) => rect.x + ((t - 0.5) / T) * rect.width);
+  if (!marks.length) return xs;
+  ctx.save();
+  ctx.strokeStyle = theme.muted;
+  ctx.lineWidth = MARKS.line_width * theme.scale;
+  ctx.setLineDash(MARKS.dash.map((d) => d * theme.scale));
+  ctx.beginPath();
+  for (const x of xs) {
+    ctx.moveTo(x, rect.y);
+    ctx.lineTo(x, rect.y + rect.height);
+  }
+  ctx.stroke();
+  ctx.restore();
+  return xs;
+}
+
+/**
+ * Each mark's label at the top of the plot, beside its line (drawMarks's `xs`): right of it, or
+ * left of it where the plot ends first; a label that would run into the one before it moves a
+ * row lower, so no two overlap and none leaves the plot.
+ * @param {Mark[]} marks
+ * @param {number[]} xs
+ */
+export function drawMarkLabels(ctx, theme, rect, marks, xs) {
+  const s = theme.scale;
+  setFont(ctx, theme, "note");
+  ctx.fillStyle = theme.muted;
+  ctx.textBaseline = "top";
+  /** @type {number[]} each row's right end so far */
+  const ends = [];
+  const inset = MARKS.label_inset * s;
+  const order = marks.map((_, i) => i).sort((a, b) => xs[a] - xs[b]);
+  for (const i of order) {
+    const width = ctx.measureText(marks[i].label).width;
+    const right = xs[i] + inset + width <= rect.x + rect.width;
+    const left = right ? xs[i] + inset : Math.max(rect.x, xs[i] - inset - width);
+    let row = ends.findIndex((end) => left >= end + MARKS.label_gap * s);
+    if (row < 0) row = ends.length;
+    ends[row] = left + width;
+    ctx.textAlign = "left";
+    ctx.fillText(marks[i].label, left, rect.y + (MARKS.label_top + row * MARKS.label_row) * s);
   }
 }
 

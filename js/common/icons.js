@@ -18,6 +18,16 @@ const SHAPES = {
     ["path", { d: "M18 5L8 12l10 7z", fill: "currentColor" }],
     ["rect", { x: 5, y: 5, width: 2.5, height: 14, fill: "currentColor" }],
   ],
+  // A magnifier: look inside this network (the explorer).
+  explore: [
+    ["circle", { cx: 10.5, cy: 10.5, r: 6 }],
+    ["path", { d: "M15 15l6 6" }],
+  ],
+  // A falling loss curve: train this network (the trainer).
+  train: [
+    ["path", { d: "M3 4v16h18" }],
+    ["path", { d: "M6 7c3 8 6 9 14 10" }],
+  ],
   "step-forward": [
     ["path", { d: "M6 5l10 7-10 7z", fill: "currentColor" }],
     ["rect", { x: 16.5, y: 5, width: 2.5, height: 14, fill: "currentColor" }],

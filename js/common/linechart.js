@@ -7,6 +7,8 @@
 import {
   drawGridLines,
   drawLeftAxis,
+  drawMarkLabels,
+  drawMarks,
   drawPlayback,
   drawTimeAxis,
   MARGIN,
@@ -25,10 +27,11 @@ const { chart: CHART, legend: LEGEND, panel: PANEL } = GEOMETRY;
 
 export class NormChart {
   /**
-   * @param {{ title?: string, height: number }} options the title comes with the data, and
-   *   the height too where the kernel sends one
+   * @param {{ title?: string, height: number, name?: string }} options the title comes with
+   *   the data, and the height too where the kernel sends one; `name` is the canvas's
+   *   data-panel (another where a view shows two such charts)
    */
-  constructor({ title = "", height }) {
+  constructor({ title = "", height, name = "norms" }) {
     this.title = title;
     /** The title, then shorter forms for a narrow chart (the kernel's). */
     this.titles = [title];
@@ -38,7 +41,7 @@ export class NormChart {
     /** @type {number[]} */
     this.timeTicks = [];
     this.height = height;
-    this.canvas = panelCanvas("norms", title);
+    this.canvas = panelCanvas(name, title);
     /** @type {Float32Array | null} the first series: what hover and the x axis read */
     this.logNorms = null;
     /** @type {{ label: string, values: Float32Array }[]} */
@@ -47,6 +50,8 @@ export class NormChart {
     this.range = { lo: -1, hi: 1 };
     /** @type {{ first: number, last: number, note: string }[]} steps where curves are 0 */
     this.zeros = [];
+    /** @type {import("./axes.js").Mark[]} the steps that matter to the task */
+    this.marks = [];
     this.reveal = null;
     this.marker = null;
     /** Counts changes to what the chart shows, so a view redraws only the panels that changed. */
@@ -58,14 +63,16 @@ export class NormChart {
    *   t = 1 ... T, one curve per layer
    * @param {{ title: string, titles?: string[], axis_label: string, range: [number, number],
    *   ticks: [number, string][], time_ticks: number[], height?: number,
-   *   zeros?: { first: number, last: number, note: string }[] }} axis the kernel's: the decades
-   *   shown and the labelled ones (a comparison shares one range across its charts), the
-   *   chart's title and its shorter forms, its height where it sends one, and the steps
-   *   (1-based) where curves are exactly 0
+   *   zeros?: { first: number, last: number, note: string }[],
+   *   marks?: import("./axes.js").Mark[] }} axis the kernel's: the decades shown and the
+   *   labelled ones (a comparison shares one range across its charts), the chart's title and
+   *   its shorter forms, its height where it sends one, the steps (1-based) where curves are
+   *   exactly 0, and the steps that matter to the task
    */
   setData(series, axis) {
     const height = axis.height ?? this.height;
     const zeros = axis.zeros ?? [];
+    const marks = axis.marks ?? [];
     const unchanged =
       height === this.height && series.length === this.series.length &&
       axis.range[0] === this.range.lo && axis.range[1] === this.range.hi &&
@@ -73,6 +80,8 @@ export class NormChart {
       sameList(axis.time_ticks ?? [], this.timeTicks) &&
       sameList(zeros.map((run) => `${run.first}:${run.last}:${run.note}`),
         this.zeros.map((run) => `${run.first}:${run.last}:${run.note}`)) &&
+      sameList(marks.map(({ t, label }) => `${t}:${label}`),
+        this.marks.map(({ t, label }) => `${t}:${label}`)) &&
       series.every((s, i) => s.label === this.series[i].label && sameList(s.values, this.series[i].values));
     if (unchanged) return;
     this.version++;
@@ -87,6 +96,7 @@ export class NormChart {
     this.ticks = axis.ticks;
     this.timeTicks = axis.time_ticks ?? [];
     this.zeros = zeros;
+    this.marks = marks;
   }
 
   /**
@@ -126,6 +136,7 @@ export class NormChart {
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height,
       lo: this.range.lo, hi: this.range.hi, timeTicks: this.timeTicks.join(" "), scale: s,
+      marks: this.marks.map(({ t }) => t).join(" "),
     });
     if (!this.logNorms) return;
     const T = this.logNorms.length;
@@ -136,6 +147,7 @@ export class NormChart {
     drawLeftAxis(ctx, theme, rect, this.ticks.map(([d, text]) => ({ y: this.y(d), text })),
       this.axisLabel);
     drawTimeAxis(ctx, theme, rect, T, this.timeTicks);
+    const marks = drawMarks(ctx, theme, rect, T, this.marks); // behind the curves, their labels on top
 
     // The curves, clipped to the plot: an exact zero (-inf) next to a value is a point below
     // the bottom edge, so the curve falls off the chart there; a value with no neighbour to join
@@ -175,6 +187,7 @@ export class NormChart {
       }
     });
     ctx.restore();
+    drawMarkLabels(ctx, theme, rect, this.marks, marks);
     drawPlayback(ctx, theme, rect, T, this.reveal, this.marker);
     if (this.series.length > 1) this.drawLegend(ctx, theme, rect, colours);
   }

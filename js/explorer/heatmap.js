@@ -3,6 +3,7 @@
 
 import {
   drawLeftAxis,
+  drawMarks,
   drawPlayback,
   drawTimeAxis,
   MARGIN,
@@ -31,6 +32,7 @@ const { colour_bar: BAR, panel: PANEL, text: TEXT } = GEOMETRY;
  * @property {number[]} rowTicks rows to label (the kernel's)
  * @property {number[]} timeTicks timesteps to label (the kernel's)
  * @property {string[]} [tokens] word labels for the time axis
+ * @property {import("../common/axes.js").Mark[]} [marks] the steps that matter to the task
  */
 
 export class Heatmap {
@@ -122,12 +124,13 @@ export class Heatmap {
     // Where the cells are, and on what, for hover and for tests that read pixels back.
     setDataset(canvas, {
       plotX: rect.x, plotY: rect.y, plotWidth: rect.width, plotHeight: rect.height, scale: s,
-      background: theme.background,
+      background: theme.background, marks: (this.data?.marks ?? []).map(({ t }) => t).join(" "),
     });
     if (!this.data) return;
     const { timesteps, rows, tokens } = this.data;
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.cells, rect.x, rect.y, rect.width, rect.height);
+    drawMarks(ctx, theme, rect, timesteps, this.data.marks ?? []);
     drawPlayback(ctx, theme, rect, timesteps, this.reveal, this.marker);
     drawTimeAxis(ctx, theme, rect, timesteps, this.data.timeTicks, tokens);
     const { rowTicks } = this.data;
@@ -209,6 +212,9 @@ function colourBarImage(table) {
   return image;
 }
 
+/** @param {import("../common/axes.js").Mark} mark */
+const markKey = ({ t, label }) => `${t}:${label}`;
+
 /** Whether two heatmap data show the same picture (the same cells, scale, colours and labels). */
 function sameData(a, b) {
   return (
@@ -218,6 +224,7 @@ function sameData(a, b) {
     a.vmax === b.vmax &&
     a.table === b.table &&
     sameList(a.tokens ?? [], b.tokens ?? []) &&
+    sameList((a.marks ?? []).map(markKey), (b.marks ?? []).map(markKey)) &&
     sameList(a.rowTicks, b.rowTicks) &&
     sameList(a.timeTicks, b.timeTicks) &&
     sameList(a.colourTicks.map((tick) => tick.value), b.colourTicks.map((tick) => tick.value)) &&

@@ -15,7 +15,8 @@ import {
 import { setDataset } from "../common/dom.js";
 import { GEOMETRY } from "../common/geometry.js";
 
-const { chart: CHART, legend: LEGEND, panel: PANEL, step_chart: STEP } = GEOMETRY;
+const { chart: CHART, legend: LEGEND, panel: PANEL, playback: PLAYBACK, step_chart: STEP } =
+  GEOMETRY;
 
 /**
  * @typedef {{ label: string, x: ArrayLike<number>, y: ArrayLike<number>,
@@ -53,6 +54,8 @@ export class StepChart {
     /** @type {[number, string][]} the kernel's labelled steps on the x axis */
     this.stepTicks = [];
     this.xMax = 1;
+    /** @type {number | null} the training step whose network the mechanism shows, marked */
+    this.marker = null;
     this.range = { lo: 0, hi: 1 };
     this.rect = plotRect(1, height);
   }
@@ -68,6 +71,14 @@ export class StepChart {
     Object.assign(this, { title, axisLabel, series, references, marks, ticks, stepTicks,
       xMax: Math.max(1, xMax), range: { lo: range[0], hi: range[1] } });
     if (this.canvas.getAttribute("aria-label") !== title) this.canvas.setAttribute("aria-label", title);
+  }
+
+  /**
+   * Mark the training step whose network the mechanism panels show (null: none, "now").
+   * @param {number | null} step
+   */
+  setMarker(step) {
+    this.marker = step;
   }
 
   x(step) {
@@ -92,7 +103,8 @@ export class StepChart {
     // What the axes show, for tests and tools: the kernel's ticks, as drawn, and the text scale.
     setDataset(this.canvas, { lo: this.range.lo, hi: this.range.hi, scale: theme.scale,
       ticks: this.ticks.map(([, text]) => text).join(" "),
-      stepTicks: this.stepTicks.map(([, text]) => text).join(" ") });
+      stepTicks: this.stepTicks.map(([, text]) => text).join(" "),
+      marker: this.marker ?? "" });
 
     drawGridLines(ctx, theme, rect, this.ticks.map(([v]) => this.y(v)));
     drawLeftAxis(ctx, theme, rect, this.ticks.map(([v, text]) => ({ y: this.y(v), text })),
@@ -113,7 +125,22 @@ export class StepChart {
         markHeight);
     }
     ctx.restore();
+    if (this.marker !== null) this.drawMarker(ctx, theme, rect, this.marker);
     this.drawLegend(ctx, theme, rect);
+  }
+
+  /** The step the mechanism shows: a dashed line across the plot, as the explorer's play head. */
+  drawMarker(ctx, theme, rect, step) {
+    const x = this.x(Math.min(step, this.xMax));
+    ctx.save();
+    ctx.strokeStyle = theme.text;
+    ctx.lineWidth = PLAYBACK.line_width * theme.scale;
+    ctx.setLineDash(PLAYBACK.dash.map((d) => d * theme.scale));
+    ctx.beginPath();
+    ctx.moveTo(x, rect.y);
+    ctx.lineTo(x, rect.y + rect.height);
+    ctx.stroke();
+    ctx.restore();
   }
 
   drawReference(ctx, theme, rect, { value, label }) {

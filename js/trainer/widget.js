@@ -5,19 +5,25 @@ import "../common/style.css";
 import "./style.css";
 
 import { BaseView, widget } from "../common/base.js";
+import { PALETTES } from "../common/colormaps.js";
 import { element } from "../common/controls.js";
 import { GEOMETRY } from "../common/geometry.js";
 import { NormChart } from "../common/linechart.js";
 import { buildCommandButtons } from "./controls.js";
+import { MechanismSection } from "./mechanism.js";
 import { StepChart } from "./stepchart.js";
 import { TextPanel } from "./textview.js";
+
+/** The trainer's mechanism panels are drawn in the standard (first) palette. */
+const PALETTE = PALETTES[0];
 
 class TrainerView extends BaseView {
   /**
    * @param {import("@anywidget/types").AnyModel} model
    * @param {HTMLElement} el
+   * @param {any} [host] anywidget's host: renders the explorer "Explore this network" opens
    */
-  constructor(model, el) {
+  constructor(model, el, host) {
     super(model, el, { className: "rnnwidget-trainer", title: "Train it live",
       payload: "_progress", reset: false, // Reset is among the training buttons
       lostText: "Kernel disconnected: this is the last progress it sent. Run the cell again to " +
@@ -27,7 +33,8 @@ class TrainerView extends BaseView {
     this.charts = {
       loss: new StepChart({ name: "loss", height }),
       accuracy: new StepChart({ name: "accuracy", height }),
-      gradient: new NormChart({ height }),
+      // The latest batch's; "norms" is the mechanism's chart, of the validation sequence.
+      gradient: new NormChart({ height, name: "batch-norms" }),
       norm: new StepChart({ name: "grad-norm", height, markLabel: "clipped" }),
       radius: new StepChart({ name: "radius", height }),
     };
@@ -46,17 +53,76 @@ class TrainerView extends BaseView {
     this.fold(this.text.source); // where the text comes from: a setting's words
     // One row for every button: the commands, then the view's own at its end.
     this.buttons.el.append(this.tools);
+    // The network inside, for a memory task: the explorer's panels, live or at a snapshot.
+    this.mechanism = new MechanismSection(model, host,
+      (message) => this.status.showError(message));
+    // The charts and the network inside: side by side where both fit (the class sees the
+    // accuracy and its cause at once), else one below the other.
+    this.body = element("div", "rnnwidget-trainer-body");
+    this.body.append(grid, this.mechanism.el);
     this.root.append(this.header, ...this.status.elements, this.buttons.el, this.controls.el,
-      this.controls.presets, this.text.el, grid);
+      this.controls.presets, this.text.el, this.body, this.mechanism.companion.slot,
+      this.mechanism.panels.tooltip);
     this.measure();
     this.listen();
     this.showPayload();
+    this.showMechanism();
+    this.mechanism.companion.show();
+  }
+
+  listen() {
+    super.listen();
+    this.on(["_mechanism"], () => this.showMechanism());
+    this.on(["_companion"], () => this.mechanism.companion.show());
+    this.onPointer = (/** @type {PointerEvent} */ event) =>
+      this.mechanism.panels.hover(event, this.root);
+    this.onLeave = () => this.mechanism.panels.hover(null, this.root);
+    this.mechanism.el.addEventListener("pointermove", this.onPointer);
+    this.mechanism.el.addEventListener("pointerleave", this.onLeave);
+  }
+
+  measure() {
+    const background = this.layout?.theme.background;
+    super.measure();
+    // A new theme: the colour tables are made for the background the cells are drawn on.
+    if (background !== undefined && background !== this.layout.theme.background) {
+      this.mechanism.panels.setData(PALETTE, this.layout.theme.background);
+    }
+  }
+
+  destroy() {
+    this.mechanism.dispose();
+    super.destroy();
+  }
+
+  /**
+   * The kernel's newest mechanism: the panels, and on every training chart a marker at the
+   * step they show (none when they show the network as it is now).
+   */
+  showMechanism() {
+    const value = this.model.get("_mechanism");
+    let mechanism = null;
+    if (value && value.frame) {
+      const arrays = this.status.decode(value.frame.arrays);
+      if (!arrays) return; // it did not decode: keep the last good picture
+      mechanism = { ...value, frame: { ...value.frame, arrays } };
+    }
+    this.mechanism.show(mechanism, PALETTE, this.layout.theme.background);
+    const shown = mechanism?.shown ?? null;
+    for (const chart of Object.values(this.charts)) {
+      if (chart instanceof StepChart) chart.setMarker(shown);
+    }
+    this.scheduleRedraw();
   }
 
   setDisabled(disabled) {
     super.setDisabled(disabled);
     this.text.unitSelect.disabled = disabled;
     for (const button of this.buttons.el.querySelectorAll("button")) button.disabled = disabled;
+    // The film and Explore ask the kernel too.
+    for (const control of this.mechanism.el.querySelectorAll("button, input")) {
+      /** @type {HTMLButtonElement | HTMLInputElement} */ (control).disabled = disabled;
+    }
   }
 
   /**
@@ -93,6 +159,7 @@ class TrainerView extends BaseView {
     }
     this.cells.gradient.hidden = !this.gradients;
     this.text.show(progress.text, arrays);
+    if (progress.film) this.mechanism.film.setFilm(progress.film, steps);
 
     this.setHeadline(progress.line);
     this.buttons.show(status);
@@ -103,15 +170,22 @@ class TrainerView extends BaseView {
 
   redraw() {
     const { theme } = this.layout;
-    // Two charts side by side when there is room (for enlarged ones too), each filling its
-    // grid cell; style.css's grid makes the same choice.
-    const columns = this.layout.width >= 2 * 420 * theme.scale + 12 ? 2 : 1;
-    const width = Math.floor((this.layout.width - (columns - 1) * 12) / columns);
+    // Two columns when there is room (for enlarged text too), as style.css's grids choose: the
+    // charts and the mechanism side by side when it is shown, else two columns of charts.
+    const two = this.layout.width >= 2 * 420 * theme.scale + 12;
+    const side = two && this.mechanism.current !== null;
+    this.body.classList.toggle("rnnwidget-trainer-side", side);
+    const column = Math.floor((this.layout.width - 12) / 2);
+    const width = two ? column : this.layout.width;
     for (const [name, chart] of Object.entries(this.charts)) {
       if (name === "gradient" && !this.gradients) continue;
       chart.draw(width, theme);
     }
     this.text.colour(theme);
+    if (this.mechanism.current) {
+      this.mechanism.panels.redraw({ ...this.layout, width: side ? column : this.layout.width,
+        version: 2 * this.layout.version + Number(side) });
+    }
     this.root.dataset.drawn = this.root.dataset.revision;
     this.announce(Number(this.root.dataset.revision));
   }

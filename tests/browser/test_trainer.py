@@ -64,7 +64,7 @@ def test_start_watch_pause_ask_the_kernel_resume_reset(
     root = trainer(nb)
     expect(root).to_have_attribute("data-status", "ready")
     expect(root).to_have_attribute("data-step", "0")
-    expect(root.locator("canvas[data-panel='norms']")).to_be_visible()
+    expect(root.locator("canvas[data-panel='batch-norms']")).to_be_visible()
     before = digest(root, "loss")
 
     start = root.get_by_role("button", name="Start training")
