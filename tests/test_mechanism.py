@@ -241,6 +241,10 @@ def test_the_scrubber_shows_a_snapshot_and_end_returns_to_now(trainer: RNNTraine
     assert not np.array_equal(decoded(shown["frame"])["h"], now["h"])
     trainer.run(2)  # training goes on; the panels stay on the snapshot
     assert trainer._mechanism["step"] == 3
+    revision = trainer._mechanism["revision"]
+    trainer._on_custom({"command": "show", "step": 3}, [])  # asked again: answered again
+    assert trainer._mechanism["revision"] == revision + 1
+    assert trainer._mechanism["shown"] == 3
     trainer._on_custom({"command": "show", "step": None}, [])
     assert trainer.shown_step is None
     assert trainer._mechanism["step"] == 12

@@ -639,10 +639,11 @@ class RNNTrainer(BaseWidget, TextSettings):
                     raise traitlets.TraitError(f"shown_step: {trainer.snapshots._missing(step)}")
         return step  # type: ignore[no-any-return]
 
-    def _refresh_mechanism(self, progress: Progress) -> None:
+    def _refresh_mechanism(self, progress: Progress, *, answer: bool = False) -> None:
         """Send the mechanism panels' frame for the step shown, if it changed: the network now
         (at most every :data:`MECHANISM_INTERVAL` seconds while training runs), or the
-        snapshot at :attr:`shown_step`. Nothing for a text, or with ``mechanism`` off."""
+        snapshot at :attr:`shown_step`. Nothing for a text, or with ``mechanism`` off.
+        ``answer``: the view asked for the step shown; send it even if it has not changed."""
         trainer = self._loop.trainer
         if not self.mechanism or isinstance(progress.task, NextCharacter):
             self._mechanism_shown = ()
@@ -657,11 +658,11 @@ class RNNTrainer(BaseWidget, TextSettings):
             self.set_trait("shown_step", max(s for s in progress.film if s <= shown))
             return  # observed: refreshes
         step = progress.steps if shown is None else shown
-        if self._mechanism_shown == (trainer, step, shown):
+        if self._mechanism_shown == (trainer, step, shown) and not answer:
             return
         now = time.perf_counter()
         running = shown is None and progress.status == "running"
-        if running and now - self._mechanism_at < MECHANISM_INTERVAL:
+        if running and now - self._mechanism_at < MECHANISM_INTERVAL and not answer:
             return  # a later snapshot brings it
         if shown is None:
             weights = progress.weights
@@ -718,7 +719,11 @@ class RNNTrainer(BaseWidget, TextSettings):
                 self.error = f"the film's step must be a whole number or null; got {step!r}"
                 return
             try:
-                self.shown_step = step
+                if step == self.shown_step and self._latest is not None:
+                    # Shown already: answer all the same, so the view knows it has it.
+                    self._refresh_mechanism(self._latest, answer=True)
+                else:
+                    self.shown_step = step
             except traitlets.TraitError as error:
                 self.error = str(error)
             return
