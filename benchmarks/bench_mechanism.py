@@ -13,7 +13,10 @@ Run: python benchmarks/bench_mechanism.py
    ``MECHANISM_INTERVAL`` seconds); the widget has no browser here, so the comm messages go
    nowhere, but the kernel builds and sends them all the same. Off and on alternate, REPEATS
    times each, and the table shows the best run of each (the one least disturbed by anything
-   else on the machine); its refreshes per second count the frames the panels were sent.
+   else on the machine); its refreshes per second count the frames the panels were sent. Beside
+   them, what one refresh costs the worker (the frame of the network now and its packing, one
+   BLAS thread, as the view computes it; best of FRAMES) and its share of a second at that
+   rate: the cost the panels add, free of the noise between two runs.
 2. The film after 10,000 steps at each size: ``Snapshots.take`` with the run's weights at every
    step, as ``Trainer.step`` calls it (10,000 steps of training would take minutes and keep the
    same steps), against its memory bound.
@@ -30,6 +33,7 @@ from rnnwidget.training.snapshots import MAX_BYTES
 from rnnwidget.training.widget import MECHANISM_INTERVAL
 
 REPEATS = 5
+FRAMES = 20
 LAG, BATCH = 100, 32
 #: (cell, units, seconds of training per measurement): a slower network trains longer, so that
 #: every measurement counts well over a hundred steps.
@@ -39,6 +43,9 @@ FILM_STEPS = 10_000
 SETUP = """
 import time
 from rnnwidget import RNNTrainer
+from rnnwidget._threads import single_threaded_blas
+from rnnwidget.explorer.widget import frame_payload
+from rnnwidget.training.mechanism import frame_of, network_of
 
 def rate(w, seconds):
     w.restart()
@@ -49,6 +56,15 @@ def rate(w, seconds):
     w.pause()
     elapsed = time.perf_counter() - start
     print((w.steps - steps) / elapsed, (w._mechanism_revision - revision) / elapsed)
+
+def refresh_ms(w, frames):
+    best = float("inf")
+    for _ in range(frames):
+        start = time.perf_counter()
+        with single_threaded_blas():
+            frame_payload(frame_of(network_of(w.trainer)), 0)
+        best = min(best, time.perf_counter() - start)
+    print(best * 1e3)
 """
 
 VIEWS = """
@@ -74,17 +90,20 @@ def run(client, code: str) -> str:
     return "".join(out)
 
 
-def rates(client, cell: str, units: int, seconds: float) -> dict[bool, tuple[float, float]]:
-    """The best run's steps per second and mechanism refreshes per second, panels off and
-    on."""
+def rates(
+    client, cell: str, units: int, seconds: float
+) -> tuple[dict[bool, tuple[float, float]], float]:
+    """The best run's steps per second and mechanism refreshes per second, panels off and on;
+    and the milliseconds of one refresh."""
     run(client, VIEWS.format(lag=LAG, cell=cell, units=units, batch=BATCH))
     measured: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
     for _ in range(REPEATS):
         for shown in (False, True):
             steps, refreshes = run(client, f"rate(views[{shown}], {seconds})").split()
             measured[shown].append((float(steps), float(refreshes)))
+    refresh = float(run(client, f"refresh_ms(views[True], {FRAMES})"))
     run(client, "for w in views.values(): w.close()")
-    return {shown: max(runs) for shown, runs in measured.items()}
+    return {shown: max(runs) for shown, runs in measured.items()}, refresh
 
 
 def film(cell: str, units: int) -> tuple[int, int, int, int, int]:
@@ -113,12 +132,16 @@ def main() -> None:
         f"in its background thread: steps per second (evaluations, snapshots and publishing "
         f"included), the best of {REPEATS} runs each, with the mechanism panels off and on "
         f"(refreshed at most every {MECHANISM_INTERVAL} s); ratio: on over off (the panels' "
-        "budget: 0.90 or more).",
-        ["cell", "units", "off steps/s", "on steps/s", "ratio", "refreshes/s"],
-    )
-    for (cell, units), by_shown in measured.items():
+        f"budget: 0.90 or more). One refresh: the frame and its packing, best of {FRAMES}; "
+        "share: of each second, at the refreshes per second measured.",
+        ["cell", "units", "off steps/s", "on steps/s", "ratio", "refreshes/s", "ms a refresh",
+         "share"],
+    )  # fmt: skip
+    for (cell, units), (by_shown, refresh) in measured.items():
         (off, _), (on, refreshes) = by_shown[False], by_shown[True]
-        table.add(cell, units, number(off), number(on), ratio(on, off), number(refreshes, 2))
+        share = f"{refreshes * refresh / 1e3:.1%}"
+        table.add(cell, units, number(off), number(on), ratio(on, off), number(refreshes, 2),
+                  number(refresh), share)  # fmt: skip
     print(table)
     print()
     table = Table(
