@@ -811,6 +811,7 @@ def test_07_the_elman_accuracy_moves_only_while_the_gradient_reaches_the_symbol(
         "at the snapshots where that gradient has grown to about the size of the one at $t = T$, "
         "and within forty steps it is cut off again, below $10^{-20}$, then far below "
         "$10^{-30}$. From then on the accuracy moves by a few points at most",
+        "the gates keep it there, the Elman cell had it for a few dozen steps",
     )
     elman, _ = films(run)
     leaves = next(i for i, row in enumerate(elman) if row[1] >= 40)
@@ -819,6 +820,8 @@ def test_07_the_elman_accuracy_moves_only_while_the_gradient_reaches_the_symbol(
     assert all(abs(accuracy / 100 - CHANCE) < 0.08 for _, accuracy, _ in at_chance[:-1])
     assert -6.5 <= np.median([reach for *_, reach in at_chance]) <= -4  # about 1e-5
     assert max(reach for *_, reach in elman[leaves - 1 : leaves + 1]) >= -1.5  # about as at T
+    through = [step for step, _, reach in elman if reach >= -1.5]
+    assert 1 <= len(through) <= 4  # a few dozen steps: at most 4 snapshots 20 steps apart
     after = elman[leaves + 2 :]  # forty steps on
     assert len(after) >= 3
     assert all(reach < -20 for *_, reach in after)
@@ -866,7 +869,7 @@ def test_07_the_explorer_on_the_trained_network_shows_the_films_last_frame(execu
     run.says(
         "the **W_hh scale** starts at the trained spectral radius",
         "As trained, about half the states sit at ±1 and far less than $10^{-30}$ of the "
-        "gradient reaches $t = 1$: the same numbers as the run's last snapshot in the table",
+        "gradient reaches $t = 1$, the number of the run's last snapshot in the table",
         "The same matrix scaled down to a spectral radius of 1 pins almost no state, and a "
         "hundredth or so of the gradient gets through",
         "training from a scale of 1 grows it again (the sweep's Elman rows)",
