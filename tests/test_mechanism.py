@@ -153,6 +153,27 @@ def test_the_marks_sit_where_the_task_puts_its_symbol_cue_and_numbers() -> None:
     assert payload["layout"]["marks"][0] == {"t": first, "label": "1st number"}
 
 
+def test_the_network_is_named_by_its_step() -> None:
+    trainer = Trainer("recall", lag=3, units=4, batch_size=2)
+    assert network_of(trainer).description.startswith("The untrained network (step 0), on")
+    trainer.step()
+    assert network_of(trainer).description.startswith("The network after 1 training step, on")
+    trainer.train(1233, eval_every=1000)
+    assert network_of(trainer).description.startswith("The network after 1,234 training steps")
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_the_summary_names_the_tasks_steps(cell: str) -> None:
+    trainer = Trainer("recall", lag=7, cell=cell, units=4, batch_size=2)
+    explorer = RNNExplorer.from_trainer(trainer)
+    try:
+        assert "reaching t=1 (symbol shown)" in explorer.summary
+        assert "t=9 (asked for)" in explorer.summary
+    finally:
+        explorer.close()
+    assert "(symbol shown)" not in RNNExplorer(cell=cell).summary
+
+
 def test_a_language_model_has_no_single_sequence_to_show() -> None:
     trainer = Trainer("text", corpus="brackets", units=4, batch_size=2, bptt_steps=10)
     with pytest.raises(ValueError, match="language model"):
@@ -189,7 +210,12 @@ def test_the_panels_follow_the_run_and_equal_the_explorers(trainer: RNNTrainer) 
         assert ours.keys() == theirs.keys()
         for name in ours:
             np.testing.assert_array_equal(ours[name], theirs[name])
-        assert mechanism["frame"]["layout"]["heatmaps"] == explorer._frame["layout"]["heatmaps"]
+        # The same panels, words and marks; the scales are the film's (see below).
+        ours_layout, theirs_layout = mechanism["frame"]["layout"], explorer._frame["layout"]
+        assert [h["name"] for h in ours_layout["heatmaps"]] == [
+            h["name"] for h in theirs_layout["heatmaps"]
+        ]
+        assert ours_layout["marks"] == theirs_layout["marks"] != []
         assert mechanism["frame"]["words"]["network"].startswith(
             "The network after 12 training steps"
         )
@@ -228,6 +254,31 @@ def test_the_scrubber_shows_a_snapshot_and_end_returns_to_now(trainer: RNNTraine
     trainer.restart()
     assert trainer.shown_step is None
     assert trainer._mechanism["step"] == 0
+
+
+def test_the_film_is_read_on_one_scale_that_never_narrows(trainer: RNNTrainer) -> None:
+    """Each frame's gradient colours and chart decades hold its own values and every earlier
+    frame's of the run, so a colour means one size throughout the film."""
+    seen: list[tuple[list[float], list[int], tuple[float, float]]] = []
+    for step in (0, 4, 9):
+        if step:
+            trainer.run(step - trainer.steps)
+        frame = trainer._mechanism["frame"]
+        gradient = next(h for h in frame["layout"]["heatmaps"] if h["name"] == "gradient")
+        logs = decoded(frame)["log10_abs_grad"]
+        own = (float(np.min(logs[np.isfinite(logs)])), float(np.max(logs)))
+        seen.append((gradient["scale"], frame["layout"]["chart"]["range"], own))
+    for i, (scale, chart, own) in enumerate(seen):
+        assert scale[1] >= own[1] - 1e-6  # holds this frame's largest gradient
+        if i:
+            assert scale[0] <= seen[i - 1][0][0]  # and never narrows
+            assert scale[1] >= seen[i - 1][0][1]
+            assert chart[0] <= seen[i - 1][1][0]
+            assert chart[1] >= seen[i - 1][1][1]
+    trainer.restart()  # a new run: a new film, on its own scale
+    frame = trainer._mechanism["frame"]
+    gradient = next(h for h in frame["layout"]["heatmaps"] if h["name"] == "gradient")
+    assert gradient["scale"] == seen[0][0]
 
 
 def test_a_thinned_film_moves_the_scrubber_to_a_kept_step() -> None:

@@ -639,7 +639,7 @@ def test_the_package_exports_the_trainer_and_the_sweep_function():
 def test_a_snapshot_sends_only_what_the_view_draws(trainer_widget):
     w = trainer_widget
     w.run(3)
-    assert set(w._progress) == {"revision", "status", "steps", "line", "charts", "arrays"}
+    assert set(w._progress) == {"revision", "status", "steps", "line", "charts", "arrays", "film"}
     assert w._progress["status"] == w.status == "paused"  # the status and its words, together
     assert w._progress["line"].endswith("paused")
 

@@ -63,6 +63,9 @@ class Explorer(Protocol):
 # What anywidget adds to each instance: the front end's code (which the page inlines) and its id.
 _ANYWIDGET_TRAITS = ("_esm", "_css", "_anywidget_id")
 
+# What only a live notebook has: the view another widget's button opened under this one.
+_LIVE_ONLY = {"_companion"}
+
 # Inside <script> the HTML parser ends the element at "</script" in any case, whatever the
 # JavaScript around it; "<\/script" means the same in every JavaScript context it can occur in
 # (a string, a template, a regular expression, a comment).
@@ -78,7 +81,8 @@ def page_state(widget: Explorer) -> dict[str, Any]:
     "data": ...}``, its place in ``state`` given by ``path`` (removed from ``state`` itself).
     """
     inherited = {*anywidget.AnyWidget.class_trait_names(sync=True), *_ANYWIDGET_TRAITS}
-    keys = [name for name in widget.trait_names(sync=True) if name not in inherited]
+    left_out = inherited | _LIVE_ONLY
+    keys = [name for name in widget.trait_names(sync=True) if name not in left_out]
     buffers: list[dict[str, Any]] = []
     state = _lift_buffers(widget.get_state(keys), [], buffers)
     return {"format": FORMAT, "state": state, "buffers": buffers}
@@ -92,6 +96,7 @@ def standalone_html(widget: Explorer, *, title: str | None = None) -> str:
     if "<!--" in script or re.search(r"</style", style, re.IGNORECASE):
         raise ValueError("the front-end bundle holds markup that cannot be inlined in a page")
     heading = f'<h1 class="rnnwidget-page-title">{escape(title)}</h1>' if title else ""
+    tab = title or f"RNN explorer: {caption(frame.params, frame.network)}"
     code = f"<code>{escape(widget.code)}</code>"
     state = _json_for_script(page_state(widget))
     script = _SCRIPT_END.sub(r"<\\/\1", script)
@@ -103,7 +108,7 @@ def standalone_html(widget: Explorer, *, title: str | None = None) -> str:
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta name="generator" content="rnnwidget {__version__}">',
-            f"<title>{escape(title or f'RNN explorer: {caption(frame.params)}')}</title>",
+            f"<title>{escape(tab)}</title>",
             f"<style>\n{style}</style>",
             "</head>",
             "<body>",

@@ -38,19 +38,27 @@ def summary(frame: Frame) -> str:
         return _gated_summary(frame)
     where = "In layer 1, " if len(frame.layers) > 1 else ""
     ratio = float(logs[0] - logs[-1])
+    first, last = _step(frame, 1), _step(frame, T)
     if ratio == -math.inf:
         no = f"{where}no" if where else "No"
-        return f"{no} gradient reaches t=1 from t={T}: it vanishes exactly."
+        return f"{no} gradient reaches {first} from {last}: it vanishes exactly."
     verdict = (
         "it vanishes" if ratio < -2 else "it explodes" if ratio > 2 else "it survives the trip"
     )
     note = range_note(float(logs[0]))
     subject = f"{where}the gradient" if where else "The gradient"
     return (
-        f"{subject} reaching t=1 is {format_pow10(ratio)} of the one at t={T}: {verdict}"
+        f"{subject} reaching {first} is {format_pow10(ratio)} of the one at {last}: {verdict}"
         + (f" ({note})" if note else "")
         + "."
     )
+
+
+def _step(frame: Frame, t: int) -> str:
+    """Step ``t`` as the summary names it: ``"t=1"``, or for a trained network where its task
+    marks the step, ``"t=1 (symbol shown)"``."""
+    labels = [mark.label for mark in frame.network.marks if mark.t == t] if frame.network else []
+    return f"t={t}" + (f" ({', '.join(labels)})" if labels else "")
 
 
 #: How the words name each cell.
@@ -64,13 +72,14 @@ def _gated_summary(frame: Frame) -> str:
     sentence follows the gradient along c first, then through h."""
     logs, T = frame.log10_grad_norm, len(frame.log10_grad_norm)
     ratio = float(logs[0] - logs[-1])
+    first, last = _step(frame, 1), _step(frame, T)
     if frame.cell == "gru":
         if ratio == -math.inf:
-            return f"In the GRU, no gradient reaches t=1 from t={T}: it vanishes exactly."
+            return f"In the GRU, no gradient reaches {first} from {last}: it vanishes exactly."
         note = range_note(float(logs[0]))
         return (
-            f"In the GRU, the gradient reaching t=1 is {format_pow10(ratio)} of the one at "
-            f"t={T}: {_says(ratio)}" + (f" ({note})" if note else "") + "."
+            f"In the GRU, the gradient reaching {first} is {format_pow10(ratio)} of the one at "
+            f"{last}: {_says(ratio)}" + (f" ({note})" if note else "") + "."
         )
     ratio_c = frame.gradient_ratio_log10_c
     assert ratio_c is not None  # an LSTM frame has its cell state's gradients
@@ -78,9 +87,9 @@ def _gated_summary(frame: Frame) -> str:
     through_h = "none" if ratio == -math.inf else format_pow10(ratio)
     verdict = "it vanishes exactly" if ratio_c == -math.inf else _says(ratio_c)
     return (
-        f"In the LSTM, the gradient reaching t=1 from t={T} along the cell state, ‖dL/dc_1‖, "
-        f"is {along_c} of ‖dL/dh_{T}‖: {verdict}; through the hidden state, ‖dL/dh_1‖ is "
-        f"{through_h}."
+        f"In the LSTM, the gradient reaching {first} from {last} along the cell state, "
+        f"‖dL/dc_1‖, is {along_c} of ‖dL/dh_{T}‖: {verdict}; through the hidden state, "
+        f"‖dL/dh_1‖ is {through_h}."
     )
 
 

@@ -95,10 +95,17 @@ def network_of(
         step=step,
         caption=f"{name} {setting}, step {step}",
         description=(
-            f"The network after {step:,} training steps, on validation sequence "
-            f"{SEQUENCE + 1}: {task.describe(x, targets[SEQUENCE])}."
+            f"{_when(step)}, on validation sequence {SEQUENCE + 1}: "
+            f"{task.describe(x, targets[SEQUENCE])}."
         ),
     )
+
+
+def _when(step: int) -> str:
+    """Which network: "The untrained network", "The network after 1 training step", ..."""
+    if step == 0:
+        return "The untrained network (step 0)"
+    return f"The network after {step:,} training step{'' if step == 1 else 's'}"
 
 
 def frame_of(network: Network, params: Params | None = None) -> Frame:

@@ -45,7 +45,8 @@ from .._traits import BoundedFloat, BoundedInt, Choice, Toggle
 from .._widget import STATIC, BaseWidget, Preset
 from .._wire import encode_array
 from ..cells.elman import Array
-from ..explorer.frame import Network
+from ..explorer.frame import Frame, Network
+from ..explorer.layout import chart_range
 from ..explorer.widget import frame_payload
 from . import preview, words
 from .corpora import CORPORA
@@ -300,6 +301,8 @@ class RNNTrainer(BaseWidget, TextSettings):
         self._mechanism_shown: tuple[Any, ...] = ()  # (trainer, step, shown) of _mechanism
         self._mechanism_at = -math.inf  # the clock's reading at its last refresh
         self._mechanism_revision = 0
+        #: The run whose film the scales hold, its gradient colour scale and chart decades.
+        self._scales: tuple[Trainer, tuple[float, float], tuple[int, int]] | None = None
         self._latest: Progress | None = None
         self._companion_widget: BaseWidget | None = None
         super().__init__(**kwargs)
@@ -667,16 +670,32 @@ class RNNTrainer(BaseWidget, TextSettings):
                 weights = locked.weights_at(shown)
         with single_threaded_blas():
             frame = frame_of(network_of(trainer, step, weights=weights))
+        gradient_range, norm_range = self._film_scales(trainer, frame)
         self._mechanism_revision += 1
         self._mechanism_at = now
         self._mechanism_shown = (trainer, step, shown)
         self._mechanism = {
             "revision": self._mechanism_revision,
-            "frame": frame_payload(frame, self._mechanism_revision),
+            "frame": frame_payload(frame, self._mechanism_revision, gradient_range, norm_range),
             "step": step,
             "shown": shown,
             "title": words.mechanism_title(step, shown),
         }
+
+    def _film_scales(
+        self, trainer: Trainer, frame: Frame
+    ) -> tuple[tuple[float, float], tuple[int, int]]:
+        """The gradient's colour scale and the norm chart's decades for ``frame``: those of
+        every frame of this run shown so far, widened to hold this one and never narrowed, so
+        that the film's frames are read on one scale and a colour means one size throughout."""
+        lo, hi = frame.colour_scales["log10_abs_grad"]
+        low, high = chart_range(frame)
+        if self._scales is not None and self._scales[0] is trainer:
+            (held_lo, held_hi), (held_low, held_high) = self._scales[1:]
+            lo, hi = min(lo, held_lo), max(hi, held_hi)
+            low, high = min(low, held_low), max(high, held_high)
+        self._scales = (trainer, (lo, hi), (low, high))  # this run's only
+        return (lo, hi), (low, high)
 
     def _preview_png(self) -> str | None:
         """The charts for readers without a kernel: see :mod:`.preview`."""

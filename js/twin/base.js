@@ -1,0 +1,172 @@
+// What the twin's three cells share (rnnwidget/cells/_base.py): the weight layout and its
+// checks, the gate nonlinearity, and the shapes of what passes between the pieces of BPTT.
+//
+// Every array is a flat Float64Array, row-major, for one sequence (batch 1), so the Python
+// arrays' time-major layout and their batch-major one are the same memory:
+//
+//     x                      (timesteps, features)
+//     h, c, a, gates         (timesteps, units)            step t is [t * units, (t + 1) * units)
+//     W_xh                   (gates * units, features)      PyTorch's layout, gates stacked
+//     W_hh                   (gates * units, units)
+//     b, b_xh, b_hh          (gates * units)
+//
+// tests/test_twin.py holds the twin equal to the Python.
+
+/**
+ * A cell's weights and sizes, as the kernel or the page gives them.
+ * @typedef {object} Weights
+ * @property {Float64Array} W_xh  (gates * units, features)
+ * @property {Float64Array} W_hh  (gates * units, units)
+ * @property {Float64Array} [b]  (gates * units): the Elman cell's and the LSTM's bias
+ * @property {Float64Array} [b_xh]  (3 * units): the GRU's input bias (PyTorch's bias_ih)
+ * @property {Float64Array} [b_hh]  (3 * units): the GRU's recurrent bias (PyTorch's bias_hh)
+ * @property {number} units
+ * @property {number} features
+ */
+
+/**
+ * The gradients on the states a cell carries from one step to the next, one array of `units`
+ * each: `[dh]` for the Elman cell and the GRU, `[dh, dc]` for the LSTM (Python's `States`).
+ * @typedef {Float64Array[]} States
+ */
+
+/**
+ * One step of BPTT at step t (Python's `step_back`): from `d`, the gradients on step t's states,
+ * writes dz and, into `back`, the gradients passed back to step t-1's states.
+ * @typedef {(slopes: any, t: number, d: States, dz: Float64Array, back: States) => States} StepBack
+ */
+
+/**
+ * What every cell offers the log-space recursion (rnnwidget/cells/_base.py's `Cell`).
+ * @typedef {object} Cell
+ * @property {number} units
+ * @property {number} features
+ * @property {number} states  how many states the cell carries: 1, or 2 for the LSTM
+ * @property {number} dzSize  the size of one step's dz, `gates * units`
+ * @property {(trace: any) => any} slopes  every local derivative, for all steps
+ * @property {StepBack} stepBack  one step of BPTT: writes dz and what step t passes back
+ * @property {(dz: Float64Array, timesteps: number) => Float64Array} inputGradient
+ */
+
+/**
+ * `array` if it holds `size` numbers, else a RangeError naming the expected shape.
+ * @param {string} name
+ * @param {Float64Array} array
+ * @param {number[]} shape
+ * @returns {Float64Array}
+ */
+export function checkShape(name, array, shape) {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (!(array instanceof Float64Array) || array.length !== size) {
+    const got = array instanceof Float64Array ? `${array.length} numbers` : typeof array;
+    const expected = `(${shape.join(", ")})`;
+    throw new RangeError(`${name} must be a Float64Array of shape ${expected}; got ${got}`);
+  }
+  return array;
+}
+
+/**
+ * The checked sizes of weights stacking `gates` blocks of `units` rows.
+ * @param {Weights} weights
+ * @param {number} gates
+ * @returns {{ units: number, features: number }}
+ */
+export function checkWeights(weights, gates) {
+  const { units, features } = weights;
+  if (!(Number.isInteger(units) && units > 0 && Number.isInteger(features) && features > 0)) {
+    throw new RangeError(`units and features must be positive integers; got ${units}, ${features}`);
+  }
+  checkShape("W_xh", weights.W_xh, [gates * units, features]);
+  checkShape("W_hh", weights.W_hh, [gates * units, units]);
+  return { units, features };
+}
+
+/**
+ * The input `x` of `timesteps` steps, checked against the cell's features.
+ * @param {Float64Array} x  (timesteps, features)
+ * @param {number} timesteps
+ * @param {number} features
+ */
+export function checkInput(x, timesteps, features) {
+  if (!(Number.isInteger(timesteps) && timesteps > 0)) {
+    throw new RangeError(`timesteps must be a positive integer; got ${timesteps}`);
+  }
+  return checkShape("x", x, [timesteps, features]);
+}
+
+/**
+ * `sigmoid(z) = 1 / (1 + exp(-z))`, as the cells' GateNonlinearity computes it: their folded
+ * weights hand it `-z` exactly, and 1 / (1 + inf) = 0 is the limit below z = -709.
+ * @param {number} z
+ */
+export function sigmoid(z) {
+  return 1 / (1 + Math.exp(-z));
+}
+
+/**
+ * `tanh(z) = 2 sigmoid(2 z) - 1`, the gated cells' candidate, as GateNonlinearity computes it.
+ * @param {number} z
+ */
+export function tanhOfSigmoid(z) {
+  return 2 * (1 / (1 + Math.exp(-2 * z))) - 1;
+}
+
+/**
+ * `out = v M` for a row vector v (rows) and M (rows, cols): numpy's `np.dot(v, M)`,
+ * `out[k] = sum_r v[r] M[r, k]`, summed over r in order. The forward passes take it with
+ * M = W^T, as the Python writes `h @ W.T`; the backward steps with M = W, for `W^T dz`.
+ * @param {Float64Array} v  holding the vector at vOffset
+ * @param {number} vOffset
+ * @param {Float64Array} M  (rows, cols)
+ * @param {number} rows
+ * @param {number} cols
+ * @param {Float64Array} out  written at [outOffset, outOffset + cols)
+ * @param {number} [outOffset]
+ */
+export function vecMat(v, vOffset, M, rows, cols, out, outOffset = 0) {
+  out.fill(0, outOffset, outOffset + cols);
+  for (let r = 0; r < rows; r++) {
+    const vr = v[vOffset + r];
+    const row = r * cols;
+    for (let k = 0; k < cols; k++) out[outOffset + k] += vr * M[row + k];
+  }
+  return out;
+}
+
+/**
+ * `W^T`, (cols, rows), of W (rows, cols).
+ * @param {Float64Array} W
+ * @param {number} rows
+ * @param {number} cols
+ */
+export function transpose(W, rows, cols) {
+  const T = new Float64Array(W.length);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) T[k * rows + r] = W[r * cols + k];
+  return T;
+}
+
+/**
+ * `dx_t = W_xh^T dz_t` for every step: `(timesteps, gates * units) -> (timesteps, features)`.
+ * @param {Float64Array} dz  (timesteps, gates * units)
+ * @param {Float64Array} W_xh  (gates * units, features)
+ * @param {number} timesteps
+ * @param {number} rows  gates * units
+ * @param {number} features
+ */
+export function inputGradient(dz, W_xh, timesteps, rows, features) {
+  const dx = new Float64Array(timesteps * features);
+  for (let t = 0; t < timesteps; t++) vecMat(dz, t * rows, W_xh, rows, features, dx, t * features);
+  return dx;
+}
+
+/**
+ * `h_{t-1}` for every step: `h0` then `h` without its last step, (timesteps, units).
+ * @param {Float64Array} h0  (units)
+ * @param {Float64Array} h  (timesteps, units)
+ */
+export function previousStates(h0, h) {
+  const prev = new Float64Array(h.length);
+  prev.set(h0);
+  prev.set(h.subarray(0, h.length - h0.length), h0.length);
+  return prev;
+}

@@ -1,0 +1,348 @@
+// One frame of the explorer's numbers, computed in the browser: a twin of
+// rnnwidget/explorer/frame.py (`_stack`, `_run`, `_forward_and_back`, `_one_layer` and the
+// `Frame` properties the picture reads) for the weights and input the kernel made.
+//
+// The continuous knobs are the twin's: the Elman cell's W_hh scale, tanh gain and bias, and
+// the sequence length up to the input given. Units, seed, input kind and cell choose the
+// given weights and input. The loss is the explorer's, `L = sum_i h_T[i] / sqrt(units)` on the
+// top layer's last state, so that ||dL/dh_T|| = 1.
+//
+// tests/test_twin.py holds every array and number equal to `compute_frame(Params(...))`.
+
+import { checkShape } from "./base.js";
+import { SimpleRNN } from "./elman.js";
+import { GRU } from "./gru.js";
+import { LSTM } from "./lstm.js";
+import { log10Gradients } from "./log-gradients.js";
+
+/** The cells, by name (Python's `CELLS`). */
+export const CELLS = ["elman", "lstm", "gru"];
+
+/**
+ * The knobs the twin turns (Python's `Params`, the fields that reach the numbers).
+ * @typedef {object} TwinParams
+ * @property {"elman" | "lstm" | "gru"} cell
+ * @property {number} seq_len  the steps to run, at most the input's
+ * @property {number} [w_hh_scale]  the Elman cell's W_hh scale (spectral radius); default 1
+ * @property {number} [saturation]  the Elman cell's tanh gain g; default 1
+ * @property {number} [bias]  the Elman cell's bias size: b = bias * signs; default 0
+ * @property {number} [layers]  the Elman cell's layers, 1 or 2; default 1
+ */
+
+/**
+ * One layer's weights as the kernel made them. The Elman cell's: W_xh, W_hh at W_hh scale 1
+ * and `bias_signs` (Python's `bias_signs(units, depth, seed)`). A gated cell's: W_xh, W_hh and
+ * b (LSTM) or b_xh and b_hh (GRU), used as they are.
+ * @typedef {import("./base.js").Weights & { bias_signs?: Float64Array }} GivenLayer
+ */
+
+/**
+ * The weights and input the kernel (or the page) gives the twin.
+ * @typedef {object} Given
+ * @property {Float64Array} x  the input, (timesteps, features): every seq_len's input is its
+ *   first seq_len steps
+ * @property {number} timesteps
+ * @property {number} features
+ * @property {GivenLayer[]} layers  input layer first: the Elman cell's one or two, or the
+ *   gated cell's one
+ */
+
+/** @typedef {{ shape: number[], data: Float64Array }} Matrix64 */
+
+/**
+ * One layer's arrays (Python's `Layer.arrays()`, by the same names); what a cell does not have
+ * is absent.
+ * @typedef {object} TwinLayer
+ * @property {Matrix64} h  the hidden states, (timesteps, units)
+ * @property {Matrix64} log10_abs_grad  `log10 |dL/dh_t|`, (timesteps, units)
+ * @property {Matrix64} log10_grad_norm  `log10 ||dL/dh_t||`, (timesteps)
+ * @property {Matrix64} h_norm  `||h_t||`, (timesteps)
+ * @property {Matrix64} [tanh_slope]  the Elman cell's mean `tanh'(a_t)`, (timesteps)
+ * @property {Matrix64} [gate]  a gated cell's memory gate (LSTM f, GRU z), (timesteps, units)
+ * @property {Matrix64} [gate_mean]  its mean over the units, (timesteps)
+ * @property {Matrix64} [c]  the LSTM's cell state, (timesteps, units)
+ * @property {Matrix64} [log10_abs_grad_c]  `log10 |dL/dc_t|`, (timesteps, units)
+ * @property {Matrix64} [log10_grad_norm_c]  `log10 ||dL/dc_t||`, (timesteps)
+ * @property {Matrix64} [c_norm]  `||c_t||`, (timesteps)
+ */
+
+/**
+ * The explorer's numbers for one setting (Python's `Frame`, the parts computed from numbers).
+ * @typedef {object} TwinFrame
+ * @property {TwinLayer[]} layers  input layer first
+ * @property {number} gradient_ratio_log10  `log10(||dL/dh_1|| / ||dL/dh_T||)`, first layer
+ * @property {number | null} gradient_ratio_log10_c  the LSTM's `log10(||dL/dc_1|| / ||dL/dh_T||)`
+ * @property {number} saturated_fraction  of all (layer, step, unit) cells with |h| > 0.99
+ * @property {number | null} mean_tanh_slope  the Elman cell's `tanh'(a_t)` over the first
+ *   layer's steps and units (Python's `measure`)
+ * @property {number | null} mean_memory_gate  a gated cell's memory gate over the steps and
+ *   units; null for the Elman cell
+ * @property {Record<string, [number, number]>} colour_scales  the range each heatmap's colour
+ *   bar spans, by panel: x, h, log10_abs_grad, and gate and c where the cell has them
+ */
+
+/**
+ * The frame for `params` from the given weights and input: forward, then the gradients in
+ * logarithms down the stack (Python's `compute_frame`).
+ * @param {TwinParams} params
+ * @param {Given} given
+ * @returns {TwinFrame}
+ */
+export function computeFrame(params, given) {
+  const cells = buildLayers(params, given);
+  const x = firstSteps(given, params.seq_len);
+  return frameOfTraces(params, cells, run(cells, x, params.seq_len));
+}
+
+/**
+ * The frame of traces already computed (the kernel's, field for field, or `run`'s): the
+ * gradients and every number the picture shows.
+ * @param {TwinParams} params
+ * @param {import("./base.js").Cell[]} cells  `buildLayers(params, given)`
+ * @param {any[]} traces  one per layer, input layer first
+ * @returns {TwinFrame}
+ */
+export function frameOfTraces(params, cells, traces) {
+  const logs = backThroughStack(cells, traces);
+  const layers = traces.map((trace, depth) => layerOf(params.cell, trace, logs[depth]));
+  const norms = layers[0].log10_grad_norm.data;
+  const last = norms[norms.length - 1];
+  const normsC = layers[0].log10_grad_norm_c?.data;
+  let saturated = 0;
+  let count = 0;
+  for (const trace of traces) {
+    for (const h of trace.h) saturated += Math.abs(h) > 0.99 ? 1 : 0;
+    count += trace.h.length;
+  }
+  return {
+    layers,
+    gradient_ratio_log10: norms[0] - last,
+    gradient_ratio_log10_c: normsC ? normsC[0] - last : null,
+    saturated_fraction: saturated / count,
+    mean_tanh_slope: params.cell === "elman" ? mean(traces[0].h.map((h) => 1 - h * h)) : null,
+    mean_memory_gate: layers[0].gate ? mean(layers[0].gate.data) : null,
+    colour_scales: colourScales(params.cell, traces[0].x, layers),
+  };
+}
+
+/**
+ * The value range each heatmap's colour bar spans (Python's `Frame.colour_scales`): the
+ * Elman cell's h on tanh's [-1, 1], a gated cell's on its own largest |h|; x and c symmetric
+ * about 0; a gate on [0, 1]; the gradients' logarithms (of every layer, dL/dh and dL/dc on one
+ * scale) from their finite values' 1st percentile up, at least one decade.
+ * @param {string} cell
+ * @param {Float64Array} x  the first layer's input
+ * @param {TwinLayer[]} layers
+ * @returns {Record<string, [number, number]>}
+ */
+function colourScales(cell, x, layers) {
+  const largest = (/** @type {Float64Array} */ values) => {
+    let top = 0;
+    for (const v of values) top = Math.max(top, Math.abs(v));
+    return top || 1;
+  };
+  const grads = layers.flatMap((layer) => [layer.log10_abs_grad, layer.log10_abs_grad_c]);
+  const logs = grads.filter((grad) => grad).map((grad) => grad.data);
+  const finite = new Float64Array(logs.reduce((size, data) => size + data.length, 0));
+  let count = 0;
+  for (const data of logs) for (const v of data) if (Number.isFinite(v)) finite[count++] = v;
+  let lo = -1;
+  let hi = 0; // no gradient at all
+  if (count) {
+    finite.subarray(0, count).sort();
+    hi = finite[count - 1];
+    lo = Math.min(percentile(finite.subarray(0, count), 1), hi - 1);
+  }
+  const x_max = largest(x);
+  const h_max = cell === "elman" ? 1 : largest(layers[0].h.data);
+  /** @type {Record<string, [number, number]>} */
+  const scales = { x: [-x_max, x_max], h: [-h_max, h_max], log10_abs_grad: [lo, hi] };
+  if (layers[0].gate) scales.gate = [0, 1];
+  if (layers[0].c) {
+    const c_max = largest(layers[0].c.data);
+    scales.c = [-c_max, c_max];
+  }
+  return scales;
+}
+
+/**
+ * numpy's `np.percentile(values, q)` (its default, linear interpolation) of sorted values.
+ * @param {Float64Array} sorted
+ * @param {number} q  in [0, 100]
+ */
+function percentile(sorted, q) {
+  const index = (q / 100) * (sorted.length - 1);
+  const below = Math.floor(index);
+  const above = Math.min(below + 1, sorted.length - 1);
+  const t = index - below;
+  const a = sorted[below];
+  const b = sorted[above];
+  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t; // numpy's _lerp
+}
+
+/**
+ * The layers for `params`, input first (Python's `_stack` for the Elman cell, the given
+ * layer for a gated one): the Elman cell's W_hh is the unit-scale W_hh times the scale, and
+ * its bias the signs times the bias size (zero at 0), exactly as the kernel builds them.
+ * @param {TwinParams} params
+ * @param {Given} given
+ * @returns {import("./base.js").Cell[]}
+ */
+export function buildLayers(params, given) {
+  const { cell, w_hh_scale = 1, saturation = 1, bias = 0, layers = 1 } = params;
+  if (!CELLS.includes(cell)) {
+    throw new RangeError(`cell must be one of ${CELLS.join(", ")}; got ${cell}`);
+  }
+  if (cell === "lstm") return [new LSTM(given.layers[0])];
+  if (cell === "gru") return [new GRU(given.layers[0])];
+  if (!(Number.isInteger(layers) && layers >= 1 && layers <= given.layers.length)) {
+    throw new RangeError(`layers must be 1 ... ${given.layers.length}; got ${layers}`);
+  }
+  return given.layers.slice(0, layers).map((layer) => {
+    const signs = checkShape("bias_signs", layer.bias_signs, [layer.units]);
+    const b = bias === 0 ? new Float64Array(layer.units) : signs.map((s) => bias * s);
+    const W_hh = layer.W_hh.map((w) => w_hh_scale * w);
+    return new SimpleRNN({ ...layer, W_hh, b }, saturation);
+  });
+}
+
+/**
+ * Forward through the stack: each layer reads the whole sequence of the one below (`_run`).
+ * @param {any[]} cells
+ * @param {Float64Array} x  (timesteps, features)
+ * @param {number} timesteps
+ */
+export function run(cells, x, timesteps) {
+  const traces = [];
+  for (const cell of cells) {
+    traces.push(cell.forward(x, timesteps));
+    x = traces[traces.length - 1].h;
+  }
+  return traces;
+}
+
+/**
+ * dL/dh_t for the explorer's loss on the top layer's last state: `1/sqrt(units)` on every unit
+ * at t = T, zero before (Python's `loss_gradient`).
+ * @param {number} timesteps
+ * @param {number} units
+ */
+export function lossGradient(timesteps, units) {
+  const dh = new Float64Array(timesteps * units);
+  dh.fill(1 / Math.sqrt(units), (timesteps - 1) * units);
+  return dh;
+}
+
+/**
+ * The gradients in logarithms, from the loss on the top layer's last state down the stack:
+ * each layer's input gradient, with its log scale, is the direct gradient of the layer below
+ * (the backward half of Python's `_forward_and_back`).
+ * @param {import("./base.js").Cell[]} cells
+ * @param {any[]} traces
+ */
+function backThroughStack(cells, traces) {
+  const top = traces[traces.length - 1];
+  /** @type {Float64Array} */
+  let dh = lossGradient(top.timesteps, cells[cells.length - 1].units);
+  /** @type {Float64Array | null} */
+  let scale = null; // the loss's direct gradient, at scale 10**0
+  const logs = [];
+  for (let depth = cells.length - 1; depth >= 0; depth--) {
+    const log = log10Gradients(cells[depth], traces[depth], dh, {
+      dhLog10Scale: scale,
+      inputGradient: depth > 0,
+    });
+    logs.push(log);
+    const x_scaled = log.x_scaled;
+    if (x_scaled !== null) {
+      // dL/dx_t = 10**log10_scale[t] x_scaled[t]
+      dh = x_scaled;
+      scale = log.log10_scale;
+    }
+  }
+  return logs.reverse();
+}
+
+/**
+ * The arrays of one layer's picture (Python's `Layer` as `compute_frame` and `_one_layer` fill it).
+ * @param {string} cell
+ * @param {any} trace
+ * @param {import("./log-gradients.js").LogGradients} log
+ * @returns {TwinLayer}
+ */
+function layerOf(cell, trace, log) {
+  const { timesteps } = trace;
+  const units = trace.h.length / timesteps;
+  const grid = (/** @type {Float64Array} */ data) => ({ shape: [timesteps, units], data });
+  const series = (/** @type {Float64Array} */ data) => ({ shape: [timesteps], data });
+  /** @type {TwinLayer} */
+  const layer = {
+    h: grid(trace.h),
+    log10_abs_grad: grid(log.log10_abs),
+    log10_grad_norm: series(log.log10_norm),
+    h_norm: series(rowNorms(trace.h, timesteps, units)),
+  };
+  if (cell === "elman") {
+    const slope = trace.h.map((/** @type {number} */ h) => 1 - h * h); // tanh'(a_t) = 1 - h_t^2
+    layer.tanh_slope = series(rowMeans(slope, timesteps, units));
+    return layer;
+  }
+  const gate = cell === "lstm" ? trace.f : trace.z;
+  layer.gate = grid(gate);
+  layer.gate_mean = series(rowMeans(gate, timesteps, units));
+  if (cell === "lstm") {
+    layer.c = grid(trace.c);
+    layer.log10_abs_grad_c = grid(log.log10_abs_c);
+    layer.log10_grad_norm_c = series(log.log10_norm_c);
+    layer.c_norm = series(rowNorms(trace.c, timesteps, units));
+  }
+  return layer;
+}
+
+/**
+ * The first `timesteps` steps of the given input.
+ * @param {Given} given
+ * @param {number} timesteps
+ */
+function firstSteps(given, timesteps) {
+  checkShape("x", given.x, [given.timesteps, given.features]);
+  if (!(Number.isInteger(timesteps) && timesteps >= 1 && timesteps <= given.timesteps)) {
+    throw new RangeError(`seq_len must be 1 ... ${given.timesteps}; got ${timesteps}`);
+  }
+  return given.x.subarray(0, timesteps * given.features);
+}
+
+/**
+ * `||v_t||` for every step, (timesteps).
+ * @param {Float64Array} values  (timesteps, units)
+ * @param {number} timesteps
+ * @param {number} units
+ */
+function rowNorms(values, timesteps, units) {
+  const norms = new Float64Array(timesteps);
+  for (let t = 0; t < timesteps; t++) {
+    let sum = 0;
+    for (let j = 0; j < units; j++) sum += values[t * units + j] * values[t * units + j];
+    norms[t] = Math.sqrt(sum);
+  }
+  return norms;
+}
+
+/**
+ * The mean over the units at every step, (timesteps).
+ * @param {Float64Array} values  (timesteps, units)
+ * @param {number} timesteps
+ * @param {number} units
+ */
+function rowMeans(values, timesteps, units) {
+  const means = new Float64Array(timesteps);
+  for (let t = 0; t < timesteps; t++) means[t] = mean(values.subarray(t * units, (t + 1) * units));
+  return means;
+}
+
+/** @param {Float64Array} values */
+function mean(values) {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}

@@ -1,0 +1,86 @@
+// Runs the browser twin (js/twin) on the cases tests/test_twin.py writes, and writes what it
+// computed: `node tests/twin_runner.mjs cases.json results.json`.
+//
+// Arrays cross as base64 of little-endian float64 ({"f8": "..."}), so every number, -Infinity
+// included, arrives bit for bit; scalars go back as the text of String(number), which Python's
+// float() reads exactly ("-Infinity" too).
+
+import { Buffer } from "node:buffer";
+import { readFileSync, writeFileSync } from "node:fs";
+import process from "node:process";
+import {
+  GRU,
+  LSTM,
+  SimpleRNN,
+  buildLayers,
+  computeFrame,
+  frameOfTraces,
+  log10Gradients,
+} from "../js/twin/index.js";
+
+const CELLS = {
+  elman: (w) => new SimpleRNN(w, w.saturation),
+  lstm: (w) => new LSTM(w),
+  gru: (w) => new GRU(w),
+};
+
+const [casesPath, resultsPath] = process.argv.slice(2);
+
+/** Arrays and numbers of the cases file, decoded wherever they sit. */
+function decode(value) {
+  if (Array.isArray(value)) return value.map(decode);
+  if (value && typeof value === "object" && "f8" in value) {
+    const bytes = Buffer.from(value.f8, "base64");
+    return new Float64Array(Uint8Array.from(bytes).buffer);
+  }
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
+  }
+  return value;
+}
+
+/** Float64Arrays as base64, numbers as their exact text. */
+function encode(value) {
+  if (value instanceof Float64Array) {
+    return { f8: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  }
+  if (typeof value === "number") return String(value);
+  if (Array.isArray(value)) return value.map(encode);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+  }
+  return value;
+}
+
+/** A frame's arrays and numbers by name: the data of each {shape, data}. */
+function frameValues(frame) {
+  const layers = frame.layers.map((layer) =>
+    Object.fromEntries(Object.entries(layer).map(([name, array]) => [name, array.data])),
+  );
+  return { ...frame, layers };
+}
+
+const cases = decode(JSON.parse(readFileSync(casesPath, "utf8")));
+const results = {};
+for (const c of cases) {
+  if (c.kind === "frame") {
+    const cells = buildLayers(c.params, c.given);
+    results[c.id] = {
+      frame: frameValues(computeFrame(c.params, c.given)),
+      from_traces: frameValues(frameOfTraces(c.params, cells, c.traces)),
+    };
+  } else {
+    const cell = CELLS[c.cell](c.weights);
+    const logs = log10Gradients(cell, c.trace, c.dh, c.options);
+    results[c.id] = {
+      log10_norm: logs.log10_norm,
+      log10_norm_c: logs.log10_norm_c,
+      log10_scale: logs.log10_scale,
+      log_space: logs.log_space,
+      log10_abs: logs.log10_abs,
+      log10_abs_c: logs.log10_abs_c,
+      x_scaled: logs.x_scaled,
+    };
+  }
+}
+writeFileSync(resultsPath, JSON.stringify(encode(results)));
