@@ -752,6 +752,148 @@ def test_07_the_prose_quotes_the_sweeps_own_words_for_a_row_below_chance(execute
     run.says(f"A row that ends below chance says what that means: *{note}*")
 
 
+def films(run: Lesson) -> tuple[list[list[float]], list[list[float]]]:
+    """The two films' table, per snapshot: the step, the accuracy (%) and the log10 of the
+    gradient reaching t = 1 (over the one at t = T); the Elman run's, then the LSTM's (through
+    h, then along c)."""
+    rows = table(run.output("def film(view)"), r"\s*\d+\s+\d+%")
+    assert [row[0] for row in rows] == list(range(0, 301, 20))
+    return [row[:3] for row in rows], [[row[0], *row[3:]] for row in rows]
+
+
+def test_07_the_films_are_of_the_elman_run_above_and_an_lstm_like_it(executed):
+    run = executed(NB07)
+    run.says("an LSTM with the same settings and seed, trained for the same 300 steps")
+    elman, gated = run.built("elman"), run.built("gated")
+    settings = ("task", "lag", "units", "seed", "eval_every", "learning_rate", "batch_size")
+    assert [getattr(gated, name) for name in settings] == [
+        getattr(elman, name) for name in settings
+    ]
+    assert [elman.cell, gated.cell] == ["elman", "lstm"]
+    assert "gated.run(300)" in run.cell("def film(view)").source
+    # The Elman film's accuracy is the live run's, as its table of phases took it.
+    elman_film, _ = films(run)
+    phases = {int(row[1]): row for row in elman_phases(run)}
+    for step, accuracy, _reach in elman_film[1:]:
+        block = phases[int(step + 24) // 25 * 25]  # the 25 steps that hold this one
+        assert block[2] <= accuracy <= block[3], step
+
+
+def test_07_the_lstm_learns_while_the_gradient_along_c_reaches_the_symbol(executed):
+    run = executed(NB07)
+    run.says(
+        "From step 0 the gradient along its cell state reaches $t = 1$ at about a fifth of its "
+        "size at $t = T$ (through $h$ alone, about a thousandth)",
+        "While the accuracy climbs from chance to 100 %, within 100 steps, the gradient reaching "
+        "the symbol grows past the one at $t = T$; once the task is learned it settles within a "
+        "factor of ten of it.",
+    )
+    _, lstm = films(run)
+    _step, accuracy, through_h, along_c = lstm[0]
+    assert abs(accuracy / 100 - CHANCE) < 0.08
+    assert math.log10(1 / 5) - 0.15 <= along_c <= math.log10(1 / 5) + 0.15  # a fifth
+    assert -3.6 <= through_h <= -2.4  # a thousandth
+    learned = next(row for row in lstm if row[1] >= 95)
+    assert learned[0] <= 100
+    assert lstm[-1][1] == 100
+    climbing = [row for row in lstm if row[0] <= learned[0]]
+    assert max(row[3] for row in climbing) > 0  # past the gradient at t = T
+    for step, accuracy, _through_h, along_c in lstm:
+        if step >= learned[0] + 100:  # settled
+            assert accuracy >= 95
+            assert -1 <= along_c <= 1
+
+
+def test_07_the_elman_accuracy_moves_only_while_the_gradient_reaches_the_symbol(executed):
+    run = executed(NB07)
+    run.says(
+        "At chance, about $10^{-5}$ of the gradient reaches $t = 1$. The accuracy leaves chance "
+        "at the snapshots where that gradient has grown to about the size of the one at $t = T$, "
+        "and within forty steps it is cut off again, below $10^{-20}$, then far below "
+        "$10^{-30}$. From then on the accuracy moves by a few points at most",
+        "the gates keep it there, the Elman cell had it for a few dozen steps",
+    )
+    elman, _ = films(run)
+    leaves = next(i for i, row in enumerate(elman) if row[1] >= 40)
+    at_chance = elman[:leaves]
+    assert len(at_chance) >= 5
+    assert all(abs(accuracy / 100 - CHANCE) < 0.08 for _, accuracy, _ in at_chance[:-1])
+    assert -6.5 <= np.median([reach for *_, reach in at_chance]) <= -4  # about 1e-5
+    assert max(reach for *_, reach in elman[leaves - 1 : leaves + 1]) >= -1.5  # about as at T
+    through = [step for step, _, reach in elman if reach >= -1.5]
+    assert 1 <= len(through) <= 4  # a few dozen steps: at most 4 snapshots 20 steps apart
+    after = elman[leaves + 2 :]  # forty steps on
+    assert len(after) >= 3
+    assert all(reach < -20 for *_, reach in after)
+    assert elman[-1][2] <= -40  # far below 1e-30
+    stopped = [accuracy for _, accuracy, reach in elman if reach < -30]
+    assert len(stopped) >= 3
+    assert max(stopped) - min(stopped) <= 5  # a few points
+    assert 40 <= stopped[-1] <= 85
+
+
+def test_07_the_symbols_the_elman_readout_confuses_end_in_one_state(executed):
+    run = executed(NB07)
+    run.says(
+        "The symbols the Elman run's read-out names as one (the count above) end in nearly the "
+        "same state, less than three spreads apart, and every other pair lies ten spreads apart "
+        "or more",
+        "The LSTM ends with four states, every pair ten spreads apart or more.",
+    )
+    out = run.output("means = np.array(")
+    spreads = numbers(out, rf"\(spread ({NUMBER})\)")
+    # per run, per symbol: the symbol's number, then its distance to each symbol
+    distances = np.array(table(out, r"\s+symbol \d:")).reshape(2, 4, 5)[:, :, 1:]
+    assert len(spreads) == 2
+    for elman_or_lstm, spread, apart in zip(("elman", "lstm"), spreads, distances):
+        np.testing.assert_array_equal(apart, apart.T)
+        pairs = apart[np.triu_indices(4, 1)] / spread
+        assert np.all((pairs < 3) | (pairs >= 10)), elman_or_lstm
+        if elman_or_lstm == "lstm":
+            assert np.all(pairs >= 10)
+            continue
+        # The groups of symbols in one state are the read-out's answers: one symbol of each
+        # group named right, the others never (the symbol count above).
+        group = {k: {j for j in range(4) if apart[k, j] < 3 * spread} for k in range(4)}
+        groups = {frozenset(members) for members in group.values()}
+        right = numbers(run.output("answers = trainer.readout"), r"right\s+(\d+)%")
+        assert len(groups) == sum(r >= 90 for r in right) in (2, 3)
+        for members in groups:
+            assert sum(right[k] >= 90 for k in members) == 1
+    run.says("by the end of the run far less than $10^{-30}$ of it does")
+    assert films(run)[0][-1][2] <= -40
+
+
+def test_07_the_explorer_on_the_trained_network_shows_the_films_last_frame(executed):
+    run = executed(NB07)
+    run.says(
+        "the **W_hh scale** starts at the trained spectral radius",
+        "As trained, about half the states sit at ±1 and far less than $10^{-30}$ of the "
+        "gradient reaches $t = 1$, the number of the run's last snapshot in the table",
+        "The same matrix scaled down to a spectral radius of 1 pins almost no state, and a "
+        "hundredth or so of the gradient gets through",
+        "training from a scale of 1 grows it again (the sweep's Elman rows)",
+    )
+    assert "RNNExplorer.from_trainer(elman)" in run.cell("trained = ").source
+    rows = re.findall(
+        rf"rho\(W_hh\) ({NUMBER}): states at ±1 (\d+)%, gradient reaching t=1: 1e({NUMBER})",
+        run.output("smaller = RNNExplorer"),
+    )
+    (radius, pinned, reach), (scaled, scaled_pinned, scaled_reach) = [
+        [float(n) for n in row] for row in rows
+    ]
+    assert radius == elman_phases(run)[-1][6]  # the run's rho(W_hh) at step 300
+    assert 30 <= pinned <= 70
+    assert reach == films(run)[0][-1][2]  # the table's last Elman frame, to the printed digit
+    assert reach <= -40
+    assert scaled == 1.0
+    assert scaled_pinned <= 2
+    assert -3.5 <= scaled_reach <= -1
+    sweep = [row for row in sweep_rows(run.output("result = sweep(")) if row["cell"] == "elman"]
+    assert sweep
+    assert all(row["scale"] == 1.0 and row["rho"] >= 1.5 for row in sweep)
+
+
 # -- 8 · learn to write ------------------------------------------------------------------------
 
 NB08 = "08_learn_to_write.ipynb"
