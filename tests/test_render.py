@@ -846,7 +846,25 @@ DRAWN_ALIKE = {
     "saturated zeros": Params(
         w_hh_scale=1.5, saturation=20.0, seq_len=100, units=8, input_kind="noise"
     ),
+    # A trained network on its task's sequence: the steps its task marks, lines and labels.
+    "trained": "recall",
+    "trained adding": "adding",
 }
+
+
+def drawn_frame(case: str) -> Frame:
+    """The frame of a :data:`DRAWN_ALIKE` case: the explorer's, or a trained network's."""
+    settings = DRAWN_ALIKE[case]
+    if isinstance(settings, Params):
+        return compute_frame(settings)
+    from rnnwidget.training import Trainer
+    from rnnwidget.training.mechanism import frame_of, network_of
+
+    trainer = Trainer(settings, lag=12, seq_len=30, units=6, batch_size=4)
+    trainer.train(5, eval_every=5)
+    return frame_of(network_of(trainer))
+
+
 KINDS = ("texts", "lines", "rectangles", "images", "curves")
 
 # The browser's textBaseline and matplotlib's va for the same vertical anchor.
@@ -1036,7 +1054,7 @@ def drawn_by_the_view(inputs: dict[str, Any], root: Path = ROOT) -> dict[str, An
 def test_every_panel_is_drawn_by_the_figure_as_the_browser_draws_it(case):
     # Every text (its place, anchor, size, weight, colour and turn), tick and grid line, filled
     # rectangle, image and curve of every panel, where and as the browser's classes draw them.
-    frame = compute_frame(DRAWN_ALIKE[case])
+    frame = drawn_frame(case)
     inputs = view_inputs(frame)
     drawn = drawn_by_the_view(inputs)
     view = view_panels(drawn, inputs["width"])
@@ -1183,8 +1201,8 @@ sys.path[:0] = [moved, root]
 import rnnwidget
 assert rnnwidget.__file__.startswith(moved), rnnwidget.__file__
 from rnnwidget.explorer.frame import compute_frame
-from tests.test_render import DRAWN_ALIKE, figure_panels, view_inputs
-frames = {name: compute_frame(DRAWN_ALIKE[name]) for name in sys.argv[3:]}
+from tests.test_render import drawn_frame, figure_panels, view_inputs
+frames = {name: drawn_frame(name) for name in sys.argv[3:]}
 print(json.dumps({name: [figure_panels(f), view_inputs(f)] for name, f in frames.items()}))
 """
 
@@ -1211,7 +1229,7 @@ def test_one_geometry_file_moves_both_drawings(tmp_path):
     for case, (figure, inputs) in json.loads(result.stdout).items():
         view = view_panels(drawn_by_the_view(inputs, tmp_path), inputs["width"])
         assert view == figure, case
-        before = figure_panels(compute_frame(DRAWN_ALIKE[case]))
+        before = figure_panels(drawn_frame(case))
         assert figure.keys() == before.keys()
         for name, kinds in figure.items():
             for kind, records in kinds.items():

@@ -73,15 +73,24 @@ class Canvas:
             parse_math=False,  # a "$" in a sentence is a dollar sign
         )
 
-    def segments(self, segments: list[list[tuple[float, float]]], colour: str) -> None:
-        """One-pixel lines (tick marks, grid lines), snapped to whole pixels."""
+    def segments(
+        self,
+        segments: list[list[tuple[float, float]]],
+        colour: str,
+        *,
+        width: float = GEOMETRY.axis.line_width,
+        dash: list[float] | None = None,
+    ) -> None:
+        """Straight lines (tick marks, grid lines: one pixel wide), snapped to whole pixels;
+        ``width`` and ``dash`` (on, off, ... lengths) in CSS pixels."""
         from matplotlib.collections import LineCollection
 
         if segments:
             lines = LineCollection(
                 segments,
                 colors=colour,
-                linewidths=GEOMETRY.axis.line_width * PX_TO_PT,
+                linewidths=width * PX_TO_PT,
+                linestyles=[(0, [d * PX_TO_PT for d in dash])] if dash else "solid",
                 transform=self.css,
                 snap=True,
                 zorder=2,

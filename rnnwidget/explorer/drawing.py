@@ -74,6 +74,7 @@ AXIS = GEOMETRY.axis
 BAR = GEOMETRY.colour_bar
 CHART = GEOMETRY.chart
 LEGEND = GEOMETRY.legend
+MARKS = GEOMETRY.marks
 ORDER = GEOMETRY.order
 MARGIN = PANEL_GEOMETRY.margin
 
@@ -212,6 +213,7 @@ def _draw_heatmaps(canvas: Canvas, frame: Frame, palette: str, layout: Layout) -
         # The browser colours the float32 values it receives; so do we, cell for cell.
         cells = colourize(values.astype(np.float32).T, vmin, vmax, palette=palette, role=panel.role)
         canvas.image(cells, rect)
+        _draw_marks(canvas, frame, rect, T)
         _title(canvas, rect, panel.title)
         ticks += _time_axis(canvas, rect, T, frame.tokens)
         ticks += _left_axis(
@@ -310,6 +312,7 @@ def _draw_chart(canvas: Canvas, frame: Frame, rect: Rect) -> None:
     ticks += _time_axis(canvas, rect, T, ())
     canvas.segments(ticks, MUTED)
 
+    _draw_mark_labels(canvas, frame, rect, _draw_marks(canvas, frame, rect, T))
     xs = rect.x + (np.arange(T) + 0.5) / T * rect.width
     floor = rect.y + rect.height + CHART.line_width  # below the plot, clipped away
     for i, logs in enumerate(series):
@@ -361,6 +364,39 @@ def _draw_chart(canvas: Canvas, frame: Frame, rect: Rect) -> None:
                 )
             )
             canvas.text(x + LEGEND.text, y_mid, norm.labels[i], size=SIZE.legend, va="center")
+
+
+def _draw_marks(canvas: Canvas, frame: Frame, rect: Rect, T: int) -> list[float]:
+    """The steps a trained network's task marks (``Network.marks``), as ``drawMarks`` draws
+    them: a dashed line down the plot at each mark's step. Returns the lines' x."""
+    marks = frame.network.marks if frame.network is not None else ()
+    xs = [rect.x + (mark.t - 0.5) / T * rect.width for mark in marks]
+    lines = [[(x, rect.y), (x, rect.y + rect.height)] for x in xs]
+    canvas.segments(lines, MUTED, width=MARKS.line_width, dash=list(MARKS.dash))
+    return xs
+
+
+def _draw_mark_labels(canvas: Canvas, frame: Frame, rect: Rect, xs: list[float]) -> None:
+    """Each mark's label at the top of the chart, as ``drawMarkLabels`` places it: right of
+    its line, or left of it where the plot ends first; a label that would run into the one
+    before it moves a row lower."""
+    if frame.network is None:
+        return
+    marks = frame.network.marks
+    ends: list[float] = []  # each row's right end so far
+    for i in sorted(range(len(marks)), key=lambda i: xs[i]):
+        label = marks[i].label
+        width = text_width(label, SIZE.note)
+        right = xs[i] + MARKS.label_inset + width <= rect.x + rect.width
+        left = (
+            xs[i] + MARKS.label_inset if right else max(rect.x, xs[i] - MARKS.label_inset - width)
+        )
+        row = next((r for r, end in enumerate(ends) if left >= end + MARKS.label_gap), len(ends))
+        if row == len(ends):
+            ends.append(0.0)
+        ends[row] = left + width
+        y = rect.y + MARKS.label_top + row * MARKS.label_row
+        canvas.text(left, y, label, size=SIZE.note, colour=MUTED, va="top")
 
 
 def _draw_order(
@@ -479,7 +515,7 @@ def _title(canvas: Canvas, rect: Rect, title: str) -> None:
 def _metadata(frame: Frame, matplotlib_version: str) -> dict[str, str]:
     return {
         "Title": f"RNN explorer: {summary(frame)}",
-        "Description": caption(frame.params),
+        "Description": caption(frame.params, frame.network),
         "Software": f"rnnwidget {__version__} (matplotlib {matplotlib_version})",
     }
 

@@ -157,7 +157,7 @@ def layout_of(frame: Frame) -> Layout:
         top += panels.ORDER_HEIGHT
     stats_top = top + FIGURE.stats_top
     caption_top = stats_top + FIGURE.caption_top
-    caption_lines = _wrap(caption(frame.params), TEXT.figure_caption, inner)
+    caption_lines = _wrap(caption(frame.params, frame.network), TEXT.figure_caption, inner)
     height = math.ceil(caption_top + FIGURE.caption_line * len(caption_lines) + pad)
     return Layout(
         height=height,
