@@ -774,7 +774,11 @@ const saved = [];
 const ctx = new Proxy(state, {
   get(target, prop) {
     if (prop in target) return target[prop];
-    if (prop === "measureText") return () => ({ width: 0 });
+    if (prop === "measureText") {
+      // The widths the kernel's font metrics give (data.widths, by "size|text"), else 0.
+      const size = parseFloat(String(target.font).split(" ")[1]);
+      return (text) => ({ width: data.widths?.[`${size}|${text}`] ?? 0 });
+    }
     if (prop === "createImageData") return (w, h) => ({ data: new Uint8ClampedArray(4 * w * h) });
     if (prop === "save") return () => saved.push({ ...target });
     if (prop === "restore") return () => Object.assign(target, saved.pop());
@@ -887,6 +891,11 @@ def view_inputs(frame: Frame) -> dict[str, Any]:
         "rows": {name: array.shape[1] for name, array in values.items()},
         "curves": [[as_js(v) for v in s.values(frame)] for s in panels.chart(frame).series],
         "tokens": list(frame.tokens),
+        # What the view measures to place a text (the marks' labels), in the figure's metrics.
+        "widths": {
+            f"{GEOMETRY.text.note:g}|{mark['label']}": text_width(mark["label"], GEOMETRY.text.note)
+            for mark in layout["marks"]
+        },
         "tables": {role: table("standard", role).tolist() for role in ("diverging", "sequential")},
         "theme": COLOURS,
         "order": None
