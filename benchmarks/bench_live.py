@@ -24,8 +24,8 @@ import statistics
 import time
 
 import jupyter_client
+from _kernel import kernel, run
 from _report import Table, number, ratio, run_line
-from jupyter_client.manager import start_new_kernel
 
 CELLS = 50
 PAUSES = 20
@@ -55,20 +55,6 @@ print(_pause_ms)
 """
 
 
-def run(client, code: str) -> str:
-    """Execute ``code``; return its stdout (raise on an error)."""
-    out: list[str] = []
-
-    def collect(message):
-        if message["msg_type"] == "stream":
-            out.append(message["content"]["text"])
-        elif message["msg_type"] == "error":
-            raise RuntimeError("\n".join(message["content"]["traceback"]))
-
-    client.execute_interactive(code, output_hook=collect, timeout=120)
-    return "".join(out)
-
-
 def cell_latencies(client) -> list[float]:
     """Milliseconds from sending ``1`` to the kernel's reply, CELLS times."""
     times = []
@@ -88,18 +74,13 @@ def percentiles(times: list[float]) -> tuple[float, float, float]:
 def main() -> None:
     print(run_line(jupyter_client=jupyter_client.__version__))
     print()
-    manager, client = start_new_kernel(kernel_name="python3")
-    try:
-        run(client, SETUP)
+    with kernel(SETUP) as client:
         idle = percentiles(cell_latencies(client))
         run(client, "begin()")
         training = percentiles(cell_latencies(client))
         busy = float(run(client, "print(rate())"))
         alone = float(run(client, RATE))
         pauses = percentiles([float(run(client, PAUSE)) for _ in range(PAUSES)])
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
     table = Table(
         "RNNTrainer(units=32, task='adding', seq_len=50, batch_size=32), Adam, clipping on: "
         f"a cell's reply ({CELLS} times) and w.pause() ({PAUSES} times), ms; ratio: over the "

@@ -25,8 +25,8 @@ Run: python benchmarks/bench_mechanism.py
 from __future__ import annotations
 
 import jupyter_client
+from _kernel import kernel, run
 from _report import Table, number, ratio, run_line
-from jupyter_client.manager import start_new_kernel
 
 from rnnwidget.training import Trainer
 from rnnwidget.training.snapshots import MAX_BYTES
@@ -76,20 +76,6 @@ views = {{
 """
 
 
-def run(client, code: str) -> str:
-    """Execute ``code``; return its stdout (raise on an error)."""
-    out: list[str] = []
-
-    def collect(message):
-        if message["msg_type"] == "stream":
-            out.append(message["content"]["text"])
-        elif message["msg_type"] == "error":
-            raise RuntimeError("\n".join(message["content"]["traceback"]))
-
-    client.execute_interactive(code, output_hook=collect, timeout=600)
-    return "".join(out)
-
-
 def rates(
     client, cell: str, units: int, seconds: float
 ) -> tuple[dict[bool, tuple[float, float]], float]:
@@ -120,13 +106,8 @@ def film(cell: str, units: int) -> tuple[int, int, int, int, int]:
 def main() -> None:
     print(run_line(jupyter_client=jupyter_client.__version__))
     print()
-    manager, client = start_new_kernel(kernel_name="python3")
-    try:
-        run(client, SETUP)
+    with kernel(SETUP) as client:
         measured = {(cell, units): rates(client, cell, units, t) for cell, units, t in SIZES}
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
     table = Table(
         f"RNNTrainer(task='recall', lag={LAG}, batch_size={BATCH}), Adam, clipping on, training "
         f"in its background thread: steps per second (evaluations, snapshots and publishing "

@@ -593,30 +593,22 @@ def _one_layer(model: Model, trace: Any, dh: Array) -> Layer:
     """The arrays of one layer's picture: its states, gate and cell state as it has them, and
     the gradients of a loss whose direct gradient on its states is ``dh``."""
     logs = log10_gradients(model, trace, dh, input_gradient=False)
+    h = trace.h[0]
+    common = {
+        "model": model, "trace": trace, "h": h, "log10_abs_grad": logs.log10_abs[0],
+        "log10_grad_norm": logs.log10_norm, "h_norm": np.linalg.norm(h, axis=1),
+    }  # fmt: skip
     if isinstance(model, SimpleRNN):
-        return Layer(
-            model=model,
-            trace=trace,
-            h=trace.h[0],
-            log10_abs_grad=logs.log10_abs[0],
-            log10_grad_norm=logs.log10_norm,
-            h_norm=np.linalg.norm(trace.h[0], axis=1),
-            tanh_slope=diagnostics.mean_tanh_derivative(trace),
-        )
+        return Layer(**common, tanh_slope=diagnostics.mean_tanh_derivative(trace))
     gate = getattr(trace, "f" if isinstance(model, LSTM) else "z")[0]
     c = trace.c[0] if isinstance(trace, LSTMTrace) else None
-    log10_abs_grad_c = logs.log10_abs_c
+    abs_c = logs.log10_abs_c
     return Layer(
-        model=model,
-        trace=trace,
-        h=trace.h[0],
-        log10_abs_grad=logs.log10_abs[0],
-        log10_grad_norm=logs.log10_norm,
-        h_norm=np.linalg.norm(trace.h[0], axis=1),
+        **common,
         gate=gate,
         gate_mean=gate.mean(axis=1),
         c=c,
-        log10_abs_grad_c=None if log10_abs_grad_c is None else log10_abs_grad_c[0],
+        log10_abs_grad_c=None if abs_c is None else abs_c[0],
         log10_grad_norm_c=logs.log10_norm_c,
         c_norm=None if c is None else np.linalg.norm(c, axis=1),
     )
