@@ -159,7 +159,7 @@ def test_the_trainer_resets_by_keyboard_takes_typed_values_and_draws_the_kernels
         canvas = root.locator(f"canvas[data-panel='{panel}']")
         expect(canvas).to_have_attribute("data-ticks", nb.python_value(expression))
         expect(canvas).to_have_attribute("data-step-ticks", "0 5 10 15 20 25 30")
-    norms = root.locator("canvas[data-panel='norms']")
+    norms = root.locator("canvas[data-panel='batch-norms']")
     expect(norms).to_have_attribute("data-time-ticks", "1 10 20 30 40 50")
 
     # The sample box shows the kernel's text, scrolled to its last lines.
