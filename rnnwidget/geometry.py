@@ -41,8 +41,9 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
 - ``marks``: the steps that matter to a trained network's task (``layout.marks``): a dashed
   line (``line_width``, ``dash``) across every heatmap and the norm chart, and on the chart each
   mark's label at the top of the plot, ``label_inset`` right of its line (left of it where the
-  plot ends) and ``label_top`` below the plot's top; a label that would come within
-  ``label_gap`` of the one before moves ``label_row`` lower.
+  plot ends) and ``label_top`` below the plot's top, on a box of the background's colour
+  ``label_pad`` larger than the text all round; a label that would come within ``label_gap`` of
+  the one before moves ``label_row`` lower.
 - ``order``: "Why order matters": where its strips start right of the plots' left edge
   (``labels``), its title's baseline, each group's title line, the rows (a strip and a
   ``strip_gap``), the sentences' baselines and the gaps; the browser puts each sentence above

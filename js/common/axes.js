@@ -291,9 +291,9 @@ export function drawMarks(ctx, theme, rect, T, marks) {
 }
 
 /**
- * Each mark's label at the top of the plot, beside its line (drawMarks's `xs`): right of it, or
- * left of it where the plot ends first; a label that would run into the one before it moves a
- * row lower, so no two overlap and none leaves the plot.
+ * Each mark's label at the top of the plot, beside its line (drawMarks's `xs`), on a box of
+ * the background's colour: right of it, or left of it where the plot ends first; a label that
+ * would run into the one before it moves a row lower, so no two overlap and none leaves the plot.
  * @param {Mark[]} marks
  * @param {number[]} xs
  */
@@ -313,8 +313,14 @@ export function drawMarkLabels(ctx, theme, rect, marks, xs) {
     let row = ends.findIndex((end) => left >= end + MARKS.label_gap * s);
     if (row < 0) row = ends.length;
     ends[row] = left + width;
+    const top = rect.y + (MARKS.label_top + row * MARKS.label_row) * s;
+    // On the background's colour, so that a curve passing under it leaves it readable.
+    const pad = MARKS.label_pad * s;
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(left - pad, top - pad, width + 2 * pad, TEXT.note * s + 2 * pad);
+    ctx.fillStyle = theme.muted;
     ctx.textAlign = "left";
-    ctx.fillText(marks[i].label, left, rect.y + (MARKS.label_top + row * MARKS.label_row) * s);
+    ctx.fillText(marks[i].label, left, top);
   }
 }
 

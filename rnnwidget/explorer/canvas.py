@@ -56,6 +56,7 @@ class Canvas:
         va: str = "baseline",
         rotation: float = 0.0,
         family: str = FONT,
+        zorder: float = 3,
     ) -> None:
         self.figure.text(
             x,
@@ -71,6 +72,7 @@ class Canvas:
             rotation=rotation,
             rotation_mode="anchor",
             parse_math=False,  # a "$" in a sentence is a dollar sign
+            zorder=zorder,
         )
 
     def segments(
