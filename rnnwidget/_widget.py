@@ -49,7 +49,7 @@ from ._options import options
 from ._traits import Knob, Toggle
 from ._version import __version__
 
-__all__ = ["MALFORMED", "STATIC", "BaseWidget", "Preset"]
+__all__ = ["MALFORMED", "STATIC", "BaseWidget", "Companion", "Preset"]
 
 #: The bundled front end (built from js/ by ``npm run build``).
 STATIC = Path(__file__).parent / "static"
@@ -295,6 +295,32 @@ class BaseWidget(anywidget.AnyWidget):
                     self.error = str(error)
                 return
             self._on_custom(content, buffers)
+
+
+class Companion(traitlets.HasTraits):
+    """A widget whose view opens another one under it: the trainer's "Explore this network"
+    opens an explorer, the explorer's "Train this network" a trainer. The view renders the
+    widget that ``_companion`` names; a new one replaces (and closes) the one before, and
+    closing this widget closes it too."""
+
+    _companion = traitlets.Unicode("").tag(sync=True)  # "anywidget:<model id>", or ""
+    _companion_widget: BaseWidget | None = None
+
+    @property
+    def companion(self) -> BaseWidget | None:
+        """The widget this view's button opened under it (an explorer under a trainer, a
+        trainer under an explorer), or None."""
+        return self._companion_widget
+
+    def _set_companion(self, widget: BaseWidget) -> None:
+        """Show ``widget`` under this view, in place of the one shown before (closed)."""
+        self._close_companion()
+        self._companion_widget = widget
+        self._companion = f"anywidget:{widget.model_id}"
+
+    def _close_companion(self) -> None:
+        if self._companion_widget is not None:
+            self._companion_widget.close()
 
 
 def _knob(trait: Any) -> dict[str, Any]:

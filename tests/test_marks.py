@@ -15,9 +15,7 @@ from rnnwidget.geometry import GEOMETRY
 from rnnwidget.training.mechanism import frame_of, network_of
 from rnnwidget.training.trainer import Trainer
 
-from .test_render import CANVAS_PRELUDE, NODE, ROOT, run_js
-
-pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js runs the browser's drawing code")
+from .test_render import CANVAS_PRELUDE, ROOT, run_js
 
 MARKS = GEOMETRY.marks
 CHAR = 7  # px per character: what the recording context's measureText says a text is wide

@@ -31,7 +31,7 @@ from .. import _knobs as knobs
 from .._files import write_atomically
 from .._threads import single_threaded_blas
 from .._traits import BoundedFloat, BoundedInt, Choice, Text, Toggle
-from .._widget import STATIC, BaseWidget, Preset
+from .._widget import STATIC, BaseWidget, Companion, Preset
 from .._wire import encode_array
 from ..cells.elman import Grads, SimpleRNN, Trace
 from ..cells.gru import GRU, GRUGrads, GRUTrace
@@ -114,7 +114,7 @@ PRESETS = (
 _LABELS = {preset.name: preset.label for preset in PRESETS}
 
 
-class RNNExplorer(BaseWidget):
+class RNNExplorer(BaseWidget, Companion):
     """Drag the knobs of a recurrent cell and watch its hidden state and its gradients change.
 
     >>> w = RNNExplorer(w_hh_scale=0.9, seq_len=200)   # display w in a notebook cell
@@ -255,12 +255,10 @@ class RNNExplorer(BaseWidget):
 
     # -- the wire ------------------------------------------------------------------------------
     _frame = traitlets.Dict().tag(sync=True)  # arrays as float32 buffers, layout, words
-    _companion = traitlets.Unicode("").tag(sync=True)  # the view the Train button opened
 
     def __init__(self, **kwargs: Any) -> None:
         #: The trained network shown instead of the seeded one (:meth:`from_trainer`), or None.
         self._network: Network | None = kwargs.pop("network", None)
-        self._companion_widget: BaseWidget | None = None
         #: PNG bytes of the snapshots taken in the browser, newest last (the last 16 are kept).
         self.snapshots: deque[bytes] = deque(maxlen=_KEPT_SNAPSHOTS)
         self._current: Frame | None = None
@@ -311,7 +309,9 @@ class RNNExplorer(BaseWidget):
         else:
             raise TypeError(f"from_trainer() takes an RNNTrainer or a Trainer; got {trainer!r}")
         params = params_of(network)
-        high = cls.class_traits()["w_hh_scale"].max
+        scale = cls.class_traits()["w_hh_scale"]
+        assert isinstance(scale, BoundedFloat)  # the knob's range: its one source
+        high = scale.max
         if params.w_hh_scale > high:
             raise ValueError(
                 f"the trained W_hh's spectral radius is {params.w_hh_scale:.3g}, beyond the "
@@ -334,11 +334,6 @@ class RNNExplorer(BaseWidget):
         network its parameters build from the seed."""
         return self._network
 
-    @property
-    def companion(self) -> BaseWidget | None:
-        """The trainer the view's "Train this network" button opened under it, or None."""
-        return self._companion_widget
-
     def train(self, *, task: str = "recall", **settings: Any) -> RNNTrainer:
         """Open :meth:`RNNTrainer.from_explorer <rnnwidget.RNNTrainer.from_explorer>` on this
         network under this view (what its "Train this network" button does), and return it."""
@@ -346,10 +341,7 @@ class RNNExplorer(BaseWidget):
 
         with self._sync_lock:
             trainer = RNNTrainer.from_explorer(self, task=task, **settings)
-            if self._companion_widget is not None:
-                self._companion_widget.close()
-            self._companion_widget = trainer
-            self._companion = f"anywidget:{trainer.model_id}"
+            self._set_companion(trainer)
             return trainer
 
     # -- what a notebook user reads ------------------------------------------------------------
@@ -398,8 +390,7 @@ class RNNExplorer(BaseWidget):
 
     def close(self) -> None:
         """Remove every view and free the model, its arrays and the snapshots."""
-        if self._companion_widget is not None:
-            self._companion_widget.close()
+        self._close_companion()
         super().close()
         self._ready = False  # parameter changes no longer recompute
         self._current = None

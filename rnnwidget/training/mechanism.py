@@ -40,7 +40,6 @@ def network_of(
     step: int | None = None,
     *,
     weights: Mapping[str, Array] | None = None,
-    saturation: float | None = None,
 ) -> Network:
     """The trainer's network on its validation sequence, for the explorer's frame.
 
@@ -51,7 +50,6 @@ def network_of(
             are now.
         weights: the trainer's weights by name, already read (a copy taken under a training
             loop's lock): then ``step`` only names them.
-        saturation: the Elman cell's tanh gain (the trainer's by default).
     """
     if isinstance(trainer.task, NextCharacter):
         raise ValueError(
@@ -81,8 +79,7 @@ def network_of(
         return readout.backward(h_T, dy).h_T
 
     task = trainer.task
-    rnn = trainer.rnn
-    gain = float(getattr(rnn, "saturation", 1.0)) if saturation is None else saturation
+    gain = float(getattr(trainer.rnn, "saturation", 1.0))  # the Elman cell's tanh gain
     name = "recall" if task.loss == "cross_entropy" else "adding"
     setting = f"lag={task.lag}" if hasattr(task, "lag") else f"seq_len={task.timesteps}"
     return Network(

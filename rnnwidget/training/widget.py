@@ -42,7 +42,7 @@ from .. import _knobs as knobs
 from .._axes import fitted_axis, step_ticks, time_ticks
 from .._threads import single_threaded_blas
 from .._traits import BoundedFloat, BoundedInt, Choice, Toggle
-from .._widget import STATIC, BaseWidget, Preset
+from .._widget import STATIC, BaseWidget, Companion, Preset
 from .._wire import encode_array
 from ..cells.elman import Array
 from ..explorer.frame import Frame, Network
@@ -151,7 +151,7 @@ _PRESET_VALUES: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-class RNNTrainer(BaseWidget, TextSettings):
+class RNNTrainer(BaseWidget, TextSettings, Companion):
     """Train a recurrent cell (Elman, LSTM or GRU) and a linear read-out on a memory task with
     exact BPTT, live.
 
@@ -289,7 +289,6 @@ class RNNTrainer(BaseWidget, TextSettings):
     # -- the wire ------------------------------------------------------------------------------
     _progress = traitlets.Dict().tag(sync=True)  # curves as float32 buffers, words, status
     _mechanism = traitlets.Dict().tag(sync=True)  # the explorer's frame of the network shown
-    _companion = traitlets.Unicode("").tag(sync=True)  # the view the Explore button opened
 
     def __init__(self, **kwargs: Any) -> None:
         self._closed = False
@@ -304,7 +303,6 @@ class RNNTrainer(BaseWidget, TextSettings):
         #: The run whose film the scales hold, its gradient colour scale and chart decades.
         self._scales: tuple[Trainer, tuple[float, float], tuple[int, int]] | None = None
         self._latest: Progress | None = None
-        self._companion_widget: BaseWidget | None = None
         super().__init__(**kwargs)
         #: The cell's weights every run starts from while the network settings are as
         #: constructed (:data:`NETWORK_SETTINGS`), by name; None for the seeded ones.
@@ -347,8 +345,9 @@ class RNNTrainer(BaseWidget, TextSettings):
                 "layers=1 first"
             )
         model = explorer.model
-        network: dict[str, Any] = {"cell": explorer.cell, "units": explorer.units}
-        network["seed"] = explorer.seed
+        network: dict[str, Any] = {
+            "cell": explorer.cell, "units": explorer.units, "seed": explorer.seed,
+        }  # fmt: skip
         if explorer.cell == "elman":
             network |= {"w_hh_scale": explorer.w_hh_scale, "saturation": explorer.saturation}
         else:
@@ -411,12 +410,6 @@ class RNNTrainer(BaseWidget, TextSettings):
         seeded ones. See :meth:`from_explorer`."""
         return None if self._initial is None else dict(self._initial)
 
-    @property
-    def companion(self) -> BaseWidget | None:
-        """The explorer the view's "Explore this network" button opened under it (on the
-        network at the step the panels show), or None."""
-        return self._companion_widget
-
     def explore(self, step: int | None = None) -> RNNExplorer:
         """Open :meth:`RNNExplorer.from_trainer <rnnwidget.RNNExplorer.from_trainer>` on this
         run at ``step`` (the step the panels show by default) under this view (what its
@@ -429,13 +422,6 @@ class RNNTrainer(BaseWidget, TextSettings):
             )
             self._set_companion(explorer)
             return explorer
-
-    def _set_companion(self, widget: BaseWidget) -> None:
-        """Show ``widget`` under this view, in place of the one shown before (closed)."""
-        if self._companion_widget is not None:
-            self._companion_widget.close()
-        self._companion_widget = widget
-        self._companion = f"anywidget:{widget.model_id}"
 
     def history(self) -> History:
         """Every step record and evaluation of the current run so far, as arrays (a consistent
@@ -509,8 +495,7 @@ class RNNTrainer(BaseWidget, TextSettings):
         with self._sync_lock:
             self._closed = True
             self.status = "closed"
-            if self._companion_widget is not None:
-                self._companion_widget.close()
+            self._close_companion()
             super().close()
 
     # -- settings ------------------------------------------------------------------------------
@@ -636,7 +621,10 @@ class RNNTrainer(BaseWidget, TextSettings):
         if step is not None and getattr(self, "_ready", False):
             with self._loop.locked() as trainer:
                 if step not in trainer.snapshots:
-                    raise traitlets.TraitError(f"shown_step: {trainer.snapshots._missing(step)}")
+                    try:
+                        trainer.snapshots.at(step)
+                    except ValueError as error:  # it names the nearest steps kept
+                        raise traitlets.TraitError(f"shown_step: {error}") from None
         return step  # type: ignore[no-any-return]
 
     def _refresh_mechanism(self, progress: Progress, *, answer: bool = False) -> None:
