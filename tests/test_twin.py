@@ -46,7 +46,8 @@ import pytest
 from rnnwidget.cells import GRU, LSTM, SimpleRNN
 from rnnwidget.cells.inputs import make_input
 from rnnwidget.cells.log_gradients import log10_gradients
-from rnnwidget.explorer.frame import FEATURES, Frame, Network, Params, bias_signs, compute_frame
+from rnnwidget.explorer import twin
+from rnnwidget.explorer.frame import FEATURES, Frame, Network, Params, compute_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = "node"
@@ -256,16 +257,13 @@ def _frame_case(case: FrameCase) -> tuple[dict[str, Any], Frame]:
         knobs.update(w_hh_scale=1.0, bias=0.0, seq_len=len(x))
         if p.cell == "elman":
             layers[0]["bias_signs"] = f8(np.ones(p.units))  # bias 0: the signs do not count
-    elif p.cell == "elman":  # W_hh at scale 1 and the bias's signs, for the twin's knobs
-        x = make_input(p.input_kind, case.given_length, FEATURES, seed=p.seed, text=p.sentence)[0]
-        unit_scale = compute_frame(replace(p, w_hh_scale=1.0, bias=0.0, seq_len=1))
+    else:  # what the explorer gives the twin: the discrete settings' weights and input
+        made = twin.given(p, case.given_length)
+        x = made["x"]
         layers = [
-            {**_weights(layer.model), "bias_signs": f8(bias_signs(p.units, depth, p.seed))}
-            for depth, layer in enumerate(unit_scale.layers)
+            {name: f8(v) if isinstance(v, np.ndarray) else v for name, v in layer.items()}
+            for layer in made["layers"]
         ]
-    else:
-        x = make_input(p.input_kind, case.given_length, FEATURES, seed=p.seed, text=p.sentence)[0]
-        layers = [_weights(frame.model)]
     given = {"x": f8(x), "timesteps": len(x), "features": FEATURES, "layers": layers}
     spec = {
         "kind": "frame",
