@@ -5,15 +5,21 @@ no server, no CDN, nothing fetched. It holds
 
 - the front end's standalone bundle (``static/standalone.js`` and ``.css``, built from
   ``js/explorer/standalone.js``), inlined;
-- the widget's synced state as JSON in a ``<script type="application/json">``: every trait
-  RNNExplorer defines, defaults included, with each binary array lifted out and base64-encoded
-  beside its path, as ipywidgets' embed format does (:func:`page_state`).
+- as JSON in a ``<script type="application/json">`` (:func:`page_state`): the widget's synced
+  state, every trait RNNExplorer defines, defaults included; and what the browser twin of the
+  explorer's numbers (``js/twin``) needs to recompute the picture for each discrete choice the
+  page offers (:mod:`.page_choices`: weights, inputs and the kernel's layout and words), within
+  :data:`~.page_choices.BUDGET` bytes. Every binary array is lifted out and base64-encoded
+  beside its path, as ipywidgets' embed format does.
 
 In the page a small static model (``js/explorer/static-model.js``) puts the arrays back as
 ``DataView`` objects, exactly where ipywidgets delivers them, and stands in for the kernel's
-model. The view is the notebook's own: hover and everything else that only reads the computed
-state work; the knobs, which need a kernel to recompute, are turned off, and the view says so
-up front.
+model. The view is the notebook's own. With no kernel, the twin recomputes every frame: the
+continuous knobs (W_hh scale, tanh gain, bias, sequence length), the presets and the discrete
+choices the page embeds stay live; the knobs only a kernel can turn (units, seed, the sentence,
+the memory gate's start, choices left out of the budget, a trained network's) say they need a
+notebook. The settings live in the page's address too (``#w_hh_scale=1.2&cell=lstm``), so a
+link opens the page at a setting (``js/explorer/link.js``).
 """
 
 from __future__ import annotations
@@ -31,13 +37,14 @@ import anywidget
 from .._files import write_atomically
 from .._version import __version__
 from .._widget import STATIC
-from .frame import Frame
+from .frame import Frame, Network, Params, compute_frame
+from .page_choices import BUDGET, choices_for_page
 from .words import caption
 
 __all__ = ["FORMAT", "SUFFIXES", "Explorer", "page_state", "save_html", "standalone_html"]
 
 #: Names the embedded state's layout; ``js/explorer/static-model.js`` refuses any other.
-FORMAT = "rnnwidget-standalone/1"
+FORMAT = "rnnwidget-standalone/2"
 
 #: The file names :func:`save_html` writes.
 SUFFIXES = (".html", ".htm")
@@ -54,6 +61,15 @@ class Explorer(Protocol):
 
     @property
     def code(self) -> str: ...
+
+    @property
+    def params(self) -> Params: ...
+
+    @property
+    def network(self) -> Network | None: ...
+
+    gradient_range: tuple[float, float] | None
+    norm_range: tuple[int, int] | None
 
     def trait_names(self, **metadata: Any) -> list[str]: ...
 
@@ -72,20 +88,37 @@ _LIVE_ONLY = {"_companion"}
 _SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
 
 
-def page_state(widget: Explorer) -> dict[str, Any]:
-    """The state the page embeds: ``{"format", "state", "buffers"}``, JSON-ready.
+def page_state(widget: Explorer, *, budget: int = BUDGET) -> dict[str, Any]:
+    """What the page embeds: ``{"format", "state", "choices", "buffers"}``, JSON-ready.
 
     ``state`` holds every synced trait RNNExplorer defines (anywidget's and ipywidgets' own,
     the front-end code among them, are left out: the page inlines the bundle), default values
-    included. ``buffers`` lists each binary value as ``{"path": [...], "encoding": "base64",
-    "data": ...}``, its place in ``state`` given by ``path`` (removed from ``state`` itself).
+    included. ``choices`` is what the browser's twin needs for each discrete choice the page
+    offers, within ``budget`` bytes (:func:`.page_choices.choices_for_page`). ``buffers`` lists
+    each binary value as ``{"path": [...], "encoding": "base64", "data": ...}``, its place in
+    the page given by ``path`` from the top (``["state", "_frame", ...]``), and removed there.
     """
     inherited = {*anywidget.AnyWidget.class_trait_names(sync=True), *_ANYWIDGET_TRAITS}
     left_out = inherited | _LIVE_ONLY
     keys = [name for name in widget.trait_names(sync=True) if name not in left_out]
+    state = widget.get_state(keys)
+    choices = choices_for_page(
+        widget.params, state["_knobs"], _template(widget), network=widget.network, budget=budget
+    )
     buffers: list[dict[str, Any]] = []
-    state = _lift_buffers(widget.get_state(keys), [], buffers)
-    return {"format": FORMAT, "state": state, "buffers": buffers}
+    page = _lift_buffers({"state": state, "choices": choices}, [], buffers)
+    return {"format": FORMAT, **page, "buffers": buffers}
+
+
+def _template(widget: Explorer) -> Any:
+    """The kernel's payload of a frame at some settings, as the page's view draws it."""
+    from .widget import frame_payload  # the widget module writes pages: imported when used
+
+    def template(params: Params) -> dict[str, Any]:
+        frame = compute_frame(params)
+        return frame_payload(frame, 0, widget.gradient_range, widget.norm_range)
+
+    return template
 
 
 def standalone_html(widget: Explorer, *, title: str | None = None) -> str:

@@ -1,0 +1,191 @@
+"""The discrete choices a standalone page offers with no kernel, and what it needs for each.
+
+A page that ``RNNExplorer.to_html`` writes computes its frames in the browser (``js/twin``):
+the continuous knobs (W_hh scale, tanh gain, bias, sequence length) are the twin's, while a
+discrete setting (cell, layers, input kind) chooses among weights and inputs only the kernel
+makes (:func:`rnnwidget.explorer.twin.given`). The page therefore embeds, for each discrete
+choice it offers,
+
+- the twin's given: the network's weights (one entry per cell and layer count, shared by
+  every input) and the input (one entry per input kind, shared by every network), the input
+  as long as the sequence-length knob reaches, so every length is its first steps;
+- a template: the kernel's frame payload at that choice (its layout's words and heights, its
+  words, its tokens), without the arrays, which the twin computes.
+
+By default the page offers every input kind with every cell at the page's units, seed, memory
+gate start and sentence, and the Elman cell with 1 and 2 layers, within :data:`BUDGET` bytes of
+embedded arrays: the page's own choice always, then the others in the order of
+:func:`candidates` until the next network would not fit. What is left out is listed, and the
+page says so. A trained network's page (``RNNExplorer.from_trainer``) offers no choice: its
+weights are not the seeded network's, so its knobs stay the kernel's.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from .frame import Network, Params
+from .twin import given
+
+__all__ = ["BUDGET", "Choice", "candidates", "choices_for_page", "decode_given", "encode"]
+
+#: The most bytes a page spends on the twin's arrays (as base64 text, as they sit in the page):
+#: 5 MiB. The default explorer (32 units) needs about 0.2 MiB for every choice; at 256 units,
+#: the most the units knob allows, an LSTM alone needs 2.7 MiB, and what does not fit is left
+#: out (the page names it).
+BUDGET = 5 * 2**20
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One setting of the discrete knobs a page offers: a network (cell, layers) and an input."""
+
+    cell: str
+    layers: int
+    input_kind: str
+
+    @property
+    def network(self) -> str:
+        """The key of its weights: ``"elman/2"``, ``"lstm/1"``."""
+        return f"{self.cell}/{self.layers}"
+
+    @property
+    def key(self) -> str:
+        """The key of its template: ``"elman/2/noise"``."""
+        return f"{self.network}/{self.input_kind}"
+
+    def params(self, page: Params) -> Params:
+        """The page's settings at this choice."""
+        return replace(page, cell=self.cell, layers=self.layers, input_kind=self.input_kind)
+
+
+def candidates(page: Params, cells: Iterable[str], input_kinds: Iterable[str]) -> list[Choice]:
+    """Every choice a page can offer, in the order it takes them into its budget: the page's
+    own network first (with the page's input first), then each other cell with one layer (the
+    order of ``cells``), then the Elman cell's other layer count. A gated cell has one layer."""
+    kinds = [page.input_kind, *(kind for kind in input_kinds if kind != page.input_kind)]
+    own = (page.cell, page.layers if page.cell == "elman" else 1)
+    networks = [own]
+    networks += [(cell, 1) for cell in cells if (cell, 1) != own]
+    networks += [("elman", layers) for layers in (1, 2) if ("elman", layers) not in networks]
+    return [Choice(cell, layers, kind) for cell, layers in networks for kind in kinds]
+
+
+def choices_for_page(
+    page: Params,
+    knobs: list[Mapping[str, Any]],
+    template: Callable[[Params], Mapping[str, Any]],
+    *,
+    network: Network | None = None,
+    budget: int = BUDGET,
+) -> dict[str, Any]:
+    """What the page embeds to offer its discrete choices, JSON-ready but for the arrays
+    (``{"dtype": "float64", "shape", "data": bytes}``, which the page lifts out as base64):
+
+    - ``timesteps``: the length of every input, the sequence-length knob's maximum;
+    - ``inputs``: ``{input_kind: {"x", "timesteps", "features"}}``;
+    - ``networks``: ``{"elman/1": {"layers", "unit_radius"}}`` (:func:`.twin.given`'s);
+    - ``templates``: ``{"elman/1/noise": payload}``, ``template(params)``'s payload without
+      its arrays;
+    - ``offered`` and ``left_out``: the choices held and those the budget left out, as
+      ``{"cell", "layers", "input_kind"}``;
+    - ``budget`` and ``size``: the bytes allowed and those used (as base64 text).
+
+    ``knobs`` are the explorer's knob specs (``_knobs``): the cells, the input kinds and the
+    longest sequence are read from them. With a trained ``network`` nothing is offered.
+    """
+    spec = {knob["name"]: knob for knob in knobs}
+    timesteps = int(spec["seq_len"]["max"])
+    library: dict[str, Any] = {
+        "timesteps": timesteps, "inputs": {}, "networks": {}, "templates": {},
+        "offered": [], "left_out": [], "budget": budget, "size": 0,
+    }  # fmt: skip
+    if network is not None:
+        return library
+    cells = [value for value, _ in spec["cell"]["options"]]
+    kinds = [value for value, _ in spec["input_kind"]["options"]]
+    made: dict[str, Any] = {}
+    order = candidates(page, cells, kinds)
+    for choice in order:
+        parts = given(choice.params(page), timesteps)
+        missing = {
+            ("inputs", choice.input_kind): _input_part(parts),
+            ("networks", choice.network): _network_part(parts),
+        }
+        new = {key: part for key, part in missing.items() if key[1] not in library[key[0]]}
+        cost = sum(_size(part) for part in new.values())
+        if choice != order[0] and library["size"] + cost > budget:
+            library["left_out"].append(_describe(choice))
+            continue
+        for (group, key), part in new.items():
+            library[group][key] = part
+        library["size"] += cost
+        library["offered"].append(_describe(choice))
+        made[choice.key] = template(choice.params(page))
+    library["templates"] = {key: _without_arrays(payload) for key, payload in made.items()}
+    return library
+
+
+def encode(array: np.ndarray[Any, Any]) -> dict[str, Any]:
+    """A float64 array as the page holds it: little-endian bytes with their shape."""
+    data = np.ascontiguousarray(array, dtype="<f8")
+    return {"dtype": "float64", "shape": list(data.shape), "data": data.tobytes()}
+
+
+def decode_given(library: Mapping[str, Any], choice: Choice) -> dict[str, Any]:
+    """The given of ``choice`` put back together from a page's library (arrays as bytes or as
+    their base64), as :func:`.twin.given` returns it, for tests and tools."""
+
+    def arrays(value: Any) -> Any:
+        if isinstance(value, dict) and value.get("dtype") == "float64":
+            data = value["data"]
+            raw = base64.b64decode(data) if isinstance(data, str) else data
+            return np.frombuffer(raw, dtype="<f8").reshape(value["shape"])
+        if isinstance(value, dict):
+            return {key: arrays(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [arrays(item) for item in value]
+        return value
+
+    made = {**library["inputs"][choice.input_kind], **library["networks"][choice.network]}
+    return arrays(made)  # type: ignore[no-any-return]
+
+
+def _input_part(parts: dict[str, Any]) -> dict[str, Any]:
+    return {"x": encode(parts["x"]), "timesteps": parts["timesteps"], "features": parts["features"]}
+
+
+def _network_part(parts: dict[str, Any]) -> dict[str, Any]:
+    layers = [
+        {
+            name: encode(value) if isinstance(value, np.ndarray) else value
+            for name, value in layer.items()
+        }
+        for layer in parts["layers"]
+    ]
+    return {"layers": layers, "unit_radius": parts["unit_radius"]}
+
+
+def _size(part: Any) -> int:
+    """The bytes ``part``'s arrays take in the page, as base64 text."""
+    if isinstance(part, dict) and part.get("dtype") == "float64":
+        return 4 * -(-len(part["data"]) // 3)
+    if isinstance(part, dict):
+        return sum(_size(item) for item in part.values())
+    if isinstance(part, list):
+        return sum(_size(item) for item in part)
+    return 0
+
+
+def _describe(choice: Choice) -> dict[str, Any]:
+    return {"cell": choice.cell, "layers": choice.layers, "input_kind": choice.input_kind}
+
+
+def _without_arrays(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A frame payload as a template: everything but the arrays the twin computes."""
+    return {key: value for key, value in payload.items() if key != "arrays"}
