@@ -102,8 +102,15 @@ def page_state(widget: Explorer, *, budget: int = BUDGET) -> dict[str, Any]:
     left_out = inherited | _LIVE_ONLY
     keys = [name for name in widget.trait_names(sync=True) if name not in left_out]
     state = widget.get_state(keys)
+    from .widget import inactive_knobs  # the widget module writes pages: imported when used
+
     choices = choices_for_page(
-        widget.params, state["_knobs"], _template(widget), network=widget.network, budget=budget
+        widget.params,
+        state["_knobs"],
+        _template(widget),
+        lambda params: inactive_knobs(params.cell, params.input_kind),
+        network=widget.network,
+        budget=budget,
     )
     buffers: list[dict[str, Any]] = []
     page = _lift_buffers({"state": state, "choices": choices}, [], buffers)

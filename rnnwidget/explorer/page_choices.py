@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 
 from .frame import Network, Params
-from .twin import given
+from .twin import DISCRETE, given
 
-__all__ = ["BUDGET", "Choice", "candidates", "choices_for_page", "decode_given", "encode"]
+__all__ = [
+    "BUDGET", "Choice", "candidates", "choices_for_page", "decode_given", "encode", "note",
+]  # fmt: skip
 
 #: The most bytes a page spends on the twin's arrays (as base64 text, as they sit in the page):
 #: 5 MiB. The default explorer (32 units) needs about 0.2 MiB for every choice; at 256 units,
@@ -80,6 +82,7 @@ def choices_for_page(
     page: Params,
     knobs: list[Mapping[str, Any]],
     template: Callable[[Params], Mapping[str, Any]],
+    inactive: Callable[[Params], list[str]],
     *,
     network: Network | None = None,
     budget: int = BUDGET,
@@ -91,10 +94,16 @@ def choices_for_page(
     - ``inputs``: ``{input_kind: {"x", "timesteps", "features"}}``;
     - ``networks``: ``{"elman/1": {"layers", "unit_radius"}}`` (:func:`.twin.given`'s);
     - ``templates``: ``{"elman/1/noise": payload}``, ``template(params)``'s payload without
-      its arrays;
+      its arrays, and ``inactive``: ``{"elman/1/noise": [...]}``, the knobs the view hides at
+      that choice, ``inactive(params)``;
     - ``offered`` and ``left_out``: the choices held and those the budget left out, as
       ``{"cell", "layers", "input_kind"}``;
-    - ``budget`` and ``size``: the bytes allowed and those used (as base64 text).
+    - ``budget`` and ``size``: the bytes allowed and those used (as base64 text);
+    - ``discrete``: the settings that choose among the kernel's weights and inputs
+      (:data:`.twin.DISCRETE`), and ``chosen_by``: those the page's choices vary (cell,
+      layers, input kind); the other discrete settings are the page's own and need a notebook;
+    - ``note``: what the page's view says about what is live without a kernel
+      (:func:`note`).
 
     ``knobs`` are the explorer's knob specs (``_knobs``): the cells, the input kinds and the
     longest sequence are read from them. With a trained ``network`` nothing is offered.
@@ -103,9 +112,11 @@ def choices_for_page(
     timesteps = int(spec["seq_len"]["max"])
     library: dict[str, Any] = {
         "timesteps": timesteps, "inputs": {}, "networks": {}, "templates": {},
-        "offered": [], "left_out": [], "budget": budget, "size": 0,
+        "inactive": {}, "offered": [], "left_out": [], "budget": budget, "size": 0,
+        "discrete": list(DISCRETE), "chosen_by": [f.name for f in fields(Choice)], "note": "",
     }  # fmt: skip
     if network is not None:
+        library["note"] = note(library, spec)
         return library
     cells = [value for value, _ in spec["cell"]["options"]]
     kinds = [value for value, _ in spec["input_kind"]["options"]]
@@ -127,8 +138,65 @@ def choices_for_page(
         library["size"] += cost
         library["offered"].append(_describe(choice))
         made[choice.key] = template(choice.params(page))
+        library["inactive"][choice.key] = inactive(choice.params(page))
     library["templates"] = {key: _without_arrays(payload) for key, payload in made.items()}
+    library["note"] = note(library, spec)
     return library
+
+
+def note(library: Mapping[str, Any], knobs: Mapping[str, Mapping[str, Any]]) -> str:
+    """What a page's view says up front: what is live without a kernel, what needs one."""
+    code = "(Copy as code gives the line to run there)"
+    if not library["offered"]:
+        return (
+            "This page has no kernel: hover the pictures to read their numbers; the knobs of a "
+            f"trained network need a running notebook {code}."
+        )
+    offered = {Choice(**c) for c in library["offered"]}
+    left_out = [Choice(**c) for c in library["left_out"]]
+    names = [name for name, knob in knobs.items() if knob.get("group") == "setting"]
+    live = [_lower(knobs[name]["label"]) for name in names if name not in DISCRETE]
+    kernel_only = [
+        _lower(knobs[name]["label"]) for name in names
+        if name in DISCRETE and name not in library["chosen_by"]
+    ]  # fmt: skip
+    choices = "every choice of cell, layers and input" if not left_out else "the choices it holds"
+    text = (
+        f"This page computes in your browser, with no kernel: the {_series(live)}, the presets "
+        f"and {choices} are live; {_series(kernel_only)} need a running notebook {code}."
+    )
+    if left_out:
+        networks = {c.network for c in offered}
+        absent = list(dict.fromkeys(_network_words(c, knobs) for c in left_out
+                                    if c.network not in networks))  # fmt: skip
+        partial = list(dict.fromkeys(f"{_network_words(c, knobs)} on the "
+                                     f"{_lower(_option(knobs, 'input_kind', c.input_kind))} input"
+                                     for c in left_out if c.network in networks))  # fmt: skip
+        text += (
+            f" To stay within {library['budget'] / 2**20:.3g} MiB it leaves out "
+            f"{_series(absent + partial)}."
+        )
+    return text
+
+
+def _option(knobs: Mapping[str, Mapping[str, Any]], name: str, value: Any) -> str:
+    """The label of a choice knob's option, as the view lists it."""
+    return next(str(text) for option, text in knobs[name]["options"] if option == value)
+
+
+def _network_words(choice: Choice, knobs: Mapping[str, Mapping[str, Any]]) -> str:
+    words = f"the {_option(knobs, 'cell', choice.cell)} cell"
+    return words + (f" with {choice.layers} layers" if choice.layers > 1 else "")
+
+
+def _lower(label: str) -> str:
+    """A knob's label inside a sentence: "Hidden units" as "hidden units", "W_hh" as is."""
+    return label if label[1:2].isupper() or label[1:2] == "_" else label[:1].lower() + label[1:]
+
+
+def _series(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def encode(array: np.ndarray[Any, Any]) -> dict[str, Any]:

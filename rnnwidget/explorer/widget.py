@@ -423,13 +423,8 @@ class RNNExplorer(BaseWidget, Companion):
         return value
 
     def _inactive_knobs(self) -> list[str]:
-        """The sentence without the sentence input; the Elman cell's knobs for a gated cell,
-        the gated cells' for the Elman cell; with a trained network, every knob it fixes
-        (:data:`FIXED_BY_NETWORK`)."""
-        if getattr(self, "_network", None) is not None:
-            return list(FIXED_BY_NETWORK) + list(ELMAN_ONLY if self.cell != "elman" else ())
-        inactive = [] if self.input_kind == "sentence" else ["sentence"]
-        return inactive + list(GATED_ONLY if self.cell == "elman" else ELMAN_ONLY)
+        """The knobs the view hides now: :func:`inactive_knobs`."""
+        return inactive_knobs(self.cell, self.input_kind, getattr(self, "_network", None))
 
     # -- presets -------------------------------------------------------------------------------
     def apply_preset(self, name: str) -> None:
@@ -650,6 +645,16 @@ def frame_payload(
             "dense_output": encode_array(frame.order.dense_output),
         }
     return payload
+
+
+def inactive_knobs(cell: str, input_kind: str, network: Network | None = None) -> list[str]:
+    """The knobs that mean nothing under these settings, which the view hides: the sentence
+    without the sentence input; the Elman cell's knobs for a gated cell, the gated cells' for
+    the Elman cell; with a trained network, every knob it fixes (:data:`FIXED_BY_NETWORK`)."""
+    if network is not None:
+        return list(FIXED_BY_NETWORK) + list(ELMAN_ONLY if cell != "elman" else ())
+    inactive = [] if input_kind == "sentence" else ["sentence"]
+    return inactive + list(GATED_ONLY if cell == "elman" else ELMAN_ONLY)
 
 
 def check_sentence(text: str) -> str:

@@ -1,0 +1,226 @@
+// The page's stand-in for the kernel: on a page RNNExplorer.to_html() wrote, the browser twin
+// (js/twin) recomputes the explorer's frame for every change, from the weights, inputs and
+// kernel templates the page embeds for each discrete choice it offers
+// (rnnwidget/explorer/page_choices.py). It answers what the kernel answers: a new `_frame` and
+// the numbers beside it for a knob, a preset's settings and note, Reset.
+//
+// What the page cannot compute stays the kernel's: a knob that chooses weights or inputs the
+// page does not hold (units, seed, the sentence, the memory gate's start, a choice left out of
+// the page's budget, every knob of a trained network's page), and a view option that needs the
+// kernel's numbers (holding the scales). Those are turned off and say so.
+
+import { twinPayload } from "../twin/payload.js";
+import { findPreset } from "../twin/presets.js";
+import { presetNote } from "../twin/words.js";
+import { parseValue } from "./link.js";
+
+/** @typedef {import("../common/controls.js").KnobSpec} KnobSpec */
+
+/** View options that need the kernel's numbers (the kernel fixes the ranges they hold). */
+const KERNEL_OPTIONS = ["hold_scales"];
+
+export class PageKernel {
+  /**
+   * @param {import("./static-model.js").StaticModel} model  the page's model
+   * @param {Record<string, any>} choices  what the page embeds for its choices
+   */
+  constructor(model, choices) {
+    this.model = model;
+    this.choices = choices;
+    /** @type {KnobSpec[]} */
+    this.specs = model.get("_knobs") ?? [];
+    /** The settings the page was saved with: Reset goes back to them. */
+    this.saved = this.settings();
+    /** The discrete choices the page holds, by key ("elman/1/noise"). */
+    this.offered = new Set(choices.offered.map(keyOf));
+    /** @type {Map<string, any>} decoded givens, by choice */
+    this.givens = new Map();
+    this.revision = Number(model.get("_frame")?.revision ?? 0);
+    model.answer = (content) => this.answer(content);
+    model.on("change:_request", () => this.recompute());
+  }
+
+  /** Whether the page computes anything: a trained network's page offers no choice. */
+  get live() {
+    return this.offered.size > 0;
+  }
+
+  /** The values of every setting knob, as the model holds them now. */
+  settings() {
+    return Object.fromEntries(this.specs.map((spec) => [spec.name, this.model.get(spec.name)]));
+  }
+
+  /**
+   * Whether the page can show `name` at `value`, else why not, in words.
+   * @param {string} name
+   * @param {unknown} value
+   * @param {Record<string, unknown>} [settings] the other settings (a choice is offered or not
+   *   with the others)
+   * @returns {string | null}
+   */
+  refusal(name, value, settings = this.settings()) {
+    const spec = this.specs.find((s) => s.name === name);
+    if (!this.live) return "this page shows a trained network, whose settings need a notebook";
+    if (!spec || KERNEL_OPTIONS.includes(name)) return `${name} needs a notebook`;
+    const parsed = parseValue(String(value), spec);
+    if (parsed.refused !== undefined) return parsed.refused;
+    const chosen = this.choices.chosen_by.includes(name);
+    if (this.choices.discrete.includes(name) && !chosen) {
+      return Object.is(value, this.saved[name]) ? null : `this page holds ${name}=` +
+        `${this.saved[name]} only; other values need a notebook`;
+    }
+    if (chosen && !this.offered.has(keyOf({ ...settings, [name]: value }))) {
+      return `this page does not hold ${describe({ ...settings, [name]: value })}; ` +
+        "it needs a notebook";
+    }
+    return null;
+  }
+
+  /** Which knobs, and which options of a choice, the page cannot turn. */
+  kernelOnly() {
+    const knobs = this.specs.filter((spec) => !this.live || KERNEL_OPTIONS.includes(spec.name) ||
+      (this.choices.discrete.includes(spec.name) && !this.choices.chosen_by.includes(spec.name)));
+    return knobs.map((spec) => spec.name);
+  }
+
+  // -- answering the view -----------------------------------------------------------------------
+
+  /** A message the view sent for the kernel: a preset, or Reset. */
+  answer(content) {
+    if (content?.reset) this.setAll(this.saved, "");
+    else if (typeof content?.preset === "string") this.preset(content.preset);
+  }
+
+  /** Preset `name` for the input in use, found by the twin, and its note. */
+  preset(name) {
+    const label = (this.model.get("_presets") ?? []).find((p) => p.name === name)?.label ?? name;
+    const params = this.params();
+    try {
+      const regime = findPreset(name, params, this.given(params));
+      const values = { w_hh_scale: regime.w_hh_scale, saturation: regime.saturation,
+        bias: regime.bias };
+      this.setAll(values, presetNote(regime, label, { ...params, ...values }));
+    } catch (error) {
+      this.model.set("error", String(error instanceof Error ? error.message : error));
+    }
+  }
+
+  /**
+   * Set `values` as one change, recompute, and show `note` (a preset's; "" for none).
+   * @param {Record<string, unknown>} values
+   * @param {string} note
+   */
+  setAll(values, note) {
+    for (const [name, value] of Object.entries(values)) this.model.set(name, value);
+    this.recompute(note, true);
+  }
+
+  // -- computing ---------------------------------------------------------------------------------
+
+  /** Every parameter, as Python's `Params.as_dict()` names them. */
+  params() {
+    const frame = this.model.get("_frame");
+    const names = Object.keys(frame?.params ?? this.saved);
+    return Object.fromEntries(names.map((name) => [name, this.model.get(name)]));
+  }
+
+  /**
+   * Recompute the frame for the model's settings and publish it as the kernel would; a
+   * setting the page cannot show goes back to the last good value, and the view says why.
+   * @param {string} [note] the preset's note that goes with this frame
+   * @param {boolean} [force] recompute even if no parameter changed (a preset, Reset, a link)
+   */
+  recompute(note = "", force = false) {
+    const before = this.model.get("_frame")?.params ?? this.saved;
+    const names = Object.keys(before);
+    if (!force && names.every((name) => Object.is(this.model.get(name), before[name]))) return;
+    for (const name of names) {
+      const value = this.model.get(name);
+      const reason = Object.is(value, before[name]) ? null : this.refusal(name, value);
+      if (reason) {
+        this.model.set(name, before[name]);
+        this.model.set("error", `${name}=${value}: ${reason}.`);
+        return;
+      }
+    }
+    const params = this.params();
+    const key = keyOf(params);
+    const given = this.given(params);
+    const template = this.choices.templates[key];
+    const options = { gradientRange: this.model.get("gradient_range"),
+      normRange: this.model.get("norm_range") };
+    const payload = twinPayload(params, given, template, options);
+    const { twin } = payload;
+    const ratio = twin.gradient_ratio_log10;
+    this.model.set("_inactive", this.choices.inactive[key]);
+    this.model.set("spectral_radius", given.unit_radius === null ? null
+      : given.unit_radius * params.w_hh_scale);
+    this.model.set("memory_gate", twin.mean_memory_gate);
+    this.model.set("saturated_fraction", twin.saturated_fraction);
+    this.model.set("gradient_ratio_log10", Number.isFinite(ratio) ? ratio : null);
+    this.model.set("error", "");
+    this.model.set("preset_note", note);
+    this.model.set("_frame", encodeFrame({ ...payload, revision: ++this.revision,
+      // "Why order matters" needs the kernel's second run of the sentence: not on this page.
+      order: payload.arrays.order ? payload.order : null }));
+  }
+
+  /** The twin's given for the discrete choice of `params`, decoded once. */
+  given(params) {
+    const key = keyOf(params);
+    if (!this.givens.has(key)) {
+      const network = this.choices.networks[`${params.cell}/${layersOf(params)}`];
+      const input = this.choices.inputs[params.input_kind];
+      this.givens.set(key, float64({ ...input, ...network }));
+    }
+    return this.givens.get(key);
+  }
+}
+
+/** The key of a choice: "elman/2/noise" (a gated cell has one layer). */
+function keyOf(/** @type {Record<string, any>} */ settings) {
+  return `${settings.cell}/${layersOf(settings)}/${settings.input_kind}`;
+}
+
+function layersOf(/** @type {Record<string, any>} */ settings) {
+  return settings.cell === "elman" ? Number(settings.layers) : 1;
+}
+
+/** "cell=lstm, input_kind=sine": a choice, as its settings. */
+function describe(/** @type {Record<string, any>} */ settings) {
+  const parts = [`cell=${settings.cell}`, `input_kind=${settings.input_kind}`];
+  if (settings.cell === "elman") parts.push(`layers=${settings.layers}`);
+  return parts.join(", ");
+}
+
+/** The page's float64 arrays ({dtype, shape, data: DataView}) as flat Float64Arrays. */
+function float64(/** @type {any} */ value) {
+  if (Array.isArray(value)) return value.map(float64);
+  if (value && typeof value === "object" && value.dtype === "float64") {
+    const { buffer, byteOffset, byteLength } = value.data;
+    return new Float64Array(buffer.slice(byteOffset, byteOffset + byteLength));
+  }
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, float64(v)]));
+  }
+  return value;
+}
+
+/** A payload with decoded arrays ({shape, data}) as the kernel sends it (rnnwidget/_wire.py). */
+function encodeFrame(/** @type {any} */ payload) {
+  const encode = (/** @type {any} */ value) => {
+    if (Array.isArray(value)) return value.map(encode);
+    if (value && typeof value === "object" && value.data instanceof Float32Array) {
+      const data = value.data;
+      return { shape: value.shape, dtype: "float32",
+        buffer: new DataView(data.buffer, data.byteOffset, data.byteLength) };
+    }
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+    }
+    return value;
+  };
+  const frame = { ...payload, arrays: encode(payload.arrays) };
+  delete frame.twin; // the twin's float64 frame: the page's own, not the kernel's payload
+  return frame;
+}
