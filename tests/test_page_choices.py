@@ -91,6 +91,11 @@ def test_the_default_page_offers_every_input_with_every_cell(tmp_path: Path) -> 
     assert library["budget"] == BUDGET
     assert library["size"] == base64_bytes(path) <= BUDGET
     assert path.stat().st_size < 1 * 2**20  # the default lesson stays a small page
+    assert library["note"].startswith(
+        "This page computes in your browser, with no kernel: the W_hh scale, sequence length, "
+        "tanh gain and bias, the presets and every choice of cell, layers and input are live; "
+        "memory gate init, hidden units, seed and sentence need a running notebook"
+    )
 
 
 def test_each_template_is_the_kernels_payload_at_that_choice(tmp_path: Path) -> None:
@@ -101,6 +106,8 @@ def test_each_template_is_the_kernels_payload_at_that_choice(tmp_path: Path) -> 
         payload = frame_payload(compute_frame(choice.params(w.params)), 0)
         expected = {key: value for key, value in payload.items() if key != "arrays"}
         assert library["templates"][choice.key] == json.loads(json.dumps(expected)), choice
+        settings = choice.params(w.params).as_dict()
+        assert library["inactive"][choice.key] == RNNExplorer(**settings)._inactive, choice
     sentence = library["templates"]["lstm/1/sentence"]
     assert sentence["tokens"] == ["a", "b", "c"]
     assert sentence["params"]["cell"] == "lstm"
@@ -123,6 +130,13 @@ def test_the_budget_keeps_the_pages_own_choice_first(tmp_path: Path) -> None:
                     if isinstance(a, np.ndarray))  # fmt: skip
         assert library["size"] + extra > BUDGET, choice
     assert path.stat().st_size < BUDGET + 2**20
+    # The page says what it holds and what it left out.
+    assert "the choices it holds are live" in library["note"]
+    assert library["note"].endswith(
+        "To stay within 5 MiB it leaves out the GRU cell and the Elman (SimpleRNN) cell with 2 "
+        "layers."
+    )
+    assert {(c.cell, c.layers) for c in left_out} == {("gru", 1), ("elman", 2)}
 
 
 def test_a_page_with_no_budget_holds_only_its_own_choice() -> None:

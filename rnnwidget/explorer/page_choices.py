@@ -92,7 +92,8 @@ def choices_for_page(
 
     - ``timesteps``: the length of every input, the sequence-length knob's maximum;
     - ``inputs``: ``{input_kind: {"x", "timesteps", "features"}}``;
-    - ``networks``: ``{"elman/1": {"layers", "unit_radius"}}`` (:func:`.twin.given`'s);
+    - ``networks``: ``{"elman/1": {"layers", "unit_radius", ...}}``, the rest of
+      :func:`.twin.given`'s;
     - ``templates``: ``{"elman/1/noise": payload}``, ``template(params)``'s payload without
       its arrays, and ``inactive``: ``{"elman/1/noise": [...]}``, the knobs the view hides at
       that choice, ``inactive(params)``;
@@ -224,19 +225,27 @@ def decode_given(library: Mapping[str, Any], choice: Choice) -> dict[str, Any]:
     return arrays(made)  # type: ignore[no-any-return]
 
 
+#: The parts of a given that depend on the input alone; the rest is the network's.
+_INPUT_PARTS = ("x", "timesteps", "features")
+
+
 def _input_part(parts: dict[str, Any]) -> dict[str, Any]:
-    return {"x": encode(parts["x"]), "timesteps": parts["timesteps"], "features": parts["features"]}
+    return {name: _encoded(parts[name]) for name in _INPUT_PARTS}
 
 
 def _network_part(parts: dict[str, Any]) -> dict[str, Any]:
-    layers = [
-        {
-            name: encode(value) if isinstance(value, np.ndarray) else value
-            for name, value in layer.items()
-        }
-        for layer in parts["layers"]
-    ]
-    return {"layers": layers, "unit_radius": parts["unit_radius"]}
+    return {name: _encoded(value) for name, value in parts.items() if name not in _INPUT_PARTS}
+
+
+def _encoded(value: Any) -> Any:
+    """``value`` with every array in it as :func:`encode` writes it."""
+    if isinstance(value, np.ndarray):
+        return encode(value)
+    if isinstance(value, dict):
+        return {name: _encoded(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encoded(item) for item in value]
+    return value
 
 
 def _size(part: Any) -> int:
