@@ -1,12 +1,17 @@
 """The page ``RNNExplorer.to_html`` writes, opened from disk in Debian's Chromium with no server:
-the heatmaps show the kernel's numbers pixel for pixel, hover reads them out, the knobs say
-they need a kernel, and nothing is fetched from anywhere."""
+the heatmaps show the kernel's numbers pixel for pixel, hover reads them out, the knobs the page
+can answer are live (the browser's twin computes what the kernel would: the same sentence, the
+same ratio) and those only a kernel can turn say so, a link opens it at a setting and Copy link
+writes one, and nothing is fetched from anywhere."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 import numpy as np
 import pytest
@@ -14,11 +19,14 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from rnnwidget import RNNExplorer
 from rnnwidget.colormaps import colour_index, table
+from rnnwidget.explorer import words
+from rnnwidget.explorer.page import page_state
 from rnnwidget.explorer.words import summary
 from rnnwidget.formatting import format_pow10
+from rnnwidget.training import Trainer
 
 from ..cielab import delta_e
-from .test_explorer import PIXEL_JS
+from .test_explorer import PIXEL_JS, press
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +42,9 @@ def open_page(chromium: BrowserContext) -> Iterator:
     """
     pages: list[tuple[Page, list[str], list[str]]] = []
 
-    def open_(widget: RNNExplorer, path: Path, *, scheme: str = "light") -> Page:
+    def open_(
+        widget: RNNExplorer, path: Path, *, scheme: str = "light", fragment: str = ""
+    ) -> Page:
         widget.to_html(path)
         page = chromium.new_page()
         requests: list[str] = []
@@ -44,8 +54,11 @@ def open_page(chromium: BrowserContext) -> Iterator:
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         pages.append((page, requests, errors))
         page.emulate_media(color_scheme=scheme)
-        page.goto(path.as_uri())
-        expect(root(page)).to_have_attribute("data-revision", str(widget._frame["revision"]))
+        page.goto(path.as_uri() + fragment)
+        if fragment:  # the page's own frame, or the twin's for the link's settings
+            expect(root(page)).to_have_attribute("data-revision", re.compile(r"^\d+$"))
+        else:
+            expect(root(page)).to_have_attribute("data-revision", str(widget._frame["revision"]))
         return page
 
     yield open_
@@ -109,18 +122,24 @@ def test_the_page_shows_the_kernels_numbers_with_no_server(open_page, tmp_path: 
     expect(root(page).locator(".rnnwidget-summary")).to_have_text(summary(w.frame))
 
 
-def test_the_knobs_say_they_need_a_kernel_and_the_rest_works(open_page, tmp_path: Path) -> None:
+def test_the_live_knobs_are_on_and_the_kernels_say_so(open_page, tmp_path: Path) -> None:
     w = RNNExplorer(seq_len=T, units=UNITS)
     page = open_page(w, tmp_path / "lesson.html")
     status = root(page).locator(".rnnwidget-disconnected")
     expect(status).to_be_visible()
-    expect(status).to_contain_text("This page has no kernel")
-    expect(root(page)).to_have_attribute("data-connection", "none")
+    expect(status).to_have_text(page_state(w)["choices"]["note"])
+    expect(status).to_contain_text("with no kernel")
     knobs = root(page).locator("[data-trait], [data-preset]")
     # every knob the kernel lists, and every preset
     assert knobs.count() == len(w._knobs) + len(w._presets) >= 14
+    kernel_only = {"units", "seed", "sentence", "gate_init", "hold_scales"}
     for i in range(knobs.count()):
-        expect(knobs.nth(i)).to_be_disabled()
+        knob = knobs.nth(i)
+        if knob.get_attribute("data-trait") in kernel_only:
+            expect(knob).to_be_disabled()
+            expect(knob).to_have_attribute("title", re.compile("Needs a running notebook"))
+        else:
+            expect(knob).to_be_enabled()
     expect(
         root(page).get_by_role("button", name="Save a PNG snapshot of this view")
     ).to_be_enabled()
@@ -134,6 +153,133 @@ def test_the_knobs_say_they_need_a_kernel_and_the_rest_works(open_page, tmp_path
     scrubber.focus()
     page.keyboard.press("Home")
     expect(root(page).locator(".rnnwidget-moment")).to_have_text("forward pass, t=1")
+
+
+def test_a_trained_networks_page_keeps_its_knobs_off(open_page, tmp_path: Path) -> None:
+    w = RNNExplorer.from_trainer(Trainer("recall", lag=5, units=4, batch_size=2))
+    page = open_page(w, tmp_path / "trained.html", fragment="#w_hh_scale=0.5")
+    expect(root(page).locator(".rnnwidget-disconnected")).to_contain_text("trained network")
+    knobs = root(page).locator("[data-trait]")
+    for i in range(knobs.count()):
+        expect(knobs.nth(i)).to_be_disabled()
+    expect(root(page)).to_have_attribute("data-revision", str(w._frame["revision"]))
+    expect(page.get_by_role("button", name="Copy link")).to_have_count(0)
+
+
+def shows(page: Page, settings: dict[str, Any]) -> None:
+    """The page shows what ``RNNExplorer(**settings)`` shows: its knobs, its sentence, its
+    numbers' words (the gradient ratio among them), and its address says the setting."""
+    kernel = RNNExplorer(**settings)
+    for name in ("w_hh_scale", "seq_len", "saturation", "bias"):
+        expect(root(page).locator(f"[data-typed='{name}']")).to_have_value(
+            re.compile(rf"^{re.escape(kernel_text(kernel, name))}$")
+        )
+    expect(root(page).locator("select[data-trait='cell']")).to_have_value(kernel.cell)
+    expect(root(page).locator(".rnnwidget-summary")).to_have_text(kernel.summary)
+    stats = words.view_words(kernel.frame)["stats"]
+    assert format_ratio(kernel) in stats  # the ratio, as the stats line writes it
+    expect(root(page).locator(".rnnwidget-stats")).to_have_text(stats)
+    expect(root(page).locator(".rnnwidget-shapes")).to_have_text(
+        words.view_words(kernel.frame)["shapes"]
+    )
+    fragment = page.evaluate("() => location.hash")
+    link = dict(part.split("=", 1) for part in fragment.removeprefix("#").split("&"))
+    for name in ("w_hh_scale", "seq_len", "saturation", "bias", "units", "seed"):
+        assert float(link[name]) == getattr(kernel, name), (name, fragment)
+    for name in ("cell", "input_kind", "sentence"):
+        assert unquote(link[name]) == getattr(kernel, name), (name, fragment)
+
+
+def kernel_text(kernel: RNNExplorer, name: str) -> str:
+    """A knob's value as its typed field shows it (the spec's digits)."""
+    spec = next(knob for knob in kernel._knobs if knob["name"] == name)
+    return f"{getattr(kernel, name):.{spec['digits']}f}"
+
+
+def format_ratio(kernel: RNNExplorer) -> str:
+    ratio = kernel.gradient_ratio_log10
+    assert ratio is not None
+    return format_pow10(ratio)
+
+
+def test_a_link_opens_the_page_at_its_setting_and_the_knobs_are_live(
+    open_page, tmp_path: Path
+) -> None:
+    base = {"units": UNITS, "seed": 3}
+    w = RNNExplorer(seq_len=T, **base)
+    linked = {"w_hh_scale": 1.2, "seq_len": 80, "input_kind": "noise", "cell": "elman"}
+    fragment = "#" + "&".join(f"{name}={value}" for name, value in linked.items())
+    page = open_page(w, tmp_path / "lesson.html", fragment=fragment)
+    settings = base | linked
+    shows(page, settings)
+    expect(root(page).locator(".rnnwidget-error")).to_be_hidden()
+
+    # The W_hh slider by keyboard: the twin recomputes, the address follows in place.
+    press(page, root(page).locator("input[type=range][data-trait='w_hh_scale']"), "ArrowRight", 3)
+    settings["w_hh_scale"] = 1.23
+    shows(page, settings)
+    assert page.evaluate("() => history.length") == 1  # replaced, not a history entry a step
+
+    # A choice the page holds: another cell, the same continuous knobs.
+    root(page).locator("select[data-trait='cell']").select_option("gru")
+    shows(page, settings | {"cell": "gru"})
+    root(page).locator("select[data-trait='input_kind']").select_option("sine")
+    shows(page, settings | {"cell": "gru", "input_kind": "sine"})
+
+
+def test_a_bad_link_opens_the_saved_settings_and_says_what_it_ignored(
+    open_page, tmp_path: Path
+) -> None:
+    w = RNNExplorer(w_hh_scale=0.8, seq_len=T, units=UNITS)
+    page = open_page(w, tmp_path / "lesson.html", fragment="#w_hh_scale=9&units=64&seq_len=70")
+    error = root(page).locator(".rnnwidget-error")
+    expect(error).to_have_text(
+        "Ignored w_hh_scale=9 in the link: w_hh_scale must be a number from 0 to 3. "
+        f"Ignored units=64 in the link: this page holds units={UNITS} only; other values need a "
+        "notebook."
+    )
+    shows(page, {"w_hh_scale": 0.8, "seq_len": 70, "units": UNITS})
+
+
+def test_copy_link_copies_the_address_of_the_setting_shown(
+    open_page, chromium: BrowserContext, tmp_path: Path
+) -> None:
+    w = RNNExplorer(seq_len=T, units=UNITS, input_kind="sentence", sentence="a cat & a hat")
+    page = open_page(w, tmp_path / "lesson.html")
+    chromium.grant_permissions(["clipboard-read", "clipboard-write"])
+    press(page, root(page).locator("input[type=range][data-trait='seq_len']"), "ArrowLeft", 10)
+    expect(root(page).locator("[data-typed='seq_len']")).to_have_value(str(T - 10))
+    button = page.get_by_role("button", name="Copy link")
+    button.focus()  # reachable by keyboard
+    page.keyboard.press("Enter")
+    status = page.locator(".rnnwidget-page-link-status")
+    expect(status).to_have_text("Copied")
+    assert status.get_attribute("aria-live") == "polite"
+    link = page.evaluate("() => navigator.clipboard.readText()")
+    assert link == page.evaluate("() => location.href")
+    assert link.startswith(tmp_path.joinpath("lesson.html").as_uri() + "#cell=elman&")
+    assert "sentence=a%20cat%20%26%20a%20hat" in link
+    # The link, opened in a new tab, shows the same setting.
+    again = page.context.new_page()
+    again.goto(link)
+    shows(again, {"seq_len": T - 10, "units": UNITS, "input_kind": "sentence",
+                  "sentence": "a cat & a hat"})  # fmt: skip
+    again.close()
+
+
+@pytest.mark.parametrize("name", [preset.name for preset in RNNExplorer.PRESETS])
+def test_each_preset_finds_the_kernels_settings_in_the_page(
+    open_page, tmp_path: Path, name: str
+) -> None:
+    w = RNNExplorer(seq_len=T, units=UNITS, input_kind="sine", seed=2)
+    page = open_page(w, tmp_path / "lesson.html")
+    kernel = RNNExplorer(**w.config)
+    kernel.apply_preset(name)
+    label = next(preset.label for preset in RNNExplorer.PRESETS if preset.name == name)
+    root(page).get_by_role("button", name=label, exact=True).click()
+    expect(root(page).locator(".rnnwidget-note")).to_have_text(kernel.preset_note)
+    shows(page, {name: getattr(kernel, name) for name in ("units", "seed", "seq_len",
+                 "input_kind", "w_hh_scale", "saturation", "bias")})  # fmt: skip
 
 
 def test_copy_as_code_falls_back_to_a_selected_line(open_page, tmp_path: Path) -> None:
