@@ -10,8 +10,9 @@ Pictures are inlined as ``data:`` URIs, so a page is one file with nothing to fe
 
 A notebook named in the ``lesson_explorers`` setting (``{notebook stem: variable}``) also gets
 that explorer's standalone page, written by ``RNNExplorer.to_html`` in the same kernel after the
-last cell, embedded at the end of its page in an ``<iframe>``: hover, play and the time scrubber
-work there without a kernel.
+last cell, embedded at the end of its page in an ``<iframe>``: its sliders, presets and choices of cell
+and input are live there without a kernel (the browser computes each frame), as are hover,
+play and the time scrubber.
 
 A link to a notebook leads to its lesson's page, written from where the linking file lies, as
 GitHub reads it (``../examples/01_the_hidden_state.ipynb`` from a page in ``docs/``) or through
@@ -158,8 +159,10 @@ def explorer_section(stem: str, variable: str) -> str:
     return (
         "## The explorer, without a kernel\n\n"
         f"The explorer `{variable}` as this notebook leaves it, in the page "
-        f"`{variable}.to_html(...)` writes: hover over the heatmaps, play through time and move "
-        "the time scrubber; the knobs need a running kernel.\n\n"
+        f"`{variable}.to_html(...)` writes. Your browser computes it, with no kernel: move the "
+        "W_hh scale, tanh gain, bias and sequence length, try the presets, switch the cell and "
+        "the input, hover over the heatmaps and play through time; the units, seed and sentence "
+        "need a running notebook. **Copy link** copies a link to the setting shown.\n\n"
         f'<iframe class="lesson-explorer" src="{stem}.explorer.html" '
         f'title="The explorer {variable} of this lesson, without a kernel"></iframe>\n'
         f'<p><a href="{stem}.explorer.html">Open the page on its own</a>.</p>'

@@ -565,8 +565,11 @@ class RNNExplorer(BaseWidget, Companion):
 
     def to_html(self, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
         """Write the view as one standalone page (``.html``) that opens without a kernel, even
-        offline: hover still reads out every number, the knobs say they need a notebook.
-        ``title`` heads the page. See :mod:`rnnwidget.explorer.page`."""
+        offline. The browser recomputes it there: the W_hh scale, tanh gain, bias and sequence
+        length, the presets, and the cells, layers and inputs the page holds stay live (within
+        :data:`~rnnwidget.explorer.page_choices.BUDGET` bytes of weights); the other knobs say
+        they need a notebook. The address's fragment holds the settings, so a link opens the
+        page at one. ``title`` heads the page. See :mod:`rnnwidget.explorer.page`."""
         return page.save_html(self, path, title=title)
 
     # -- display -------------------------------------------------------------------------------
