@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import traitlets
 
@@ -160,3 +161,35 @@ def test_a_toggle_and_a_choice_read_only_their_own_values() -> None:
     assert link["ignored"][1]["reason"] == "layers is set earlier in the link"
     assert read("layers=3")["ignored"][0]["reason"] == "layers must be one of 1, 2"
     assert kernel_refusal("layers", 3) is not None
+
+
+REPR_SCRIPT = """
+import { readFileSync } from "node:fs";
+const { pythonRepr } = await import(process.argv[1]);
+const { values } = JSON.parse(readFileSync(0, "utf8"));
+console.log(JSON.stringify(values.map(([v, float]) => pythonRepr(v, float))));
+"""
+
+
+def test_the_page_writes_copy_as_code_in_pythons_own_repr() -> None:
+    """The page fills the line Copy as code gives (``repr(w)``) with the values it shows:
+    each as Python's repr writes it, floats in their shortest exact form."""
+    rng = np.random.default_rng(0)
+    floats = [
+        *np.round(rng.uniform(0, 3, 300), 2),  # a slider's steps
+        *rng.uniform(0, 10, 300),  # a preset's search
+        *(10.0 ** rng.uniform(-12, 22, 300)),  # past both of repr's switches to exponents
+        0.0, 1.0, 3.0, 1e-4, 9.999e-5, 1e16, 9999999999999998.0, 5e-324, 1.7976931348623157e308,
+    ]  # fmt: skip
+    values = [[float(x), True] for x in floats] + [[200, False], ["lstm", False], [2, False]]
+    module = (ROOT / "js" / "explorer" / "page-kernel.js").as_uri()
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", REPR_SCRIPT, module],
+        input=json.dumps({"values": values}),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    written = json.loads(result.stdout)
+    assert written == [repr(value) for value, _ in values]

@@ -159,10 +159,20 @@ export class PageKernel {
     this.model.set("saturated_fraction", twin.saturated_fraction);
     this.model.set("gradient_ratio_log10", Number.isFinite(ratio) ? ratio : null);
     this.model.set("error", "");
+    this.model.set("code", this.code());
     this.model.set("preset_note", note);
     this.model.set("_frame", encodeFrame({ ...payload, revision: ++this.revision,
       // "Why order matters" needs the kernel's second run of the sentence: not on this page.
       order: payload.arrays.order ? payload.order : null }));
+  }
+
+  /** The line that recreates the view shown, `repr(w)`: the page's template, filled. */
+  code() {
+    return this.choices.code.map((/** @type {string | { knob: string }} */ part) => {
+      if (typeof part === "string") return part;
+      const spec = this.specs.find((s) => s.name === part.knob);
+      return pythonRepr(this.model.get(part.knob), spec?.kind === "slider" && !spec.integer);
+    }).join("");
   }
 
   /** The twin's given for the discrete choice of `params`, decoded once. */
@@ -175,6 +185,31 @@ export class PageKernel {
     }
     return this.givens.get(key);
   }
+}
+
+/**
+ * A setting's value as Python's `repr` writes it: a float in its shortest exact form, with
+ * ".0" when whole, in scientific notation below 1e-4 and from 1e16 ("1e-05", "2.5e+16"); an
+ * int as is; a choice's string quoted ('lstm': the choices are plain words).
+ * @param {unknown} value
+ * @param {boolean} float  whether the trait is a float
+ */
+export function pythonRepr(value, float) {
+  if (typeof value === "string") return `'${value}'`;
+  const x = Number(value);
+  if (!float || !Number.isFinite(x)) return String(x);
+  const [mantissa, power] = x.toExponential().split("e");
+  const exponent = Number(power);
+  if (exponent < -4 || exponent >= 16) {
+    const sign = exponent < 0 ? "-" : "+";
+    return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  // The shortest digits, placed by hand (toFixed rounds the binary value, not these digits).
+  const sign = x < 0 ? "-" : "";
+  const digits = mantissa.replace(/[-.]/g, "");
+  if (exponent < 0) return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
+  const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, "0");
+  return `${sign}${whole}.${digits.slice(exponent + 1) || "0"}`;
 }
 
 /** The key of a choice: "elman/2/noise" (a gated cell has one layer). */

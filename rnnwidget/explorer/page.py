@@ -38,7 +38,7 @@ from .._files import write_atomically
 from .._version import __version__
 from .._widget import STATIC
 from .frame import Frame, Network, Params, compute_frame
-from .page_choices import BUDGET, choices_for_page
+from .page_choices import BUDGET, choices_for_page, code_template
 from .words import caption
 
 __all__ = ["FORMAT", "SUFFIXES", "Explorer", "page_state", "save_html", "standalone_html"]
@@ -112,6 +112,12 @@ def page_state(widget: Explorer, *, budget: int = BUDGET) -> dict[str, Any]:
         network=widget.network,
         budget=budget,
     )
+    # The line Copy as code gives, with every value the page can change written by the page.
+    changes = [
+        knob["name"] for knob in state["_knobs"] if knob.get("group") == "setting"
+        and (knob["name"] in choices["chosen_by"] or knob["name"] not in choices["discrete"])
+    ]  # fmt: skip
+    choices["code"] = code_template(widget.code, state, changes if choices["offered"] else [])
     buffers: list[dict[str, Any]] = []
     page = _lift_buffers({"state": state, "choices": choices}, [], buffers)
     return {"format": FORMAT, **page, "buffers": buffers}

@@ -23,6 +23,7 @@ weights are not the seeded network's, so its knobs stay the kernel's.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -33,7 +34,8 @@ from .frame import Network, Params
 from .twin import DISCRETE, given
 
 __all__ = [
-    "BUDGET", "Choice", "candidates", "choices_for_page", "decode_given", "encode", "note",
+    "BUDGET", "Choice", "candidates", "choices_for_page", "code_template", "decode_given",
+    "encode", "note",
 ]  # fmt: skip
 
 #: The most bytes a page spends on the twin's arrays (as base64 text, as they sit in the page):
@@ -78,6 +80,28 @@ def candidates(page: Params, cells: Iterable[str], input_kinds: Iterable[str]) -
     return [Choice(cell, layers, kind) for cell, layers in networks for kind in kinds]
 
 
+def code_template(code: str, values: Mapping[str, Any], names: Iterable[str]) -> list[Any]:
+    """``code``, the constructor call that recreates a view, with the value of each setting in
+    ``names`` (``values[name]``, written ``name=repr(value)`` in it) as a ``{"knob": name}``
+    the page fills in, the rest as text."""
+    template: list[Any] = [code]
+    for name in names:
+        written = f"{name}={values[name]!r}"
+        for i, part in enumerate(template):
+            if not isinstance(part, str):
+                continue
+            # The setting's own text: after "(" or ", ", before "," or ")".
+            match = re.search(rf"(?<=[( ]){re.escape(written)}(?=[,)])", part)
+            if match:
+                value = {"knob": name}
+                start, end = match.start() + len(name) + 1, match.end()
+                template[i : i + 1] = [part[:start], value, part[end:]]
+                break
+        else:
+            raise ValueError(f"{written} is not in {code!r}")
+    return [part for part in template if part != ""]
+
+
 def choices_for_page(
     page: Params,
     knobs: list[Mapping[str, Any]],
@@ -104,7 +128,9 @@ def choices_for_page(
       (:data:`.twin.DISCRETE`), and ``chosen_by``: those the page's choices vary (cell,
       layers, input kind); the other discrete settings are the page's own and need a notebook;
     - ``note``: what the page's view says about what is live without a kernel
-      (:func:`note`).
+      (:func:`note`);
+    - and, once :func:`.page.page_state` adds it, ``code``: the line that recreates the view
+      (``repr(w)``) as a template (:func:`code_template`).
 
     ``knobs`` are the explorer's knob specs (``_knobs``): the cells, the input kinds and the
     longest sequence are read from them. With a trained ``network`` nothing is offered.

@@ -168,7 +168,8 @@ def test_a_trained_networks_page_keeps_its_knobs_off(open_page, tmp_path: Path) 
 
 def shows(page: Page, settings: dict[str, Any]) -> None:
     """The page shows what ``RNNExplorer(**settings)`` shows: its knobs, its sentence, its
-    numbers' words (the gradient ratio among them), and its address says the setting."""
+    numbers' words (the gradient ratio among them), its line of code, and its address says the
+    setting."""
     kernel = RNNExplorer(**settings)
     for name in ("w_hh_scale", "seq_len", "saturation", "bias"):
         expect(root(page).locator(f"[data-typed='{name}']")).to_have_value(
@@ -182,6 +183,9 @@ def shows(page: Page, settings: dict[str, Any]) -> None:
     expect(root(page).locator(".rnnwidget-shapes")).to_have_text(
         words.view_words(kernel.frame)["shapes"]
     )
+    # Copy as code gives the line that recreates what the page shows.
+    copy = root(page).get_by_role("button", name="Copy the Python line that recreates this view")
+    expect(copy).to_have_attribute("title", repr(kernel))
     fragment = page.evaluate("() => location.hash")
     link = dict(part.split("=", 1) for part in fragment.removeprefix("#").split("&"))
     for name in ("w_hh_scale", "seq_len", "saturation", "bias", "units", "seed"):
