@@ -10,9 +10,9 @@ Pictures are inlined as ``data:`` URIs, so a page is one file with nothing to fe
 
 A notebook named in the ``lesson_explorers`` setting (``{notebook stem: variable}``) also gets
 that explorer's standalone page, written by ``RNNExplorer.to_html`` in the same kernel after the
-last cell, embedded at the end of its page in an ``<iframe>``: its sliders, presets and choices of cell
-and input are live there without a kernel (the browser computes each frame), as are hover,
-play and the time scrubber.
+last cell, embedded at the end of its page in an ``<iframe>``: its sliders, presets and
+choices of cell and input are live there without a kernel (the browser computes each frame),
+as are hover, play and the time scrubber.
 
 A link to a notebook leads to its lesson's page, written from where the linking file lies, as
 GitHub reads it (``../examples/01_the_hidden_state.ipynb`` from a page in ``docs/``) or through
