@@ -117,7 +117,7 @@ def test_every_internal_link_and_anchor_resolves(visits: dict[Path, Visit]):
     assert broken == []
 
 
-def test_every_lesson_with_an_explorer_embeds_its_page_and_it_draws(
+def test_every_lesson_with_an_explorer_embeds_its_page_and_it_is_live(
     chromium: BrowserContext, docs_site: DocsSite
 ):
     lessons = sorted((docs_site.html / "examples").glob("*.explorer.html"))
@@ -136,5 +136,13 @@ def test_every_lesson_with_an_explorer_embeds_its_page_and_it_draws(
                 "data-revision", re.compile(r"\d")
             )
             frame.wait_for_function(PANELS_DRAWN, polling=100)
+            # Live in the site too: the sequence length (every cell's) moves the picture.
+            view = frame.locator(".rnnwidget").first
+            drawn = view.get_attribute("data-revision")
+            summary = view.locator(".rnnwidget-summary").text_content()
+            frame.locator("input[type=range][data-trait='seq_len']").first.focus()
+            page.keyboard.press("PageDown")
+            expect(view).not_to_have_attribute("data-revision", drawn or "")
+            expect(view.locator(".rnnwidget-summary")).not_to_have_text(summary or "")
     finally:
         page.close()
