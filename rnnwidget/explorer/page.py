@@ -144,7 +144,11 @@ def standalone_html(widget: Explorer, *, title: str | None = None) -> str:
     heading = f'<h1 class="rnnwidget-page-title">{escape(title)}</h1>' if title else ""
     tab = title or f"RNN explorer: {caption(frame.params, frame.network)}"
     code = f"<code>{escape(widget.code)}</code>"
-    state = _json_for_script(page_state(widget))
+    embedded = page_state(widget)
+    state = _json_for_script(embedded)
+    # What a notebook adds: every knob of a trained network's page; the settings not held here.
+    more = "the settings this page does not hold" if embedded["choices"]["offered"] else "its knobs"
+
     script = _SCRIPT_END.sub(r"<\\/\1", script)
     return "\n".join(
         [
@@ -163,7 +167,7 @@ def standalone_html(widget: Explorer, *, title: str | None = None) -> str:
             '<div id="rnnwidget-root"></div>',
             "<noscript>This page needs JavaScript to draw the explorer.</noscript>",
             '<p class="rnnwidget-page-footer">Saved from a notebook with rnnwidget '
-            f"{escape(__version__)}. To explore it live, run {code} in a notebook.</p>",
+            f"{escape(__version__)}. For {more}, run {code} in a notebook.</p>",
             "</main>",
             f'<script type="application/json" id="rnnwidget-state">{state}</script>',
             f'<script type="module">\n{script}</script>',
