@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 
 from rnnwidget import RNNExplorer
-from rnnwidget.cells.inputs import INPUT_KINDS
+from rnnwidget.cells.inputs import INPUT_KINDS, make_input
 from rnnwidget.explorer import page as html
 from rnnwidget.explorer import twin
-from rnnwidget.explorer.frame import CELLS, compute_frame
+from rnnwidget.explorer.frame import CELLS, FEATURES, compute_frame
 from rnnwidget.explorer.page_choices import BUDGET, Choice, candidates, decode_given
 from rnnwidget.explorer.widget import frame_payload
 from rnnwidget.training import Trainer
@@ -111,6 +111,15 @@ def test_each_template_is_the_kernels_payload_at_that_choice(tmp_path: Path) -> 
     sentence = library["templates"]["lstm/1/sentence"]
     assert sentence["tokens"] == ["a", "b", "c"]
     assert sentence["params"]["cell"] == "lstm"
+    # "Why order matters": the shuffled words' input and the dense model's outputs, float64.
+    demo = compute_frame(Choice("gru", 1, "sentence").params(w.params)).order
+    assert demo is not None
+    assert sentence["order"]["shuffled"] == list(demo.shuffled)
+    shuffled = make_input("sentence", 1000, FEATURES, seed=w.seed, text=" ".join(demo.shuffled))
+    order = decode_given({**library, "inputs": {"sentence": library["order"]["sentence"]}},
+                         Choice("gru", 1, "sentence"))  # fmt: skip
+    assert_bit_for_bit(order["x"], shuffled[0], "order.x")
+    assert_bit_for_bit(order["dense_output"], demo.dense_output, "order.dense_output")
 
 
 def test_the_budget_keeps_the_pages_own_choice_first(tmp_path: Path) -> None:

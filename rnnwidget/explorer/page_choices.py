@@ -30,7 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from .frame import Network, Params
+from ..cells.inputs import make_input
+from .frame import FEATURES, Network, Params, compute_frame
 from .twin import DISCRETE, given
 
 __all__ = [
@@ -116,6 +117,10 @@ def choices_for_page(
 
     - ``timesteps``: the length of every input, the sequence-length knob's maximum;
     - ``inputs``: ``{input_kind: {"x", "timesteps", "features"}}``;
+    - ``order``: ``{"sentence": {"x", "dense_output"}}`` with the sentence input, what "Why
+      order matters" needs beside the twin's frame: the input of the shuffled words (as long
+      as every input), and the order-blind dense model's two outputs, which no knob the page
+      turns changes (:class:`.frame.OrderDemo`);
     - ``networks``: ``{"elman/1": {"layers", "unit_radius", ...}}``, the rest of
       :func:`.twin.given`'s;
     - ``templates``: ``{"elman/1/noise": payload}``, ``template(params)``'s payload without
@@ -139,7 +144,7 @@ def choices_for_page(
     timesteps = int(spec["seq_len"]["max"])
     library: dict[str, Any] = {
         "timesteps": timesteps, "inputs": {}, "networks": {}, "templates": {},
-        "inactive": {}, "offered": [], "left_out": [], "budget": budget, "size": 0,
+        "order": {}, "inactive": {}, "offered": [], "left_out": [], "budget": budget, "size": 0,
         "discrete": list(DISCRETE), "chosen_by": [f.name for f in fields(Choice)], "note": "",
     }  # fmt: skip
     if network is not None:
@@ -155,6 +160,8 @@ def choices_for_page(
             ("inputs", choice.input_kind): _input_part(parts),
             ("networks", choice.network): _network_part(parts),
         }
+        if choice.input_kind == "sentence" and not library["order"]:
+            missing["order", "sentence"] = _order_part(page, timesteps)
         new = {key: part for key, part in missing.items() if key[1] not in library[key[0]]}
         cost = sum(_size(part) for part in new.values())
         if choice != order[0] and library["size"] + cost > budget:
@@ -249,6 +256,15 @@ def decode_given(library: Mapping[str, Any], choice: Choice) -> dict[str, Any]:
 
     made = {**library["inputs"][choice.input_kind], **library["networks"][choice.network]}
     return arrays(made)  # type: ignore[no-any-return]
+
+
+def _order_part(page: Params, timesteps: int) -> dict[str, Any]:
+    # The shuffle and the dense model depend on the seed, the units and the sentence alone.
+    demo = compute_frame(replace(page, input_kind="sentence", cell="elman", seq_len=1)).order
+    assert demo is not None
+    text = " ".join(demo.shuffled)
+    x = make_input("sentence", timesteps, FEATURES, seed=page.seed, text=text)
+    return {"x": encode(x[0]), "dense_output": encode(demo.dense_output)}
 
 
 #: The parts of a given that depend on the input alone; the rest is the network's.
