@@ -343,3 +343,29 @@ def test_markup_in_the_state_stays_text(open_page, tmp_path: Path) -> None:
     assert page.locator("img").count() == 0
     assert page.locator("script").count() == 2
     assert dialogs == []
+
+
+def test_choices_the_page_left_out_need_a_notebook(open_page, tmp_path: Path) -> None:
+    w = RNNExplorer(units=256, seq_len=20, cell="lstm", input_kind="sine")
+    page = open_page(w, tmp_path / "big.html", fragment="#cell=gru&seq_len=30")
+    expect(root(page).locator(".rnnwidget-error")).to_have_text(
+        "Ignored cell=gru in the link: this page does not hold cell=gru, input_kind=sine; it "
+        "needs a notebook."
+    )
+    expect(root(page).locator(".rnnwidget-disconnected")).to_contain_text(
+        "it leaves out the GRU cell and the Elman (SimpleRNN) cell with 2 layers."
+    )
+    cell = root(page).locator("select[data-trait='cell']")
+    expect(cell).to_have_value("lstm")
+    expect(root(page).locator("[data-typed='seq_len']")).to_have_value("30")
+    expect(cell.locator("option[value='gru']")).to_be_disabled()
+    expect(cell.locator("option[value='gru']")).to_have_attribute(
+        "title", re.compile("Needs a running notebook")
+    )
+    expect(cell.locator("option[value='elman']")).to_be_enabled()
+    cell.select_option("elman")  # held: the page switches to it
+    expect(root(page).locator(".rnnwidget-shapes")).to_have_text(
+        words.view_words(RNNExplorer(units=256, seq_len=30, input_kind="sine").frame)["shapes"]
+    )
+    layers = root(page).locator("select[data-trait='layers']")
+    expect(layers.locator("option[value='2']")).to_be_disabled()
