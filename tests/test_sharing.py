@@ -268,14 +268,16 @@ def test_the_page_embeds_every_trait_and_every_array(tmp_path):
     assert state["state"]["error"] == ""
     assert state["state"]["controls"] is None
     assert state["state"]["code"] == repr(w)
-    sent = dict(buffers(w._frame["arrays"]))
+    # The frame's arrays, and the weights and input the browser's twin computes with.
+    sent = dict(buffers({"_frame": {"arrays": w._frame["arrays"]}, "_twin": w._twin}))
     paths = {tuple(b["path"]) for b in state["buffers"]}
-    assert paths == {("_frame", "arrays", *path, "buffer") for path in sent}
+    assert paths == {(*path, "buffer") for path in sent}
     for buffer in state["buffers"]:
         assert buffer["encoding"] == "base64"
-        assert base64.b64decode(buffer["data"]) == sent[tuple(buffer["path"][2:-1])]
+        assert base64.b64decode(buffer["data"]) == sent[tuple(buffer["path"][:-1])]
     hidden = state["state"]["_frame"]["arrays"]["layers"][0]["h"]
-    h = np.frombuffer(sent[("layers", 0, "h")], dtype=np.float32).reshape(hidden["shape"])
+    h = sent[("_frame", "arrays", "layers", 0, "h")]
+    h = np.frombuffer(h, dtype=np.float32).reshape(hidden["shape"])
     assert np.array_equal(h, w.frame.h.astype(np.float32))
 
 
