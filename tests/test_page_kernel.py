@@ -1,8 +1,10 @@
 """The page's stand-in for the kernel (js/explorer/page-kernel.js), run in Node on the very
-JSON a page embeds: for every change the page can answer (a knob, a cell, layers, an input,
-Reset), it publishes what the kernel publishes for ``RNNExplorer(**settings)``: the frame's
-arrays, the knobs the view hides, the line of code, the spectral radius and the gradient ratio;
-a change it cannot answer goes back, in words."""
+JSON a page embeds: for every change of a discrete choice the page holds (a cell, layers, an
+input) and Reset, it publishes what the kernel publishes for ``RNNExplorer(**settings)``: the
+frame's arrays, the twin's given (bit for bit), the knobs the view hides, the line of code, the
+spectral radius and the gradient ratio. A continuous knob's change is the view's twin's to draw:
+the page answers it with the line of code and leaves the frame. A change it cannot answer goes
+back, in words."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import pytest
 from rnnwidget import RNNExplorer
 from rnnwidget._wire import decode_array
 from rnnwidget.explorer.page import _json_for_script, page_state
+from rnnwidget.explorer.twin import DISCRETE, given
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +38,7 @@ const bytes = (view) => Buffer.from(view.buffer, view.byteOffset, view.byteLengt
 const arrays = (value) => {
   if (Array.isArray(value)) return value.map(arrays);
   if (value && value.buffer instanceof DataView) {
-    return { shape: value.shape, b64: bytes(value.buffer) };
+    return { shape: value.shape, dtype: value.dtype, b64: bytes(value.buffer) };
   }
   if (value && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, arrays(v)]));
@@ -52,6 +55,7 @@ for (const step of steps) {
   const frame = model.get("_frame");
   out.push({ params: frame.params, revision: frame.revision, arrays: arrays(frame.arrays),
     inactive: model.get("_inactive"), code: model.get("code"), error: model.get("error"),
+    twin: arrays(model.get("_twin")),
     spectral_radius: model.get("spectral_radius"), ratio: model.get("gradient_ratio_log10"),
     settings: kernel.settings() });
 }
@@ -77,7 +81,8 @@ def decoded(value: Any) -> Any:
     if isinstance(value, list):
         return [decoded(item) for item in value]
     if isinstance(value, dict) and "b64" in value:
-        raw = {"shape": value["shape"], "buffer": base64.b64decode(value["b64"])}
+        raw = {"shape": value["shape"], "buffer": base64.b64decode(value["b64"]),
+               "dtype": value["dtype"]}  # fmt: skip
         return decode_array(raw)
     if isinstance(value, dict):
         return {key: decoded(item) for key, item in value.items()}
@@ -87,6 +92,15 @@ def decoded(value: Any) -> Any:
 def assert_publishes_as_the_kernel(published: dict[str, Any], settings: dict[str, Any]) -> None:
     kernel = RNNExplorer(**settings)
     assert published["error"] == ""
+    twin = decoded(published["twin"])
+    assert twin.pop("settings") == {name: getattr(kernel, name) for name in DISCRETE}
+    expected_given = given(kernel.params, 1000)
+    assert np.array_equal(twin.pop("x"), expected_given.pop("x"))
+    for made, layer in zip(twin.pop("layers"), expected_given.pop("layers"), strict=True):
+        assert made.keys() == layer.keys()
+        for name, value in layer.items():
+            assert np.array_equal(made[name], value), name
+    assert twin == expected_given
     assert published["params"] == kernel.params.as_dict()
     assert published["inactive"] == kernel._inactive
     assert published["code"] == repr(kernel)
@@ -118,17 +132,25 @@ def test_each_change_the_page_answers_publishes_the_kernels_frame() -> None:
         {"layers": 2},
         {"input_kind": "noise"},
         {"cell": "lstm"},
-        {"cell": "gru", "seq_len": 1000},
+        {"seq_len": 1000},
+        {"cell": "gru"},
         {"input_kind": "sentence", "cell": "elman", "seq_len": 3},
     ]
     published = run_page(w, [{"set": change} for change in changes])
     settings = w.config
+    revision = w._frame["revision"]
     for change, out in zip(changes, published, strict=True):
         settings |= change
-        assert_publishes_as_the_kernel(out, settings)
-    revisions = [out["revision"] for out in published]
-    assert revisions == sorted(set(revisions))  # every frame a new revision
-    assert revisions[0] > w._frame["revision"]
+        kernel = RNNExplorer(**settings)
+        assert out["settings"] == {knob["name"]: settings[knob["name"]] for knob in w._knobs}
+        assert out["code"] == repr(kernel)
+        assert out["spectral_radius"] == pytest.approx(kernel.spectral_radius, rel=1e-12)
+        if set(change) <= {"w_hh_scale", "seq_len", "saturation", "bias"}:
+            assert out["revision"] == revision  # the view's twin draws it
+        else:
+            assert out["revision"] > revision
+            assert_publishes_as_the_kernel(out, settings)
+        revision = out["revision"]
 
 
 def test_reset_goes_back_to_the_saved_settings() -> None:

@@ -263,21 +263,25 @@ def test_the_page_embeds_every_trait_and_every_array(tmp_path):
     state = embedded(w.to_html(tmp_path / "lesson.html").read_text())
     assert state["format"] == html.FORMAT
     own = {*RNNExplorer.class_own_traits(sync=True), *BaseWidget.class_own_traits(sync=True)}
-    assert own - {"_companion"} == set(state["state"])  # with defaults; no live-only view
+    # With defaults; no live-only view, and the twin's given is the page's choices' own.
+    assert own - {"_companion", "_twin"} == set(state["state"])
     assert state["state"]["_request"] == 0
     assert state["state"]["error"] == ""
     assert state["state"]["controls"] is None
     assert state["state"]["code"] == repr(w)
-    sent = dict(buffers(w._frame["arrays"]))
+    # The frame's arrays; the twin's weights and input are the page's choices' (page_choices).
+    sent = dict(buffers({"_frame": {"arrays": w._frame["arrays"]}}))
     paths = {tuple(b["path"]) for b in state["buffers"]}
-    paths = {path for path in paths if path[0] == "state"}
-    assert paths == {("state", "_frame", "arrays", *path, "buffer") for path in sent}
+    assert paths == {("state", *path, "buffer") for path in sent} | {
+        tuple(b["path"]) for b in state["buffers"] if b["path"][0] == "choices"
+    }
     for buffer in state["buffers"]:
         assert buffer["encoding"] == "base64"
         if buffer["path"][0] == "state":
-            assert base64.b64decode(buffer["data"]) == sent[tuple(buffer["path"][3:-1])]
+            assert base64.b64decode(buffer["data"]) == sent[tuple(buffer["path"][1:-1])]
     hidden = state["state"]["_frame"]["arrays"]["layers"][0]["h"]
-    h = np.frombuffer(sent[("layers", 0, "h")], dtype=np.float32).reshape(hidden["shape"])
+    h = sent[("_frame", "arrays", "layers", 0, "h")]
+    h = np.frombuffer(h, dtype=np.float32).reshape(hidden["shape"])
     assert np.array_equal(h, w.frame.h.astype(np.float32))
 
 

@@ -1,25 +1,35 @@
-// Arrays arrive from the kernel as {shape, dtype: "float32", buffer: DataView} (rnnwidget/_wire.py).
+// Arrays arrive from the kernel as {shape, dtype, buffer: DataView} (rnnwidget/_wire.py):
+// float32 for what is drawn, float64 for what the browser computes with (the explorer's twin).
 
 /**
  * @typedef {{ shape: number[], data: Float32Array }} Matrix
+ * @typedef {{ shape: number[], data: Float64Array }} Matrix64
  */
 
+/** The typed array of each dtype on the wire. */
+const ARRAYS = { float32: Float32Array, float64: Float64Array };
+
 /**
- * A view on the received bytes as float32, with its shape. The DataView may start anywhere in a
- * larger ArrayBuffer, so its byteOffset is respected (and an unaligned one copied).
+ * A view on the received bytes as the dtype they were sent in, with its shape. The DataView may
+ * start anywhere in a larger ArrayBuffer, so its byteOffset is respected (and an unaligned one
+ * copied). Every browser is little-endian, as the kernel writes the bytes.
  * @param {{ shape: number[], dtype: string, buffer: DataView }} encoded
- * @returns {Matrix}
+ * @returns {Matrix | Matrix64}
  */
 export function decodeArray(encoded) {
-  if (!encoded || encoded.dtype !== "float32" || !(encoded.buffer instanceof DataView)) {
-    throw new TypeError("rnnwidget: expected a float32 array from the kernel");
+  const Typed = encoded && Object.hasOwn(ARRAYS, encoded.dtype) ? ARRAYS[encoded.dtype] : null;
+  if (!Typed || !(encoded.buffer instanceof DataView)) {
+    throw new TypeError("rnnwidget: expected a float32 or float64 array from the kernel");
   }
   const { buffer, byteOffset, byteLength } = encoded.buffer;
-  const length = byteLength / Float32Array.BYTES_PER_ELEMENT;
+  const size = Typed.BYTES_PER_ELEMENT;
+  if (byteLength % size !== 0) {
+    throw new RangeError(`rnnwidget: ${byteLength} bytes are not whole ${encoded.dtype} values`);
+  }
   const data =
-    byteOffset % Float32Array.BYTES_PER_ELEMENT === 0
-      ? new Float32Array(buffer, byteOffset, length)
-      : new Float32Array(buffer.slice(byteOffset, byteOffset + byteLength));
+    byteOffset % size === 0
+      ? new Typed(buffer, byteOffset, byteLength / size)
+      : new Typed(buffer.slice(byteOffset, byteOffset + byteLength));
   const expected = encoded.shape.reduce((a, b) => a * b, 1);
   if (data.length !== expected) {
     throw new RangeError(`rnnwidget: ${data.length} values for shape [${encoded.shape}]`);

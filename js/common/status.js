@@ -20,6 +20,9 @@ export class ViewStatus {
     this.root = root;
     this.setDisabled = setDisabled;
     this.lostText = lostText;
+    /** What to say while the kernel does not answer (a view that computes on its own says so). */
+    this.silentText = "The kernel is not answering (busy, or disconnected?): changes will " +
+      "apply when it does.";
     this.connectionBar = element("div", "rnnwidget-disconnected");
     this.connectionBar.setAttribute("role", "status");
     this.connectionBar.hidden = true;
@@ -76,9 +79,7 @@ export class ViewStatus {
     const { connection } = this.root.dataset;
     if (connection === "lost" || connection === "none") return; // already says why
     this.root.dataset.connection = silent ? "silent" : "live";
-    this.connectionBar.textContent = silent
-      ? "The kernel is not answering (busy, or disconnected?): changes will apply when it does."
-      : "";
+    this.connectionBar.textContent = silent ? this.silentText : "";
     this.connectionBar.hidden = !silent;
   }
 

@@ -13,6 +13,8 @@ export class ChangeSender {
     this.model = model;
     /** Views listen here: called with true when an answer is overdue, false when one comes. */
     this.listeners = new Set();
+    /** And here: called with every change as it is asked for, before it goes to the kernel. */
+    this.requests = new Set();
     this.silent = false;
     /** @type {Record<string, unknown> | null} */
     this.pending = null;
@@ -29,6 +31,7 @@ export class ChangeSender {
   /** Ask for new parameter values; merged with any not yet sent. */
   send(changes) {
     this.pending = { ...this.pending, ...changes };
+    for (const listener of this.requests) listener(changes);
     if (!this.inFlight) this.flush();
   }
 
@@ -40,6 +43,15 @@ export class ChangeSender {
 
   get busy() {
     return this.inFlight !== 0 || this.pending !== null;
+  }
+
+  /**
+   * Whether the kernel has answered every change asked for: none waits to be sent, and its
+   * `_ack` has reached the newest request. (A frame that arrives while this is false answers an
+   * older change than the newest.)
+   */
+  get answered() {
+    return this.pending === null && Number(this.model.get("_ack")) >= this.lastId;
   }
 
   flush() {
@@ -70,6 +82,7 @@ export class ChangeSender {
   dispose() {
     window.clearTimeout(this.timer);
     this.listeners.clear();
+    this.requests.clear();
     this.model.off("change:_ack", this.onAck);
   }
 }

@@ -1,14 +1,17 @@
 // The page's stand-in for the kernel: on a page RNNExplorer.to_html() wrote, the browser twin
-// (js/twin) recomputes the explorer's frame for every change, from the weights, inputs and
-// kernel templates the page embeds for each discrete choice it offers
-// (rnnwidget/explorer/page_choices.py). It answers what the kernel answers: a new `_frame` and
-// the numbers beside it for a knob, a preset's settings and note, Reset.
+// (js/twin) recomputes the explorer's frame, from the weights, inputs and kernel templates the
+// page embeds for each discrete choice it offers (rnnwidget/explorer/page_choices.py). It
+// answers what the kernel answers: the twin's given (`_twin`) and a new `_frame` for a choice of
+// cell, layers or input, a preset's settings and note, Reset, and the line of code for every
+// change. A continuous knob (W_hh scale, tanh gain, bias, sequence length) is the view's own
+// twin's (twin-view.js, in a Worker), as in a notebook: the page only answers the change.
 //
 // What the page cannot compute stays the kernel's: a knob that chooses weights or inputs the
 // page does not hold (units, seed, the sentence, the memory gate's start, a choice left out of
 // the page's budget, every knob of a trained network's page), and a view option that needs the
 // kernel's numbers (holding the scales). Those are turned off and say so.
 
+import { decodeArrays } from "../common/decode.js";
 import { twinPayload } from "../twin/payload.js";
 import { findPreset } from "../twin/presets.js";
 import { presetNote } from "../twin/words.js";
@@ -36,8 +39,13 @@ export class PageKernel {
     /** @type {Map<string, any>} decoded givens, by choice */
     this.givens = new Map();
     this.revision = Number(model.get("_frame")?.revision ?? 0);
+    /** The parameters of the last change answered: a refused one goes back to them. */
+    this.answered = this.params();
+    /** @type {Set<() => void>} called once each change is answered (the link follows) */
+    this.listeners = new Set();
     model.answer = (content) => this.answer(content);
     model.on("change:_request", () => this.recompute());
+    if (this.live) model.set("_twin", this.wire(this.answered));
   }
 
   /** Whether the page computes anything: a trained network's page offers no choice. */
@@ -115,6 +123,11 @@ export class PageKernel {
     this.recompute(note, true);
   }
 
+  /** Call `listener` once each change is answered. */
+  onAnswer(/** @type {() => void} */ listener) {
+    this.listeners.add(listener);
+  }
+
   // -- computing ---------------------------------------------------------------------------------
 
   /** Every parameter, as Python's `Params.as_dict()` names them. */
@@ -131,19 +144,36 @@ export class PageKernel {
    * @param {boolean} [force] recompute even if no parameter changed (a preset, Reset, a link)
    */
   recompute(note = "", force = false) {
-    const before = this.model.get("_frame")?.params ?? this.saved;
-    const names = Object.keys(before);
-    if (!force && names.every((name) => Object.is(this.model.get(name), before[name]))) return;
-    for (const name of names) {
+    const names = Object.keys(this.answered);
+    const changed = names.filter((name) => !Object.is(this.model.get(name), this.answered[name]));
+    for (const name of changed) {
       const value = this.model.get(name);
-      const reason = Object.is(value, before[name]) ? null : this.refusal(name, value);
+      const reason = this.refusal(name, value);
       if (reason) {
-        this.model.set(name, before[name]);
+        this.model.set(name, this.answered[name]);
         this.model.set("error", `${name}=${value}: ${reason}.`);
         return;
       }
     }
+    if (!force && changed.length === 0) return;
     const params = this.params();
+    this.answered = params;
+    this.model.set("error", "");
+    this.model.set("code", this.code());
+    this.model.set("preset_note", note);
+    const drawn = this.model.get("_frame")?.params ?? {};
+    const sameChoice = this.choices.discrete.every((name) => Object.is(params[name], drawn[name]));
+    if (force || !sameChoice) this.publish(params);
+    else this.model.set("spectral_radius", this.radius(params)); // the view's twin draws
+    for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Compute the frame for `params` and publish it as the kernel would, with the twin's given
+   * for its discrete choice.
+   * @param {Record<string, any>} params
+   */
+  publish(params) {
     const key = keyOf(params);
     const given = this.given(params);
     const template = this.choices.templates[key];
@@ -153,17 +183,32 @@ export class PageKernel {
     const { twin } = payload;
     const ratio = twin.gradient_ratio_log10;
     this.model.set("_inactive", this.choices.inactive[key]);
-    this.model.set("spectral_radius", given.unit_radius === null ? null
-      : given.unit_radius * params.w_hh_scale);
+    this.model.set("spectral_radius", this.radius(params));
     this.model.set("memory_gate", twin.mean_memory_gate);
     this.model.set("saturated_fraction", twin.saturated_fraction);
     this.model.set("gradient_ratio_log10", Number.isFinite(ratio) ? ratio : null);
-    this.model.set("error", "");
-    this.model.set("code", this.code());
-    this.model.set("preset_note", note);
+    this.model.set("_twin", this.wire(params));
     this.model.set("_frame", encodeFrame({ ...payload, revision: ++this.revision,
       // "Why order matters" needs the kernel's second run of the sentence: not on this page.
       order: payload.arrays.order ? payload.order : null }));
+  }
+
+  /** The Elman cell's spectral radius, the W_hh scale times that of its W_hh at scale 1. */
+  radius(/** @type {Record<string, any>} */ params) {
+    const { unit_radius: unit } = this.given(params);
+    return unit === null || unit === undefined ? null : unit * params.w_hh_scale;
+  }
+
+  /**
+   * The twin's given for the discrete choice of `params` as the kernel sends it (`_twin`: the
+   * arrays as float64 buffers, and the settings it was made for).
+   * @param {Record<string, any>} params
+   */
+  wire(params) {
+    const network = this.choices.networks[`${params.cell}/${layersOf(params)}`];
+    const input = this.choices.inputs[params.input_kind];
+    const settings = Object.fromEntries(this.choices.discrete.map((name) => [name, params[name]]));
+    return { ...input, ...network, settings };
   }
 
   /** The line that recreates the view shown, `repr(w)`: the page's template, filled. */
@@ -175,13 +220,16 @@ export class PageKernel {
     }).join("");
   }
 
-  /** The twin's given for the discrete choice of `params`, decoded once. */
+  /** The twin's given for the discrete choice of `params` (frame.js's `Given`), decoded once. */
   given(params) {
     const key = keyOf(params);
     if (!this.givens.has(key)) {
-      const network = this.choices.networks[`${params.cell}/${layersOf(params)}`];
-      const input = this.choices.inputs[params.input_kind];
-      this.givens.set(key, float64({ ...input, ...network }));
+      const wire = decodeArrays(this.wire(params));
+      const flat = (/** @type {any} */ value) => (value?.data instanceof Float64Array
+        ? value.data : value);
+      this.givens.set(key, { ...wire, x: flat(wire.x), layers: wire.layers.map(
+        (/** @type {any} */ layer) => Object.fromEntries(Object.entries(layer).map(
+          ([name, value]) => [name, flat(value)]))) });
     }
     return this.givens.get(key);
   }
@@ -226,19 +274,6 @@ function describe(/** @type {Record<string, any>} */ settings) {
   const parts = [`cell=${settings.cell}`, `input_kind=${settings.input_kind}`];
   if (settings.cell === "elman") parts.push(`layers=${settings.layers}`);
   return parts.join(", ");
-}
-
-/** The page's float64 arrays ({dtype, shape, data: DataView}) as flat Float64Arrays. */
-function float64(/** @type {any} */ value) {
-  if (Array.isArray(value)) return value.map(float64);
-  if (value && typeof value === "object" && value.dtype === "float64") {
-    const { buffer, byteOffset, byteLength } = value.data;
-    return new Float64Array(buffer.slice(byteOffset, byteOffset + byteLength));
-  }
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, float64(v)]));
-  }
-  return value;
 }
 
 /** A payload with decoded arrays ({shape, data}) as the kernel sends it (rnnwidget/_wire.py). */

@@ -29,7 +29,7 @@ try {
   showWhatIsLive(kernel, choices.note);
   if (ignored.length) model.set("error", ignoredText(ignored));
   if (kernel.live) {
-    model.on("change:_frame", () => keepLink(kernel));
+    kernel.onAnswer(() => keepLink(kernel));
     root.before(copyLinkBar(kernel));
   }
 } catch (error) {

@@ -1,6 +1,7 @@
 // rnnwidget's explorer: anywidget entry point. The kernel computes every number and writes every
 // word; this module lays out the panels the kernel lists, sends the lecturer's changes, and
-// draws each frame the kernel sends back.
+// draws each frame the kernel sends back. While a continuous knob moves, the browser's twin of
+// the kernel's numbers draws the new frame first (twin-view.js); the kernel's replaces it.
 import "../common/style.css";
 
 import { BaseView, widget } from "../common/base.js";
@@ -14,6 +15,7 @@ import { composeSnapshot, download, toPng } from "./export.js";
 import { formatNumber, MechanismPanels } from "./mechanism.js";
 import { buildPlaybackControls, momentAt, Player } from "./playback.js";
 import { isStandalone } from "./static-model.js";
+import { CONTINUOUS, TwinView } from "./twin-view.js";
 import { UnrolledLoop } from "./unrolled.js";
 
 class ExplorerView extends BaseView {
@@ -26,10 +28,18 @@ class ExplorerView extends BaseView {
     super(model, el, { className: "", title: "RNN explorer", payload: "_frame",
       lostText: "Kernel disconnected: this is the last picture computed. Run the cell again " +
         "to reconnect." });
+    /** What the status says of a silent or lost kernel where the picture waits for it. */
+    this.kernelOnly = { silent: this.status.silentText, lost: this.status.lostText };
     /** The newest frame from the kernel, decoded; null until one arrives. */
     this.current = null;
     /** The timestep (0-based) under the pointer, if any: the unrolled loop shows it. */
     this.hovered = null;
+    /** The browser's twin of the kernel's numbers: draws a knob's move before the kernel can. */
+    this.twin = new TwinView((payload) => this.draw(payload));
+    /** Whether the picture is (or is about to be) the twin's, of a change the kernel has not
+     * answered yet: a kernel frame that answers an older change must not replace it. */
+    this.twinAhead = false;
+    this.onRequest = (changes) => this.request(changes);
 
     this.player = new Player(() => this.showPlayhead());
     this.playback = buildPlaybackControls(this.player, element);
@@ -68,6 +78,7 @@ class ExplorerView extends BaseView {
 
     this.listen();
     this.showNote();
+    this.readGiven();
     this.showPayload();
     if (this.inColumn || isStandalone(model)) this.companion.button.hidden = true;
     else this.companion.show();
@@ -94,6 +105,9 @@ class ExplorerView extends BaseView {
     this.on(["palette"], () => this.showPalette());
     this.on(["preset_note"], () => this.showNote());
     this.on(["_companion"], () => this.companion.show());
+    this.on(["_twin"], () => this.readGiven());
+    this.on(["_inactive"], () => this.sayWhatIsLive());
+    this.sender.requests.add(this.onRequest);
     this.onPointer = (event) => this.hover(event);
     this.onLeave = () => this.hover(null);
     this.root.addEventListener("pointermove", this.onPointer);
@@ -101,6 +115,8 @@ class ExplorerView extends BaseView {
   }
 
   destroy() {
+    this.sender.requests.delete(this.onRequest);
+    this.twin.dispose();
     this.companion.dispose();
     this.copyCode.destroy();
     this.player.dispose();
@@ -116,10 +132,26 @@ class ExplorerView extends BaseView {
 
   // -- frames from the kernel ---------------------------------------------------------------
 
-  /** Decode the kernel's newest frame and draw it, right away: one message, one redraw. */
+  /**
+   * Decode the kernel's newest frame and draw it, right away: one message, one redraw. Where the
+   * twin already shows a newer setting than the one this frame answers, it only becomes the
+   * twin's template; the kernel's answer to the newest change replaces the twin's frame.
+   */
   showPayload() {
     const frame = this.readPayload();
     if (!frame) return; // nothing yet, or it did not decode: keep the last good picture
+    this.twin.setTemplate(frame);
+    if (this.twinAhead && !this.sender.answered) return;
+    this.twinAhead = false;
+    this.twin.drop(); // this frame answers what the twin was computing
+    this.draw(frame);
+  }
+
+  /**
+   * Draw a decoded frame, the kernel's or the twin's (`frame.twin` holds the twin's numbers).
+   * @param {Record<string, any>} frame
+   */
+  draw(frame) {
     this.mechanism.show(frame, String(this.model.get("palette")), this.layout.theme.background);
     this.current = this.mechanism.current;
     this.player.setTimesteps(this.current.T);
@@ -129,7 +161,90 @@ class ExplorerView extends BaseView {
     setHidden(this.network, !frame.words.network);
     setText(this.stats, frame.words.stats);
     this.showPlayhead(); // draws the panels whose data changed
-    this.announce(frame.revision, { params: frame.params });
+    const twin = frame.twin ? { gradient_ratio_log10: frame.twin.gradient_ratio_log10 } : {};
+    this.root.dataset.source = frame.twin ? "twin" : "kernel";
+    this.announce(frame.revision ?? "twin", { params: frame.params,
+      source: this.root.dataset.source, ...twin });
+  }
+
+  // -- the twin ------------------------------------------------------------------------------
+
+  /** The kernel's newest given for the twin (none on a trained network: no twin). */
+  readGiven() {
+    const wire = this.model.get("_twin");
+    this.twin.setGiven(wire ? this.status.decode(wire) : null);
+    this.sayWhatIsLive();
+  }
+
+  /**
+   * A change asked for: where it moves a continuous knob, the twin draws the newest setting at
+   * once (if it can: the kernel has sent what it needs, and every value is in its knob's range).
+   * @param {Record<string, unknown>} changes
+   */
+  request(changes) {
+    if (!Object.keys(changes).some((name) => CONTINUOUS.includes(name))) return;
+    const template = this.twin.template?.params;
+    if (!template) return;
+    const params = Object.fromEntries(Object.keys(template).map((name) =>
+      [name, this.sender.wanted(name) ?? this.model.get(name)]));
+    if (!this.inRange(params)) return; // the kernel refuses it, in words
+    if (this.twin.show(params, { gradientRange: this.model.get("gradient_range"),
+      normRange: this.model.get("norm_range") })) {
+      this.twinAhead = true;
+    }
+  }
+
+  /**
+   * Whether each continuous knob's value is one its knob accepts (the kernel's ranges).
+   * @param {Record<string, any>} params
+   */
+  inRange(params) {
+    const specs = /** @type {import("../common/controls.js").KnobSpec[]} */ (
+      this.model.get("_knobs") ?? []);
+    return specs.filter((spec) => CONTINUOUS.includes(spec.name)).every((spec) => {
+      const value = params[spec.name];
+      return typeof value === "number" && value >= Number(spec.min) && value <= Number(spec.max);
+    });
+  }
+
+  /** The knobs the twin turns under the current settings, by their labels ("W_hh scale, ..."). */
+  liveKnobs() {
+    const inactive = new Set(/** @type {string[]} */ (this.model.get("_inactive") ?? []));
+    const specs = /** @type {import("../common/controls.js").KnobSpec[]} */ (
+      this.model.get("_knobs") ?? []);
+    const labels = specs.filter((spec) => CONTINUOUS.includes(spec.name) &&
+      !inactive.has(spec.name)).map((spec) => spec.label);
+    return labels.length > 1 ? `${labels.slice(0, -1).join(", ")} and ${labels.at(-1)}`
+      : labels.join("");
+  }
+
+  /** What the status says when the kernel is silent or gone: what still moves the picture. */
+  sayWhatIsLive() {
+    const knobs = this.twin.given ? this.liveKnobs() : "";
+    this.status.silentText = knobs
+      ? `No answer from the kernel (busy, or disconnected?): the picture follows ${knobs}, ` +
+        "computed in your browser; other changes apply when the kernel answers."
+      : this.kernelOnly.silent;
+    this.status.lostText = knobs
+      ? `Kernel disconnected: ${knobs} still move the picture, computed in your browser. Run ` +
+        "the cell again to reconnect the other settings."
+      : this.kernelOnly.lost;
+  }
+
+  /**
+   * Turn every knob that needs the kernel off or on: the twin's stay on while it has what it
+   * computes with, so a kernel that is gone leaves the picture live.
+   * @param {boolean} disabled
+   */
+  setDisabled(disabled) {
+    super.setDisabled(disabled);
+    // A page without a kernel (to_html) says its knobs need a notebook: all stay off there.
+    if (!disabled || !this.twin?.given || isStandalone(this.model)) return;
+    for (const name of CONTINUOUS) {
+      for (const control of this.controls.knob(name)?.querySelectorAll("input") ?? []) {
+        control.disabled = false;
+      }
+    }
   }
 
   /**

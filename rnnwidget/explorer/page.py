@@ -82,6 +82,9 @@ _ANYWIDGET_TRAITS = ("_esm", "_css", "_anywidget_id")
 # What only a live notebook has: the view another widget's button opened under this one.
 _LIVE_ONLY = {"_companion"}
 
+# What the page holds in its own form: the twin's given for each choice it offers.
+_HELD_BY_THE_PAGE = {"_twin"}
+
 # Inside <script> the HTML parser ends the element at "</script" in any case, whatever the
 # JavaScript around it; "<\/script" means the same in every JavaScript context it can occur in
 # (a string, a template, a regular expression, a comment).
@@ -99,7 +102,7 @@ def page_state(widget: Explorer, *, budget: int = BUDGET) -> dict[str, Any]:
     the page given by ``path`` from the top (``["state", "_frame", ...]``), and removed there.
     """
     inherited = {*anywidget.AnyWidget.class_trait_names(sync=True), *_ANYWIDGET_TRAITS}
-    left_out = inherited | _LIVE_ONLY
+    left_out = inherited | _LIVE_ONLY | _HELD_BY_THE_PAGE
     keys = [name for name in widget.trait_names(sync=True) if name not in left_out]
     state = widget.get_state(keys)
     from .widget import inactive_knobs  # the widget module writes pages: imported when used

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from .._wire import encode_array
 from ..cells.inputs import make_input
 from .frame import FEATURES, Network, Params, compute_frame
 from .twin import DISCRETE, given
@@ -113,7 +114,8 @@ def choices_for_page(
     budget: int = BUDGET,
 ) -> dict[str, Any]:
     """What the page embeds to offer its discrete choices, JSON-ready but for the arrays
-    (``{"dtype": "float64", "shape", "data": bytes}``, which the page lifts out as base64):
+    (float64, as the kernel sends the twin's given: :func:`rnnwidget._wire.encode_array`, which
+    the page lifts out as base64):
 
     - ``timesteps``: the length of every input, the sequence-length knob's maximum;
     - ``inputs``: ``{input_kind: {"x", "timesteps", "features"}}``;
@@ -234,9 +236,9 @@ def _series(items: list[str]) -> str:
 
 
 def encode(array: np.ndarray[Any, Any]) -> dict[str, Any]:
-    """A float64 array as the page holds it: little-endian bytes with their shape."""
-    data = np.ascontiguousarray(array, dtype="<f8")
-    return {"dtype": "float64", "shape": list(data.shape), "data": data.tobytes()}
+    """A float64 array as the page holds it, as the kernel sends the twin's given
+    (``{"shape", "dtype": "float64", "buffer"}``, little-endian)."""
+    return encode_array(array, "float64")
 
 
 def decode_given(library: Mapping[str, Any], choice: Choice) -> dict[str, Any]:
@@ -245,8 +247,8 @@ def decode_given(library: Mapping[str, Any], choice: Choice) -> dict[str, Any]:
 
     def arrays(value: Any) -> Any:
         if isinstance(value, dict) and value.get("dtype") == "float64":
-            data = value["data"]
-            raw = base64.b64decode(data) if isinstance(data, str) else data
+            data = value["buffer"]
+            raw = base64.b64decode(data) if isinstance(data, str) else bytes(data)
             return np.frombuffer(raw, dtype="<f8").reshape(value["shape"])
         if isinstance(value, dict):
             return {key: arrays(item) for key, item in value.items()}
@@ -293,7 +295,7 @@ def _encoded(value: Any) -> Any:
 def _size(part: Any) -> int:
     """The bytes ``part``'s arrays take in the page, as base64 text."""
     if isinstance(part, dict) and part.get("dtype") == "float64":
-        return 4 * -(-len(part["data"]) // 3)
+        return 4 * -(-int(part["buffer"].nbytes) // 3)
     if isinstance(part, dict):
         return sum(_size(item) for item in part.values())
     if isinstance(part, list):

@@ -13,6 +13,14 @@ Data flow of one slider move:
    request's id, all in one message, so the browser redraws once and knows its change is done.
 
 Setting a parameter from Python (``w.w_hh_scale = 1.3``) takes steps 3 and 4 the same way.
+
+The view does not wait for step 4 while a continuous knob moves (the Elman cell's W_hh scale,
+tanh gain and bias, and the sequence length): its browser twin of the numbers (``js/twin``)
+draws the new frame at once from the weights and input the kernel sent in ``_twin``
+(:func:`rnnwidget.explorer.twin.given`, float64, sent again only when a discrete setting
+changes), and the kernel's frame replaces it when it arrives, with the same numbers. An
+explorer on a trained network (:meth:`RNNExplorer.from_trainer`) has no twin (its loss is the
+task's): its view waits for the kernel.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import traitlets
 
 from .. import _knobs as knobs
@@ -38,7 +47,7 @@ from ..cells.gru import GRU, GRUGrads, GRUTrace
 from ..cells.inputs import INPUT_KINDS, THE_CAT_SAT, tokenize
 from ..cells.lstm import LSTM, LSTMGrads, LSTMTrace
 from ..colormaps import PALETTES
-from . import page, presets, preview, words
+from . import page, presets, preview, twin, words
 from .classroom import ControlNames
 from .frame import GATE_INITS, Frame, Network, Params, compute_frame
 from .layout import Row, chart_range, view_layout
@@ -255,6 +264,12 @@ class RNNExplorer(BaseWidget, Companion):
 
     # -- the wire ------------------------------------------------------------------------------
     _frame = traitlets.Dict().tag(sync=True)  # arrays as float32 buffers, layout, words
+    # What the browser's twin computes with: twin_payload(), or None for a trained network.
+    _twin = traitlets.Dict(allow_none=True).tag(sync=True)
+
+    @traitlets.default("_twin")
+    def _no_twin(self) -> None:
+        return None  # until the first frame (and for good on a trained network)
 
     def __init__(self, **kwargs: Any) -> None:
         #: The trained network shown instead of the seeded one (:meth:`from_trainer`), or None.
@@ -293,6 +308,10 @@ class RNNExplorer(BaseWidget, Companion):
         starts at the trained W_hh's spectral radius, and moving it rescales the trained
         matrix; the tanh gain starts at the trainer's. ``settings`` set those and the view
         options.
+
+        Every move of its knobs waits for the kernel: the browser's twin of the numbers, which
+        draws a fresh explorer's frame before the kernel answers, does not compute a task's
+        loss.
 
         Raises ``ValueError`` for a text's language model (no single sequence to show), a step
         without a snapshot, or a trained spectral radius beyond the W_hh scale's range.
@@ -395,6 +414,7 @@ class RNNExplorer(BaseWidget, Companion):
         self._ready = False  # parameter changes no longer recompute
         self._current = None
         self._frame = {}
+        self.set_trait("_twin", None)
         self.snapshots.clear()
 
     # -- validation and recompute --------------------------------------------------------------
@@ -476,7 +496,20 @@ class RNNExplorer(BaseWidget, Companion):
     def _recompute(self) -> None:
         with single_threaded_blas():
             self._current = compute_frame(self.params, self._network)
-        self._publish(self._current)
+        with self.hold_sync():  # a new given arrives with the first frame it belongs to
+            self._send_twin()
+            self._publish(self._current)
+
+    def _send_twin(self) -> None:
+        """Give the view's twin the weights and input of the discrete settings, when they
+        differ from what it was last given (on start, and when a discrete setting changes)."""
+        if self._network is not None:
+            return  # the twin does not do a task's loss: this view keeps the round trip
+        params = self.params
+        if self._twin is None or self._twin["settings"] != twin_settings(params):
+            seq_len = self.class_traits()["seq_len"]
+            assert isinstance(seq_len, BoundedInt)  # the knob's range: its one source
+            self._twin = twin_payload(params, seq_len.high)
 
     def _publish(self, frame: Frame) -> None:
         """Send a frame's arrays, layout, words and diagnostics to every view, as one message."""
@@ -658,6 +691,30 @@ def inactive_knobs(cell: str, input_kind: str, network: Network | None = None) -
         return list(FIXED_BY_NETWORK) + list(ELMAN_ONLY if cell != "elman" else ())
     inactive = [] if input_kind == "sentence" else ["sentence"]
     return inactive + list(GATED_ONLY if cell == "elman" else ELMAN_ONLY)
+
+
+def twin_settings(params: Params) -> dict[str, Any]:
+    """The discrete settings of ``params`` (:data:`rnnwidget.explorer.twin.DISCRETE`): what
+    the twin's given was made for, and what a view checks before computing with it."""
+    return {name: getattr(params, name) for name in twin.DISCRETE}
+
+
+def twin_payload(params: Params, timesteps: int) -> dict[str, Any]:
+    """What the view's twin computes with (``js/twin/frame.js``'s ``Given``), for the discrete
+    settings of ``params``: :func:`rnnwidget.explorer.twin.given` with its input ``timesteps``
+    long and every array a float64 buffer, and the ``settings`` it was made for."""
+    made = twin.given(params, timesteps)
+    layers = [{name: _float64(value) for name, value in layer.items()} for layer in made["layers"]]
+    return made | {
+        "settings": twin_settings(params),
+        "x": encode_array(made["x"], "float64"),
+        "layers": layers,
+    }
+
+
+def _float64(value: Any) -> Any:
+    """An array as a float64 buffer; anything else (a size) as it is."""
+    return encode_array(value, "float64") if isinstance(value, np.ndarray) else value
 
 
 def check_sentence(text: str) -> str:

@@ -323,8 +323,15 @@ def test_a_kernel_restart_leaves_a_clear_disconnected_state(
     expect(status).to_be_visible()
     expect(status).to_contain_text("Kernel disconnected")
     expect(root).to_have_attribute("data-connection", "lost")
-    expect(root.locator("input[data-trait='w_hh_scale']")).to_be_disabled()
+    expect(root.locator("input[data-trait='units']")).to_be_disabled()  # it needs the kernel
     expect(root.locator("canvas[data-panel='hidden']")).to_be_visible()  # the last picture stays
+    # The browser's twin computes the continuous knobs: they stay live, and the view says so.
+    expect(status).to_contain_text("still move the picture, computed in your browser")
+    slider = root.locator("input[data-trait='w_hh_scale']")
+    expect(slider).to_be_enabled()
+    press(nb.page, slider, "ArrowRight", 1)
+    expect(root).to_have_attribute("data-source", "twin")
+    expect(root.locator("input[data-typed='w_hh_scale']")).to_have_value("1.01")
 
 
 def test_magnitudes_past_float64_are_shown_true_and_marked(

@@ -1,0 +1,108 @@
+"""The explorer in a real JupyterLab stays live while its kernel cannot answer: the browser's twin
+of the kernel's numbers draws each W_hh scale the keyboard asks for at once, with the very
+gradient ratio Python computes for it; the view says the picture is computed in the browser;
+and when the kernel answers again, its frame for the newest value replaces the twin's, and no
+frame of an older value is drawn after it."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, expect
+
+from rnnwidget import RNNExplorer
+
+from .jupyter import JupyterServer, NotebookPage, OpenNotebook
+from .test_harness import write_notebook
+from .waits import wait_for
+
+pytestmark = pytest.mark.browser
+
+SETTINGS = {"seq_len": 100, "units": 16, "input_kind": "noise", "w_hh_scale": 1.0}
+SETUP = f"from rnnwidget import RNNExplorer\n\nw = RNNExplorer(**{SETTINGS!r})\nw"
+KEYS = 4  # ArrowRight presses while the kernel is busy: W_hh scale 1.00 -> 1.04
+
+# Every frame the view draws, as its `rnnwidget:drawn` event tells it.
+RECORD_DRAWN_JS = """
+window.__drawn = [];
+document.addEventListener("rnnwidget:drawn", (event) => {
+  const { revision, source, params, gradient_ratio_log10 } = event.detail;
+  window.__drawn.push({ revision, source, w_hh_scale: params.w_hh_scale, gradient_ratio_log10 });
+});
+"""
+
+# Keeps the kernel busy (its comm messages wait behind this cell) until interrupted.
+BLOCK_JS = """(path) => {
+  const kernel = notebookHarness.panel(path).sessionContext.session.kernel;
+  window.__blocker = kernel.requestExecute({ code: "import time\\ntime.sleep(300)" });
+}"""
+INTERRUPT_JS = """(path) =>
+  notebookHarness.panel(path).sessionContext.session.kernel.interrupt()"""
+
+
+def explorer(nb: NotebookPage) -> Locator:
+    return nb.page.locator(".rnnwidget").first
+
+
+def digest(canvas: Locator) -> str:
+    return hashlib.sha256(canvas.evaluate("(c) => c.toDataURL()").encode()).hexdigest()
+
+
+@pytest.fixture
+def nb(lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path) -> NotebookPage:
+    return open_notebook(
+        lab_server, write_notebook(tmp_path / "twin.ipynb", SETUP), init_script=RECORD_DRAWN_JS
+    )
+
+
+def test_the_picture_follows_the_keys_while_the_kernel_is_busy(nb: NotebookPage) -> None:
+    page, root = nb.page, explorer(nb)
+    expect(root).to_have_attribute("data-revision", str(nb.python_value("w._frame['revision']")))
+    hidden = root.locator("canvas[data-panel='hidden']")
+    before = digest(hidden)
+    status = root.locator(".rnnwidget-disconnected")
+
+    page.evaluate(BLOCK_JS, nb.path)
+    wait_for(page, "(path) => !notebookHarness.isIdle(path)", nb.path, what="a busy kernel")
+    slider = root.locator("input[data-trait='w_hh_scale']")
+    slider.focus()
+    for key in range(1, KEYS + 1):
+        page.keyboard.press("ArrowRight")
+        value = round(SETTINGS["w_hh_scale"] + key / 100, 2)
+        wait_for(
+            page,
+            "(value) => window.__drawn.some((d) => d.source === 'twin' && d.w_hh_scale === value)",
+            value,
+            what=f"the twin's frame for W_hh scale {value}",
+        )
+        drawn = page.evaluate("window.__drawn.at(-1)")
+        expected = RNNExplorer(**(SETTINGS | {"w_hh_scale": value})).gradient_ratio_log10
+        assert drawn["source"] == "twin"
+        assert drawn["w_hh_scale"] == value
+        assert math.isclose(drawn["gradient_ratio_log10"], expected, rel_tol=1e-9, abs_tol=1e-9)
+        expect(root).to_have_attribute("data-source", "twin")
+    assert digest(hidden) != before  # the canvas shows the twin's frame
+
+    # No answer for a while: the view says the picture is the browser's, and it stays live.
+    expect(status).to_be_visible()
+    expect(status).to_contain_text("No answer from the kernel")
+    expect(status).to_contain_text("computed in your browser")
+    expect(slider).to_be_enabled()
+    twin_frames = page.evaluate("window.__drawn.length")
+
+    page.evaluate(INTERRUPT_JS, nb.path)
+    final = round(SETTINGS["w_hh_scale"] + KEYS / 100, 2)
+    nb.wait_for_python_value("w.w_hh_scale", final)
+    revision = nb.python_value("w._frame['revision']")
+    expect(root).to_have_attribute("data-revision", str(revision))
+    expect(root).to_have_attribute("data-source", "kernel")
+    expect(status).to_be_hidden()
+    # Only the kernel's frame of the newest value replaced the twin's: none of an older one.
+    after = page.evaluate("(n) => window.__drawn.slice(n)", twin_frames)
+    assert after
+    assert all(d["source"] == "kernel" and d["w_hh_scale"] == final for d in after)
+    assert nb.console_errors == []
+    assert nb.external_requests == []
