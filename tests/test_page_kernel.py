@@ -49,8 +49,11 @@ const out = [];
 for (const step of steps) {
   if (step.send) model.send(step.send);
   else {
+    // As the view's ChangeSender sends a change: the values, the request, saved.
     for (const [name, value] of Object.entries(step.set)) model.set(name, value);
     model.set("_request", Number(model.get("_request")) + 1);
+    model.save_changes();
+    await Promise.resolve(); // the model's answer
   }
   const frame = model.get("_frame");
   out.push({ params: frame.params, revision: frame.revision, arrays: arrays(frame.arrays),

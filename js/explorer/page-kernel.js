@@ -44,7 +44,10 @@ export class PageKernel {
     /** @type {Set<() => void>} called once each change is answered (the link follows) */
     this.listeners = new Set();
     model.answer = (content) => this.answer(content);
-    model.on("change:_request", () => this.recompute());
+    // A change is answered once the model has acknowledged it (static-model.js), as a kernel's
+    // frame comes with its `_ack`: the view then draws the frame as the answer to its newest
+    // change.
+    model.on("change:_ack", () => this.recompute());
     if (this.live) model.set("_twin", this.wire(this.answered));
   }
 
