@@ -6,18 +6,22 @@
 
 import { Buffer } from "node:buffer";
 import { readFileSync, writeFileSync } from "node:fs";
+import { register } from "node:module";
 import process from "node:process";
-import {
-  decimals,
-  fill,
-  formatPow10,
-  formatSpec,
-  positional,
-  rangeNote,
-  significant,
-} from "../js/common/format.js";
-import { computeFrame } from "../js/twin/index.js";
-import { frameWords, presetNote } from "../js/twin/words.js";
+
+// The browser's modules import their JSON (the sentences' templates) as the bundler lets them.
+register(
+  "data:text/javascript," +
+    encodeURIComponent(`
+export async function load(url, context, next) {
+  if (url.endsWith(".json")) return next(url, { ...context, importAttributes: { type: "json" } });
+  return next(url, context);
+}`),
+);
+const { decimals, fill, formatPow10, formatSpec, positional, rangeNote, significant } =
+  await import("../js/common/format.js");
+const { computeFrame } = await import("../js/twin/index.js");
+const { frameWords, presetNote } = await import("../js/twin/words.js");
 
 const [jobsPath, resultsPath] = process.argv.slice(2);
 

@@ -26,7 +26,7 @@ export function summary(frame, cell) {
   const words = SENTENCES.summary;
   const logs = frame.layers[0].log10_grad_norm.data;
   const T = logs.length;
-  if (T < 2) return words.one_step;
+  if (T < 2) return fill(words.one_step, {});
   const ratio = logs[0] - logs[T - 1];
   const step = (/** @type {number} */ t) => fill(words.step, { t });
   const fields = { first: step(1), last: step(T), ratio, T };
@@ -181,12 +181,14 @@ export function presetNote(regime, label, params) {
   }
   if (r.name === "edge_of_chaos") {
     if (r.capped) return say(params.units < 16 ? words.edge_capped_small : words.edge_capped);
-    const why =
+    const why = fill(
       r.w_hh_scale > 1.05
         ? words.edge_above_1
         : r.w_hh_scale >= 0.95
           ? words.edge_near_1
-          : words.edge_below_1;
+          : words.edge_below_1,
+      fields,
+    );
     const balance = fill(words.edge_balance, fields);
     return say(Math.abs(ratio) <= 1 ? words.edge : words.edge_closest, { balance, why });
   }

@@ -50,7 +50,7 @@ def summary(frame: Frame) -> str:
     logs = frame.log10_grad_norm
     T = len(logs)
     if T < 2:
-        return str(words["one_step"])
+        return fill(words["one_step"], {})
     ratio = float(logs[0] - logs[-1])
     fields = {"first": _step(frame, 1), "last": _step(frame, T), "ratio": ratio, "T": T}
     if frame.cell == "lstm":
@@ -136,11 +136,11 @@ def preset_note(regime: Regime, label: str, params: Params) -> str:
                 words["edge_capped_small" if params.units < 16 else "edge_capped"], fields
             )
         if r.w_hh_scale > 1.05:
-            why = words["edge_above_1"]
+            why = fill(words["edge_above_1"], fields)
         elif r.w_hh_scale >= 0.95:
-            why = words["edge_near_1"]
+            why = fill(words["edge_near_1"], fields)
         else:
-            why = words["edge_below_1"]
+            why = fill(words["edge_below_1"], fields)
         balance = fill(words["edge_balance"], fields)
         edge = words["edge" if abs(ratio) <= 1 else "edge_closest"]
         return head + fill(edge, fields | {"balance": balance, "why": why})
