@@ -157,10 +157,7 @@ def preset_note(regime: Regime, label: str, params: Params) -> str:
 
 def presets_are_elman(cell: str) -> str:
     """Why a preset does not apply to a gated cell."""
-    return (
-        "the presets are the Elman cell's physics (W_hh scale, tanh gain, bias), which "
-        f"{CELL_NAMES[cell]} does not have: set cell='elman' first"
-    )
+    return fill(SENTENCES["presets_are_elman"], {"cell": CELL_NAMES[cell]})
 
 
 def stats(frame: Frame) -> str:
@@ -243,7 +240,8 @@ def snapshot_name(params: Params, network: Network | None = None) -> str:
 def order_distance(outputs: NDArray[np.float64]) -> str:
     """How far apart a model's two outputs in "Why order matters" are (the sentence's and the
     shuffled words'), ``(2, units)``: ``‖difference‖ = 0.412``."""
-    return f"‖difference‖ = {float(np.linalg.norm(outputs[0] - outputs[1])):.3f}"
+    distance = float(np.linalg.norm(outputs[0] - outputs[1]))
+    return fill(SENTENCES["order"]["distance"], {"distance": distance})
 
 
 def view_words(frame: Frame) -> dict[str, Any]:
@@ -262,12 +260,12 @@ def view_words(frame: Frame) -> dict[str, Any]:
         rnn, dense = (
             float(np.linalg.norm(a[0] - a[1])) for a in (order.rnn_final, order.dense_output)
         )
+        sentence, shuffled = " ".join(order.words), " ".join(order.shuffled)
         words["order"] = {
             "distances": [order_distance(order.rnn_final), order_distance(order.dense_output)],
-            "description": (
-                f'Why order matters: the RNN\'s final states for "{" ".join(order.words)}" and '
-                f'"{" ".join(order.shuffled)}" differ by {rnn:.3f}; the order-blind dense '
-                f"model's outputs differ by {dense:.3f}."
+            "description": fill(
+                SENTENCES["order"]["description"],
+                {"sentence": sentence, "shuffled": shuffled, "rnn": rnn, "dense": dense},
             ),
         }
     return words
@@ -279,17 +277,15 @@ def view_words(frame: Frame) -> dict[str, Any]:
 def comparison_words(varied: str) -> dict[str, str]:
     """A comparison's fixed words: its ``title`` (``"Comparing cell"``), its shared controls'
     name for screen readers, and what it says when the kernel is gone."""
+    words = SENTENCES["comparison"]
     return {
-        "title": f"Comparing {varied}",
-        "controls": f"Shared controls: each moves every column (all but {varied})",
-        "disconnected": "Kernel disconnected: these are the last pictures computed. Run the "
-        "cell again to reconnect.",
+        key: fill(words[key], {"varied": varied}) for key in ("title", "controls", "disconnected")
     }
 
 
 def column_label(varied: str, value: Any) -> str:
     """A column's label, the compared setting as code: ``"cell = 'gru'"``, ``"seq_len = 50"``."""
-    return f"{varied} = {value!r}"
+    return fill(SENTENCES["comparison"]["column_label"], {"varied": varied, "value": repr(value)})
 
 
 def comparison_summary(varied: str, frames: Sequence[Frame], compared_applies: bool) -> str:
@@ -297,42 +293,31 @@ def comparison_summary(varied: str, frames: Sequence[Frame], compared_applies: b
     Elman cell's on tanh's range ±1, a gated cell's on its own largest ``|h|``), in a sentence
     or two; ``compared_applies`` is False where no column reads the compared setting (a W_hh
     scale under gated cells), which the words then say."""
+    words = SENTENCES["comparison"]
     gated = [frame.params.gated for frame in frames]
-    if not any(gated):
-        states = "h_t is on tanh's range ±1 in every column."
-    elif all(gated):
-        states = "each column draws h_t on its own scale, ±its largest |h|."
-    else:
-        states = (
-            "the Elman cell's h_t is on tanh's range ±1, each gated cell's on its own scale, "
-            "±its largest |h|."
-        )
-    words = (
-        "Every other setting is shared: the controls below move every column. The gradients "
-        f"share one colour scale and one axis; {states}"
-    )
+    kind = "elman" if not any(gated) else "gated" if all(gated) else "mixed"
+    states = fill(words[f"states_{kind}"], {})
+    summary = fill(words["summary"], {"states": states})
     if not compared_applies:
-        words += f" No column reads {varied} under these settings, so they show the same."
-    return words
+        summary += fill(words["not_compared"], {"varied": varied})
+    return summary
 
 
 def knob_scope(values: Sequence[Any]) -> str:
     """A shared control's label's note when it moves only some columns, by their compared
     values: ``"(elman only)"``, ``"(gru, lstm only)"``."""
-    return f"({', '.join(str(value) for value in values)} only)"
+    listed = ", ".join(str(value) for value in values)
+    return fill(SENTENCES["comparison"]["knob_scope"], {"values": listed})
 
 
 def absent_panel(name: str, frame: Frame) -> str:
     """Why a column of a comparison has no panel ``name`` where another column has one: the
     Elman cell has no cell state and no memory gate, a single layer no layer 2."""
+    template = {
+        "hidden2": "layer_2", "gradient2": "layer_2", "cell_state": "cell_state",
+        "gradient_c": "gradient_c", "memory_gate": "memory_gate",
+    }.get(name)  # fmt: skip
+    if template is None:
+        raise ValueError(f"every explorer shows panel {name!r}")
     cell = CELL_NAMES[frame.cell]
-    cell = cell[0].upper() + cell[1:]
-    if name in ("hidden2", "gradient2"):
-        return "One recurrent layer: no layer 2."
-    if name == "cell_state":
-        return f"{cell} has no cell state c_t: h_t is its only memory."
-    if name == "gradient_c":
-        return f"{cell} has no cell state, so no dL/dc_t."
-    if name == "memory_gate":
-        return f"{cell} has no memory gate: tanh rewrites all of h_t at every step."
-    raise ValueError(f"every explorer shows panel {name!r}")
+    return fill(SENTENCES["absent_panel"][template], {"Cell": cell[0].upper() + cell[1:]})
