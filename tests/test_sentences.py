@@ -379,7 +379,7 @@ def test_the_grid_fills_every_template_the_page_shows(sentences: dict[str, Any])
     templates = [
         *(v for k, v in data["summary"].items() if k != "marked_step"),
         *(v for k, v in data["stats"].items() if k != "separator"),
-        data["shapes"]["line"],
+        data["shapes"],
         *(v for k, v in data["caption"]["items"].items() if k != "trained"),
         data["snapshot_name"]["elman"], data["snapshot_name"]["gated"],
         *(v for k, v in data["preset_note"].items() if isinstance(v, str)),

@@ -79,8 +79,8 @@ export function stats(frame, params, given) {
 }
 
 /**
- * The tensors' shapes through the stack, as Keras prints them (Python's `shapes`):
- * "Shapes: (1, 50, 4) → (1, 50, 32) → (1, 32)".
+ * The tensors' shapes through the stack, as Keras prints them (Python's `shapes`, of
+ * `Frame.shapes`): "Shapes: (1, 50, 4) → (1, 50, 32) → (1, 32)".
  * @param {import("./frame.js").TwinFrame} frame
  * @param {Record<string, any>} given
  */
@@ -92,9 +92,8 @@ export function shapes(frame, given) {
     ...units.slice(0, -1).map((u) => [1, timesteps, u]),
     [1, units[units.length - 1]],
   ];
-  const words = SENTENCES.shapes;
-  const text = dims.map((shape) => `(${shape.join(", ")})`).join(words.arrow);
-  return fill(words.line, { shapes: text });
+  const text = dims.map((shape) => `(${shape.join(", ")})`).join(" → ");
+  return fill(SENTENCES.shapes, { shapes: text });
 }
 
 /**

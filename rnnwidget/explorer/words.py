@@ -179,14 +179,8 @@ def stats(frame: Frame) -> str:
 
 
 def shapes(frame: Frame) -> str:
-    """The tensors' shapes through the stack, as Keras prints them:
-    ``Shapes: (1, 50, 4) → (1, 50, 32) → (1, 32)``."""
-    batch, timesteps, features = frame.trace.x.shape
-    dims: list[tuple[int, ...]] = [(batch, timesteps, features)]
-    dims += [(batch, timesteps, layer.model.units) for layer in frame.layers[:-1]]
-    dims.append((batch, frame.layers[-1].model.units))
-    words = SENTENCES["shapes"]
-    return fill(words["line"], {"shapes": words["arrow"].join(str(shape) for shape in dims)})
+    """``Shapes: (1, 50, 4) → (1, 50, 32) → (1, 32)`` (:attr:`Frame.shapes`)."""
+    return fill(SENTENCES["shapes"], {"shapes": frame.shapes})
 
 
 def caption(params: Params, network: Network | None = None) -> str:
