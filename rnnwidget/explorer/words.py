@@ -56,19 +56,10 @@ def summary(frame: Frame) -> str:
     if frame.cell == "lstm":
         ratio_c = frame.gradient_ratio_log10_c
         assert ratio_c is not None  # an LSTM frame has its cell state's gradients
-        return fill(
-            words["lstm"],
-            fields
-            | {
-                "along_c": _amount(ratio_c),
-                "through_h": _amount(ratio),
-                "verdict": (
-                    SENTENCES["verdicts"]["vanishes_exactly"]
-                    if ratio_c == -math.inf
-                    else _verdict(ratio_c)
-                ),
-            },
-        )
+        exactly = ratio_c == -math.inf
+        verdict = SENTENCES["verdicts"]["vanishes_exactly"] if exactly else _verdict(ratio_c)
+        trip = {"along_c": _amount(ratio_c), "through_h": _amount(ratio), "verdict": verdict}
+        return fill(words["lstm"], fields | trip)
     name = "gru" if frame.cell == "gru" else "stacked" if len(frame.layers) > 1 else "elman"
     if ratio == -math.inf:
         return fill(words[f"{name}_zero"], fields)
@@ -103,7 +94,12 @@ def preset_note(regime: Regime, label: str, params: Params) -> str:
     """Which settings a preset chose for the input in ``params`` and why, in a sentence or two
     (the view shows it under the summary until another setting changes), e.g. "Edge of chaos
     for white noise over 100 steps: W_hh scale 1.66, where the gradient reaching t=1 keeps its
-    size; a driving input keeps tanh' below 1 (0.55 on average), so the edge sits above 1."."""
+    size: each step back W_hh stretches it by 1.66 and tanh' shrinks it (0.55 on average here),
+    and over the trip the two cancel. Wherever the states move away from 0, tanh' < 1, so the
+    edge sits above 1."
+
+    The branch (which template) is chosen here and, for the page, by ``js/twin/words.js``'s
+    ``presetNote`` alike."""
     words = SENTENCES["preset_note"]
     T, r = params.seq_len, regime
     ratio = r.measured.gradient_ratio_log10
