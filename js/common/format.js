@@ -90,7 +90,9 @@ const exponentText = (exponent) =>
  */
 export function formatSpec(value, spec) {
   const match = /^(?:\.(\d+))?([defg%]?)$/.exec(spec);
-  if (!match) throw new RangeError(`format spec must be "", "d" or .N with f, e, g or %; got ${spec}`);
+  if (!match) {
+    throw new RangeError(`format spec must be "", "d" or .N with f, e, g or %; got ${spec}`);
+  }
   const [, digits, type] = match;
   if (type === "" || type === "d") {
     if (!Number.isInteger(value) || digits !== undefined) {
@@ -104,7 +106,9 @@ export function formatSpec(value, spec) {
   if (Number.isNaN(x)) return `nan${percent}`;
   const sign = signOf(x);
   if (!Number.isFinite(x)) return `${sign}inf${percent}`;
-  if (type === "f" || type === "%") return `${sign}${point(scaled(x, precision).toString(), precision)}${percent}`;
+  if (type === "f" || type === "%") {
+    return `${sign}${point(scaled(x, precision).toString(), precision)}${percent}`;
+  }
   if (type === "e") {
     const { digits: d, exponent } = significantDigits(x, precision);
     return `${sign}${point(d, precision)}${exponentText(exponent)}`;
