@@ -212,6 +212,10 @@ def explorer_params() -> list[Params]:
             replace(elman, units=units, input_kind=kind, seq_len=1000, w_hh_scale=scale,
                     saturation=gain, layers=layers, bias=0.3 if layers == 2 else 0.0)
         )  # fmt: skip
+    # A sentence the caption must quote: quotes, a backslash, letters beyond ASCII.
+    quoted = 'the "cat" sat on a\\mat, café ‖ naïve'
+    for cell in ("elman", "gru"):
+        grid.append(Params(cell=cell, units=8, input_kind="sentence", sentence=quoted, seq_len=9))
     for k, (cell, kind, T) in enumerate(product(("lstm", "gru"), INPUTS, LENGTHS)):
         grid.append(
             Params(cell=cell, units=8, seed=k % 3, input_kind=kind, seq_len=T,
