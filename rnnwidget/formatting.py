@@ -1,14 +1,21 @@
-"""Numbers for people, written by the kernel: every sentence, label and tick the widgets show.
+"""Numbers for people: every sentence, label and tick the widgets show, and :func:`fill`, which
+writes a sentence template's numbers (``rnnwidget/explorer/sentences.json``).
 
 Gradients are handled as base-10 logarithms because they can lie far outside any float type
 (1e-500, 1e+476); they are formatted from the logarithm, so the text is true at any size.
-The browser formats only what it computes itself (hover read-outs, the play head).
+``js/common/format.js`` is the browser's twin of :func:`format_pow10`, :func:`range_note`,
+:func:`decimals`, :func:`significant` and :func:`fill`, for what the browser words itself (a
+page without a kernel, hover read-outs); ``tests/test_sentences.py`` holds the two equal.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -16,6 +23,7 @@ __all__ = [
     "FLOAT64_MAX_LOG10",
     "FLOAT64_MIN_LOG10",
     "decimals",
+    "fill",
     "format_decade",
     "format_pow10",
     "format_tick",
@@ -86,3 +94,34 @@ def decimals(value: float, places: int) -> str:
         return text
     text = np.format_float_positional(value, unique=True, trim="-")
     return text if len(text.partition(".")[2]) >= places else f"{value:.{places}f}"
+
+
+#: A template's field: ``{name}`` or ``{name:spec}``.
+_FIELD = re.compile(r"\{(\w+)(?::([^{}]*))?\}")
+#: The project's own specs beside Python's: ``exact.2f`` is :func:`decimals` with 2 places.
+_EXACT = re.compile(r"exact\.(\d+)f")
+
+
+def fill(template: str, fields: Mapping[str, Any]) -> str:
+    """``template`` with each ``{name}`` or ``{name:spec}`` replaced by ``fields[name]`` written
+    with its spec: a Python format spec (``.2f``, ``g``, ``.1%``; none for a string or an
+    integer), or ``pow10`` (a base-10 logarithm, :func:`format_pow10`), ``exact.2f``
+    (:func:`decimals`), ``json`` (JSON text). The browser fills the same templates
+    (``js/common/format.js``), so a template may use only these."""
+
+    def field(match: re.Match[str]) -> str:
+        name, spec = match.group(1), match.group(2) or ""
+        if name not in fields:
+            raise KeyError(f"template field {name!r} has no value: {template!r}")
+        value = fields[name]
+        if spec == "pow10":
+            return format_pow10(value)
+        if spec == "json":
+            return json.dumps(value, ensure_ascii=False)
+        if exact := _EXACT.fullmatch(spec):
+            return decimals(value, int(exact.group(1)))
+        if isinstance(value, float) and spec in ("", "d"):
+            raise TypeError(f"template field {name!r} is a float: give it a spec ({template!r})")
+        return format(value, spec)
+
+    return _FIELD.sub(field, template)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._version import __version__
 from ..cells.gru import GRU
 from ..cells.inputs import make_input
 from .frame import (
@@ -43,7 +44,8 @@ def given(params: Params, timesteps: int) -> dict[str, Any]:
       at W_hh scale 1 and ``bias_signs`` (``b = bias * bias_signs``); a gated cell's one layer
       holds ``W_xh``, ``W_hh`` and ``b`` (LSTM) or ``b_xh`` and ``b_hh`` (GRU), as used;
     - ``unit_radius``: the Elman cell's rho(W_hh) at scale 1 (the spectral radius at scale s is
-      s times it, as :attr:`Frame.spectral_radius` computes it), else None.
+      s times it, as :attr:`Frame.spectral_radius` computes it), else None;
+    - ``version``: the package's, which the caption names (``js/twin/words.js``).
     """
     x = make_input(params.input_kind, timesteps, FEATURES, seed=params.seed, text=params.sentence)
     layers: list[dict[str, Any]]
@@ -63,6 +65,7 @@ def given(params: Params, timesteps: int) -> dict[str, Any]:
         "features": FEATURES,
         "layers": layers,
         "unit_radius": radius,
+        "version": __version__,
     }
 
 

@@ -1,6 +1,8 @@
 """The explorer's sentences: the summary under the title, the statistics line, the shapes line,
-and the caption and file name of a snapshot. Written here once, for the live view (sent with
-each frame), the headless picture and the standalone page alike; and the words of explorers
+and the caption and file name of a snapshot, and a preset's note. Their templates are data
+(``sentences.json``), filled here for the live view (sent with each frame), the headless
+picture and the standalone page, and by ``js/twin/words.js`` where the browser computes a frame
+itself; ``tests/test_sentences.py`` holds the two equal. And the words of explorers
 side by side (``compare()``): each column's label, why a column leaves a panel's place empty,
 and what the comparison shares."""
 
@@ -9,13 +11,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .._version import __version__
-from ..formatting import decimals, format_pow10, range_note
+from ..formatting import fill, range_note
 from .frame import Frame, Network, Params
 from .presets import Regime
 
@@ -26,214 +29,154 @@ __all__ = [
 ]  # fmt: skip
 
 
+#: The sentences' templates (``sentences.json``), which the browser fills too
+#: (``js/twin/words.js``): the words and their number formats live there, which template a
+#: setting takes lives here.
+SENTENCES: dict[str, Any] = json.loads(
+    Path(__file__).with_name("sentences.json").read_text("utf-8")
+)
+#: How the words name each cell.
+CELL_NAMES: dict[str, str] = SENTENCES["cells"]
+#: Each gated cell's memory gate, as the words name it.
+GATE_NAMES: dict[str, str] = SENTENCES["memory_gates"]
+
+
 def summary(frame: Frame) -> str:
     """One sentence on the gradient's trip from the last step back to the first (in the first
     layer, whose panels come first): how much of it reaches t = 1, and whether that is
-    vanishing, exploding or surviving."""
+    vanishing, exploding or surviving. The LSTM's follows the gradient along its cell state c
+    first, then through h."""
+    words = SENTENCES["summary"]
     logs = frame.log10_grad_norm
     T = len(logs)
     if T < 2:
-        return "One timestep: nothing to backpropagate through."
-    if frame.params.gated:
-        return _gated_summary(frame)
-    where = "In layer 1, " if len(frame.layers) > 1 else ""
+        return fill(words["one_step"], {})
     ratio = float(logs[0] - logs[-1])
-    first, last = _step(frame, 1), _step(frame, T)
+    fields = {"first": _step(frame, 1), "last": _step(frame, T), "ratio": ratio, "T": T}
+    if frame.cell == "lstm":
+        ratio_c = frame.gradient_ratio_log10_c
+        assert ratio_c is not None  # an LSTM frame has its cell state's gradients
+        exactly = ratio_c == -math.inf
+        verdict = SENTENCES["verdicts"]["vanishes_exactly"] if exactly else _verdict(ratio_c)
+        trip = {"along_c": _amount(ratio_c), "through_h": _amount(ratio), "verdict": verdict}
+        return fill(words["lstm"], fields | trip)
+    name = "gru" if frame.cell == "gru" else "stacked" if len(frame.layers) > 1 else "elman"
     if ratio == -math.inf:
-        no = f"{where}no" if where else "No"
-        return f"{no} gradient reaches {first} from {last}: it vanishes exactly."
-    verdict = (
-        "it vanishes" if ratio < -2 else "it explodes" if ratio > 2 else "it survives the trip"
-    )
+        return fill(words[f"{name}_zero"], fields)
     note = range_note(float(logs[0]))
-    subject = f"{where}the gradient" if where else "The gradient"
-    return (
-        f"{subject} reaching {first} is {format_pow10(ratio)} of the one at {last}: {verdict}"
-        + (f" ({note})" if note else "")
-        + "."
-    )
+    note = fill(words["range_note"], {"note": note}) if note else ""
+    return fill(words[name], fields | {"verdict": _verdict(ratio), "note": note})
 
 
 def _step(frame: Frame, t: int) -> str:
     """Step ``t`` as the summary names it: ``"t=1"``, or for a trained network where its task
     marks the step, ``"t=1 (symbol shown)"``."""
     labels = [mark.label for mark in frame.network.marks if mark.t == t] if frame.network else []
-    return f"t={t}" + (f" ({', '.join(labels)})" if labels else "")
+    words = SENTENCES["summary"]
+    if labels:
+        return fill(words["marked_step"], {"t": t, "labels": ", ".join(labels)})
+    return fill(words["step"], {"t": t})
 
 
-#: How the words name each cell.
-CELL_NAMES = {"elman": "the Elman cell", "lstm": "the LSTM", "gru": "the GRU"}
-#: Each gated cell's memory gate, as the words name it.
-GATE_NAMES = {"lstm": "forget gate f", "gru": "update gate z"}
-
-
-def _gated_summary(frame: Frame) -> str:
-    """:func:`summary` for the LSTM and the GRU. The LSTM's memory is its cell state, so its
-    sentence follows the gradient along c first, then through h."""
-    logs, T = frame.log10_grad_norm, len(frame.log10_grad_norm)
-    ratio = float(logs[0] - logs[-1])
-    first, last = _step(frame, 1), _step(frame, T)
-    if frame.cell == "gru":
-        if ratio == -math.inf:
-            return f"In the GRU, no gradient reaches {first} from {last}: it vanishes exactly."
-        note = range_note(float(logs[0]))
-        return (
-            f"In the GRU, the gradient reaching {first} is {format_pow10(ratio)} of the one at "
-            f"{last}: {_says(ratio)}" + (f" ({note})" if note else "") + "."
-        )
-    ratio_c = frame.gradient_ratio_log10_c
-    assert ratio_c is not None  # an LSTM frame has its cell state's gradients
-    along_c = "none" if ratio_c == -math.inf else format_pow10(ratio_c)
-    through_h = "none" if ratio == -math.inf else format_pow10(ratio)
-    verdict = "it vanishes exactly" if ratio_c == -math.inf else _says(ratio_c)
-    return (
-        f"In the LSTM, the gradient reaching {first} from {last} along the cell state, "
-        f"‖dL/dc_1‖, is {along_c} of ‖dL/dh_{T}‖: {verdict}; through the hidden state, "
-        f"‖dL/dh_1‖ is {through_h}."
-    )
-
-
-def _says(ratio: float) -> str:
-    return "it vanishes" if ratio < -2 else "it explodes" if ratio > 2 else "it survives the trip"
-
-
-#: How a preset's note names the input in use.
-_INPUTS = {
-    "impulse": "an impulse", "noise": "white noise", "sine": "sine waves", "sentence": "a sentence",
-}  # fmt: skip
+def _amount(ratio: float) -> str:
+    """How much of the gradient reaches t = 1, in the LSTM's summary: ``none`` for none."""
+    words = SENTENCES["summary"]
+    return fill(words["lstm_none" if ratio == -math.inf else "lstm_amount"], {"ratio": ratio})
 
 
 def _verdict(ratio: float) -> str:
-    """What the gradient does on its way back, as :func:`summary` says it."""
-    return "vanishes" if ratio < -2 else "explodes" if ratio > 2 else "survives the trip"
+    """What the gradient does on its way back, by its ratio's log10: ``"vanishes"``."""
+    key = "vanishes" if ratio < -2 else "explodes" if ratio > 2 else "survives"
+    return str(SENTENCES["verdicts"][key])
 
 
 def preset_note(regime: Regime, label: str, params: Params) -> str:
     """Which settings a preset chose for the input in ``params`` and why, in a sentence or two
     (the view shows it under the summary until another setting changes), e.g. "Edge of chaos
     for white noise over 100 steps: W_hh scale 1.66, where the gradient reaching t=1 keeps its
-    size; a driving input keeps tanh' below 1 (0.55 on average), so the edge sits above 1."."""
+    size: each step back W_hh stretches it by 1.66 and tanh' shrinks it (0.55 on average here),
+    and over the trip the two cancel. Wherever the states move away from 0, tanh' < 1, so the
+    edge sits above 1."
+
+    The branch (which template) is chosen here and, for the page, by ``js/twin/words.js``'s
+    ``presetNote`` alike."""
+    words = SENTENCES["preset_note"]
     T, r = params.seq_len, regime
-    ratio, pinned = r.measured.gradient_ratio_log10, r.measured.saturated_fraction
-    slope, verdict = r.measured.mean_tanh_slope, _verdict(r.measured.gradient_ratio_log10)
-    steps = "one step" if T == 1 else f"{T} steps"
-    head = f"{label} for {_INPUTS.get(params.input_kind, params.input_kind)} over {steps}: "
+    ratio = r.measured.gradient_ratio_log10
+    fields = {
+        "label": label,
+        "input": words["inputs"].get(params.input_kind, params.input_kind),
+        "steps": fill(words["one_step"] if T == 1 else words["steps"], {"T": T}),
+        "T": T,
+        "steps_back": T - 1,
+        "w_hh_scale": r.w_hh_scale,
+        "saturation": r.saturation,
+        "bias": r.bias,
+        "edge": r.edge,
+        "ratio": ratio,
+        "slope": r.measured.mean_tanh_slope,
+        "pinned": r.measured.saturated_fraction,
+        "verdict": _verdict(ratio),
+    }
+    head = fill(words["head"], fields)
     if T < 2:
-        return head + (
-            f"W_hh scale {r.w_hh_scale:.2f}, tanh gain {r.saturation:g}, bias {r.bias:g}. With one "
-            "timestep the gradient makes no trip back in time, so it can neither vanish nor "
-            "explode: lengthen the sequence."
-        )
+        return head + fill(words["single_step"], fields)
     if r.name == "vanishing":
         if r.w_hh_scale == 0:
-            return head + (
-                "W_hh scale 0: no step passes anything back to the one before, so no gradient "
-                "reaches t=1 from t=2 on."
-            )
+            return head + fill(words["vanishing_zero"], fields)
         bound = (T - 1) * math.log10(r.w_hh_scale)
-        return head + (
-            f"W_hh scale {r.w_hh_scale:.2f} and tanh gain 1, so each step back multiplies the "
-            f"gradient by at most {r.w_hh_scale:.2f} (tanh' ≤ 1): over {T - 1} steps by at most "
-            f"{format_pow10(bound)}, whatever the input."
-        )
+        return head + fill(words["vanishing"], fields | {"bound": bound})
     if r.name == "edge_of_chaos":
         if r.capped:
-            return head + (
-                f"no W_hh scale from 0 to 3 keeps the gradient's size here; it comes closest at "
-                f"{r.w_hh_scale:g}, where it still {verdict}. A layer this small saturates "
-                "before it turns chaotic."
-                if params.units < 16
-                else f"no W_hh scale from 0 to 3 keeps the gradient's size here; it comes "
-                f"closest at {r.w_hh_scale:g}, where it still {verdict}."
+            return head + fill(
+                words["edge_capped_small" if params.units < 16 else "edge_capped"], fields
             )
-        where = (
-            f"W_hh scale {r.w_hh_scale:g}, where the gradient reaching t=1 keeps its size"
-            if abs(ratio) <= 1
-            else f"W_hh scale {r.w_hh_scale:g}, where the gradient comes closest to keeping its "
-            f"size (it {verdict})"
-        )
-        balance = (
-            f": each step back W_hh stretches it by {r.w_hh_scale:g} and tanh' shrinks it "
-            f"({slope:.2f} on average here), and over the trip the two cancel"
-        )
         if r.w_hh_scale > 1.05:
-            why = "Wherever the states move away from 0, tanh' < 1, so the edge sits above 1."
+            why = fill(words["edge_above_1"], fields)
         elif r.w_hh_scale >= 0.95:
-            why = "The states stay near 0, where tanh' ≈ 1, so the edge sits near 1."
+            why = fill(words["edge_near_1"], fields)
         else:
-            why = "Over this short a sequence the edge sits below 1."
-        return head + f"{where}{balance}. {why}"
+            why = fill(words["edge_below_1"], fields)
+        balance = fill(words["edge_balance"], fields)
+        edge = words["edge" if abs(ratio) <= 1 else "edge_closest"]
+        return head + fill(edge, fields | {"balance": balance, "why": why})
     if r.name == "exploding":
-        if r.capped:
-            return head + (
-                f"no W_hh scale up to 3 makes the gradient grow 10^4-fold here; it grows most "
-                f"at {r.w_hh_scale:g}, by {format_pow10(ratio)}: it {verdict}."
-            )
-        return head + (
-            f"W_hh scale {r.w_hh_scale:.2f}, above this input's edge of chaos ({r.edge:g}), where "
-            f"the gradient reaching t=1 is {format_pow10(ratio)} times the one at t={T}: each "
-            "step back stretches it by more than tanh' shrinks it."
-        )
+        return head + fill(words["exploding_capped" if r.capped else "exploding"], fields)
     if r.name == "saturated":
-        drive = (
-            f"a bias of size {r.bias:g}, the largest the knob allows, pushes the units toward ±1"
-            if r.capped
-            else f"a bias of size {r.bias:g} pins the units at ±1"
-        )
-        dies = "it now dies" if ratio < -2 else f"it {verdict}"
-        return head + (
-            f"{drive} ({100 * pinned:.0f}% of the cells have |h| > 0.99), where tanh' ≈ 0 "
-            f"({slope:.2f} on average). At W_hh scale {r.w_hh_scale:g} and tanh gain 1, this "
-            f"input's edge of chaos, the gradient kept its size without the bias; {dies}."
-        )
+        drive = fill(words["saturated_drive_capped" if r.capped else "saturated_drive"], fields)
+        dies = fill(words["saturated_dies" if ratio < -2 else "saturated_still"], fields)
+        return head + fill(words["saturated"], fields | {"drive": drive, "dies": dies})
     # high gain
-    carried = (
-        "yet the gradient explodes: the units that are not pinned, times the gain, carry it. "
-        "Chaos, not saturation"
-        if ratio > 2
-        else f"and the gradient {verdict}"
-    )
-    return head + (
-        f"tanh gain {r.saturation:g} at W_hh scale {r.w_hh_scale:g}, no bias. The states stay "
-        f"in (-1, 1) and {100 * pinned:.0f}% of the cells have |h| > 0.99, {carried}."
-    )
+    carried = fill(words["high_gain_chaos" if ratio > 2 else "high_gain_calm"], fields)
+    return head + fill(words["high_gain"], fields | {"carried": carried})
 
 
 def presets_are_elman(cell: str) -> str:
     """Why a preset does not apply to a gated cell."""
-    return (
-        "the presets are the Elman cell's physics (W_hh scale, tanh gain, bias), which "
-        f"{CELL_NAMES[cell]} does not have: set cell='elman' first"
-    )
+    return fill(SENTENCES["presets_are_elman"], {"cell": CELL_NAMES[cell]})
 
 
 def stats(frame: Frame) -> str:
     """The statistics line: what sets how far memory reaches (the spectral radius of W_hh for
     the Elman cell, the mean memory gate for a gated one), the saturated units, the gradient
-    ratio (for the LSTM along the cell state too)."""
-    ratio = frame.gradient_ratio_log10
-    sub = "1" if len(frame.layers) > 1 else ""  # the first layer's, named as in its panels
-
-    def power(value: float) -> str:
-        return "0" if math.isinf(value) else format_pow10(value)
-
+    ratio (of the first layer, named as in its panels; for the LSTM along the cell state too)."""
+    words = SENTENCES["stats"]
     if frame.spectral_radius is not None:
-        memory = f"spectral radius of W_hh {frame.spectral_radius:.2f}"
+        parts = [fill(words["spectral_radius"], {"radius": frame.spectral_radius})]
     else:
-        memory = f"mean {GATE_NAMES[frame.cell]}_t {frame.mean_memory_gate:.2f}"
-    parts = [
-        memory,
-        f"saturated units (|h| > 0.99) {100 * frame.saturated_fraction:.1f}%",
-        f"‖dL/dh{sub}_1‖ / ‖dL/dh{sub}_T‖ = {power(ratio)}",
-    ]
+        gate = {"gate": GATE_NAMES[frame.cell], "mean": frame.mean_memory_gate}
+        parts = [fill(words["memory_gate"], gate)]
+    parts.append(fill(words["saturated"], {"fraction": frame.saturated_fraction}))
+    ratio = words["ratio_stacked" if len(frame.layers) > 1 else "ratio"]
+    parts.append(fill(ratio, {"ratio": frame.gradient_ratio_log10}))
     if frame.gradient_ratio_log10_c is not None:
-        parts.append(f"‖dL/dc_1‖ / ‖dL/dh_T‖ = {power(frame.gradient_ratio_log10_c)}")
-    return "   ·   ".join(parts)
+        parts.append(fill(words["ratio_c"], {"ratio": frame.gradient_ratio_log10_c}))
+    return str(words["separator"]).join(parts)
 
 
 def shapes(frame: Frame) -> str:
-    """``Shapes: (1, 50, 4) → (1, 50, 32) → (1, 32)``."""
-    return f"Shapes: {frame.shapes}"
+    """``Shapes: (1, 50, 4) → (1, 50, 32) → (1, 32)`` (:attr:`Frame.shapes`)."""
+    return fill(SENTENCES["shapes"], {"shapes": frame.shapes})
 
 
 def caption(params: Params, network: Network | None = None) -> str:
@@ -255,56 +198,40 @@ def caption(params: Params, network: Network | None = None) -> str:
     the Elman cell the W_hh scale and gain it is shown at: ``cell=elman  trained: recall
     lag=100, step 400  w_hh_scale=0.97  saturation=1.0  units=32  rnnwidget 0.1.0``.
     """
+    words = SENTENCES["caption"]
     if network is not None:
-        items = [f"cell={params.cell}", f"trained: {network.caption}"]
-        if not params.gated:
-            items += [
-                f"w_hh_scale={decimals(params.w_hh_scale, 2)}",
-                f"saturation={decimals(params.saturation, 1)}",
-            ]
-        return "  ".join([*items, f"units={params.units}", f"rnnwidget {__version__}"])
-    if params.gated:
-        items = [f"cell={params.cell}", f"gate_init={params.gate_init}"]
-        items += [f"seq_len={params.seq_len}", f"units={params.units}"]
-        items += [f"input={params.input_kind}", f"seed={params.seed}", f"rnnwidget {__version__}"]
-        if params.input_kind == "sentence":
-            items.append(f"sentence={json.dumps(params.sentence, ensure_ascii=False)}")
-        return "  ".join(items)
-    items = [
-        f"w_hh_scale={decimals(params.w_hh_scale, 2)}",
-        f"seq_len={params.seq_len}",
-        f"saturation={decimals(params.saturation, 1)}",
-    ]
-    if params.bias != 0.0:
-        items.append(f"bias={decimals(params.bias, 1)}")
-    items += [
-        f"units={params.units}",
-        f"input={params.input_kind}",
-        f"seed={params.seed}",
-    ]
-    if params.layers > 1:
-        items.append(f"layers={params.layers}")
-    items.append(f"rnnwidget {__version__}")
-    if params.input_kind == "sentence":
-        items.append(f"sentence={json.dumps(params.sentence, ensure_ascii=False)}")
-    return "  ".join(items)
+        items = words["trained_gated" if params.gated else "trained_elman"]
+    else:
+        items = words["gated" if params.gated else "elman"]
+    shown = {
+        "bias": params.bias != 0.0,
+        "layers": params.layers > 1,
+        "sentence": params.input_kind == "sentence",
+    }
+    fields = params.as_dict() | {
+        "version": __version__,
+        "training": network.caption if network is not None else "",
+    }
+    return str(words["separator"]).join(
+        fill(words["items"][item], fields) for item in items if shown.get(item, True)
+    )
 
 
 def snapshot_name(params: Params, network: Network | None = None) -> str:
     """The snapshot's file name: ``rnnwidget-scale1.20-T200.png``; for a gated cell
     ``rnnwidget-lstm-chrono-T200.png``; for a trained network
     ``rnnwidget-elman-trained-step400.png``."""
+    words = SENTENCES["snapshot_name"]
     if network is not None:
-        return f"rnnwidget-{params.cell}-trained-step{network.step}.png"
-    if params.gated:
-        return f"rnnwidget-{params.cell}-{params.gate_init}-T{params.seq_len}.png"
-    return f"rnnwidget-scale{params.w_hh_scale:.2f}-T{params.seq_len}.png"
+        return fill(words["trained"], params.as_dict() | {"step": network.step})
+    return fill(words["gated" if params.gated else "elman"], params.as_dict())
 
 
 def order_distance(outputs: NDArray[np.float64]) -> str:
     """How far apart a model's two outputs in "Why order matters" are (the sentence's and the
     shuffled words'), ``(2, units)``: ``‖difference‖ = 0.412``."""
-    return f"‖difference‖ = {float(np.linalg.norm(outputs[0] - outputs[1])):.3f}"
+    distance = float(np.linalg.norm(outputs[0] - outputs[1]))
+    return fill(SENTENCES["order"]["distance"], {"distance": distance})
 
 
 def view_words(frame: Frame) -> dict[str, Any]:
@@ -323,12 +250,12 @@ def view_words(frame: Frame) -> dict[str, Any]:
         rnn, dense = (
             float(np.linalg.norm(a[0] - a[1])) for a in (order.rnn_final, order.dense_output)
         )
+        sentence, shuffled = " ".join(order.words), " ".join(order.shuffled)
         words["order"] = {
             "distances": [order_distance(order.rnn_final), order_distance(order.dense_output)],
-            "description": (
-                f'Why order matters: the RNN\'s final states for "{" ".join(order.words)}" and '
-                f'"{" ".join(order.shuffled)}" differ by {rnn:.3f}; the order-blind dense '
-                f"model's outputs differ by {dense:.3f}."
+            "description": fill(
+                SENTENCES["order"]["description"],
+                {"sentence": sentence, "shuffled": shuffled, "rnn": rnn, "dense": dense},
             ),
         }
     return words
@@ -340,17 +267,15 @@ def view_words(frame: Frame) -> dict[str, Any]:
 def comparison_words(varied: str) -> dict[str, str]:
     """A comparison's fixed words: its ``title`` (``"Comparing cell"``), its shared controls'
     name for screen readers, and what it says when the kernel is gone."""
+    words = SENTENCES["comparison"]
     return {
-        "title": f"Comparing {varied}",
-        "controls": f"Shared controls: each moves every column (all but {varied})",
-        "disconnected": "Kernel disconnected: these are the last pictures computed. Run the "
-        "cell again to reconnect.",
+        key: fill(words[key], {"varied": varied}) for key in ("title", "controls", "disconnected")
     }
 
 
 def column_label(varied: str, value: Any) -> str:
     """A column's label, the compared setting as code: ``"cell = 'gru'"``, ``"seq_len = 50"``."""
-    return f"{varied} = {value!r}"
+    return fill(SENTENCES["comparison"]["column_label"], {"varied": varied, "value": repr(value)})
 
 
 def comparison_summary(varied: str, frames: Sequence[Frame], compared_applies: bool) -> str:
@@ -358,42 +283,31 @@ def comparison_summary(varied: str, frames: Sequence[Frame], compared_applies: b
     Elman cell's on tanh's range ±1, a gated cell's on its own largest ``|h|``), in a sentence
     or two; ``compared_applies`` is False where no column reads the compared setting (a W_hh
     scale under gated cells), which the words then say."""
+    words = SENTENCES["comparison"]
     gated = [frame.params.gated for frame in frames]
-    if not any(gated):
-        states = "h_t is on tanh's range ±1 in every column."
-    elif all(gated):
-        states = "each column draws h_t on its own scale, ±its largest |h|."
-    else:
-        states = (
-            "the Elman cell's h_t is on tanh's range ±1, each gated cell's on its own scale, "
-            "±its largest |h|."
-        )
-    words = (
-        "Every other setting is shared: the controls below move every column. The gradients "
-        f"share one colour scale and one axis; {states}"
-    )
+    kind = "elman" if not any(gated) else "gated" if all(gated) else "mixed"
+    states = fill(words[f"states_{kind}"], {})
+    summary = fill(words["summary"], {"states": states})
     if not compared_applies:
-        words += f" No column reads {varied} under these settings, so they show the same."
-    return words
+        summary += fill(words["not_compared"], {"varied": varied})
+    return summary
 
 
 def knob_scope(values: Sequence[Any]) -> str:
     """A shared control's label's note when it moves only some columns, by their compared
     values: ``"(elman only)"``, ``"(gru, lstm only)"``."""
-    return f"({', '.join(str(value) for value in values)} only)"
+    listed = ", ".join(str(value) for value in values)
+    return fill(SENTENCES["comparison"]["knob_scope"], {"values": listed})
 
 
 def absent_panel(name: str, frame: Frame) -> str:
     """Why a column of a comparison has no panel ``name`` where another column has one: the
     Elman cell has no cell state and no memory gate, a single layer no layer 2."""
+    template = {
+        "hidden2": "layer_2", "gradient2": "layer_2", "cell_state": "cell_state",
+        "gradient_c": "gradient_c", "memory_gate": "memory_gate",
+    }.get(name)  # fmt: skip
+    if template is None:
+        raise ValueError(f"every explorer shows panel {name!r}")
     cell = CELL_NAMES[frame.cell]
-    cell = cell[0].upper() + cell[1:]
-    if name in ("hidden2", "gradient2"):
-        return "One recurrent layer: no layer 2."
-    if name == "cell_state":
-        return f"{cell} has no cell state c_t: h_t is its only memory."
-    if name == "gradient_c":
-        return f"{cell} has no cell state, so no dL/dc_t."
-    if name == "memory_gate":
-        return f"{cell} has no memory gate: tanh rewrites all of h_t at every step."
-    raise ValueError(f"every explorer shows panel {name!r}")
+    return fill(SENTENCES["absent_panel"][template], {"Cell": cell[0].upper() + cell[1:]})
