@@ -182,7 +182,7 @@ def test_the_page_writes_copy_as_code_in_pythons_own_repr() -> None:
         0.0, 1.0, 3.0, 1e-4, 9.999e-5, 1e16, 9999999999999998.0, 5e-324, 1.7976931348623157e308,
     ]  # fmt: skip
     values = [[float(x), True] for x in floats] + [[200, False], ["lstm", False], [2, False]]
-    module = (ROOT / "js" / "explorer" / "page-kernel.js").as_uri()
+    module = (ROOT / "js" / "explorer" / "python-repr.js").as_uri()
     result = subprocess.run(
         ["node", "--input-type=module", "-e", REPR_SCRIPT, module],
         input=json.dumps({"values": values}),

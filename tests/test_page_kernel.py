@@ -26,6 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = """
 import { readFileSync } from "node:fs";
+import { register } from "node:module";
+// The browser's modules import their JSON (the sentences' templates) as the bundler lets them.
+register("data:text/javascript," + encodeURIComponent(`
+export async function load(url, context, next) {
+  if (url.endsWith(".json")) return next(url, { ...context, importAttributes: { type: "json" } });
+  return next(url, context);
+}`));
 const root = process.argv[1];
 const { readEmbeddedPage, StaticModel } = await import(`${root}/js/explorer/static-model.js`);
 const { PageKernel } = await import(`${root}/js/explorer/page-kernel.js`);
