@@ -8,8 +8,9 @@ relative, with and without the ``gradient_range`` and ``norm_range`` that ``hold
 ``compare`` fix.
 
 The grid (generated here, at test time): every cell x input x length (1, 2, 50, 200, 1000) at
-4 to 64 units, the Elman cell's W_hh scales (0 included) x gains x biases at one and two layers;
-each with none, one or both of the fixed ranges. One Node process (tests/layout_runner.mjs)
+4 to 64 units, the Elman cell's W_hh scales (0 included) x gains x biases at one and two layers,
+every cell in a column of ``compare()`` (its rows shared with the others'); each with none, one
+or both of the fixed ranges. One Node process (tests/layout_runner.mjs)
 refreshes every layout twice: for the twin's frame from numpy's states (every case) and from
 the twin's own forward pass (where that pass is well conditioned: in the chaotic regimes no
 float64 program reproduces numpy's states, see tests/test_twin.py). From its own pass the
@@ -35,8 +36,8 @@ import pytest
 
 from rnnwidget._axes import decade_labels, decade_ticks, row_ticks, time_ticks
 from rnnwidget.explorer import twin
-from rnnwidget.explorer.frame import Frame, Params, compute_frame
-from rnnwidget.explorer.layout import ZERO_WORDS, view_layout, zero_steps
+from rnnwidget.explorer.frame import CELLS, Frame, Params, compute_frame
+from rnnwidget.explorer.layout import ZERO_WORDS, shared_rows, view_layout, zero_steps
 from rnnwidget.formatting import format_tick
 
 from .test_twin import _trace, f8, scalar_log_error, state_error, well_conditioned
@@ -65,6 +66,7 @@ RANGES: tuple[tuple[tuple[float, float] | None, tuple[int, int] | None], ...] = 
 class Case:
     params: Params
     ranges: int  # which of RANGES
+    rows: bool = False  # lined up with other explorers' columns (ROWS), as compare() does
 
     @property
     def id(self) -> str:
@@ -72,7 +74,7 @@ class Case:
         knobs = f"{p.cell}-{p.input_kind}-T{p.seq_len}-u{p.units}-L{p.layers}"
         if p.cell == "elman":
             knobs += f"-s{p.w_hh_scale:g}-g{p.saturation:g}-b{p.bias:g}"
-        return f"{knobs}-r{self.ranges}"
+        return f"{knobs}-r{self.ranges}" + ("-rows" if self.rows else "")
 
 
 def _cases() -> list[Case]:
@@ -99,7 +101,19 @@ def _cases() -> list[Case]:
     for T in LENGTHS:
         for layers in (1, 2):
             params.append(Params(input_kind="noise", seq_len=T, w_hh_scale=0.0, layers=layers))
-    return [Case(p, ranges=i % len(RANGES)) for i, p in enumerate(params)]
+    cases = [Case(p, ranges=i % len(RANGES)) for i, p in enumerate(params)]
+    # In a column of compare(): every cell at one and two layers, the rows shared.
+    for i, cell in enumerate(("elman", "lstm", "gru")):
+        for layers in (1, 2) if cell == "elman" else (1,):
+            p = Params(cell=cell, input_kind=INPUTS[i], seq_len=200, layers=layers, seed=i)
+            cases.append(Case(p, ranges=(i + layers) % len(RANGES), rows=True))
+    return cases
+
+
+#: The rows of a comparison of every cell, the Elman cell's two layers included.
+ROWS = shared_rows(
+    [compute_frame(Params(cell=cell, seq_len=1, layers=1 + (cell == "elman"))) for cell in CELLS]
+)
 
 
 CASES = _cases()
@@ -112,13 +126,21 @@ def _template_for(case: Case) -> Case:
         for other in CASES
         if (other.params.cell, other.params.layers) == (case.params.cell, case.params.layers)
         and other.params.seq_len != case.params.seq_len
+        and other.rows == case.rows
+    ] or [
+        other
+        for other in CASES
+        if (other.params.cell, other.params.layers) == (case.params.cell, case.params.layers)
+        and other.params.seq_len != case.params.seq_len
     ]
     return same[(CASES.index(case) * 7) % len(same)]
 
 
-def _layout(frame: Frame, ranges: int) -> dict[str, Any]:
+def _layout(frame: Frame, ranges: int, rows: bool = False) -> dict[str, Any]:
     gradient_range, norm_range = RANGES[ranges]
-    return view_layout(frame, gradient_range=gradient_range, norm_range=norm_range)
+    return view_layout(
+        frame, gradient_range=gradient_range, norm_range=norm_range, rows=ROWS if rows else None
+    )
 
 
 def _spec(case: Case, frame: Frame, template: dict[str, Any]) -> dict[str, Any]:
@@ -190,7 +212,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     for case in CASES:
         source = _template_for(case)
         other_ranges = (source.ranges + 1) % len(RANGES)  # the template's fixed ranges differ
-        specs.append(_spec(case, frames[case.id], _layout(frames[source.id], other_ranges)))
+        template = _layout(frames[source.id], other_ranges, case.rows)
+        specs.append(_spec(case, frames[case.id], template))
         templates[case.id] = source.id
     for name, pattern in ZERO_PATTERNS.items():
         curves = [{"symbol": s, "logs": f8(logs)} for s, logs in _zero_curves(pattern)]
@@ -250,8 +273,8 @@ def compare_layouts(js: dict[str, Any], py: dict[str, Any], own_forward: bool) -
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_the_twins_layout_equals_the_kernels(run: Run, case: Case) -> None:
-    expected = _layout(run.frames[case.id], case.ranges)
-    template = _layout(run.frames[run.templates[case.id]], 0)
+    expected = _layout(run.frames[case.id], case.ranges, case.rows)
+    template = _layout(run.frames[run.templates[case.id]], 0, case.rows)
     assert template != expected  # the template alone would not pass
     result = run.results[case.id]
     compare_layouts(result["from_traces"], expected, own_forward=False)

@@ -508,7 +508,9 @@ def view_layout(
 ) -> dict[str, Any]:
     """The layout as the browser receives it with a frame (JSON): the heatmaps (each naming the
     array it draws, as a path into the frame's arrays), the figure's rows, the chart (its
-    curves likewise), the unrolled loop's words and the time axis's ticks.
+    curves likewise, each with its symbol, and :data:`ZERO_WORDS`), the unrolled loop's words
+    and the time axis's ticks. For a frame the browser computes itself (js/twin), it keeps
+    this layout's words and heights and recomputes the rest (js/twin/layout.js).
 
     ``rows`` lines the view up with others side by side (:func:`shared_rows`): its heatmaps
     take the rows' heights and order, and a row this frame has no panel for is sent as
