@@ -20,7 +20,7 @@ import {
   setFont,
 } from "./axes.js";
 import { setDataset } from "./dom.js";
-import { FLOAT64_LIMITS } from "./format.js";
+import { FLOAT64_LIMITS, rangeNote } from "./format.js";
 import { GEOMETRY } from "./geometry.js";
 
 const { chart: CHART, legend: LEGEND, panel: PANEL } = GEOMETRY;
@@ -213,10 +213,11 @@ export class NormChart {
     setFont(ctx, theme, "note");
     ctx.textAlign = "right";
     ctx.textBaseline = "top";
+    // Each band's label is the note the words give a magnitude beyond that edge.
     /** @type {[number, number, string][]} */
     const bands = [
-      [FLOAT64_LIMITS.max, hi, "beyond float64 (> 1e308)"],
-      [FLOAT64_LIMITS.min, lo, "underflows float64 (< 1e-308)"],
+      [FLOAT64_LIMITS.max, hi, rangeNote(hi)],
+      [FLOAT64_LIMITS.min, lo, rangeNote(lo)],
     ];
     for (const [edge, beyond, label] of bands) {
       const outside = edge > 0 ? hi > edge : lo < edge;

@@ -35,6 +35,7 @@ __all__ = [
     "ORDER_HEIGHT",
     "ORDER_TITLE",
     "PANEL_ORDER",
+    "ZERO_WORDS",
     "Chart",
     "Heatmap",
     "Row",
@@ -431,13 +432,28 @@ def chart(frame: Frame, norm_range: tuple[int, int] | None = None) -> Chart:
     )
 
 
+#: How the chart words a run of steps where curves are exactly 0: ``note`` joins the curves'
+#: symbols (with ``and``) and the steps, written as ``every`` (all of them), ``one`` (one step),
+#: ``before``, ``after`` or ``between``. The view is sent these templates with each layout and
+#: fills them as :func:`zero_steps` does (js/twin/layout.js), for frames the browser computes.
+ZERO_WORDS = {
+    "note": "{names} = 0 exactly for {steps}",
+    "and": " and ",
+    "every": "every t",
+    "one": "t = {first}",
+    "before": "t < {next}",
+    "after": "t > {previous}",
+    "between": "{first} ≤ t ≤ {last}",
+}
+
+
 def zero_steps(
     curves: list[tuple[str, np.ndarray[Any, np.dtype[np.float64]]]],
 ) -> tuple[ZeroSteps, ...]:
-    """The runs of steps where the same curves are exactly 0 (log10 = -inf), each with its note:
-    ``"‖dL/dh_t‖ = 0 exactly for t < 1000"`` (W_hh = 0 passes nothing back), or with two layers
-    ``"‖dL/dh1_t‖ and ‖dL/dh2_t‖ = 0 exactly for t < 1000"``. ``curves`` are ``(symbol,
-    log10 values for t = 1 ... T)``."""
+    """The runs of steps where the same curves are exactly 0 (log10 = -inf), each with its note
+    (:data:`ZERO_WORDS`): ``"‖dL/dh_t‖ = 0 exactly for t < 1000"`` (W_hh = 0 passes nothing
+    back), or with two layers ``"‖dL/dh1_t‖ and ‖dL/dh2_t‖ = 0 exactly for t < 1000"``.
+    ``curves`` are ``(symbol, log10 values for t = 1 ... T)``."""
     zero = np.stack([np.isneginf(logs) for _, logs in curves])  # (curves, T)
     if not zero.any():
         return ()
@@ -448,9 +464,10 @@ def zero_steps(
     runs: list[ZeroSteps] = []
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
         if code[start]:
-            names = " and ".join(s for (s, _), z in zip(curves, zero[:, start], strict=True) if z)
-            steps = _steps(start + 1, end, T)
-            runs.append(ZeroSteps(start + 1, end, f"{names} = 0 exactly for {steps}"))
+            zeroed = [s for (s, _), z in zip(curves, zero[:, start], strict=True) if z]
+            names = ZERO_WORDS["and"].join(zeroed)
+            note = ZERO_WORDS["note"].format(names=names, steps=_steps(start + 1, end, T))
+            runs.append(ZeroSteps(start + 1, end, note))
     return tuple(runs)
 
 
@@ -458,14 +475,16 @@ def _steps(first: int, last: int, T: int) -> str:
     """Steps first ... last of 1 ... T in words: "t < 1000", "t > 3", "t = 5", "4 ≤ t ≤ 9",
     "every t"."""
     if first == 1 and last == T:
-        return "every t"
-    if first == last:
-        return f"t = {first}"
-    if first == 1:
-        return f"t < {last + 1}"
-    if last == T:
-        return f"t > {first - 1}"
-    return f"{first} ≤ t ≤ {last}"
+        words = "every"
+    elif first == last:
+        words = "one"
+    elif first == 1:
+        words = "before"
+    elif last == T:
+        words = "after"
+    else:
+        words = "between"
+    return ZERO_WORDS[words].format(first=first, last=last, next=last + 1, previous=first - 1)
 
 
 def chart_range(frame: Frame) -> tuple[int, int]:
@@ -489,7 +508,9 @@ def view_layout(
 ) -> dict[str, Any]:
     """The layout as the browser receives it with a frame (JSON): the heatmaps (each naming the
     array it draws, as a path into the frame's arrays), the figure's rows, the chart (its
-    curves likewise), the unrolled loop's words and the time axis's ticks.
+    curves likewise, each with its symbol, and :data:`ZERO_WORDS`), the unrolled loop's words
+    and the time axis's ticks. For a frame the browser computes itself (js/twin), it keeps
+    this layout's words and heights and recomputes the rest (js/twin/layout.js).
 
     ``rows`` lines the view up with others side by side (:func:`shared_rows`): its heatmaps
     take the rows' heights and order, and a row this frame has no panel for is sent as
@@ -539,12 +560,14 @@ def view_layout(
             "ticks": [list(tick) for tick in norm.ticks],
             "labels": list(norm.labels),
             "series": [
-                {"label": s.label, "array": ["layers", s.layer, s.array]} for s in norm.series
+                {"label": s.label, "array": ["layers", s.layer, s.array], "symbol": s.symbol}
+                for s in norm.series
             ],
             "readout": [number.spec() for number in norm.readout],
             "zeros": [
                 {"first": run.first, "last": run.last, "note": run.note} for run in norm.zeros
             ],
+            "zero_words": ZERO_WORDS,
         },
         "unrolled": {
             "numbers": [number.spec() for number in step_numbers(frame)],

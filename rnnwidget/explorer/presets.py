@@ -38,10 +38,12 @@ do not enter the key.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from ..cells.inputs import THE_CAT_SAT
@@ -52,20 +54,22 @@ __all__ = [
     "Regime", "find",
 ]  # fmt: skip
 
+#: The ranges and targets, in the one file the browser's searches read too (js/twin/presets.js).
+_CONSTANTS = json.loads(Path(__file__).with_name("presets.json").read_text("utf-8"))
 #: The W_hh scale knob's range, which every search stays within.
-SCALE_RANGE = (0.0, 3.0)
+SCALE_RANGE: tuple[float, float] = tuple(_CONSTANTS["scale_range"])
 #: The bias knob's range.
-BIAS_RANGE = (0.0, 10.0)
+BIAS_RANGE: tuple[float, float] = tuple(_CONSTANTS["bias_range"])
 #: How many decades the exploding preset makes the gradient grow (unless the scale hits 3).
-EXPLODING_DECADES = 4.0
+EXPLODING_DECADES: float = _CONSTANTS["exploding_decades"]
 #: The vanishing preset's bound on the gradient's trip, in decades, for short sequences.
-VANISHING_DECADES = -4.0
+VANISHING_DECADES: float = _CONSTANTS["vanishing_decades"]
 #: The vanishing preset's W_hh scale, where the sequence is long enough.
-VANISHING_SCALE = 0.5
+VANISHING_SCALE: float = _CONSTANTS["vanishing_scale"]
 #: The fraction of (step, unit) cells the saturated preset's bias pins at ±1 (``|h| > 0.99``).
-PINNED = 0.95
+PINNED: float = _CONSTANTS["pinned"]
 #: The high-gain preset's tanh gain, at W_hh scale 1.
-HIGH_GAIN = 4.0
+HIGH_GAIN: float = _CONSTANTS["high_gain"]
 
 _NAMES = ("vanishing", "edge_of_chaos", "exploding", "saturated", "high_gain")
 
