@@ -50,6 +50,10 @@ export class PageKernel {
     // change.
     model.on("change:_ack", () => this.recompute());
     if (this.live) model.set("_twin", this.wire(this.answered));
+    // "Why order matters" needs the sentence run a second time, shuffled, which the twin's
+    // frames do not do: the page shows its frames without that panel from the start, rather
+    // than the kernel's panel only until the first knob moves.
+    if (this.live && model.get("_frame")?.order) this.publish(this.answered);
   }
 
   /** Whether the page computes anything: a trained network's page offers no choice. */

@@ -21,6 +21,8 @@ try {
   const model = new StaticModel(state);
   const kernel = new PageKernel(model, choices);
   const ignored = kernel.live ? openLink(kernel, location.hash) : [];
+  // A link opened: the address says the whole setting shown, without the parts ignored.
+  if (kernel.live && location.hash) keepLink(kernel);
   followColourScheme();
   // The static model stands in for the kernel's: it has what the views read, not a manager.
   const stand = /** @type {any} */ (model);
