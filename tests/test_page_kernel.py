@@ -65,7 +65,7 @@ for (const step of steps) {
   const frame = model.get("_frame");
   out.push({ params: frame.params, revision: frame.revision, arrays: arrays(frame.arrays),
     inactive: model.get("_inactive"), code: model.get("code"), error: model.get("error"),
-    twin: arrays(model.get("_twin")),
+    twin: arrays(model.get("_twin")), words: frame.words, order: frame.order,
     spectral_radius: model.get("spectral_radius"), ratio: model.get("gradient_ratio_log10"),
     settings: kernel.settings() });
 }
@@ -102,6 +102,15 @@ def decoded(value: Any) -> Any:
 def assert_publishes_as_the_kernel(published: dict[str, Any], settings: dict[str, Any]) -> None:
     kernel = RNNExplorer(**settings)
     assert published["error"] == ""
+    payload = kernel._frame
+    assert published["words"] == json.loads(json.dumps(payload["words"]))
+    assert published["order"] == payload["order"]
+    if kernel.input_kind == "sentence":  # "Why order matters": the page's, not the view's twin
+        assert published["twin"] is None
+        for name, array in payload["arrays"]["order"].items():
+            made = decoded(published["arrays"])["order"][name]
+            np.testing.assert_allclose(made, decode_array(array), rtol=2e-7, atol=1e-30)
+        return assert_arrays(published, kernel)
     twin = decoded(published["twin"])
     assert twin.pop("settings") == {name: getattr(kernel, name) for name in DISCRETE}
     expected_given = given(kernel.params, 1000)
@@ -111,6 +120,10 @@ def assert_publishes_as_the_kernel(published: dict[str, Any], settings: dict[str
         for name, value in layer.items():
             assert np.array_equal(made[name], value), name
     assert twin == expected_given
+    assert_arrays(published, kernel)
+
+
+def assert_arrays(published: dict[str, Any], kernel: RNNExplorer) -> None:
     assert published["params"] == kernel.params.as_dict()
     assert published["inactive"] == kernel._inactive
     assert published["code"] == repr(kernel)
@@ -145,6 +158,8 @@ def test_each_change_the_page_answers_publishes_the_kernels_frame() -> None:
         {"seq_len": 1000},
         {"cell": "gru"},
         {"input_kind": "sentence", "cell": "elman", "seq_len": 3},
+        {"w_hh_scale": 1.6, "seq_len": 9},  # the sentence's: the page computes it
+        {"layers": 1, "cell": "lstm"},
     ]
     published = run_page(w, [{"set": change} for change in changes])
     settings = w.config
@@ -155,7 +170,8 @@ def test_each_change_the_page_answers_publishes_the_kernels_frame() -> None:
         assert out["settings"] == {knob["name"]: settings[knob["name"]] for knob in w._knobs}
         assert out["code"] == repr(kernel)
         assert out["spectral_radius"] == pytest.approx(kernel.spectral_radius, rel=1e-12)
-        if set(change) <= {"w_hh_scale", "seq_len", "saturation", "bias"}:
+        continuous = set(change) <= {"w_hh_scale", "seq_len", "saturation", "bias"}
+        if continuous and settings["input_kind"] != "sentence":
             assert out["revision"] == revision  # the view's twin draws it
         else:
             assert out["revision"] > revision

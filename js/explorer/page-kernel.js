@@ -16,6 +16,7 @@ import { twinPayload } from "../twin/payload.js";
 import { findPreset } from "../twin/presets.js";
 import { presetNote } from "../twin/words.js";
 import { parseValue } from "./link.js";
+import { orderDemo } from "./page-order.js";
 import { pythonRepr } from "./python-repr.js";
 
 /** @typedef {import("../common/controls.js").KnobSpec} KnobSpec */
@@ -50,10 +51,16 @@ export class PageKernel {
     // change.
     model.on("change:_ack", () => this.recompute());
     if (this.live) model.set("_twin", this.wire(this.answered));
-    // "Why order matters" needs the sentence run a second time, shuffled, which the twin's
-    // frames do not do: the page shows its frames without that panel from the start, rather
-    // than the kernel's panel only until the first knob moves.
-    if (this.live && model.get("_frame")?.order) this.publish(this.answered);
+  }
+
+  /**
+   * Whether the frame for `params` has "Why order matters" (the sentence input): its second
+   * run, of the shuffled words, is the page's to compute (page-order.js), so the view's twin
+   * leaves every knob of it to the page.
+   * @param {Record<string, any>} params
+   */
+  ordered(params) {
+    return Boolean(this.choices.templates[keyOf(params)]?.order);
   }
 
   /** Whether the page computes anything: a trained network's page offers no choice. */
@@ -171,7 +178,7 @@ export class PageKernel {
     this.model.set("preset_note", note);
     const drawn = this.model.get("_frame")?.params ?? {};
     const sameChoice = this.choices.discrete.every((name) => Object.is(params[name], drawn[name]));
-    if (force || !sameChoice) this.publish(params);
+    if (force || !sameChoice || this.ordered(params)) this.publish(params);
     else this.model.set("spectral_radius", this.radius(params)); // the view's twin draws
     for (const listener of this.listeners) listener();
   }
@@ -196,9 +203,14 @@ export class PageKernel {
     this.model.set("saturated_fraction", twin.saturated_fraction);
     this.model.set("gradient_ratio_log10", Number.isFinite(ratio) ? ratio : null);
     this.model.set("_twin", this.wire(params));
-    this.model.set("_frame", encodeFrame({ ...payload, revision: ++this.revision,
-      // "Why order matters" needs the kernel's second run of the sentence: not on this page.
-      order: payload.arrays.order ? payload.order : null }));
+    if (template.order) {
+      const held = decodeArrays(this.choices.order.sentence);
+      const demo = orderDemo(params, given, twin, template.order,
+        { x: held.x.data, dense_output: held.dense_output.data });
+      payload.arrays.order = demo.arrays;
+      payload.words = { ...payload.words, order: demo.words };
+    }
+    this.model.set("_frame", encodeFrame({ ...payload, revision: ++this.revision }));
   }
 
   /** The Elman cell's spectral radius, the W_hh scale times that of its W_hh at scale 1. */
@@ -209,10 +221,12 @@ export class PageKernel {
 
   /**
    * The twin's given for the discrete choice of `params` as the kernel sends it (`_twin`: the
-   * arrays as float64 buffers, and the settings it was made for).
+   * arrays as float64 buffers, and the settings it was made for); none for the sentence input,
+   * whose frames the page computes (`ordered`).
    * @param {Record<string, any>} params
    */
   wire(params) {
+    if (this.ordered(params)) return null; // the page computes every frame of it
     const network = this.choices.networks[`${params.cell}/${layersOf(params)}`];
     const input = this.choices.inputs[params.input_kind];
     const settings = Object.fromEntries(this.choices.discrete.map((name) => [name, params[name]]));
@@ -232,7 +246,8 @@ export class PageKernel {
   given(params) {
     const key = keyOf(params);
     if (!this.givens.has(key)) {
-      const wire = decodeArrays(this.wire(params));
+      const network = this.choices.networks[`${params.cell}/${layersOf(params)}`];
+      const wire = decodeArrays({ ...this.choices.inputs[params.input_kind], ...network });
       const flat = (/** @type {any} */ value) => (value?.data instanceof Float64Array
         ? value.data : value);
       this.givens.set(key, { ...wire, x: flat(wire.x), layers: wire.layers.map(
