@@ -16,8 +16,8 @@ import {
   inputGradient,
   previousStates,
   sigmoid,
+  matVec,
   transpose,
-  vecMat,
 } from "./base.js";
 
 /**
@@ -55,6 +55,7 @@ export class GRU {
     this.dzSize = 3 * units;
     this.W_xh = weights.W_xh;
     this.W_hh = weights.W_hh;
+    this.W_hh_T = transpose(weights.W_hh, 3 * units, units); // for W_hh^T dz_t, row by row
     this.b_xh = checkShape("b_xh", weights.b_xh, [3 * units]);
     this.b_hh = checkShape("b_hh", weights.b_hh, [3 * units]);
   }
@@ -71,11 +72,9 @@ export class GRU {
     const rows = 3 * units;
     const h0 = new Float64Array(units);
     // ax_t = W_xh x_t + b_xh (r, z, n) does not depend on the past: every step first.
-    const W_xh_T = transpose(this.W_xh, rows, features);
-    const W_hh_T = transpose(this.W_hh, rows, units);
     const ax = new Float64Array(timesteps * rows);
     for (let t = 0; t < timesteps; t++) {
-      vecMat(x, t * features, W_xh_T, features, rows, ax, t * rows); // x_t @ W_xh^T
+      matVec(this.W_xh, rows, features, x, t * features, ax, t * rows); // x_t @ W_xh^T
     }
     for (let t = 0; t < timesteps; t++) {
       for (let k = 0; k < rows; k++) ax[t * rows + k] += this.b_xh[k];
@@ -86,7 +85,7 @@ export class GRU {
     let h_prev = h0;
     let prev = 0; // where h_{t-1} starts in h_prev
     for (let t = 0; t < timesteps; t++) {
-      vecMat(h_prev, prev, W_hh_T, units, rows, ah); // h_{t-1} @ W_hh^T
+      matVec(this.W_hh, rows, units, h_prev, prev, ah); // h_{t-1} @ W_hh^T
       for (let k = 0; k < rows; k++) ah[k] += this.b_hh[k]; // ah_t = W_hh h_{t-1} + b_hh
       const at = t * rows;
       for (let j = 0; j < units; j++) {
@@ -113,10 +112,10 @@ export class GRU {
     const { r, z, n, h0, h, timesteps } = trace;
     const h_prev = previousStates(h0, h);
     // ah_n = W_hn h_{t-1} + b_hn, the past's share of the candidate
-    const W_hn_T = transpose(this.W_hh.subarray(2 * units * units), units, units);
+    const W_hn = this.W_hh.subarray(2 * units * units);
     const ah_n = new Float64Array(timesteps * units);
     for (let t = 0; t < timesteps; t++) {
-      vecMat(h_prev, t * units, W_hn_T, units, units, ah_n, t * units); // h_{t-1} @ W_hn^T
+      matVec(W_hn, units, units, h_prev, t * units, ah_n, t * units); // h_{t-1} @ W_hn^T
     }
     const dan_dh = new Float64Array(timesteps * units);
     const dah_dh = new Float64Array(timesteps * 3 * units);
@@ -157,7 +156,7 @@ export class GRU {
       for (let j = 0; j < units; j++) dz[k * units + j] = dh_t[j] * dah_dh[rows + k * units + j];
     }
     // through ah_t = W_hh h_{t-1} + b_hh
-    const dh_back = vecMat(dz, 0, this.W_hh, 3 * units, units, back[0]);
+    const dh_back = matVec(this.W_hh_T, units, 3 * units, dz, 0, back[0]);
     for (let j = 0; j < units; j++) {
       dh_back[j] += z[t * units + j] * dh_t[j]; // through h_t = ... + z_t h_{t-1}
       dz[2 * units + j] = dh_t[j] * dan_dh[t * units + j]; // dan: n's row as the input sees it
