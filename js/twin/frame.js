@@ -119,7 +119,8 @@ export function frameOfTraces(params, cells, traces) {
     gradient_ratio_log10: norms[0] - last,
     gradient_ratio_log10_c: normsC ? normsC[0] - last : null,
     saturated_fraction: saturated / count,
-    mean_tanh_slope: params.cell === "elman" ? mean(traces[0].h.map((h) => 1 - h * h)) : null,
+    // the mean of the first layer's tanh'(a_t) over its steps of equally many units
+    mean_tanh_slope: layers[0].tanh_slope ? mean(layers[0].tanh_slope.data) : null,
     mean_memory_gate: layers[0].gate ? mean(layers[0].gate.data) : null,
     colour_scales: colourScales(params.cell, traces[0].x, layers),
   };
@@ -145,14 +146,18 @@ function colourScales(cell, x, layers) {
   const logs = grads.filter((grad) => grad).map((grad) => grad.data);
   const finite = new Float64Array(logs.reduce((size, data) => size + data.length, 0));
   let count = 0;
-  for (const data of logs) for (const v of data) if (Number.isFinite(v)) finite[count++] = v;
-  let lo = -1;
-  let hi = 0; // no gradient at all
-  if (count) {
-    finite.subarray(0, count).sort();
-    hi = finite[count - 1];
-    lo = Math.min(percentile(finite.subarray(0, count), 1), hi - 1);
+  let hi = -Infinity;
+  for (const data of logs) {
+    for (const v of data) {
+      if (Number.isFinite(v)) {
+        finite[count++] = v;
+        if (v > hi) hi = v;
+      }
+    }
   }
+  let lo = -1;
+  if (count) lo = Math.min(percentile(finite.subarray(0, count), 1), hi - 1);
+  else hi = 0; // no gradient at all
   const x_max = largest(x);
   const h_max = cell === "elman" ? 1 : largest(layers[0].h.data);
   /** @type {Record<string, [number, number]>} */
@@ -166,18 +171,54 @@ function colourScales(cell, x, layers) {
 }
 
 /**
- * numpy's `np.percentile(values, q)` (its default, linear interpolation) of sorted values.
- * @param {Float64Array} sorted
+ * numpy's `np.percentile(values, q)` (its default, linear interpolation): the two order
+ * statistics around the q-th percentile, found by selection (as numpy's partition finds them)
+ * rather than a sort. Reorders `values`.
+ * @param {Float64Array} values  finite
  * @param {number} q  in [0, 100]
  */
-function percentile(sorted, q) {
-  const index = (q / 100) * (sorted.length - 1);
+function percentile(values, q) {
+  const index = (q / 100) * (values.length - 1);
   const below = Math.floor(index);
-  const above = Math.min(below + 1, sorted.length - 1);
   const t = index - below;
-  const a = sorted[below];
-  const b = sorted[above];
+  const a = select(values, below);
+  // select leaves every value above `below` at least as large: the next is their smallest
+  let b = a;
+  if (below + 1 < values.length) {
+    b = Infinity;
+    for (let k = below + 1; k < values.length; k++) if (values[k] < b) b = values[k];
+  }
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t; // numpy's _lerp
+}
+
+/**
+ * The k-th smallest of `values` (0-based), which it reorders so that every value before k is
+ * at most it and every value after at least it: Hoare's quickselect, linear on average.
+ * @param {Float64Array} values  finite
+ * @param {number} k
+ */
+function select(values, k) {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const swap = values[i];
+        values[i++] = values[j];
+        values[j--] = swap;
+      }
+    }
+    // now values[lo..j] <= pivot <= values[i..hi], and any between equal the pivot
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k];
 }
 
 /**
@@ -283,7 +324,8 @@ function layerOf(cell, trace, log) {
     h_norm: series(rowNorms(trace.h, timesteps, units)),
   };
   if (cell === "elman") {
-    const slope = trace.h.map((/** @type {number} */ h) => 1 - h * h); // tanh'(a_t) = 1 - h_t^2
+    const slope = new Float64Array(trace.h.length);
+    for (let k = 0; k < slope.length; k++) slope[k] = 1 - trace.h[k] * trace.h[k]; // tanh'(a_t)
     layer.tanh_slope = series(rowMeans(slope, timesteps, units));
     return layer;
   }

@@ -80,9 +80,12 @@ export class LogGradients {
    * @param {number} width  numbers per step
    */
   _log10Abs(values, width) {
-    const logs = values.map((v) => Math.log10(Math.abs(v))); // log10(0) = -Infinity: exact zero
-    if (this.log_space) {
-      for (let k = 0; k < logs.length; k++) logs[k] += this.log10_scale[Math.floor(k / width)];
+    const logs = new Float64Array(values.length);
+    for (let t = 0; t < values.length / width; t++) {
+      const shift = this.log_space ? this.log10_scale[t] : 0;
+      for (let k = t * width; k < (t + 1) * width; k++) {
+        logs[k] = Math.log10(Math.abs(values[k])) + shift; // log10(0) = -Infinity: exact zero
+      }
     }
     return logs;
   }
@@ -94,7 +97,12 @@ export class LogGradients {
   _scaled(values, width) {
     if (this.log_space) return values;
     // norms inside 1e±150: 10**-log10_scale is a normal number
-    return values.map((v, k) => v * 10 ** -this.log10_scale[Math.floor(k / width)]);
+    const scaled = new Float64Array(values.length);
+    for (let t = 0; t < values.length / width; t++) {
+      const factor = 10 ** -this.log10_scale[t];
+      for (let k = t * width; k < (t + 1) * width; k++) scaled[k] = values[k] * factor;
+    }
+    return scaled;
   }
 }
 
