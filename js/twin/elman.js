@@ -102,7 +102,10 @@ export class SimpleRNN {
    */
   slopes(trace) {
     const g = this.saturation;
-    return { dz_dh: trace.h.map((h) => (1 - h * h) * g) };
+    const { h } = trace;
+    const dz_dh = new Float64Array(h.length);
+    for (let k = 0; k < h.length; k++) dz_dh[k] = (1 - h[k] * h[k]) * g;
+    return { dz_dh };
   }
 
   /**

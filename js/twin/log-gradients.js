@@ -170,8 +170,14 @@ function plainPass(cell, slopes, timesteps, direct, scale, inputGradient) {
     for (const s of scale) {
       if (Number.isFinite(s) && (s < -SAFE_LOG10 || s > SAFE_LOG10)) return null;
     }
-    // 0 where the scale is -Infinity
-    totals = direct.map((d) => d.map((v, k) => v * 10 ** scale[Math.floor(k / units)]));
+    totals = direct.map((d) => {
+      const total = new Float64Array(d.length);
+      for (let t = 0; t < timesteps; t++) {
+        const factor = 10 ** scale[t]; // 0 where the scale is -Infinity
+        for (let k = t * units; k < (t + 1) * units; k++) total[k] = d[k] * factor;
+      }
+      return total;
+    });
   } else {
     totals = direct.map((d) => d.slice()); // the direct gradients; become the totals
   }
