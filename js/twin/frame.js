@@ -108,22 +108,71 @@ export function frameOfTraces(params, cells, traces) {
   const norms = layers[0].log10_grad_norm.data;
   const last = norms[norms.length - 1];
   const normsC = layers[0].log10_grad_norm_c?.data;
+  return {
+    layers,
+    gradient_ratio_log10: norms[0] - last,
+    gradient_ratio_log10_c: normsC ? normsC[0] - last : null,
+    saturated_fraction: saturatedFraction(traces),
+    // the mean of the first layer's tanh'(a_t) over its steps of equally many units
+    mean_tanh_slope: layers[0].tanh_slope ? mean(layers[0].tanh_slope.data) : null,
+    mean_memory_gate: layers[0].gate ? mean(layers[0].gate.data) : null,
+    colour_scales: colourScales(params.cell, traces[0].x, layers),
+  };
+}
+
+/**
+ * A frame's headline numbers (Python's `Measurement`).
+ * @typedef {object} TwinMeasurement
+ * @property {number} gradient_ratio_log10  `log10(||dL/dh_1|| / ||dL/dh_T||)`, first layer
+ * @property {number} saturated_fraction  of all (layer, step, unit) cells with |h| > 0.99
+ * @property {number} mean_tanh_slope  `tanh'(a_t)` over the first layer's steps and units
+ */
+
+/**
+ * The numbers `computeFrame`'s frame has for `params` (the Elman cell's), the very same,
+ * without building the rest of the frame (no per-unit logarithms, colour scales or series):
+ * what a preset's search evaluates (Python's `measure`).
+ * @param {TwinParams} params
+ * @param {Given} given
+ * @returns {TwinMeasurement}
+ */
+export function measure(params, given) {
+  if (params.cell !== "elman") {
+    throw new RangeError(`measure() measures the Elman cell; got cell ${params.cell}`);
+  }
+  const cells = buildLayers(params, given);
+  const traces = run(cells, firstSteps(given, params.seq_len), params.seq_len);
+  const norms = backThroughStack(cells, traces)[0].log10_norm;
+  const { h, timesteps } = traces[0];
+  return {
+    gradient_ratio_log10: norms[0] - norms[norms.length - 1],
+    saturated_fraction: saturatedFraction(traces),
+    mean_tanh_slope: mean(rowMeans(tanhSlopes(h), timesteps, h.length / timesteps)),
+  };
+}
+
+/**
+ * The fraction of all (layer, step, unit) cells with |h| > 0.99.
+ * @param {any[]} traces
+ */
+function saturatedFraction(traces) {
   let saturated = 0;
   let count = 0;
   for (const trace of traces) {
     for (const h of trace.h) saturated += Math.abs(h) > 0.99 ? 1 : 0;
     count += trace.h.length;
   }
-  return {
-    layers,
-    gradient_ratio_log10: norms[0] - last,
-    gradient_ratio_log10_c: normsC ? normsC[0] - last : null,
-    saturated_fraction: saturated / count,
-    // the mean of the first layer's tanh'(a_t) over its steps of equally many units
-    mean_tanh_slope: layers[0].tanh_slope ? mean(layers[0].tanh_slope.data) : null,
-    mean_memory_gate: layers[0].gate ? mean(layers[0].gate.data) : null,
-    colour_scales: colourScales(params.cell, traces[0].x, layers),
-  };
+  return saturated / count;
+}
+
+/**
+ * `tanh'(a_t) = 1 - h_t^2` for every step and unit of an Elman layer.
+ * @param {Float64Array} h  (timesteps, units)
+ */
+function tanhSlopes(h) {
+  const slopes = new Float64Array(h.length);
+  for (let k = 0; k < h.length; k++) slopes[k] = 1 - h[k] * h[k];
+  return slopes;
 }
 
 /**
@@ -324,9 +373,7 @@ function layerOf(cell, trace, log) {
     h_norm: series(rowNorms(trace.h, timesteps, units)),
   };
   if (cell === "elman") {
-    const slope = new Float64Array(trace.h.length);
-    for (let k = 0; k < slope.length; k++) slope[k] = 1 - trace.h[k] * trace.h[k]; // tanh'(a_t)
-    layer.tanh_slope = series(rowMeans(slope, timesteps, units));
+    layer.tanh_slope = series(rowMeans(tanhSlopes(trace.h), timesteps, units));
     return layer;
   }
   const gate = cell === "lstm" ? trace.f : trace.z;
