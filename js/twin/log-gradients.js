@@ -234,13 +234,20 @@ function logSpacePass(cell, slopes, timesteps, direct, scale, inputGradient) {
   }
   // a step without a direct gradient: e = -Infinity
   const e_direct = largest.map((l, t) => Math.log10(l) + (scale === null ? 0 : scale[t]));
-  const unit = direct.map((d) => d.map((v, k) => v / (largest[Math.floor(k / units)] || 1)));
+  const unit = direct.map((d) => {
+    const u = new Float64Array(d.length);
+    for (let t = 0; t < timesteps; t++) {
+      const size = largest[t] || 1;
+      for (let k = t * units; k < (t + 1) * units; k++) u[k] = d[k] / size;
+    }
+    return u;
+  });
 
   const scaled = direct.map(() => new Float64Array(timesteps * units)); // over 10**log10_scale[t]
   const log10_scale = new Float64Array(timesteps).fill(-Infinity);
   const dz = new Float64Array(inputGradient ? timesteps * dzSize : dzSize);
   /** @type {States} */
-  let back = direct.map(() => new Float64Array(units));
+  const back = direct.map(() => new Float64Array(units));
   /** @type {States} */
   const into = direct.map(() => new Float64Array(units));
   let e_back = -Infinity; // what step t+1 passes back is 10**e_back * back
@@ -272,13 +279,10 @@ function logSpacePass(cell, slopes, timesteps, direct, scale, inputGradient) {
     }
     let size = 0;
     for (const v of into) for (let j = 0; j < units; j++) size = Math.max(size, Math.abs(v[j]));
-    if (size > 0) {
-      back = into.map((v) => v.map((x) => x / size));
-      e_back = top + Math.log10(size);
-    } else {
-      back = into.map(() => new Float64Array(units));
-      e_back = -Infinity;
+    for (let k = 0; k < into.length; k++) {
+      for (let j = 0; j < units; j++) back[k][j] = size > 0 ? into[k][j] / size : 0;
     }
+    e_back = size > 0 ? top + Math.log10(size) : -Infinity;
   }
 
   const oneState = scaled.length === 1; // then u_t has norm 1: its norm is the scale itself
