@@ -58,11 +58,14 @@ def size(text: str) -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=size, nargs="+", default=["100x32", "200x64", "1000x64"])
+    parser.add_argument(
+        "--sizes", type=size, nargs="+", default=[(100, 32), (200, 64), (1000, 64)],
+        help="steps x units, e.g. 200x64",
+    )  # fmt: skip
     parser.add_argument("--seconds", type=float, default=2.0, help="timed runs per case")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    sizes = args.sizes  # argparse applies `size` to the defaults too
+    sizes = args.sizes
 
     cases, kernel = [], {}
     for steps, units in sizes:
