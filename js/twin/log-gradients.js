@@ -184,6 +184,8 @@ function plainPass(cell, slopes, timesteps, direct, scale, inputGradient) {
   const dz = new Float64Array(inputGradient ? timesteps * dzSize : dzSize);
   /** @type {States} */
   const back = totals.map(() => new Float64Array(units));
+  const squares = totals.map(() => new Float64Array(timesteps)); // ||total_t||^2 per state
+  const log10Norms = totals.map(() => new Float64Array(timesteps));
   for (let t = timesteps - 1; t >= 0; t--) {
     const d = totals.map((total) => total.subarray(t * units, (t + 1) * units));
     for (let k = 0; k < d.length; k++) {
@@ -191,11 +193,15 @@ function plainPass(cell, slopes, timesteps, direct, scale, inputGradient) {
     }
     const dz_t = inputGradient ? dz.subarray(t * dzSize, (t + 1) * dzSize) : dz;
     cell.stepBack(slopes, t, d, dz_t, back);
-  }
-  const squares = totals.map((total) => sumOfSquaresPerStep(total, timesteps, units));
-  const log10Norms = squares.map((square) => square.map((s) => 0.5 * Math.log10(s)));
-  for (const log10Norm of log10Norms) {
-    for (const v of log10Norm) if (!(v >= -SAFE_LOG10 && v <= SAFE_LOG10)) return null; // NaN too
+    // Step t's totals are complete. The Python checks every norm after the last step; the
+    // first one out of range ends the pass here instead, with the same answer, so that a
+    // gradient vanishing or exploding halfway does not pay for a plain pass it cannot use.
+    for (let k = 0; k < d.length; k++) {
+      squares[k][t] = dot(d[k], d[k]);
+      log10Norms[k][t] = 0.5 * Math.log10(squares[k][t]);
+      const v = log10Norms[k][t];
+      if (!(v >= -SAFE_LOG10 && v <= SAFE_LOG10)) return null; // an exact zero and NaN too
+    }
   }
   const log10_scale =
     totals.length === 1
