@@ -9,7 +9,7 @@
 //
 // tests/test_twin.py holds every array and number equal to `compute_frame(Params(...))`.
 
-import { checkShape } from "./base.js";
+import { checkShape, scaled } from "./base.js";
 import { SimpleRNN } from "./elman.js";
 import { GRU } from "./gru.js";
 import { LSTM } from "./lstm.js";
@@ -290,9 +290,8 @@ export function buildLayers(params, given) {
   }
   return given.layers.slice(0, layers).map((layer) => {
     const signs = checkShape("bias_signs", layer.bias_signs, [layer.units]);
-    const b = bias === 0 ? new Float64Array(layer.units) : signs.map((s) => bias * s);
-    const W_hh = layer.W_hh.map((w) => w_hh_scale * w);
-    return new SimpleRNN({ ...layer, W_hh, b }, saturation);
+    const b = bias === 0 ? new Float64Array(layer.units) : scaled(bias, signs);
+    return new SimpleRNN({ ...layer, W_hh: scaled(w_hh_scale, layer.W_hh), b }, saturation);
   });
 }
 
