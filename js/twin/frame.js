@@ -1,13 +1,14 @@
 // One frame of the explorer's numbers, computed in the browser: a twin of
-// rnnwidget/explorer/frame.py (`_stack`, `_run`, `_forward_and_back`, `_one_layer` and the
-// `Frame` properties the picture reads) for the weights and input the kernel made.
+// rnnwidget/explorer/frame.py (`_stack`, `_run`, `_forward_and_back`, `_one_layer`, `measure`
+// and the `Frame` properties the picture reads) for the weights and input the kernel made.
 //
 // The continuous knobs are the twin's: the Elman cell's W_hh scale, tanh gain and bias, and
 // the sequence length up to the input given. Units, seed, input kind and cell choose the
 // given weights and input. The loss is the explorer's, `L = sum_i h_T[i] / sqrt(units)` on the
 // top layer's last state, so that ||dL/dh_T|| = 1.
 //
-// tests/test_twin.py holds every array and number equal to `compute_frame(Params(...))`.
+// tests/test_twin.py holds every array and number equal to `compute_frame(Params(...))`, and
+// `measure`'s to `measure(Params(...))`.
 
 import { checkShape, scaled } from "./base.js";
 import { SimpleRNN } from "./elman.js";
