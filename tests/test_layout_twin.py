@@ -18,9 +18,9 @@ gradients' colour scale starts at the 1st percentile of every per-unit logarithm
 forward pass rounded differently moves by more than 1e-9 of itself; it is held, as test_twin
 holds it, within 1e-9 of the largest gradient.
 
-The rules of rnnwidget/_axes.py and the tick formats (js/twin/axes.js) are also compared
-directly over every length, row count and decade range the explorer can show, and the notes on
-exact zeros (filled on both sides from ``ZERO_WORDS``) over every shape of run.
+The rules of rnnwidget/_axes.py (js/twin/axes.js) and the tick formats (js/common/format.js)
+are also compared directly over every length, row count and decade range the explorer can show,
+and the notes on exact zeros (filled on both sides from ``ZERO_WORDS``) over every shape of run.
 """
 
 from __future__ import annotations
@@ -306,10 +306,10 @@ def test_the_notes_on_exact_zeros_are_the_kernels(run: Run, name: str) -> None:
 
 
 def test_the_axes_rules_are_the_kernels() -> None:
-    """js/twin/axes.js against rnnwidget/_axes.py and formatting.py: the time ticks of every
-    length to 5,000, the row ticks of every count to 300, the labelled decades of every range
-    the chart draws, colour-bar decades of any range, and two-digit colour ticks of floats of
-    every size, ties (0.125, 2.5) rounded to even as Python does."""
+    """js/twin/axes.js against rnnwidget/_axes.py and js/common/format.js against formatting.py:
+    the time ticks of every length to 5,000, the row ticks of every count to 300, the labelled
+    decades of every range the chart draws, colour-bar decades of any range, and two-digit
+    colour ticks of floats of every size, ties (0.125, 2.5) rounded to even as Python does."""
     rng = np.random.default_rng(0)
     data = {
         "T": list(range(1, 5001)),
@@ -326,13 +326,14 @@ def test_the_axes_rules_are_the_kernels() -> None:
     script = """
     import { readFileSync } from "node:fs";
     import * as axes from "./js/twin/axes.js";
+    import { formatTick } from "./js/common/format.js";
     const data = JSON.parse(readFileSync(0, "utf8"));
     console.log(JSON.stringify({
       T: data.T.map((T) => axes.timeTicks(T)),
       rows: data.rows.map((rows) => axes.rowTicks(rows)),
       decades: data.decades.map(([lo, hi]) => axes.decadeLabels(lo, hi)),
       ranges: data.ranges.map(([lo, hi]) => axes.decadeTicks(lo, hi)),
-      values: data.values.map((value) => axes.formatTick(value)),
+      values: data.values.map((value) => formatTick(value)),
     }));
     """
     result = subprocess.run(

@@ -7,8 +7,8 @@ both ways (1e+338 in the explorer's own Elman frames, 1e+476 and 1e+601 in cells
 1e-6000) and exact zeros; and the log-space recursion
 (:func:`rnnwidget.cells.log_gradients.log10_gradients`) called directly, with a direct gradient
 on every step (scaled past float64 as a layer below receives it), the LSTM's dc, an input
-gradient and each pass forced. One Node process (tests/twin_runner.mjs) runs the twin on every
-case; numpy is the reference.
+gradient and each pass forced; and ``measure``, the headline numbers a preset's search reads.
+One Node process (tests/twin_runner.mjs) runs the twin on every case; numpy is the reference.
 
 What is held to what:
 
@@ -47,7 +47,7 @@ from rnnwidget.cells import GRU, LSTM, SimpleRNN
 from rnnwidget.cells.inputs import make_input
 from rnnwidget.cells.log_gradients import log10_gradients
 from rnnwidget.explorer import twin
-from rnnwidget.explorer.frame import FEATURES, Frame, Network, Params, compute_frame
+from rnnwidget.explorer.frame import FEATURES, Frame, Network, Params, compute_frame, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = "node"
@@ -179,6 +179,25 @@ RECURSION_CASES = [
     ]
 ]
 
+#: What a preset's search measures (``measure``, the Elman cell at T = 100): settings that
+#: vanish, hold, grow and saturate, one and two layers; each forward pass well conditioned, so
+#: the twin's own forward pass is compared.
+MEASURE_CASES = [
+    replace(Params(units=32, seq_len=100), input_kind=kind, w_hh_scale=scale, saturation=gain,
+            bias=bias, layers=layers, seed=seed)
+    for kind, scale, gain, bias, layers, seed in [
+        ("noise", 0.5, 1.0, 0.0, 1, 0), ("sentence", 1.0, 1.0, 0.0, 2, 1),
+        ("noise", 0.9, 3.0, 0.7, 1, 0), ("sine", 1.1, 1.5, 0.0, 1, 0),
+        ("impulse", 0.3, 8.0, 0.7, 1, 0), ("sine", 1.2, 0.3, 0.7, 2, 1),
+    ]
+]  # fmt: skip
+
+
+def _measure_id(params: Params) -> str:
+    p = params
+    return f"measure-{p.input_kind}-s{p.w_hh_scale:g}-g{p.saturation:g}-b{p.bias:g}-L{p.layers}"
+
+
 # ----------------------------------------------------------------------------------------------
 # Building the cases in Python
 # ----------------------------------------------------------------------------------------------
@@ -275,6 +294,24 @@ def _frame_case(case: FrameCase) -> tuple[dict[str, Any], Frame]:
     return spec, frame
 
 
+def _measure_case(params: Params) -> dict[str, Any]:
+    """What the twin is given to measure ``params``: the explorer's given, as a frame's."""
+    made = twin.given(params, params.seq_len)
+    layers = [
+        {name: f8(v) if isinstance(v, np.ndarray) else v for name, v in layer.items()}
+        for layer in made["layers"]
+    ]
+    knobs = {k: getattr(params, k) for k in ("cell", "seq_len", "w_hh_scale", "saturation")}
+    knobs.update(bias=params.bias, layers=params.layers)
+    given = {
+        "x": f8(made["x"]),
+        "timesteps": params.seq_len,
+        "features": FEATURES,
+        "layers": layers,
+    }
+    return {"kind": "measure", "id": _measure_id(params), "params": knobs, "given": given}
+
+
 def _recursion_model(case: RecursionCase) -> tuple[Any, Any]:
     rng = np.random.default_rng(7)
     units = 6
@@ -352,6 +389,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         spec, logs = _recursion_case(rcase)
         specs.append(spec)
         recursions[rcase.id] = logs
+    specs += [_measure_case(params) for params in MEASURE_CASES]
     cases, results = folder / "cases.json", folder / "results.json"
     cases.write_text(json.dumps(specs), "utf-8")
     subprocess.run(
@@ -545,6 +583,22 @@ def test_the_twins_log10_gradients_equal_pythons(run: Run, case: RecursionCase) 
     assert record("log10_gradients: x_scaled", error) <= RTOL
 
 
+@pytest.mark.parametrize("params", MEASURE_CASES, ids=_measure_id)
+def test_the_twins_measure_equals_pythons_and_its_own_frame(run: Run, params: Params) -> None:
+    """``measure`` gives Python's ``measure`` numbers, and exactly the numbers of the twin's own
+    frame for the same setting (which it computes without the rest of the frame)."""
+    assert well_conditioned(compute_frame(params))
+    js = run.results[_measure_id(params)]
+    py = measure(params)
+    ratio = scalar_log_error(float(js["measure"]["gradient_ratio_log10"]), py.gradient_ratio_log10)
+    assert record("measure: gradient_ratio_log10", ratio) <= RTOL
+    assert float(js["measure"]["saturated_fraction"]) == py.saturated_fraction  # exact
+    slope = float(js["measure"]["mean_tanh_slope"])
+    error = state_error(np.array([slope]), np.array([py.mean_tanh_slope]))
+    assert record("measure: mean_tanh_slope", error) <= RTOL
+    assert js["measure"] == {name: js["frame"][name] for name in py._fields}
+
+
 def test_the_cases_reach_past_float64_both_ways_and_exact_zeros(run: Run) -> None:
     """The grid holds what the twin must survive, for every cell: norms above 1e+308 and below
     1e-308 (finite, in logarithms) and exact zeros (-inf), in frames the twin computes from its
@@ -590,7 +644,7 @@ def test_the_comparisons_see_an_error_of_1e_8() -> None:
 def test_the_twin_says_what_it_expected() -> None:
     """Bad weights or knobs: a RangeError naming what was expected and what arrived."""
     script = """
-    import { LSTM, computeFrame } from "./js/twin/index.js";
+    import { LSTM, computeFrame, measure } from "./js/twin/index.js";
     const messages = [];
     const attempt = (f) => { try { f(); messages.push(null); } catch (e) {
       messages.push(`${e.name}: ${e.message}`); } };
@@ -602,15 +656,17 @@ def test_the_twin_says_what_it_expected() -> None:
     attempt(() => computeFrame({ cell: "rnn", seq_len: 3 }, given));
     attempt(() => computeFrame({ cell: "elman", seq_len: 3, saturation: 0 }, given));
     attempt(() => computeFrame({ cell: "elman", seq_len: 3 }, given));
+    attempt(() => measure({ cell: "gru", seq_len: 3 }, given));
     console.log(JSON.stringify(messages));
     """
     result = subprocess.run(
         [NODE, "--input-type=module", "-e", script],
         check=True, cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
-    lstm, too_long, cell, gain, good = json.loads(result.stdout)
+    lstm, too_long, cell, gain, good, gated = json.loads(result.stdout)
     assert lstm == "RangeError: W_xh must be a Float64Array of shape (8, 4); got 8 numbers"
     assert too_long == "RangeError: seq_len must be 1 ... 3; got 4"
     assert cell == "RangeError: cell must be one of elman, lstm, gru; got rnn"
     assert gain == "RangeError: saturation must be a positive number; got 0"
     assert good is None
+    assert gated == "RangeError: measure() measures the Elman cell; got cell gru"

@@ -16,6 +16,7 @@ import {
   computeFrame,
   frameOfTraces,
   log10Gradients,
+  measure,
 } from "../js/twin/index.js";
 
 const CELLS = {
@@ -68,6 +69,13 @@ for (const c of cases) {
     results[c.id] = {
       frame: frameValues(computeFrame(c.params, c.given)),
       from_traces: frameValues(frameOfTraces(c.params, cells, c.traces)),
+    };
+  } else if (c.kind === "measure") {
+    const frame = computeFrame(c.params, c.given);
+    const { gradient_ratio_log10, saturated_fraction, mean_tanh_slope } = frame;
+    results[c.id] = {
+      measure: measure(c.params, c.given),
+      frame: { gradient_ratio_log10, saturated_fraction, mean_tanh_slope },
     };
   } else {
     const cell = CELLS[c.cell](c.weights);

@@ -176,6 +176,24 @@ export function formatPow10(log10, digits = 1) {
 }
 
 /**
+ * Tick label for the decade `10**exponent`: "1e-7", "1", "10", "1e+12".
+ * @param {number} exponent
+ */
+export function formatDecade(exponent) {
+  if (exponent === 0) return "1";
+  if (exponent === 1) return "10";
+  return `1e${exponent > 0 ? "+" : ""}${exponent}`;
+}
+
+/**
+ * A colour-bar label with at most two significant digits: "-0.5", "1", "2.3".
+ * @param {number} value
+ */
+export function formatTick(value) {
+  return significant(value, 2);
+}
+
+/**
  * A note when a magnitude (as its log10) lies outside what float64 can hold, else "".
  * @param {number} log10
  */

@@ -1,12 +1,9 @@
 // Where ticks go, and how a tick is written, for the twin's frames: a twin of
 // rnnwidget/_axes.py (nice_ticks, decade_ticks, time_ticks, row_ticks, log_range,
-// decade_labels) and of the two tick formats of rnnwidget/formatting.py (format_decade,
-// format_tick), rule for rule, so that a layout the browser recomputes places and writes every
-// tick where the kernel would.
-//
-// Python's format spec rounds half to even on a float's exact binary value, JavaScript's
-// toPrecision half away from zero; `roundSignificant` reads Python's rounding off the exact
-// digits, so the two agree on every float, ties included (0.125 to two digits is 0.12).
+// decade_labels), rule for rule, so that a layout the browser recomputes places every tick
+// where the kernel would. The ticks' text is formatting.py's, twinned in js/common/format.js.
+
+import { formatDecade, formatSpec } from "../common/format.js";
 
 /**
  * About `count` round numbers covering [lo, hi]: the multiples of a step of 1, 2 or 5 times a
@@ -26,7 +23,7 @@ export function niceTicks(lo, hi, count = 5) {
   const first = Math.ceil(lo / step - 1e-9);
   const last = Math.floor(hi / step + 1e-9);
   const ticks = [];
-  for (let k = first; k <= last; k++) ticks.push(roundSignificant(k * step, 12));
+  for (let k = first; k <= last; k++) ticks.push(Number(formatSpec(k * step, ".12g")));
   return ticks;
 }
 
@@ -107,77 +104,4 @@ export function decadeLabels(lo, hi) {
   return niceTicks(lo, hi, 5)
     .filter((d) => Number.isInteger(d))
     .map((d) => [d, formatDecade(d)]);
-}
-
-/**
- * Tick label for the decade `10**exponent`: "1e-7", "1", "10", "1e+12" (Python's
- * `format_decade`).
- * @param {number} exponent
- * @returns {string}
- */
-export function formatDecade(exponent) {
-  if (exponent === 0) return "1";
-  if (exponent === 1) return "10";
-  return `1e${exponent > 0 ? "+" : ""}${exponent}`;
-}
-
-/**
- * A colour-bar label with at most two significant digits: "-0.5", "1", "2.3" (Python's
- * `format_tick`).
- * @param {number} value
- * @returns {string}
- */
-export function formatTick(value) {
-  return significant(value, 2);
-}
-
-/**
- * `value` rounded to `digits` significant digits, written without an exponent and without
- * trailing zeros: "1200", "0.05", "2.3", "-0.5", "0" (Python's `significant`).
- * @param {number} value
- * @param {number} digits
- * @returns {string}
- */
-export function significant(value, digits) {
-  const rounded = roundSignificant(value, digits);
-  return rounded ? positional(rounded) : "0";
-}
-
-/**
- * Python's `float(f"{value:.{digits}g}")`: `value` rounded to `digits` significant digits,
- * half to even on its exact binary value.
- * @param {number} value
- * @param {number} digits  1 ... 99
- * @returns {number}
- */
-export function roundSignificant(value, digits) {
-  if (!Number.isFinite(value) || value === 0) return value;
-  const rounded = Number(value.toPrecision(digits)); // ties away from zero
-  // Every float's exact decimal expansion that ends within 100 digits is a candidate for a tie;
-  // one that does not end there lies off every midpoint.
-  const exact = Math.abs(value).toExponential(99);
-  const [mantissa, exponent] = exact.split("e");
-  const figures = mantissa.replace(".", "");
-  const tie = figures[digits] === "5" && /^0*$/.test(figures.slice(digits + 1));
-  if (!tie || Number(figures[digits - 1]) % 2 === 1) return rounded;
-  const kept = `${figures[0]}.${figures.slice(1, digits)}e${exponent}`;
-  return Math.sign(value) * Number(kept); // the even neighbour: toward zero
-}
-
-/**
- * The shortest digits that give `value` back, written out without an exponent (numpy's
- * `format_float_positional(value, trim="-")`).
- * @param {number} value
- * @returns {string}
- */
-export function positional(value) {
-  const text = String(Math.abs(value));
-  const sign = value < 0 ? "-" : "";
-  if (!text.includes("e")) return sign + text;
-  const [mantissa, power] = text.split("e");
-  const digits = mantissa.replace(".", "");
-  const dot = mantissa.indexOf(".");
-  const point = (dot === -1 ? mantissa.length : dot) + Number(power); // digits before the point
-  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
-  return sign + digits + "0".repeat(point - digits.length);
 }

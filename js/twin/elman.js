@@ -7,7 +7,15 @@
 //
 // Shapes as in js/twin/base.js; tests/test_twin.py holds it equal to the Python.
 
-import { checkInput, checkShape, checkWeights, inputGradient, transpose, vecMat } from "./base.js";
+import {
+  checkInput,
+  checkShape,
+  checkWeights,
+  inputGradient,
+  matVec,
+  scaled,
+  transpose,
+} from "./base.js";
 
 /**
  * What the forward pass computed (Python's `Trace`).
@@ -44,6 +52,7 @@ export class SimpleRNN {
     this.dzSize = units;
     this.W_xh = weights.W_xh;
     this.W_hh = weights.W_hh;
+    this.W_hh_T = transpose(weights.W_hh, units, units); // for W_hh^T dz_t, row by row
     this.b = checkShape("b", weights.b, [units]);
     this.saturation = saturation;
   }
@@ -60,11 +69,11 @@ export class SimpleRNN {
     const h0 = new Float64Array(units);
     // The input's share of a_t does not depend on the past: computed for every step first;
     // the loop below only adds the recurrent term. The gain multiplies the weights once.
-    const gW_xh_T = transpose(this.W_xh.map((w) => g * w), units, features);
-    const gW_hh_T = transpose(this.W_hh.map((w) => g * w), units, units);
+    const gW_xh = scaled(g, this.W_xh);
+    const gW_hh = scaled(g, this.W_hh);
     const a = new Float64Array(timesteps * units);
     for (let t = 0; t < timesteps; t++) {
-      vecMat(x, t * features, gW_xh_T, features, units, a, t * units); // x_t @ (g W_xh)^T
+      matVec(gW_xh, units, features, x, t * features, a, t * units); // x_t @ (g W_xh)^T
     }
     for (let t = 0; t < timesteps; t++) {
       for (let j = 0; j < units; j++) a[t * units + j] += g * this.b[j];
@@ -74,7 +83,7 @@ export class SimpleRNN {
     let h_prev = h0;
     let prev = 0; // where h_{t-1} starts in h_prev
     for (let t = 0; t < timesteps; t++) {
-      vecMat(h_prev, prev, gW_hh_T, units, units, recurrent); // h_{t-1} @ (g W_hh)^T
+      matVec(gW_hh, units, units, h_prev, prev, recurrent); // h_{t-1} @ (g W_hh)^T
       for (let j = 0; j < units; j++) {
         const i = t * units + j;
         a[i] += recurrent[j]; // a_t = g W_xh x_t + g b + g W_hh h_{t-1}
@@ -93,7 +102,10 @@ export class SimpleRNN {
    */
   slopes(trace) {
     const g = this.saturation;
-    return { dz_dh: trace.h.map((h) => (1 - h * h) * g) };
+    const { h } = trace;
+    const dz_dh = new Float64Array(h.length);
+    for (let k = 0; k < h.length; k++) dz_dh[k] = (1 - h[k] * h[k]) * g;
+    return { dz_dh };
   }
 
   /**
@@ -113,7 +125,7 @@ export class SimpleRNN {
     const [dh_t] = d;
     const dz_dh = slopes.dz_dh;
     for (let j = 0; j < units; j++) dz[j] = dz_dh[t * units + j] * dh_t[j]; // through tanh, gain
-    vecMat(dz, 0, this.W_hh, units, units, back[0]); // W_hh^T dz_t
+    matVec(this.W_hh_T, units, units, dz, 0, back[0]); // W_hh^T dz_t
     return back;
   }
 

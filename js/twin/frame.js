@@ -1,15 +1,16 @@
 // One frame of the explorer's numbers, computed in the browser: a twin of
-// rnnwidget/explorer/frame.py (`_stack`, `_run`, `_forward_and_back`, `_one_layer` and the
-// `Frame` properties the picture reads) for the weights and input the kernel made.
+// rnnwidget/explorer/frame.py (`_stack`, `_run`, `_forward_and_back`, `_one_layer`, `measure`
+// and the `Frame` properties the picture reads) for the weights and input the kernel made.
 //
 // The continuous knobs are the twin's: the Elman cell's W_hh scale, tanh gain and bias, and
 // the sequence length up to the input given. Units, seed, input kind and cell choose the
 // given weights and input. The loss is the explorer's, `L = sum_i h_T[i] / sqrt(units)` on the
 // top layer's last state, so that ||dL/dh_T|| = 1.
 //
-// tests/test_twin.py holds every array and number equal to `compute_frame(Params(...))`.
+// tests/test_twin.py holds every array and number equal to `compute_frame(Params(...))`, and
+// `measure`'s to `measure(Params(...))`.
 
-import { checkShape } from "./base.js";
+import { checkShape, scaled } from "./base.js";
 import { SimpleRNN } from "./elman.js";
 import { GRU } from "./gru.js";
 import { LSTM } from "./lstm.js";
@@ -108,21 +109,71 @@ export function frameOfTraces(params, cells, traces) {
   const norms = layers[0].log10_grad_norm.data;
   const last = norms[norms.length - 1];
   const normsC = layers[0].log10_grad_norm_c?.data;
+  return {
+    layers,
+    gradient_ratio_log10: norms[0] - last,
+    gradient_ratio_log10_c: normsC ? normsC[0] - last : null,
+    saturated_fraction: saturatedFraction(traces),
+    // the mean of the first layer's tanh'(a_t) over its steps of equally many units
+    mean_tanh_slope: layers[0].tanh_slope ? mean(layers[0].tanh_slope.data) : null,
+    mean_memory_gate: layers[0].gate ? mean(layers[0].gate.data) : null,
+    colour_scales: colourScales(params.cell, traces[0].x, layers),
+  };
+}
+
+/**
+ * A frame's headline numbers (Python's `Measurement`).
+ * @typedef {object} TwinMeasurement
+ * @property {number} gradient_ratio_log10  `log10(||dL/dh_1|| / ||dL/dh_T||)`, first layer
+ * @property {number} saturated_fraction  of all (layer, step, unit) cells with |h| > 0.99
+ * @property {number} mean_tanh_slope  `tanh'(a_t)` over the first layer's steps and units
+ */
+
+/**
+ * The numbers `computeFrame`'s frame has for `params` (the Elman cell's), the very same,
+ * without building the rest of the frame (no per-unit logarithms, colour scales or series):
+ * what a preset's search evaluates (Python's `measure`).
+ * @param {TwinParams} params
+ * @param {Given} given
+ * @returns {TwinMeasurement}
+ */
+export function measure(params, given) {
+  if (params.cell !== "elman") {
+    throw new RangeError(`measure() measures the Elman cell; got cell ${params.cell}`);
+  }
+  const cells = buildLayers(params, given);
+  const traces = run(cells, firstSteps(given, params.seq_len), params.seq_len);
+  const norms = backThroughStack(cells, traces)[0].log10_norm;
+  const { h, timesteps } = traces[0];
+  return {
+    gradient_ratio_log10: norms[0] - norms[norms.length - 1],
+    saturated_fraction: saturatedFraction(traces),
+    mean_tanh_slope: mean(rowMeans(tanhSlopes(h), timesteps, h.length / timesteps)),
+  };
+}
+
+/**
+ * The fraction of all (layer, step, unit) cells with |h| > 0.99.
+ * @param {any[]} traces
+ */
+function saturatedFraction(traces) {
   let saturated = 0;
   let count = 0;
   for (const trace of traces) {
     for (const h of trace.h) saturated += Math.abs(h) > 0.99 ? 1 : 0;
     count += trace.h.length;
   }
-  return {
-    layers,
-    gradient_ratio_log10: norms[0] - last,
-    gradient_ratio_log10_c: normsC ? normsC[0] - last : null,
-    saturated_fraction: saturated / count,
-    mean_tanh_slope: params.cell === "elman" ? mean(traces[0].h.map((h) => 1 - h * h)) : null,
-    mean_memory_gate: layers[0].gate ? mean(layers[0].gate.data) : null,
-    colour_scales: colourScales(params.cell, traces[0].x, layers),
-  };
+  return saturated / count;
+}
+
+/**
+ * `tanh'(a_t) = 1 - h_t^2` for every step and unit of an Elman layer.
+ * @param {Float64Array} h  (timesteps, units)
+ */
+function tanhSlopes(h) {
+  const slopes = new Float64Array(h.length);
+  for (let k = 0; k < h.length; k++) slopes[k] = 1 - h[k] * h[k];
+  return slopes;
 }
 
 /**
@@ -145,14 +196,18 @@ function colourScales(cell, x, layers) {
   const logs = grads.filter((grad) => grad).map((grad) => grad.data);
   const finite = new Float64Array(logs.reduce((size, data) => size + data.length, 0));
   let count = 0;
-  for (const data of logs) for (const v of data) if (Number.isFinite(v)) finite[count++] = v;
-  let lo = -1;
-  let hi = 0; // no gradient at all
-  if (count) {
-    finite.subarray(0, count).sort();
-    hi = finite[count - 1];
-    lo = Math.min(percentile(finite.subarray(0, count), 1), hi - 1);
+  let hi = -Infinity;
+  for (const data of logs) {
+    for (const v of data) {
+      if (Number.isFinite(v)) {
+        finite[count++] = v;
+        if (v > hi) hi = v;
+      }
+    }
   }
+  let lo = -1;
+  if (count) lo = Math.min(percentile(finite.subarray(0, count), 1), hi - 1);
+  else hi = 0; // no gradient at all
   const x_max = largest(x);
   const h_max = cell === "elman" ? 1 : largest(layers[0].h.data);
   /** @type {Record<string, [number, number]>} */
@@ -166,18 +221,54 @@ function colourScales(cell, x, layers) {
 }
 
 /**
- * numpy's `np.percentile(values, q)` (its default, linear interpolation) of sorted values.
- * @param {Float64Array} sorted
+ * numpy's `np.percentile(values, q)` (its default, linear interpolation): the two order
+ * statistics around the q-th percentile, found by selection (as numpy's partition finds them)
+ * rather than a sort. Reorders `values`.
+ * @param {Float64Array} values  finite
  * @param {number} q  in [0, 100]
  */
-function percentile(sorted, q) {
-  const index = (q / 100) * (sorted.length - 1);
+function percentile(values, q) {
+  const index = (q / 100) * (values.length - 1);
   const below = Math.floor(index);
-  const above = Math.min(below + 1, sorted.length - 1);
   const t = index - below;
-  const a = sorted[below];
-  const b = sorted[above];
+  const a = select(values, below);
+  // select leaves every value above `below` at least as large: the next is their smallest
+  let b = a;
+  if (below + 1 < values.length) {
+    b = Infinity;
+    for (let k = below + 1; k < values.length; k++) if (values[k] < b) b = values[k];
+  }
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t; // numpy's _lerp
+}
+
+/**
+ * The k-th smallest of `values` (0-based), which it reorders so that every value before k is
+ * at most it and every value after at least it: Hoare's quickselect, linear on average.
+ * @param {Float64Array} values  finite
+ * @param {number} k
+ */
+function select(values, k) {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const swap = values[i];
+        values[i++] = values[j];
+        values[j--] = swap;
+      }
+    }
+    // now values[lo..j] <= pivot <= values[i..hi], and any between equal the pivot
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k];
 }
 
 /**
@@ -200,9 +291,8 @@ export function buildLayers(params, given) {
   }
   return given.layers.slice(0, layers).map((layer) => {
     const signs = checkShape("bias_signs", layer.bias_signs, [layer.units]);
-    const b = bias === 0 ? new Float64Array(layer.units) : signs.map((s) => bias * s);
-    const W_hh = layer.W_hh.map((w) => w_hh_scale * w);
-    return new SimpleRNN({ ...layer, W_hh, b }, saturation);
+    const b = bias === 0 ? new Float64Array(layer.units) : scaled(bias, signs);
+    return new SimpleRNN({ ...layer, W_hh: scaled(w_hh_scale, layer.W_hh), b }, saturation);
   });
 }
 
@@ -283,8 +373,7 @@ function layerOf(cell, trace, log) {
     h_norm: series(rowNorms(trace.h, timesteps, units)),
   };
   if (cell === "elman") {
-    const slope = trace.h.map((/** @type {number} */ h) => 1 - h * h); // tanh'(a_t) = 1 - h_t^2
-    layer.tanh_slope = series(rowMeans(slope, timesteps, units));
+    layer.tanh_slope = series(rowMeans(tanhSlopes(trace.h), timesteps, units));
     return layer;
   }
   const gate = cell === "lstm" ? trace.f : trace.z;

@@ -16,8 +16,8 @@ import {
   inputGradient,
   previousStates,
   sigmoid,
+  matVec,
   transpose,
-  vecMat,
 } from "./base.js";
 
 /**
@@ -29,6 +29,9 @@ import {
  * @property {Float64Array} r  the reset gate
  * @property {Float64Array} z  the update gate
  * @property {Float64Array} n  the candidate
+ * @property {Float64Array} [ah_n]  `W_hn h_{t-1} + b_hn`, the past's share of the candidate:
+ *   kept by the twin's forward pass so that `slopes` need not compute it again (the Python's
+ *   trace, and so a kernel's, lacks it)
  * @property {number} timesteps
  */
 
@@ -55,6 +58,7 @@ export class GRU {
     this.dzSize = 3 * units;
     this.W_xh = weights.W_xh;
     this.W_hh = weights.W_hh;
+    this.W_hh_T = transpose(weights.W_hh, 3 * units, units); // for W_hh^T dz_t, row by row
     this.b_xh = checkShape("b_xh", weights.b_xh, [3 * units]);
     this.b_hh = checkShape("b_hh", weights.b_hh, [3 * units]);
   }
@@ -71,36 +75,35 @@ export class GRU {
     const rows = 3 * units;
     const h0 = new Float64Array(units);
     // ax_t = W_xh x_t + b_xh (r, z, n) does not depend on the past: every step first.
-    const W_xh_T = transpose(this.W_xh, rows, features);
-    const W_hh_T = transpose(this.W_hh, rows, units);
     const ax = new Float64Array(timesteps * rows);
     for (let t = 0; t < timesteps; t++) {
-      vecMat(x, t * features, W_xh_T, features, rows, ax, t * rows); // x_t @ W_xh^T
+      matVec(this.W_xh, rows, features, x, t * features, ax, t * rows); // x_t @ W_xh^T
     }
     for (let t = 0; t < timesteps; t++) {
       for (let k = 0; k < rows; k++) ax[t * rows + k] += this.b_xh[k];
     }
     const size = timesteps * units;
-    const [h, r, z, n] = Array.from({ length: 4 }, () => new Float64Array(size));
+    const [h, r, z, n, ah_n] = Array.from({ length: 5 }, () => new Float64Array(size));
     const ah = new Float64Array(rows); // the past's share, one step
     let h_prev = h0;
     let prev = 0; // where h_{t-1} starts in h_prev
     for (let t = 0; t < timesteps; t++) {
-      vecMat(h_prev, prev, W_hh_T, units, rows, ah); // h_{t-1} @ W_hh^T
+      matVec(this.W_hh, rows, units, h_prev, prev, ah); // h_{t-1} @ W_hh^T
       for (let k = 0; k < rows; k++) ah[k] += this.b_hh[k]; // ah_t = W_hh h_{t-1} + b_hh
       const at = t * rows;
       for (let j = 0; j < units; j++) {
         const k = t * units + j;
         r[k] = sigmoid(ax[at + j] + ah[j]); // r_t, z_t = sigmoid(ax_t + ah_t)
         z[k] = sigmoid(ax[at + units + j] + ah[units + j]);
-        n[k] = Math.tanh(r[k] * ah[2 * units + j] + ax[at + 2 * units + j]);
+        ah_n[k] = ah[2 * units + j];
+        n[k] = Math.tanh(r[k] * ah_n[k] + ax[at + 2 * units + j]);
         // h_t = n_t + z_t (h_{t-1} - n_t) = (1 - z_t) n_t + z_t h_{t-1}
         h[k] = (h_prev[prev + j] - n[k]) * z[k] + n[k];
       }
       h_prev = h;
       prev = t * units;
     }
-    return { x, h0, h, r, z, n, timesteps };
+    return { x, h0, h, r, z, n, ah_n, timesteps };
   }
 
   /**
@@ -112,19 +115,14 @@ export class GRU {
     const { units } = this;
     const { r, z, n, h0, h, timesteps } = trace;
     const h_prev = previousStates(h0, h);
-    // ah_n = W_hn h_{t-1} + b_hn, the past's share of the candidate
-    const W_hn_T = transpose(this.W_hh.subarray(2 * units * units), units, units);
-    const ah_n = new Float64Array(timesteps * units);
-    for (let t = 0; t < timesteps; t++) {
-      vecMat(h_prev, t * units, W_hn_T, units, units, ah_n, t * units); // h_{t-1} @ W_hn^T
-    }
+    const ah_n = trace.ah_n ?? this._pastShareOfCandidate(h_prev, timesteps);
     const dan_dh = new Float64Array(timesteps * units);
     const dah_dh = new Float64Array(timesteps * 3 * units);
     for (let t = 0; t < timesteps; t++) {
       const rows = t * 3 * units;
       for (let j = 0; j < units; j++) {
         const k = t * units + j;
-        const ah_nk = ah_n[k] + this.b_hh[2 * units + j];
+        const ah_nk = ah_n[k];
         dan_dh[k] = (1 - z[k]) * (1 - n[k] * n[k]); // h_t = (1 - z) n + ...,  n = tanh(a_n)
         dah_dh[rows + j] = dan_dh[k] * ah_nk * r[k] * (1 - r[k]); // a_n = ... + r ah_n
         // h_t = n + z (h_{t-1} - n),  z = sigmoid(...)
@@ -133,6 +131,23 @@ export class GRU {
       }
     }
     return { dan_dh, dah_dh, z };
+  }
+
+  /**
+   * `ah_n = W_hn h_{t-1} + b_hn` for every step, the past's share of the candidate, (timesteps,
+   * units): the sums the forward pass took, in the same order.
+   * @param {Float64Array} h_prev  (timesteps, units)
+   * @param {number} timesteps
+   */
+  _pastShareOfCandidate(h_prev, timesteps) {
+    const { units } = this;
+    const W_hn = this.W_hh.subarray(2 * units * units);
+    const ah_n = new Float64Array(timesteps * units);
+    for (let t = 0; t < timesteps; t++) {
+      matVec(W_hn, units, units, h_prev, t * units, ah_n, t * units); // h_{t-1} @ W_hn^T
+      for (let j = 0; j < units; j++) ah_n[t * units + j] += this.b_hh[2 * units + j];
+    }
+    return ah_n;
   }
 
   /**
@@ -157,7 +172,7 @@ export class GRU {
       for (let j = 0; j < units; j++) dz[k * units + j] = dh_t[j] * dah_dh[rows + k * units + j];
     }
     // through ah_t = W_hh h_{t-1} + b_hh
-    const dh_back = vecMat(dz, 0, this.W_hh, 3 * units, units, back[0]);
+    const dh_back = matVec(this.W_hh_T, units, 3 * units, dz, 0, back[0]);
     for (let j = 0; j < units; j++) {
       dh_back[j] += z[t * units + j] * dh_t[j]; // through h_t = ... + z_t h_{t-1}
       dz[2 * units + j] = dh_t[j] * dan_dh[t * units + j]; // dan: n's row as the input sees it

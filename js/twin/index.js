@@ -6,4 +6,12 @@ export { SimpleRNN } from "./elman.js";
 export { LSTM } from "./lstm.js";
 export { GRU } from "./gru.js";
 export { LogGradients, SAFE_LOG10, log10Gradients } from "./log-gradients.js";
-export { CELLS, buildLayers, computeFrame, frameOfTraces, lossGradient, run } from "./frame.js";
+export {
+  CELLS,
+  buildLayers,
+  computeFrame,
+  frameOfTraces,
+  lossGradient,
+  measure,
+  run,
+} from "./frame.js";

@@ -4,15 +4,8 @@
 // it sent for a frame of the same cell and layers is the template, and the words that carry
 // numbers (the chart's notes on exact zeros) are filled from the templates it sends with it.
 
-import {
-  decadeLabels,
-  decadeTicks,
-  formatDecade,
-  formatTick,
-  logRange,
-  rowTicks,
-  timeTicks,
-} from "./axes.js";
+import { fill, formatDecade, formatTick } from "../common/format.js";
+import { decadeLabels, decadeTicks, logRange, rowTicks, timeTicks } from "./axes.js";
 
 /**
  * `template` (a `view_layout` the kernel sent for the same cell and layers) with every part
@@ -161,15 +154,6 @@ function stepsInWords(first, last, T, words) {
   else if (first === 1) which = "before";
   else if (last === T) which = "after";
   return fill(words[which], { first, last, next: last + 1, previous: first - 1 });
-}
-
-/**
- * A template with its `{name}` fields filled (Python's `str.format` with names).
- * @param {string} template
- * @param {Record<string, string | number>} values
- */
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 }
 
 /**

@@ -80,9 +80,12 @@ export class LogGradients {
    * @param {number} width  numbers per step
    */
   _log10Abs(values, width) {
-    const logs = values.map((v) => Math.log10(Math.abs(v))); // log10(0) = -Infinity: exact zero
-    if (this.log_space) {
-      for (let k = 0; k < logs.length; k++) logs[k] += this.log10_scale[Math.floor(k / width)];
+    const logs = new Float64Array(values.length);
+    for (let t = 0; t < values.length / width; t++) {
+      const shift = this.log_space ? this.log10_scale[t] : 0;
+      for (let k = t * width; k < (t + 1) * width; k++) {
+        logs[k] = Math.log10(Math.abs(values[k])) + shift; // log10(0) = -Infinity: exact zero
+      }
     }
     return logs;
   }
@@ -94,7 +97,12 @@ export class LogGradients {
   _scaled(values, width) {
     if (this.log_space) return values;
     // norms inside 1e±150: 10**-log10_scale is a normal number
-    return values.map((v, k) => v * 10 ** -this.log10_scale[Math.floor(k / width)]);
+    const scaled = new Float64Array(values.length);
+    for (let t = 0; t < values.length / width; t++) {
+      const factor = 10 ** -this.log10_scale[t];
+      for (let k = t * width; k < (t + 1) * width; k++) scaled[k] = values[k] * factor;
+    }
+    return scaled;
   }
 }
 
@@ -162,14 +170,22 @@ function plainPass(cell, slopes, timesteps, direct, scale, inputGradient) {
     for (const s of scale) {
       if (Number.isFinite(s) && (s < -SAFE_LOG10 || s > SAFE_LOG10)) return null;
     }
-    // 0 where the scale is -Infinity
-    totals = direct.map((d) => d.map((v, k) => v * 10 ** scale[Math.floor(k / units)]));
+    totals = direct.map((d) => {
+      const total = new Float64Array(d.length);
+      for (let t = 0; t < timesteps; t++) {
+        const factor = 10 ** scale[t]; // 0 where the scale is -Infinity
+        for (let k = t * units; k < (t + 1) * units; k++) total[k] = d[k] * factor;
+      }
+      return total;
+    });
   } else {
     totals = direct.map((d) => d.slice()); // the direct gradients; become the totals
   }
   const dz = new Float64Array(inputGradient ? timesteps * dzSize : dzSize);
   /** @type {States} */
   const back = totals.map(() => new Float64Array(units));
+  const squares = totals.map(() => new Float64Array(timesteps)); // ||total_t||^2 per state
+  const log10Norms = totals.map(() => new Float64Array(timesteps));
   for (let t = timesteps - 1; t >= 0; t--) {
     const d = totals.map((total) => total.subarray(t * units, (t + 1) * units));
     for (let k = 0; k < d.length; k++) {
@@ -177,11 +193,15 @@ function plainPass(cell, slopes, timesteps, direct, scale, inputGradient) {
     }
     const dz_t = inputGradient ? dz.subarray(t * dzSize, (t + 1) * dzSize) : dz;
     cell.stepBack(slopes, t, d, dz_t, back);
-  }
-  const squares = totals.map((total) => sumOfSquaresPerStep(total, timesteps, units));
-  const log10Norms = squares.map((square) => square.map((s) => 0.5 * Math.log10(s)));
-  for (const log10Norm of log10Norms) {
-    for (const v of log10Norm) if (!(v >= -SAFE_LOG10 && v <= SAFE_LOG10)) return null; // NaN too
+    // Step t's totals are complete. The Python checks every norm after the last step; the
+    // first one out of range ends the pass here instead, with the same answer, so that a
+    // gradient vanishing or exploding halfway does not pay for a plain pass it cannot use.
+    for (let k = 0; k < d.length; k++) {
+      squares[k][t] = dot(d[k], d[k]);
+      log10Norms[k][t] = 0.5 * Math.log10(squares[k][t]);
+      const v = log10Norms[k][t];
+      if (!(v >= -SAFE_LOG10 && v <= SAFE_LOG10)) return null; // an exact zero and NaN too
+    }
   }
   const log10_scale =
     totals.length === 1
@@ -220,13 +240,20 @@ function logSpacePass(cell, slopes, timesteps, direct, scale, inputGradient) {
   }
   // a step without a direct gradient: e = -Infinity
   const e_direct = largest.map((l, t) => Math.log10(l) + (scale === null ? 0 : scale[t]));
-  const unit = direct.map((d) => d.map((v, k) => v / (largest[Math.floor(k / units)] || 1)));
+  const unit = direct.map((d) => {
+    const u = new Float64Array(d.length);
+    for (let t = 0; t < timesteps; t++) {
+      const size = largest[t] || 1;
+      for (let k = t * units; k < (t + 1) * units; k++) u[k] = d[k] / size;
+    }
+    return u;
+  });
 
   const scaled = direct.map(() => new Float64Array(timesteps * units)); // over 10**log10_scale[t]
   const log10_scale = new Float64Array(timesteps).fill(-Infinity);
   const dz = new Float64Array(inputGradient ? timesteps * dzSize : dzSize);
   /** @type {States} */
-  let back = direct.map(() => new Float64Array(units));
+  const back = direct.map(() => new Float64Array(units));
   /** @type {States} */
   const into = direct.map(() => new Float64Array(units));
   let e_back = -Infinity; // what step t+1 passes back is 10**e_back * back
@@ -258,13 +285,10 @@ function logSpacePass(cell, slopes, timesteps, direct, scale, inputGradient) {
     }
     let size = 0;
     for (const v of into) for (let j = 0; j < units; j++) size = Math.max(size, Math.abs(v[j]));
-    if (size > 0) {
-      back = into.map((v) => v.map((x) => x / size));
-      e_back = top + Math.log10(size);
-    } else {
-      back = into.map(() => new Float64Array(units));
-      e_back = -Infinity;
+    for (let k = 0; k < into.length; k++) {
+      for (let j = 0; j < units; j++) back[k][j] = size > 0 ? into[k][j] / size : 0;
     }
+    e_back = size > 0 ? top + Math.log10(size) : -Infinity;
   }
 
   const oneState = scaled.length === 1; // then u_t has norm 1: its norm is the scale itself

@@ -16,8 +16,8 @@ import {
   inputGradient,
   sigmoid,
   tanhOfSigmoid,
+  matVec,
   transpose,
-  vecMat,
 } from "./base.js";
 
 /**
@@ -62,6 +62,7 @@ export class LSTM {
     this.dzSize = 4 * units;
     this.W_xh = weights.W_xh;
     this.W_hh = weights.W_hh;
+    this.W_hh_T = transpose(weights.W_hh, 4 * units, units); // for W_hh^T dz_t, row by row
     this.b = checkShape("b", weights.b, [4 * units]);
   }
 
@@ -79,11 +80,9 @@ export class LSTM {
     const c0 = new Float64Array(units);
     // The input's share of every gate does not depend on the past: computed for every step
     // first; the loop adds the recurrent term.
-    const W_xh_T = transpose(this.W_xh, rows, features);
-    const W_hh_T = transpose(this.W_hh, rows, units);
     const z = new Float64Array(timesteps * rows);
     for (let t = 0; t < timesteps; t++) {
-      vecMat(x, t * features, W_xh_T, features, rows, z, t * rows); // x_t @ W_xh^T
+      matVec(this.W_xh, rows, features, x, t * features, z, t * rows); // x_t @ W_xh^T
     }
     for (let t = 0; t < timesteps; t++) {
       for (let r = 0; r < rows; r++) z[t * rows + r] += this.b[r];
@@ -95,7 +94,7 @@ export class LSTM {
     let c_prev = c0;
     let prev = 0; // where h_{t-1} and c_{t-1} start in h_prev and c_prev
     for (let t = 0; t < timesteps; t++) {
-      vecMat(h_prev, prev, W_hh_T, units, rows, recurrent); // h_{t-1} @ W_hh^T
+      matVec(this.W_hh, rows, units, h_prev, prev, recurrent); // h_{t-1} @ W_hh^T
       const zt = t * rows;
       for (let j = 0; j < units; j++) {
         const k = t * units + j;
@@ -174,7 +173,7 @@ export class LSTM {
       dz[2 * units + j] = dc_t[j] * dz_dc[rows + 2 * units + j]; // dz_g
       dz[3 * units + j] = dh_t[j] * dz_dh[k]; // dz_o
     }
-    vecMat(dz, 0, this.W_hh, 4 * units, units, back[0]); // W_hh^T dz_t
+    matVec(this.W_hh_T, units, 4 * units, dz, 0, back[0]); // W_hh^T dz_t
     for (let j = 0; j < units; j++) back[1][j] = dc_t[j] * f[t * units + j]; // c_t = f c_{t-1} + ..
     return back;
   }

@@ -5,7 +5,7 @@
 // presets.py says why each search goes as it does.
 
 import constants from "../../rnnwidget/explorer/presets.json";
-import { computeFrame } from "./frame.js";
+import { measure } from "./frame.js";
 
 /**
  * What a preset chose for an input, and what it measured there (Python's `Regime`).
@@ -117,12 +117,7 @@ class Search {
         saturation: gain,
         bias,
       };
-      const frame = computeFrame(params, /** @type {any} */ (this.given));
-      return {
-        gradient_ratio_log10: frame.gradient_ratio_log10,
-        saturated_fraction: frame.saturated_fraction,
-        mean_tanh_slope: frame.mean_tanh_slope,
-      };
+      return measure(params, /** @type {any} */ (this.given));
     });
   }
 

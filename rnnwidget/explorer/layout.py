@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .._axes import decade_labels, decade_ticks, log_range, row_ticks, time_ticks
-from ..formatting import format_decade, format_tick
+from ..formatting import fill, format_decade, format_tick
 from ..geometry import GEOMETRY
 from .frame import MEMORY_GATES, Frame
 from .words import absent_panel
@@ -466,7 +466,7 @@ def zero_steps(
         if code[start]:
             zeroed = [s for (s, _), z in zip(curves, zero[:, start], strict=True) if z]
             names = ZERO_WORDS["and"].join(zeroed)
-            note = ZERO_WORDS["note"].format(names=names, steps=_steps(start + 1, end, T))
+            note = fill(ZERO_WORDS["note"], {"names": names, "steps": _steps(start + 1, end, T)})
             runs.append(ZeroSteps(start + 1, end, note))
     return tuple(runs)
 
@@ -484,7 +484,9 @@ def _steps(first: int, last: int, T: int) -> str:
         words = "after"
     else:
         words = "between"
-    return ZERO_WORDS[words].format(first=first, last=last, next=last + 1, previous=first - 1)
+    return fill(
+        ZERO_WORDS[words], {"first": first, "last": last, "next": last + 1, "previous": first - 1}
+    )
 
 
 def chart_range(frame: Frame) -> tuple[int, int]:

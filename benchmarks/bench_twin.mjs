@@ -1,0 +1,48 @@
+// Times the browser twin's computeFrame (js/twin/frame.js) on the cases
+// benchmarks/bench_twin.py writes: `node benchmarks/bench_twin.mjs cases.json`.
+//
+// Each case is one cell at one size: after a warm-up (V8 optimises the hot loops on their first
+// few hundred calls), computeFrame runs until `seconds` have passed, and the median of those
+// runs' times is printed, in milliseconds, as one JSON object by case id.
+
+import { Buffer } from "node:buffer";
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
+import { computeFrame } from "../js/twin/index.js";
+
+const [casesPath] = process.argv.slice(2);
+
+/** Arrays of the cases file ({"f8": base64 of little-endian float64}), decoded wherever they sit. */
+function decode(value) {
+  if (Array.isArray(value)) return value.map(decode);
+  if (value && typeof value === "object" && "f8" in value) {
+    return new Float64Array(Uint8Array.from(Buffer.from(value.f8, "base64")).buffer);
+  }
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
+  }
+  return value;
+}
+
+/**
+ * The median of `computeFrame`'s times, in ms, over the runs that fit in `seconds` (at least
+ * `least`), after `warmup` untimed runs.
+ */
+function median({ params, given, warmup, seconds, least }) {
+  for (let k = 0; k < warmup; k++) computeFrame(params, given);
+  const times = [];
+  const end = performance.now() + 1000 * seconds;
+  while (times.length < least || performance.now() < end) {
+    const start = performance.now();
+    computeFrame(params, given);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const cases = decode(JSON.parse(readFileSync(casesPath, "utf8")));
+const medians = {};
+for (const c of cases) medians[c.id] = median(c);
+process.stdout.write(JSON.stringify(medians));
