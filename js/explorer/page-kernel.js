@@ -99,7 +99,7 @@ export class PageKernel {
     return null;
   }
 
-  /** Which knobs, and which options of a choice, the page cannot turn. */
+  /** The knobs the page cannot turn at all (a choice's options it does not hold: `refusal`). */
   kernelOnly() {
     const knobs = this.specs.filter((spec) => !this.live || KERNEL_OPTIONS.includes(spec.name) ||
       (this.choices.discrete.includes(spec.name) && !this.choices.chosen_by.includes(spec.name)));
@@ -116,13 +116,14 @@ export class PageKernel {
 
   /** Preset `name` for the input in use, found by the twin, and its note. */
   preset(name) {
-    const label = (this.model.get("_presets") ?? []).find((p) => p.name === name)?.label ?? name;
+    const spec = (this.model.get("_presets") ?? []).find((p) => p.name === name);
+    if (!spec) return;
     const params = this.params();
     try {
       const regime = findPreset(name, params, this.given(params));
-      const values = { w_hh_scale: regime.w_hh_scale, saturation: regime.saturation,
-        bias: regime.bias };
-      this.setAll(values, presetNote(regime, label, { ...params, ...values }));
+      // What the preset sets, as the kernel lists it, at the values its search found.
+      const values = Object.fromEntries(spec.sets.map((knob) => [knob, regime[knob]]));
+      this.setAll(values, presetNote(regime, spec.label, { ...params, ...values }));
     } catch (error) {
       this.model.set("error", String(error instanceof Error ? error.message : error));
     }
