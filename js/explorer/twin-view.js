@@ -5,9 +5,10 @@
 // it arrives; on a page with no kernel the twin's frame is the last word.
 //
 // One computation at a time, always of the newest setting: a drag of many steps computes the
-// first, then the newest when that is done, never a queue. It runs in a Worker (a frame of
-// 1000 steps of 256 units takes longer than a screen's frame), or on the page where the browser
-// cannot start one.
+// first, then the newest when that is done, never a queue. It runs on the page where it takes
+// less than a screen's frame (measured: the last computation's time per multiply-add), and in
+// a Worker where it would take longer (1000 steps of 256 units do), so that the slider under
+// the hand never waits. Handing a frame to a Worker and back costs milliseconds of its own.
 
 import { computeFrame } from "../twin/frame.js";
 import { framePayload } from "../twin/payload.js";
@@ -18,6 +19,15 @@ const DISCRETE = ["cell", "units", "seed", "input_kind", "sentence", "layers", "
 
 /** The knobs the twin turns: a change of only these can be drawn before the kernel answers. */
 export const CONTINUOUS = ["w_hh_scale", "saturation", "bias", "seq_len"];
+
+/** A screen's frame, ms: what a computation on the page may take. */
+const FRAME_MS = 1000 / 60;
+
+/** The gate blocks of each cell's weight matrices. */
+const GATES = { elman: 1, lstm: 4, gru: 3 };
+
+/** ms per multiply-add until one is measured: about the Elman cell's, forward and back. */
+const FIRST_MS_PER_WORK = 5e-6;
 
 /**
  * @typedef {import("../twin/payload.js").PayloadOptions} PayloadOptions
@@ -44,6 +54,8 @@ export class TwinView {
     this.epoch = 0;
     /** The milliseconds the last frame took to compute, and where ("worker" or "page"). */
     this.timing = { ms: NaN, where: "" };
+    /** The last computation's milliseconds per multiply-add (`work`). */
+    this.msPerWork = FIRST_MS_PER_WORK;
     /** @type {{ worker: Worker, url: string } | null} */
     const started = worker ? startWorker((message) => this.finish(message),
       () => this.workerFailed()) : null;
@@ -102,6 +114,18 @@ export class TwinView {
     return true;
   }
 
+  /**
+   * The multiply-adds of one frame, forward and back, up to a constant factor: steps x layers x
+   * the weights' size.
+   * @param {Record<string, any>} params
+   */
+  work(params) {
+    const units = Number(params.units);
+    const layers = params.cell === "elman" ? Number(params.layers) : 1;
+    const features = Number(this.given?.features ?? 0);
+    return Math.max(1, params.seq_len * layers * GATES[params.cell] * units * (units + features));
+  }
+
   /** Whether a twin frame is being computed or waits to be. */
   get busy() {
     return this.running !== null || this.next !== null;
@@ -119,7 +143,7 @@ export class TwinView {
     this.next = null;
     this.running = request;
     const id = this.epoch;
-    if (this.worker) {
+    if (this.worker && this.msPerWork * this.work(request.params) > FRAME_MS) {
       this.worker.postMessage({ id, params: request.params });
       return;
     }
@@ -144,6 +168,9 @@ export class TwinView {
   finish({ id, frame, ms, error }, where = "worker") {
     const request = this.running;
     this.running = null;
+    if (request && frame && Number.isFinite(ms)) {
+      this.msPerWork = Number(ms) / this.work(request.params);
+    }
     if (request && id === this.epoch && frame && this.given && this.template) {
       this.timing = { ms: ms ?? NaN, where };
       this.draw(framePayload(frame, request.params, this.given, this.template,

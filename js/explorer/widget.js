@@ -161,7 +161,8 @@ class ExplorerView extends BaseView {
     setHidden(this.network, !frame.words.network);
     setText(this.stats, frame.words.stats);
     this.showPlayhead(); // draws the panels whose data changed
-    const twin = frame.twin ? { gradient_ratio_log10: frame.twin.gradient_ratio_log10 } : {};
+    const twin = frame.twin ? { gradient_ratio_log10: frame.twin.gradient_ratio_log10,
+      compute_ms: this.twin.timing.ms, computed_in: this.twin.timing.where } : {};
     this.root.dataset.source = frame.twin ? "twin" : "kernel";
     this.announce(frame.revision ?? "twin", { params: frame.params,
       source: this.root.dataset.source, ...twin });
@@ -179,9 +180,12 @@ class ExplorerView extends BaseView {
   /**
    * A change asked for: where it moves a continuous knob, the twin draws the newest setting at
    * once (if it can: the kernel has sent what it needs, and every value is in its knob's range).
+   * `data-twin="off"` on the view's root turns this off, so that every change waits for the
+   * kernel (benchmarks/bench_latency.py times the view both ways).
    * @param {Record<string, unknown>} changes
    */
   request(changes) {
+    if (this.root.dataset.twin === "off") return;
     if (!Object.keys(changes).some((name) => CONTINUOUS.includes(name))) return;
     const template = this.twin.template?.params;
     if (!template) return;
