@@ -13,7 +13,8 @@ finished drawing, as measured inside the page:
   Twin on: the browser's twin of the kernel's numbers draws the frame first (the kernel's
   replaces it later, untimed); twin off (``data-twin="off"`` on the view's root): the view
   waits for the kernel's frame, the round trip. With the twin on, the table also gives the
-  twin's computation alone, in its Worker;
+  twin's computation alone, and where it ran (on the page where it takes less than a screen's
+  frame, else in a Worker);
 - interact + matplotlib: from the slider's keydown to the new PNG in the output, decoded;
 - a bare anywidget, the floor for any kernel-backed picture: from the keydown to a
   units x seq_len float32 array from the kernel painted with ImageData.
@@ -28,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -161,10 +163,10 @@ EXPLORER_PROBE = """
   slider.addEventListener("keydown", () => { start = performance.now(); },
     { capture: true, signal });
   root.addEventListener("rnnwidget:drawn", (event) => {
-    const { params, source, compute_ms: ms } = event.detail;
+    const { params, source, compute_ms: ms, computed_in: where } = event.detail;
     if (start !== null && params[slider.dataset.trait] === Number(slider.value)) {
       window.latencies.push(performance.now() - start);
-      if (source === "twin") window.computeMs.push(ms);
+      if (source === "twin") window.computeMs.push([ms, where]);
       start = null;
     }
   }, { signal });
@@ -214,8 +216,9 @@ def measure(
 
 def run_setup(
     browser_context, workdir: Path, size: dict[str, int], *server_options: str
-) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    """The latencies of every widget on one server, and the twin's computation times by cell."""
+) -> tuple[dict[str, list[float]], dict[str, list[tuple[float, str]]]]:
+    """The latencies of every widget on one server, and the twin's computation times (and
+    where each ran) by cell."""
     workdir.mkdir(parents=True)
     notebook = workdir / "latency.ipynb"
     cells = [EXPLORER_CELL.format(cell=cell, **size) for cell in CELLS] + [
@@ -310,14 +313,18 @@ def main() -> None:
     print(table)
     print()
     computing = Table(
-        "The twin's computation of one frame in its Worker (part of the twin-on times above), "
-        "ms; a screen shows a frame every 16.7 ms.",
-        ["server", "cell", "p50 ms", "p95 ms", "max ms"],
+        "The twin's computation of one frame (part of the twin-on times above), ms, and where "
+        "it ran: on the page where it takes less than a screen's frame (16.7 ms), else in a "
+        "Worker.",
+        ["server", "cell", "p50 ms", "p95 ms", "max ms", "where"],
         text_columns=2,
     )
     for server, (_, compute) in results.items():
-        for cell, times in compute.items():
-            computing.add(server, cell, *(number(t) for t in statistics_of(times)))
+        for cell, found in compute.items():
+            places = Counter(where for _, where in found)
+            times = statistics_of([ms for ms, _ in found])
+            where = ", ".join(f"{place} {count}" for place, count in places.most_common())
+            computing.add(server, cell, *(number(t) for t in times), where)
     print(computing)
 
 

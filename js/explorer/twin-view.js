@@ -14,9 +14,6 @@ import { computeFrame } from "../twin/frame.js";
 import { framePayload } from "../twin/payload.js";
 import WORKER_SOURCE from "./twin-worker.js?worker";
 
-/** The settings that choose the given (Python's rnnwidget.explorer.twin.DISCRETE). */
-const DISCRETE = ["cell", "units", "seed", "input_kind", "sentence", "layers", "gate_init"];
-
 /** The knobs the twin turns: a change of only these can be drawn before the kernel answers. */
 export const CONTINUOUS = ["w_hh_scale", "saturation", "bias", "seq_len"];
 
@@ -37,8 +34,9 @@ const FIRST_MS_PER_WORK = 5e-6;
 export class TwinView {
   /**
    * @param {(payload: Record<string, any>) => void} draw  draws a frame the twin computed
-   * @param {{ worker?: boolean }} [options]  worker: compute in a Worker where the browser can
-   *   start one (the default), else on the page
+   * @param {{ worker?: boolean }} [options]  worker: a frame too long for the page is computed
+   *   in a Worker, started on first need, where the browser can start one (the default); false:
+   *   every frame on the page
    */
   constructor(draw, { worker = true } = {}) {
     this.draw = draw;
@@ -56,12 +54,11 @@ export class TwinView {
     this.timing = { ms: NaN, where: "" };
     /** The last computation's milliseconds per multiply-add (`work`). */
     this.msPerWork = FIRST_MS_PER_WORK;
-    /** @type {{ worker: Worker, url: string } | null} */
-    const started = worker ? startWorker((message) => this.finish(message),
-      () => this.workerFailed()) : null;
+    /** Whether a Worker may be started (the first computation too long for the page does). */
+    this.mayStartWorker = worker;
     /** @type {Worker | null} */
-    this.worker = started?.worker ?? null;
-    this.workerUrl = started?.url ?? "";
+    this.worker = null;
+    this.workerUrl = "";
   }
 
   /**
@@ -92,7 +89,9 @@ export class TwinView {
   accepts(params) {
     const { given, template } = this;
     if (!given || !template?.params) return false;
-    if (!DISCRETE.every((name) => given.settings?.[name] === params[name])) return false;
+    // The discrete settings it was made for (Python's rnnwidget.explorer.twin.DISCRETE).
+    const settings = Object.entries(given.settings ?? {});
+    if (!settings.every(([name, value]) => params[name] === value)) return false;
     if (template.params.cell !== params.cell || template.params.layers !== params.layers) {
       return false;
     }
@@ -126,11 +125,6 @@ export class TwinView {
     return Math.max(1, params.seq_len * layers * GATES[params.cell] * units * (units + features));
   }
 
-  /** Whether a twin frame is being computed or waits to be. */
-  get busy() {
-    return this.running !== null || this.next !== null;
-  }
-
   /** Forget the computations in flight and asked for: the kernel's frame answers them. */
   drop() {
     this.next = null;
@@ -143,8 +137,10 @@ export class TwinView {
     this.next = null;
     this.running = request;
     const id = this.epoch;
-    if (this.worker && this.msPerWork * this.work(request.params) > FRAME_MS) {
-      this.worker.postMessage({ id, params: request.params });
+    const worker = this.msPerWork * this.work(request.params) > FRAME_MS ? this.startWorker()
+      : null;
+    if (worker) {
+      worker.postMessage({ id, params: request.params });
       return;
     }
     // On the page: after this event's handlers, so a key's own work is not held up.
@@ -182,6 +178,17 @@ export class TwinView {
     this.start();
   }
 
+  /** The Worker, started with the given on its first use; null where none can start. */
+  startWorker() {
+    if (this.worker || !this.mayStartWorker) return this.worker;
+    this.mayStartWorker = false; // one attempt
+    const started = startWorker((message) => this.finish(message), () => this.workerFailed());
+    if (!started) return null;
+    ({ worker: this.worker, url: this.workerUrl } = started);
+    this.worker.postMessage({ given: this.given });
+    return this.worker;
+  }
+
   /** The Worker could not run (a page's security policy, say): compute on the page instead. */
   workerFailed() {
     this.stopWorker();
@@ -192,6 +199,7 @@ export class TwinView {
   }
 
   dispose() {
+    this.mayStartWorker = false;
     this.stopWorker();
     this.next = null;
     this.epoch++;
