@@ -4,11 +4,17 @@ lecturer's do-it-yourself path, ``ipywidgets.interact`` + matplotlib ``imshow`` 
 Run: python benchmarks/bench_latency.py [--seq-len 200] [--units 64]
 (needs the ``test`` extra and /usr/bin/chromium)
 
-For each setup it focuses the W_hh slider, presses the right arrow key 50 times (after 5 warm-up
-presses), waits for each redraw before the next key, and prints the milliseconds from the key
-to the finished drawing, as measured inside the page:
-- RNNExplorer: from the slider's keydown to the end of the canvas redraw for the new value
-  (its ``rnnwidget:drawn`` event);
+For each setup it focuses a slider, presses an arrow key 50 times (after 5 warm-up presses),
+waits for each redraw before the next key, and prints the milliseconds from the key to the
+finished drawing, as measured inside the page:
+- RNNExplorer, for each cell: from the keydown on its continuous knob (the Elman cell's W_hh
+  scale; the gated cells' sequence length, one step right then one left, since it is their
+  only one) to the end of the canvas redraw for the new value (its ``rnnwidget:drawn`` event).
+  Twin on: the browser's twin of the kernel's numbers draws the frame first (the kernel's
+  replaces it later, untimed); twin off (``data-twin="off"`` on the view's root): the view
+  waits for the kernel's frame, the round trip. With the twin on, the table also gives the
+  twin's computation alone, and where it ran (on the page where it takes less than a screen's
+  frame, else in a Worker);
 - interact + matplotlib: from the slider's keydown to the new PNG in the output, decoded;
 - a bare anywidget, the floor for any kernel-backed picture: from the keydown to a
   units x seq_len float32 array from the kernel painted with ImageData.
@@ -23,12 +29,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import jupyterlab
 import nbformat
 from _report import Table, number, ratio, run_line
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Locator, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,11 +48,20 @@ from tests.browser.jupyter import NotebookPage, isolated_environment, run_server
 STEPS, WARM_UP = 50, 5
 POLL_MS = 100  # how often the benchmark looks for the next measurement
 
+CELLS = ("elman", "lstm", "gru")
+
 EXPLORER_CELL = """\
 from rnnwidget import RNNExplorer
 
-w = RNNExplorer(seq_len={seq_len}, units={units}, input_kind="noise")
-w"""
+w_{cell} = RNNExplorer(cell="{cell}", seq_len={seq_len}, units={units}, input_kind="noise")
+w_{cell}"""
+
+# The continuous knob each cell has, and the keys that move it without changing the size.
+KNOBS = {
+    "elman": ("w_hh_scale", ["ArrowRight"]),
+    "lstm": ("seq_len", ["ArrowRight", "ArrowLeft"]),
+    "gru": ("seq_len", ["ArrowRight", "ArrowLeft"]),
+}
 
 INTERACT_CELL = """\
 import ipywidgets
@@ -129,18 +147,29 @@ BARE_PROBE = """
 }
 """
 
-# Installed in the page: time from each keydown on `target` to the matching redraw.
+# Installed in the page: time from each keydown on `slider` to the redraw for its new value,
+# and how long each twin frame took to compute. `twin` false turns the view's twin off.
 EXPLORER_PROBE = """
-(slider) => {
+([slider, twin]) => {
   window.latencies = [];
+  window.computeMs = [];
+  window.explorerProbe?.abort(); // the listeners of the measurement before, on this very view
+  window.explorerProbe = new AbortController();
+  const { signal } = window.explorerProbe;
+  const root = slider.closest(".rnnwidget");
+  if (twin) delete root.dataset.twin;
+  else root.dataset.twin = "off";
   let start = null;
-  slider.addEventListener("keydown", () => { start = performance.now(); }, true);
-  slider.closest(".rnnwidget").addEventListener("rnnwidget:drawn", (event) => {
-    if (start !== null && event.detail.params.w_hh_scale === Number(slider.value)) {
+  slider.addEventListener("keydown", () => { start = performance.now(); },
+    { capture: true, signal });
+  root.addEventListener("rnnwidget:drawn", (event) => {
+    const { params, source, compute_ms: ms, computed_in: where } = event.detail;
+    if (start !== null && params[slider.dataset.trait] === Number(slider.value)) {
       window.latencies.push(performance.now() - start);
+      if (source === "twin") window.computeMs.push([ms, where]);
       start = null;
     }
-  });
+  }, { signal });
 }
 """
 
@@ -169,14 +198,14 @@ INTERACT_PROBE = """
 """
 
 
-def measure(page: Page, control_selector: str, probe: str, probe_args: list[str]) -> list[float]:
-    """Press the right arrow STEPS + WARM_UP times on a control; the latencies after warm-up."""
-    handles = [page.locator(selector).first.element_handle() for selector in probe_args]
-    page.evaluate(probe, handles[0] if len(handles) == 1 else handles)
-    control = page.locator(control_selector).first
+def measure(
+    page: Page, control: Locator, probe: str, probe_arg: Any, keys: Sequence[str] = ("ArrowRight",)
+) -> list[float]:
+    """Press ``keys`` in turn STEPS + WARM_UP times on a control; the latencies after warm-up."""
+    page.evaluate(probe, probe_arg)
     control.focus()
     for step in range(STEPS + WARM_UP):
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press(keys[step % len(keys)])
         # Poll on a timer, not Playwright's default requestAnimationFrame: that asks the page for
         # a frame every 16 ms, and those frames (paint and layerize of all of JupyterLab) delay
         # the handling of the kernel's reply by several milliseconds, an artefact no lecturer's
@@ -187,11 +216,13 @@ def measure(page: Page, control_selector: str, probe: str, probe_args: list[str]
 
 def run_setup(
     browser_context, workdir: Path, size: dict[str, int], *server_options: str
-) -> dict[str, list[float]]:
+) -> tuple[dict[str, list[float]], dict[str, list[tuple[float, str]]]]:
+    """The latencies of every widget on one server, and the twin's computation times (and
+    where each ran) by cell."""
     workdir.mkdir(parents=True)
     notebook = workdir / "latency.ipynb"
-    cells = [
-        cell.format(esm=BARE_ESM, **size) for cell in (EXPLORER_CELL, INTERACT_CELL, BARE_CELL)
+    cells = [EXPLORER_CELL.format(cell=cell, **size) for cell in CELLS] + [
+        cell.format(esm=BARE_ESM, **size) for cell in (INTERACT_CELL, BARE_CELL)
     ]
     nbformat.write(
         nbformat.v4.new_notebook(
@@ -206,15 +237,26 @@ def run_setup(
         try:
             nb.load()
             nb.run_all()
-            explorer_slider = ".rnnwidget input[data-trait='w_hh_scale']"
-            handle = ".widget-interact .noUi-handle"
-            output = ".widget-interact .widget-output"
-            bare = ".bare-slider"
-            return {
-                "RNNExplorer": measure(nb.page, explorer_slider, EXPLORER_PROBE, [explorer_slider]),
-                "interact + matplotlib": measure(nb.page, handle, INTERACT_PROBE, [handle, output]),
-                "bare anywidget (floor)": measure(nb.page, bare, BARE_PROBE, [bare]),
-            }
+            page = nb.page
+            latencies, compute = {}, {}
+            for index, cell in enumerate(CELLS):
+                trait, keys = KNOBS[cell]
+                slider = page.locator(".rnnwidget").nth(index).locator(f"input[data-trait={trait}]")
+                for twin in (True, False):
+                    probe = [slider.element_handle(), twin]
+                    found = measure(page, slider, EXPLORER_PROBE, probe, keys)
+                    latencies[f"RNNExplorer {cell}, twin {'on' if twin else 'off'}"] = found
+                    if twin:
+                        compute[cell] = page.evaluate("window.computeMs")[WARM_UP:]
+            handle = page.locator(".widget-interact .noUi-handle").first
+            output = page.locator(".widget-interact .widget-output").first
+            bare = page.locator(".bare-slider").first
+            probe = [handle.element_handle(), output.element_handle()]
+            latencies["interact + matplotlib"] = measure(page, handle, INTERACT_PROBE, probe)
+            latencies["bare anywidget (floor)"] = measure(
+                page, bare, BARE_PROBE, bare.element_handle()
+            )
+            return latencies, compute
         finally:
             nb.close()
 
@@ -254,6 +296,7 @@ def main() -> None:
 
     print(run_line(jupyterlab=jupyterlab.__version__, Chromium=chromium_version(CHROMIUM)))
     print()
+    latencies = {server: found for server, (found, _) in results.items()}
     table = Table(
         f"Slider to redrawn picture, JupyterLab 4, Chromium, seq_len={args.seq_len}, "
         f"units={args.units}, {STEPS} arrow-key steps, ms; ratio: over the bare anywidget's "
@@ -261,13 +304,28 @@ def main() -> None:
         ["server", "widget", "p50 ms", "ratio", "p95 ms", "ratio", "max ms", "ratio"],
         text_columns=2,
     )
-    for server, widgets in results.items():
+    for server, widgets in latencies.items():
         floor = statistics_of(widgets["bare anywidget (floor)"])
-        for widget, latencies in widgets.items():
-            found = statistics_of(latencies)
+        for widget, times in widgets.items():
+            found = statistics_of(times)
             cells = [text for t, a in zip(found, floor) for text in (number(t), ratio(t, a))]
             table.add(server, widget, *cells)
     print(table)
+    print()
+    computing = Table(
+        "The twin's computation of one frame (part of the twin-on times above), ms, and where "
+        "it ran: on the page where it takes less than a screen's frame (16.7 ms), else in a "
+        "Worker.",
+        ["server", "cell", "p50 ms", "p95 ms", "max ms", "where"],
+        text_columns=2,
+    )
+    for server, (_, compute) in results.items():
+        for cell, found in compute.items():
+            places = Counter(where for _, where in found)
+            times = statistics_of([ms for ms, _ in found])
+            where = ", ".join(f"{place} {count}" for place, count in places.most_common())
+            computing.add(server, cell, *(number(t) for t in times), where)
+    print(computing)
 
 
 def statistics_of(latencies: list[float]) -> tuple[float, float, float]:

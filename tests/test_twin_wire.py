@@ -31,6 +31,8 @@ def assert_given_exactly(wire: dict[str, Any], w: RNNExplorer) -> None:
     assert wire["settings"] == {name: getattr(w, name) for name in twin.DISCRETE}
     assert (wire["timesteps"], wire["features"]) == (MAX_SEQ_LEN, made["features"])
     assert wire["unit_radius"] == made["unit_radius"]
+    tokens = RNNExplorer(**(w.config | {"seq_len": MAX_SEQ_LEN})).frame.tokens
+    assert wire["tokens"] == list(tokens)  # every seq_len's are their first seq_len
     pairs = [(wire["x"], made["x"])]
     assert len(wire["layers"]) == len(made["layers"])
     for sent, expected in zip(wire["layers"], made["layers"], strict=True):

@@ -5,19 +5,26 @@
 // it arrives; on a page with no kernel the twin's frame is the last word.
 //
 // One computation at a time, always of the newest setting: a drag of many steps computes the
-// first, then the newest when that is done, never a queue. It runs in a Worker (a frame of
-// 1000 steps of 256 units takes longer than a screen's frame), or on the page where the browser
-// cannot start one.
+// first, then the newest when that is done, never a queue. It runs on the page where it takes
+// less than a screen's frame (measured: the last computation's time per multiply-add), and in
+// a Worker where it would take longer (1000 steps of 256 units do), so that the slider under
+// the hand never waits. Handing a frame to a Worker and back costs milliseconds of its own.
 
 import { computeFrame } from "../twin/frame.js";
 import { framePayload } from "../twin/payload.js";
 import WORKER_SOURCE from "./twin-worker.js?worker";
 
-/** The settings that choose the given (Python's rnnwidget.explorer.twin.DISCRETE). */
-const DISCRETE = ["cell", "units", "seed", "input_kind", "sentence", "layers", "gate_init"];
-
 /** The knobs the twin turns: a change of only these can be drawn before the kernel answers. */
 export const CONTINUOUS = ["w_hh_scale", "saturation", "bias", "seq_len"];
+
+/** A screen's frame, ms: what a computation on the page may take. */
+const FRAME_MS = 1000 / 60;
+
+/** The gate blocks of each cell's weight matrices. */
+const GATES = { elman: 1, lstm: 4, gru: 3 };
+
+/** ms per multiply-add until one is measured: about the Elman cell's, forward and back. */
+const FIRST_MS_PER_WORK = 5e-6;
 
 /**
  * @typedef {import("../twin/payload.js").PayloadOptions} PayloadOptions
@@ -27,8 +34,9 @@ export const CONTINUOUS = ["w_hh_scale", "saturation", "bias", "seq_len"];
 export class TwinView {
   /**
    * @param {(payload: Record<string, any>) => void} draw  draws a frame the twin computed
-   * @param {{ worker?: boolean }} [options]  worker: compute in a Worker where the browser can
-   *   start one (the default), else on the page
+   * @param {{ worker?: boolean }} [options]  worker: a frame too long for the page is computed
+   *   in a Worker, started on first need, where the browser can start one (the default); false:
+   *   every frame on the page
    */
   constructor(draw, { worker = true } = {}) {
     this.draw = draw;
@@ -44,12 +52,13 @@ export class TwinView {
     this.epoch = 0;
     /** The milliseconds the last frame took to compute, and where ("worker" or "page"). */
     this.timing = { ms: NaN, where: "" };
-    /** @type {{ worker: Worker, url: string } | null} */
-    const started = worker ? startWorker((message) => this.finish(message),
-      () => this.workerFailed()) : null;
+    /** The last computation's milliseconds per multiply-add (`work`). */
+    this.msPerWork = FIRST_MS_PER_WORK;
+    /** Whether a Worker may be started (the first computation too long for the page does). */
+    this.mayStartWorker = worker;
     /** @type {Worker | null} */
-    this.worker = started?.worker ?? null;
-    this.workerUrl = started?.url ?? "";
+    this.worker = null;
+    this.workerUrl = "";
   }
 
   /**
@@ -80,7 +89,9 @@ export class TwinView {
   accepts(params) {
     const { given, template } = this;
     if (!given || !template?.params) return false;
-    if (!DISCRETE.every((name) => given.settings?.[name] === params[name])) return false;
+    // The discrete settings it was made for (Python's rnnwidget.explorer.twin.DISCRETE).
+    const settings = Object.entries(given.settings ?? {});
+    if (!settings.every(([name, value]) => params[name] === value)) return false;
     if (template.params.cell !== params.cell || template.params.layers !== params.layers) {
       return false;
     }
@@ -102,9 +113,16 @@ export class TwinView {
     return true;
   }
 
-  /** Whether a twin frame is being computed or waits to be. */
-  get busy() {
-    return this.running !== null || this.next !== null;
+  /**
+   * The multiply-adds of one frame, forward and back, up to a constant factor: steps x layers x
+   * the weights' size.
+   * @param {Record<string, any>} params
+   */
+  work(params) {
+    const units = Number(params.units);
+    const layers = params.cell === "elman" ? Number(params.layers) : 1;
+    const features = Number(this.given?.features ?? 0);
+    return Math.max(1, params.seq_len * layers * GATES[params.cell] * units * (units + features));
   }
 
   /** Forget the computations in flight and asked for: the kernel's frame answers them. */
@@ -119,8 +137,10 @@ export class TwinView {
     this.next = null;
     this.running = request;
     const id = this.epoch;
-    if (this.worker) {
-      this.worker.postMessage({ id, params: request.params });
+    const worker = this.msPerWork * this.work(request.params) > FRAME_MS ? this.startWorker()
+      : null;
+    if (worker) {
+      worker.postMessage({ id, params: request.params });
       return;
     }
     // On the page: after this event's handlers, so a key's own work is not held up.
@@ -144,6 +164,9 @@ export class TwinView {
   finish({ id, frame, ms, error }, where = "worker") {
     const request = this.running;
     this.running = null;
+    if (request && frame && Number.isFinite(ms)) {
+      this.msPerWork = Number(ms) / this.work(request.params);
+    }
     if (request && id === this.epoch && frame && this.given && this.template) {
       this.timing = { ms: ms ?? NaN, where };
       this.draw(framePayload(frame, request.params, this.given, this.template,
@@ -153,6 +176,17 @@ export class TwinView {
         "kernel's will come");
     }
     this.start();
+  }
+
+  /** The Worker, started with the given on its first use; null where none can start. */
+  startWorker() {
+    if (this.worker || !this.mayStartWorker) return this.worker;
+    this.mayStartWorker = false; // one attempt
+    const started = startWorker((message) => this.finish(message), () => this.workerFailed());
+    if (!started) return null;
+    ({ worker: this.worker, url: this.workerUrl } = started);
+    this.worker.postMessage({ given: this.given });
+    return this.worker;
   }
 
   /** The Worker could not run (a page's security policy, say): compute on the page instead. */
@@ -165,6 +199,7 @@ export class TwinView {
   }
 
   dispose() {
+    this.mayStartWorker = false;
     this.stopWorker();
     this.next = null;
     this.epoch++;

@@ -106,6 +106,8 @@ class ExplorerView extends BaseView {
     this.on(["preset_note"], () => this.showNote());
     this.on(["_companion"], () => this.companion.show());
     this.on(["_twin"], () => this.readGiven());
+    // After every change event of the message: a frame in it has been drawn by then.
+    this.on(["_ack"], () => queueMicrotask(() => this.settleTwin()));
     this.on(["_inactive"], () => this.sayWhatIsLive());
     this.sender.requests.add(this.onRequest);
     this.onPointer = (event) => this.hover(event);
@@ -161,13 +163,22 @@ class ExplorerView extends BaseView {
     setHidden(this.network, !frame.words.network);
     setText(this.stats, frame.words.stats);
     this.showPlayhead(); // draws the panels whose data changed
-    const twin = frame.twin ? { gradient_ratio_log10: frame.twin.gradient_ratio_log10 } : {};
+    const twin = frame.twin ? { gradient_ratio_log10: frame.twin.gradient_ratio_log10,
+      compute_ms: this.twin.timing.ms, computed_in: this.twin.timing.where } : {};
     this.root.dataset.source = frame.twin ? "twin" : "kernel";
     this.announce(frame.revision ?? "twin", { params: frame.params,
       source: this.root.dataset.source, ...twin });
   }
 
   // -- the twin ------------------------------------------------------------------------------
+
+  /**
+   * The kernel has answered every change, yet the twin's frame is still up: its answer came
+   * without a frame (a refusal, or a value it already had). Its latest frame is the truth.
+   */
+  settleTwin() {
+    if (this.twinAhead && this.sender.answered) this.showPayload();
+  }
 
   /** The kernel's newest given for the twin (none on a trained network: no twin). */
   readGiven() {
@@ -179,9 +190,12 @@ class ExplorerView extends BaseView {
   /**
    * A change asked for: where it moves a continuous knob, the twin draws the newest setting at
    * once (if it can: the kernel has sent what it needs, and every value is in its knob's range).
+   * `data-twin="off"` on the view's root turns this off, so that every change waits for the
+   * kernel (benchmarks/bench_latency.py times the view both ways).
    * @param {Record<string, unknown>} changes
    */
   request(changes) {
+    if (this.root.dataset.twin === "off") return;
     if (!Object.keys(changes).some((name) => CONTINUOUS.includes(name))) return;
     const template = this.twin.template?.params;
     if (!template) return;
@@ -207,27 +221,34 @@ class ExplorerView extends BaseView {
     });
   }
 
-  /** The knobs the twin turns under the current settings, by their labels ("W_hh scale, ..."). */
+  /**
+   * The knobs the twin turns under the current settings, by their labels in a sentence ("the
+   * W_hh scale, sequence length, tanh gain and bias still move"); "" for none.
+   */
   liveKnobs() {
     const inactive = new Set(/** @type {string[]} */ (this.model.get("_inactive") ?? []));
     const specs = /** @type {import("../common/controls.js").KnobSpec[]} */ (
       this.model.get("_knobs") ?? []);
+    // "Sequence length" is a word of the sentence; "W_hh scale" and "tanh gain" are as written.
     const labels = specs.filter((spec) => CONTINUOUS.includes(spec.name) &&
-      !inactive.has(spec.name)).map((spec) => spec.label);
-    return labels.length > 1 ? `${labels.slice(0, -1).join(", ")} and ${labels.at(-1)}`
-      : labels.join("");
+      !inactive.has(spec.name)).map((spec) => spec.label.replace(/^[A-Z](?=[a-z])/,
+      (first) => first.toLowerCase()));
+    if (labels.length === 0) return "";
+    const list = labels.length > 1 ? `${labels.slice(0, -1).join(", ")} and ${labels.at(-1)}`
+      : labels[0];
+    return `the ${list} still ${labels.length > 1 ? "move" : "moves"}`;
   }
 
   /** What the status says when the kernel is silent or gone: what still moves the picture. */
   sayWhatIsLive() {
     const knobs = this.twin.given ? this.liveKnobs() : "";
     this.status.silentText = knobs
-      ? `No answer from the kernel (busy, or disconnected?): the picture follows ${knobs}, ` +
-        "computed in your browser; other changes apply when the kernel answers."
+      ? `No answer from the kernel (busy, or disconnected?): ${knobs} the picture, computed ` +
+        "in your browser; other changes apply when the kernel answers."
       : this.kernelOnly.silent;
     this.status.lostText = knobs
-      ? `Kernel disconnected: ${knobs} still move the picture, computed in your browser. Run ` +
-        "the cell again to reconnect the other settings."
+      ? `Kernel disconnected: ${knobs} the picture, computed in your browser. Run the cell ` +
+        "again to reconnect the other settings."
       : this.kernelOnly.lost;
   }
 

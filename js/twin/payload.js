@@ -44,7 +44,7 @@ export function framePayload(frame, params, given, template, options = {}) {
     ...template,
     revision: null, // not the kernel's: the kernel's next frame always replaces it
     params,
-    tokens: (template.tokens ?? []).slice(0, T),
+    tokens: (given.tokens ?? template.tokens ?? []).slice(0, T),
     layout: refreshLayout(template.layout, frame, twin, options),
     words: frameWords(frame, { ...params, ...twin }, given) ?? template.words,
     arrays: {
