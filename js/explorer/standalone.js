@@ -19,6 +19,7 @@ try {
   const text = document.getElementById("rnnwidget-state")?.textContent ?? "";
   const { state, choices } = readEmbeddedPage(text);
   const model = new StaticModel(state);
+  model.note = choices.note;
   const kernel = new PageKernel(model, choices);
   const ignored = kernel.live ? openLink(kernel, location.hash) : [];
   // A link opened: the address says the whole setting shown, without the parts ignored.
@@ -28,7 +29,7 @@ try {
   const stand = /** @type {any} */ (model);
   explorer.initialize({ model: stand });
   explorer.render({ model: stand, el: root });
-  showWhatIsLive(kernel, choices.note);
+  showWhatIsLive(kernel);
   if (ignored.length) model.set("error", ignoredText(ignored));
   if (kernel.live) {
     kernel.onAnswer(() => keepLink(kernel));
@@ -106,15 +107,12 @@ function copyLinkBar(kernel) {
 }
 
 /**
- * Say what is live without a kernel (the kernel's words, written with the page), and turn
- * back on every knob the page can answer; those only a kernel can turn stay off, and say so.
+ * Turn back on every knob the page can answer; those only a kernel can turn stay off, and say
+ * so. (The view says up front what is live: the model's note.)
  * @param {PageKernel} kernel
- * @param {string} note
  */
-function showWhatIsLive(kernel, note) {
+function showWhatIsLive(kernel) {
   const view = /** @type {HTMLElement} */ (root.querySelector(".rnnwidget"));
-  const bar = view.querySelector(".rnnwidget-disconnected");
-  if (bar) bar.textContent = note;
   if (!kernel.live) return;
   view.dataset.connection = "page";
   const kernelOnly = new Set(kernel.kernelOnly());

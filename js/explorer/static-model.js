@@ -49,6 +49,8 @@ export class StaticModel {
   /** @param {Record<string, any>} state */
   constructor(state) {
     this.state = { ...state };
+    /** What the view says up front: what is live on this page without a kernel. */
+    this.note = "";
     /** @type {Map<string, Set<Function>>} */
     this.handlers = new Map();
     /**

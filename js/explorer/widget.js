@@ -83,9 +83,9 @@ class ExplorerView extends BaseView {
     if (this.inColumn || isStandalone(model)) this.companion.button.hidden = true;
     else this.companion.show();
     if (isStandalone(model)) {
-      // A page without a kernel (RNNExplorer.to_html): what was computed can be explored.
-      this.status.showNoKernel("This page has no kernel: hover the pictures to read their " +
-        "numbers; the sliders need a running notebook (Copy as code gives the line to run there).");
+      // A page without a kernel (RNNExplorer.to_html) says what is live on it, in the words the
+      // kernel wrote into the page.
+      this.status.showNoKernel(model.note);
     }
   }
 
@@ -259,7 +259,7 @@ class ExplorerView extends BaseView {
    */
   setDisabled(disabled) {
     super.setDisabled(disabled);
-    // A page without a kernel (to_html) says its knobs need a notebook: all stay off there.
+    // A page without a kernel (to_html) turns its knobs on and off itself (standalone.js).
     if (!disabled || !this.twin?.given || isStandalone(this.model)) return;
     for (const name of CONTINUOUS) {
       for (const control of this.controls.knob(name)?.querySelectorAll("input") ?? []) {

@@ -264,7 +264,8 @@ class RNNExplorer(BaseWidget, Companion):
 
     # -- the wire ------------------------------------------------------------------------------
     _frame = traitlets.Dict().tag(sync=True)  # arrays as float32 buffers, layout, words
-    # What the browser's twin computes with: twin_payload(), or None for a trained network.
+    # What the browser's twin computes with: twin_payload(), or None for a trained network and
+    # for the sentence input.
     _twin = traitlets.Dict(allow_none=True).tag(sync=True)
 
     @traitlets.default("_twin")
@@ -506,6 +507,11 @@ class RNNExplorer(BaseWidget, Companion):
         if self._network is not None:
             return  # the twin does not do a task's loss: this view keeps the round trip
         params = self.params
+        if params.input_kind == "sentence":
+            # "Why order matters" runs the shuffled words too, which the view's twin does not
+            # (a page computes it itself, js/explorer/page-order.js): the round trip it is.
+            self._twin = None
+            return
         if self._twin is None or self._twin["settings"] != twin_settings(params):
             seq_len = self.class_traits()["seq_len"]
             assert isinstance(seq_len, BoundedInt)  # the knob's range: its one source
