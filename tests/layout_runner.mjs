@@ -6,26 +6,14 @@
 // numpy's states (`frameOfTraces`), and the layout refreshed for each. Arrays arrive as base64
 // of little-endian float64 ({"f8": "..."}), bit for bit; layouts go back as JSON.
 
-import { Buffer } from "node:buffer";
 import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
+import { decode } from "./f8.mjs";
 import { buildLayers, computeFrame, frameOfTraces } from "../js/twin/index.js";
 import { refreshLayout, zeroSteps } from "../js/twin/layout.js";
 
 const [casesPath, resultsPath] = process.argv.slice(2);
 
-/** Arrays of the cases file, decoded wherever they sit. */
-function decode(value) {
-  if (Array.isArray(value)) return value.map(decode);
-  if (value && typeof value === "object" && "f8" in value) {
-    const bytes = Buffer.from(value.f8, "base64");
-    return new Float64Array(Uint8Array.from(bytes).buffer);
-  }
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
-  }
-  return value;
-}
 
 const cases = decode(JSON.parse(readFileSync(casesPath, "utf8")));
 const results = {};

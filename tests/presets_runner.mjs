@@ -8,38 +8,17 @@
 // little-endian float64. With "timing", every search runs once more on a fresh cache, and how
 // long that took (ms) is written beside it.
 
-import { Buffer } from "node:buffer";
 import { readFileSync, writeFileSync } from "node:fs";
-import { register } from "node:module";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
+import "./import_json.mjs"; // so that the browser's modules below import their JSON
+import { decode } from "./f8.mjs";
 
-// The presets read their ranges from JSON, as the bundler lets them.
-register(
-  "data:text/javascript," +
-    encodeURIComponent(`
-export async function load(url, context, next) {
-  if (url.endsWith(".json")) return next(url, { ...context, importAttributes: { type: "json" } });
-  return next(url, context);
-}`),
-);
 const { PRESETS, findPreset } = await import("../js/twin/presets.js");
 const { buildLayers, frameOfTraces } = await import("../js/twin/index.js");
 
 const [casesPath, resultsPath] = process.argv.slice(2);
 
-/** Arrays of the cases file, decoded wherever they sit. */
-function decode(value) {
-  if (Array.isArray(value)) return value.map(decode);
-  if (value && typeof value === "object" && "f8" in value) {
-    const bytes = Buffer.from(value.f8, "base64");
-    return new Float64Array(Uint8Array.from(bytes).buffer);
-  }
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
-  }
-  return value;
-}
 
 /** Numbers as their exact text (-Infinity too), for Python's float(). */
 const encode = (numbers) =>

@@ -6,18 +6,9 @@
 
 import { Buffer } from "node:buffer";
 import { readFileSync, writeFileSync } from "node:fs";
-import { register } from "node:module";
 import process from "node:process";
+import "./import_json.mjs"; // so that the browser's modules below import their JSON
 
-// The browser's modules import their JSON (the sentences' templates) as the bundler lets them.
-register(
-  "data:text/javascript," +
-    encodeURIComponent(`
-export async function load(url, context, next) {
-  if (url.endsWith(".json")) return next(url, { ...context, importAttributes: { type: "json" } });
-  return next(url, context);
-}`),
-);
 const { decimals, fill, formatPow10, formatSpec, positional, rangeNote, significant } =
   await import("../js/common/format.js");
 const { computeFrame } = await import("../js/twin/index.js");

@@ -22,17 +22,14 @@ from rnnwidget._wire import decode_array
 from rnnwidget.explorer.page import _json_for_script, page_state
 from rnnwidget.explorer.twin import DISCRETE, given
 
+from .test_render import JSON_IMPORTS
+
 ROOT = Path(__file__).resolve().parent.parent
 
-SCRIPT = """
+SCRIPT = (
+    JSON_IMPORTS
+    + """
 import { readFileSync } from "node:fs";
-import { register } from "node:module";
-// The browser's modules import their JSON (the sentences' templates) as the bundler lets them.
-register("data:text/javascript," + encodeURIComponent(`
-export async function load(url, context, next) {
-  if (url.endsWith(".json")) return next(url, { ...context, importAttributes: { type: "json" } });
-  return next(url, context);
-}`));
 const root = process.argv[1];
 const { readEmbeddedPage, StaticModel } = await import(`${root}/js/explorer/static-model.js`);
 const { PageKernel } = await import(`${root}/js/explorer/page-kernel.js`);
@@ -71,6 +68,7 @@ for (const step of steps) {
 }
 console.log(JSON.stringify(out));
 """
+)
 
 
 def run_page(w: RNNExplorer, steps: list[dict[str, Any]], budget: int | None = None) -> list[Any]:

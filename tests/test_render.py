@@ -752,15 +752,9 @@ const print = (value) => console.log(JSON.stringify(value));
 # -- the panels' geometry agrees with the browser's drawing code ---------------------------------
 
 # A loader hook so that the browser's modules can import their JSON (geometry, colour tables),
-# as the bundler lets them.
-JSON_IMPORTS = """
-import { register } from "node:module";
-register("data:text/javascript," + encodeURIComponent(`
-export async function load(url, context, next) {
-  if (url.endsWith(".json")) return next(url, { ...context, importAttributes: { type: "json" } });
-  return next(url, context);
-}`));
-"""
+# as the bundler lets them: tests/import_json.mjs, as text to put before a script run with -e
+# (from any directory).
+JSON_IMPORTS = (Path(__file__).parent / "import_json.mjs").read_text("utf-8")
 
 # Node has no canvas: a context that records every call with the state it was made in (font,
 # colours, alignment, and the offset and turn of translate/rotate), a minimal document and

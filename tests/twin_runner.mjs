@@ -8,6 +8,7 @@
 import { Buffer } from "node:buffer";
 import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
+import { decode } from "./f8.mjs";
 import {
   GRU,
   LSTM,
@@ -27,18 +28,6 @@ const CELLS = {
 
 const [casesPath, resultsPath] = process.argv.slice(2);
 
-/** Arrays and numbers of the cases file, decoded wherever they sit. */
-function decode(value) {
-  if (Array.isArray(value)) return value.map(decode);
-  if (value && typeof value === "object" && "f8" in value) {
-    const bytes = Buffer.from(value.f8, "base64");
-    return new Float64Array(Uint8Array.from(bytes).buffer);
-  }
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
-  }
-  return value;
-}
 
 /** Float64Arrays as base64, numbers as their exact text. */
 function encode(value) {
