@@ -510,7 +510,7 @@ class RNNExplorer(BaseWidget, Companion):
         if params.input_kind == "sentence":
             # "Why order matters" runs the shuffled words too, which the view's twin does not
             # (a page computes it itself, js/explorer/page-order.js): the round trip it is.
-            self._twin = None
+            self.set_trait("_twin", None)
             return
         if self._twin is None or self._twin["settings"] != twin_settings(params):
             seq_len = self.class_traits()["seq_len"]
