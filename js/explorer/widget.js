@@ -174,9 +174,12 @@ class ExplorerView extends BaseView {
 
   /**
    * The kernel has answered every change, yet the twin's frame is still up: its answer came
-   * without a frame (a refusal, or a value it already had). Its latest frame is the truth.
+   * without a frame (a refusal, or a value it already had). Its latest frame is the truth. On a
+   * page without a kernel the twin's frame is the answer itself (js/explorer/page-kernel.js
+   * only acknowledges a continuous knob's change), so it stays.
    */
   settleTwin() {
+    if (isStandalone(this.model)) return;
     if (this.twinAhead && this.sender.answered) this.showPayload();
   }
 
