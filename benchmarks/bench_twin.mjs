@@ -5,25 +5,13 @@
 // few hundred calls), computeFrame runs until `seconds` have passed, and the median of those
 // runs' times is printed, in milliseconds, as one JSON object by case id.
 
-import { Buffer } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { computeFrame } from "../js/twin/index.js";
+import { decode } from "../tests/f8.mjs";
 
 const [casesPath] = process.argv.slice(2);
-
-/** Arrays of the cases file ({"f8": base64 of little-endian float64}), decoded wherever they sit. */
-function decode(value) {
-  if (Array.isArray(value)) return value.map(decode);
-  if (value && typeof value === "object" && "f8" in value) {
-    return new Float64Array(Uint8Array.from(Buffer.from(value.f8, "base64")).buffer);
-  }
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
-  }
-  return value;
-}
 
 /**
  * The median of `computeFrame`'s times, in ms, over the runs that fit in `seconds` (at least
