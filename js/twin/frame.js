@@ -95,6 +95,117 @@ export function computeFrame(params, given) {
   return frameOfTraces(params, cells, run(cells, x, params.seq_len));
 }
 
+/** The gate blocks of each cell's weight matrices. */
+const GATES = { elman: 1, lstm: 4, gru: 3 };
+
+/**
+ * The frames of one given, each computed with what the one before left: the numbers are
+ * `computeFrame`'s, bit for bit. The forward pass at step t reads only the steps up to t, so
+ * the first T steps of a longer run are the run of T steps itself: a frame whose other knobs
+ * are those of the run kept takes its first steps and computes only the gradients (which start
+ * at the last step, and so are new for every length). A gated cell's numbers depend on no knob
+ * but the length: its first frame runs the forward pass over the whole given input, and every
+ * length after that goes back only. The Elman cell's forward pass is new for every W_hh scale,
+ * gain and bias: it runs as long as asked.
+ */
+export class FrameSource {
+  /** @param {Given} given */
+  constructor(given) {
+    this.given = given;
+    /**
+     * The forward pass kept: the knobs it was run for, its layers and traces.
+     * @type {{ knobs: unknown[], cells: import("./base.js").Cell[], traces: any[] } | null}
+     */
+    this.kept = null;
+  }
+
+  /**
+   * The frame for `params` (`computeFrame(params, given)`).
+   * @param {TwinParams} params
+   * @returns {TwinFrame}
+   */
+  frame(params) {
+    const { cells, traces } = this.forward(params);
+    return frameOfTraces(params, cells,
+      traces.map((trace) => firstStepsOf(trace, params.seq_len)));
+  }
+
+  /**
+   * The multiply-adds of the frame for `params` with what is kept, up to a constant factor:
+   * steps x layers x the weights' size, back, and forward where that is not kept.
+   * @param {TwinParams} params
+   */
+  work(params) {
+    const { given } = this;
+    const units = Number(given.layers[0]?.units ?? 0);
+    const layers = params.cell === "elman" ? Number(params.layers ?? 1) : 1;
+    const perStep = layers * GATES[params.cell] * units * (units + given.features);
+    const forward = this.holds(params) ? 0 : this.forwardSteps(params);
+    return Math.max(1, (params.seq_len + forward) * perStep);
+  }
+
+  /**
+   * Whether the forward pass of `params` is kept.
+   * @param {TwinParams} params
+   */
+  holds(params) {
+    const { kept } = this;
+    return kept !== null && params.seq_len <= kept.traces[0].timesteps &&
+      forwardKnobs(params).every((value, k) => Object.is(value, kept.knobs[k]));
+  }
+
+  /**
+   * The steps a forward pass for `params` runs: the whole input for a gated cell.
+   * @param {TwinParams} params
+   */
+  forwardSteps(params) {
+    return params.cell === "elman" ? params.seq_len : this.given.timesteps;
+  }
+
+  /**
+   * The forward pass kept for `params`, run where it is not.
+   * @param {TwinParams} params
+   */
+  forward(params) {
+    firstSteps(this.given, params.seq_len); // checks the length asked for
+    if (!this.holds(params)) {
+      const steps = this.forwardSteps(params);
+      const cells = buildLayers(params, this.given);
+      this.kept = { knobs: forwardKnobs(params), cells,
+        traces: run(cells, firstSteps(this.given, steps), steps) };
+    }
+    return /** @type {NonNullable<FrameSource["kept"]>} */ (this.kept);
+  }
+}
+
+/**
+ * The knobs a forward pass depends on (the given aside): the cell, and the Elman cell's
+ * W_hh scale, gain, bias and layers.
+ * @param {TwinParams} params
+ */
+function forwardKnobs({ cell, w_hh_scale = 1, saturation = 1, bias = 0, layers = 1 }) {
+  return cell === "elman" ? [cell, w_hh_scale, saturation, bias, layers] : [cell];
+}
+
+/**
+ * The first `timesteps` steps of a forward pass's trace, as views of its arrays: the input,
+ * (timesteps, features), and every array of states or gates, (timesteps, units); the initial
+ * states as they are (js/twin/base.js's layout).
+ * @param {Record<string, any>} trace
+ * @param {number} timesteps
+ */
+function firstStepsOf(trace, timesteps) {
+  if (trace.timesteps === timesteps) return trace;
+  const units = trace.h0.length;
+  const features = trace.x.length / trace.timesteps;
+  return Object.fromEntries(Object.entries(trace).map(([name, value]) => {
+    if (name === "timesteps") return [name, timesteps];
+    if (name === "x") return [name, value.subarray(0, timesteps * features)];
+    if (name === "h0" || name === "c0") return [name, value];
+    return [name, value.subarray(0, timesteps * units)];
+  }));
+}
+
 /**
  * The frame of traces already computed (the kernel's, field for field, or `run`'s): the
  * gradients and every number the picture shows.
@@ -366,8 +477,10 @@ function layerOf(cell, trace, log) {
   const grid = (/** @type {Float64Array} */ data) => ({ shape: [timesteps, units], data });
   const series = (/** @type {Float64Array} */ data) => ({ shape: [timesteps], data });
   /** @type {TwinLayer} */
+  // A frame owns its arrays (a Worker hands them over), apart from a forward pass kept for
+  // the next frame (FrameSource): what it shows of the states is copied.
   const layer = {
-    h: grid(trace.h),
+    h: grid(trace.h.slice()),
     log10_abs_grad: grid(log.log10_abs),
     log10_grad_norm: series(log.log10_norm),
     h_norm: series(rowNorms(trace.h, timesteps, units)),
@@ -376,11 +489,11 @@ function layerOf(cell, trace, log) {
     layer.tanh_slope = series(rowMeans(tanhSlopes(trace.h), timesteps, units));
     return layer;
   }
-  const gate = cell === "lstm" ? trace.f : trace.z;
+  const gate = cell === "lstm" ? trace.f.slice() : trace.z.slice();
   layer.gate = grid(gate);
   layer.gate_mean = series(rowMeans(gate, timesteps, units));
   if (cell === "lstm") {
-    layer.c = grid(trace.c);
+    layer.c = grid(trace.c.slice());
     layer.log10_abs_grad_c = grid(log.log10_abs_c);
     layer.log10_grad_norm_c = series(log.log10_norm_c);
     layer.c_norm = series(rowNorms(trace.c, timesteps, units));

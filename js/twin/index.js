@@ -8,6 +8,7 @@ export { GRU } from "./gru.js";
 export { LogGradients, SAFE_LOG10, log10Gradients } from "./log-gradients.js";
 export {
   CELLS,
+  FrameSource,
   buildLayers,
   computeFrame,
   frameOfTraces,

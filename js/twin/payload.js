@@ -49,12 +49,12 @@ export function framePayload(frame, params, given, template, options = {}) {
     words: frameWords(frame, { ...params, ...twin }, given) ?? template.words,
     arrays: {
       ...template.arrays, // "Why order matters" (a sentence's) stays the kernel's
-      x: { shape: [T, features], data: Float32Array.from(given.x.subarray(0, T * features)) },
+      x: { shape: [T, features], data: new Float32Array(given.x.subarray(0, T * features)) },
       layers: frame.layers.map((layer) =>
         Object.fromEntries(
           Object.entries(layer).map(([name, m]) => [
             name,
-            { shape: m.shape, data: Float32Array.from(m.data) },
+            { shape: m.shape, data: new Float32Array(m.data) },
           ]),
         ),
       ),
