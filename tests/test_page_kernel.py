@@ -111,6 +111,7 @@ def assert_publishes_as_the_kernel(published: dict[str, Any], settings: dict[str
         return assert_arrays(published, kernel)
     twin = decoded(published["twin"])
     assert twin.pop("settings") == {name: getattr(kernel, name) for name in DISCRETE}
+    assert twin.pop("continuous") == kernel._twin["continuous"]
     expected_given = given(kernel.params, 1000)
     assert np.array_equal(twin.pop("x"), expected_given.pop("x"))
     for made, layer in zip(twin.pop("layers"), expected_given.pop("layers"), strict=True):

@@ -5,6 +5,7 @@ then; none on a trained network; never written by a browser."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from rnnwidget import RNNExplorer
 from rnnwidget._wire import decode_array, encode_array
 from rnnwidget.explorer import twin
+from rnnwidget.explorer.frame import Params
 from rnnwidget.training import Trainer
 
 MAX_SEQ_LEN = 1000  # the seq_len knob's maximum: every shorter input is its first steps
@@ -29,6 +31,7 @@ def assert_given_exactly(wire: dict[str, Any], w: RNNExplorer) -> None:
     """``wire`` is ``twin.given(w.params, 1000)``, every array float64 and equal bit for bit."""
     made = twin.given(w.params, MAX_SEQ_LEN)
     assert wire["settings"] == {name: getattr(w, name) for name in twin.DISCRETE}
+    assert wire["continuous"] == list(twin.CONTINUOUS)
     assert (wire["timesteps"], wire["features"]) == (MAX_SEQ_LEN, made["features"])
     assert wire["unit_radius"] == made["unit_radius"]
     tokens = RNNExplorer(**(w.config | {"seq_len": MAX_SEQ_LEN})).frame.tokens
@@ -62,6 +65,16 @@ def assert_given_exactly(wire: dict[str, Any], w: RNNExplorer) -> None:
 def test_the_view_is_given_the_weights_and_input_in_float64(settings: dict[str, Any]) -> None:
     w = RNNExplorer(seq_len=30, **settings)
     assert_given_exactly(w._twin, w)
+
+
+def test_every_setting_is_either_chosen_by_the_given_or_turned_by_the_twin() -> None:
+    # A knob in neither list would be drawn by no one while it moves; one in both, twice.
+    names = [field.name for field in fields(Params)]
+    assert sorted(twin.DISCRETE + twin.CONTINUOUS) == sorted(names)
+    # The twin's are the sliders, but for the units: every number of them makes new weights.
+    w = RNNExplorer()
+    sliders = {spec["name"] for spec in w._knobs if spec["kind"] == "slider"}
+    assert set(twin.CONTINUOUS) == sliders - {"units"}
 
 
 def test_the_given_is_sent_when_a_discrete_setting_changes_and_only_then() -> None:

@@ -6,6 +6,8 @@
 // recomputes, each for the newest value, and nothing queues up behind the hand.
 
 const ANSWER_TIMEOUT_MS = 3000; // a lost answer (kernel restarting) must not block for good
+/** The longest a change waits for the browser's own drawing of it before it goes (see `send`). */
+const HOLD_MS = 100;
 
 export class ChangeSender {
   /** @param {import("@anywidget/types").AnyModel} model */
@@ -13,8 +15,14 @@ export class ChangeSender {
     this.model = model;
     /** Views listen here: called with true when an answer is overdue, false when one comes. */
     this.listeners = new Set();
-    /** And here: called with every change as it is asked for, before it goes to the kernel. */
+    /**
+     * And here: called with every change as it is asked for, before it goes to the kernel. A
+     * listener that draws the change itself returns a promise settled once it has drawn it.
+     * @type {Set<(changes: Record<string, unknown>) => Promise<unknown> | void>}
+     */
     this.requests = new Set();
+    /** Whether a change waits for the browser's own drawing of it before it goes out. */
+    this.holding = false;
     this.silent = false;
     /** @type {Record<string, unknown> | null} */
     this.pending = null;
@@ -28,11 +36,18 @@ export class ChangeSender {
     model.on("change:_ack", this.onAck);
   }
 
-  /** Ask for new parameter values; merged with any not yet sent. */
+  /**
+   * Ask for new parameter values; merged with any not yet sent. Where a view draws the change
+   * itself (the explorer's browser twin), the change goes to the kernel once that drawing is
+   * done (or after HOLD_MS): on a machine of few cores the kernel's computation of the same
+   * frame would otherwise slow the browser's, which the hand is waiting for.
+   * @param {Record<string, unknown>} changes
+   */
   send(changes) {
     this.pending = { ...this.pending, ...changes };
-    for (const listener of this.requests) listener(changes);
-    if (!this.inFlight) this.flush();
+    const drawing = [...this.requests].map((listener) => listener(changes)).filter(Boolean);
+    if (drawing.length && !this.holding) this.hold(Promise.allSettled(drawing));
+    if (!this.inFlight && !this.holding) this.flush();
   }
 
   /** The value the user last asked for, if it has not been answered yet. */
@@ -67,6 +82,21 @@ export class ChangeSender {
     }, ANSWER_TIMEOUT_MS);
   }
 
+  /**
+   * Send nothing until `drawn` settles (at most HOLD_MS), then the newest changes.
+   * @param {Promise<unknown>} drawn
+   */
+  hold(drawn) {
+    this.holding = true;
+    let timer = 0;
+    const waited = new Promise((resolve) => { timer = window.setTimeout(resolve, HOLD_MS); });
+    Promise.race([drawn, waited]).then(() => {
+      window.clearTimeout(timer);
+      this.holding = false;
+      if (!this.inFlight) this.flush();
+    });
+  }
+
   setSilent(silent) {
     if (silent === this.silent) return;
     this.silent = silent;
@@ -76,7 +106,7 @@ export class ChangeSender {
   settle() {
     window.clearTimeout(this.timer);
     this.inFlight = 0;
-    this.flush();
+    if (!this.holding) this.flush();
   }
 
   dispose() {

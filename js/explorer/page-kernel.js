@@ -222,7 +222,8 @@ export class PageKernel {
 
   /**
    * The twin's given for the discrete choice of `params` as the kernel sends it (`_twin`: the
-   * arrays as float64 buffers, and the settings it was made for); none for the sentence input,
+   * arrays as float64 buffers, the settings it was made for and the knobs it turns); none for
+   * the sentence input,
    * whose frames the page computes (`ordered`).
    * @param {Record<string, any>} params
    */
@@ -231,7 +232,7 @@ export class PageKernel {
     const network = this.choices.networks[`${params.cell}/${layersOf(params)}`];
     const input = this.choices.inputs[params.input_kind];
     const settings = Object.fromEntries(this.choices.discrete.map((name) => [name, params[name]]));
-    return { ...input, ...network, settings };
+    return { ...input, ...network, settings, continuous: this.choices.continuous };
   }
 
   /** The line that recreates the view shown, `repr(w)`: the page's template, filled. */

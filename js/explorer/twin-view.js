@@ -6,25 +6,29 @@
 //
 // One computation at a time, always of the newest setting: a drag of many steps computes the
 // first, then the newest when that is done, never a queue. It runs on the page where it takes
-// less than a screen's frame (measured: the last computation's time per multiply-add), and in
-// a Worker where it would take longer (1000 steps of 256 units do), so that the slider under
-// the hand never waits. Handing a frame to a Worker and back costs milliseconds of its own.
+// less than a screen's frame (estimated from the page's last computation, per multiply-add),
+// and in a Worker where it would take longer (1000 steps of 256 units do), so that the slider
+// under the hand never waits. A Worker shares the machine with the browser's own drawing of
+// the moved slider, which on two cores makes it two to three times slower than the page: the
+// page computes whatever fits. A gated cell's frames keep one forward pass over the whole input
+// (js/twin/frame.js's FrameSource), which the page runs when it is idle after the kernel sends
+// the weights, where that is short enough not to be felt.
 
-import { computeFrame } from "../twin/frame.js";
+import { FrameSource } from "../twin/frame.js";
 import { framePayload } from "../twin/payload.js";
 import WORKER_SOURCE from "./twin-worker.js?worker";
-
-/** The knobs the twin turns: a change of only these can be drawn before the kernel answers. */
-export const CONTINUOUS = ["w_hh_scale", "saturation", "bias", "seq_len"];
 
 /** A screen's frame, ms: what a computation on the page may take. */
 const FRAME_MS = 1000 / 60;
 
-/** The gate blocks of each cell's weight matrices. */
-const GATES = { elman: 1, lstm: 4, gru: 3 };
+/** ms per multiply-add until the page measures one: about Chromium's at 64 units. */
+const FIRST_MS_PER_WORK = 3e-6;
 
-/** ms per multiply-add until one is measured: about the Elman cell's, forward and back. */
-const FIRST_MS_PER_WORK = 5e-6;
+/** The longest an idle page spends on a gated cell's forward pass before a knob moves, ms. */
+const PREPARE_MS = 100;
+
+/** How many of the page's last computations estimate the next one's time (the fastest). */
+const MEASURED = 5;
 
 /**
  * @typedef {import("../twin/payload.js").PayloadOptions} PayloadOptions
@@ -42,6 +46,8 @@ export class TwinView {
     this.draw = draw;
     /** @type {Record<string, any> | null} the kernel's given, decoded; null: no twin */
     this.given = null;
+    /** @type {FrameSource | null} the page's frames of the given */
+    this.source = null;
     /** @type {Record<string, any> | null} the kernel's latest frame, decoded */
     this.template = null;
     /** @type {Request | null} the newest setting asked for and not yet started */
@@ -50,10 +56,12 @@ export class TwinView {
     this.running = null;
     /** Bumped whenever a result in flight no longer answers anything (see `drop`). */
     this.epoch = 0;
+    /** @type {(() => void)[]} what waits for the next frame drawn (or dropped) */
+    this.waiting = [];
     /** The milliseconds the last frame took to compute, and where ("worker" or "page"). */
     this.timing = { ms: NaN, where: "" };
-    /** The last computation's milliseconds per multiply-add (`work`). */
-    this.msPerWork = FIRST_MS_PER_WORK;
+    /** @type {number[]} the page's last computations' milliseconds per multiply-add */
+    this.measured = [];
     /** Whether a Worker may be started (the first computation too long for the page does). */
     this.mayStartWorker = worker;
     /** @type {Worker | null} */
@@ -68,8 +76,26 @@ export class TwinView {
    */
   setGiven(wire) {
     this.given = wire ? givenOf(wire) : null;
+    this.source = this.given ? new FrameSource(/** @type {any} */ (this.given)) : null;
     this.drop();
     this.worker?.postMessage({ given: this.given });
+    this.prepareWhenIdle();
+  }
+
+  /**
+   * A gated cell's numbers depend on no knob but the sequence length: run its forward pass over
+   * the whole input while the page is idle, so that a moved knob only goes back (where that is
+   * short: a longer one is the Worker's, on the first move).
+   */
+  prepareWhenIdle() {
+    const { source } = this;
+    const cell = this.given?.settings?.cell;
+    if (!source || cell === "elman" || typeof requestIdleCallback === "undefined") return;
+    const params = { cell, seq_len: 1 };
+    if (this.msPerWork * source.work(params) > PREPARE_MS) return;
+    requestIdleCallback(() => {
+      if (this.source === source) source.forward(/** @type {any} */ (params));
+    }, { timeout: 1000 });
   }
 
   /**
@@ -79,6 +105,16 @@ export class TwinView {
    */
   setTemplate(frame) {
     this.template = frame;
+  }
+
+  /**
+   * The knobs the twin turns, as the kernel lists them with the given (Python's
+   * rnnwidget.explorer.twin.CONTINUOUS): a change of only these can be drawn before the kernel
+   * answers. None without a given.
+   * @returns {string[]}
+   */
+  get continuous() {
+    return this.given?.continuous ?? [];
   }
 
   /**
@@ -95,7 +131,7 @@ export class TwinView {
     if (template.params.cell !== params.cell || template.params.layers !== params.layers) {
       return false;
     }
-    return CONTINUOUS.every((name) => typeof params[name] === "number" &&
+    return this.continuous.every((name) => typeof params[name] === "number" &&
       Number.isFinite(params[name])) && Number.isInteger(params.seq_len) &&
       params.seq_len >= 1 && params.seq_len <= given.timesteps;
   }
@@ -104,31 +140,40 @@ export class TwinView {
    * Compute and draw the frame for `params`, as soon as the computation before it is done.
    * @param {Record<string, any>} params  every setting
    * @param {PayloadOptions} [options]
-   * @returns {boolean} false where the twin cannot (`accepts`): the kernel's frame will come
+   * @returns {Promise<void> | null}  settled once a frame is drawn (this one, or a newer
+   *   setting's) or the twin has given up on it; null where the twin cannot (`accepts`): the
+   *   kernel's frame will come
    */
   show(params, options = {}) {
-    if (!this.accepts(params)) return false;
+    if (!this.accepts(params)) return null;
     this.next = { params, options };
+    const drawn = new Promise((resolve) => this.waiting.push(() => resolve(undefined)));
     if (!this.running) this.start();
-    return true;
+    return drawn;
+  }
+
+  /** Settle what waits for a frame: one was drawn, or none will be. */
+  settle() {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
   }
 
   /**
-   * The multiply-adds of one frame, forward and back, up to a constant factor: steps x layers x
-   * the weights' size.
-   * @param {Record<string, any>} params
+   * The page's milliseconds per multiply-add: the fastest of its last MEASURED computations (one
+   * slowed by the first compilation of the code, or by a garbage collection, is not the rule),
+   * and no slower than the first guess until there are that many.
    */
-  work(params) {
-    const units = Number(params.units);
-    const layers = params.cell === "elman" ? Number(params.layers) : 1;
-    const features = Number(this.given?.features ?? 0);
-    return Math.max(1, params.seq_len * layers * GATES[params.cell] * units * (units + features));
+  get msPerWork() {
+    const first = this.measured.length < MEASURED ? [FIRST_MS_PER_WORK] : [];
+    return Math.min(...first, ...this.measured);
   }
 
   /** Forget the computations in flight and asked for: the kernel's frame answers them. */
   drop() {
     this.next = null;
     if (this.running) this.epoch++;
+    this.settle();
   }
 
   start() {
@@ -137,8 +182,11 @@ export class TwinView {
     this.next = null;
     this.running = request;
     const id = this.epoch;
-    const worker = this.msPerWork * this.work(request.params) > FRAME_MS ? this.startWorker()
-      : null;
+    const source = /** @type {FrameSource} */ (this.source);
+    const params = /** @type {any} */ (request.params);
+    // What the page would take, with the forward pass it keeps (a Worker keeps its own).
+    const work = source.work(params);
+    const worker = this.msPerWork * work > FRAME_MS ? this.startWorker() : null;
     if (worker) {
       worker.postMessage({ id, params: request.params });
       return;
@@ -147,9 +195,8 @@ export class TwinView {
     queueMicrotask(() => {
       try {
         const started = performance.now();
-        const frame = computeFrame(/** @type {any} */ (request.params), /** @type {any} */
-          (this.given));
-        this.finish({ id, frame, ms: performance.now() - started }, "page");
+        const frame = source.frame(params);
+        this.finish({ id, frame, ms: performance.now() - started, work }, "page");
       } catch (error) {
         this.finish({ id, error: String(error) }, "page");
       }
@@ -158,14 +205,15 @@ export class TwinView {
 
   /**
    * A computation is done: draw it if it still answers something, then start the newest.
-   * @param {{ id: number, frame?: any, ms?: number, error?: string }} message
+   * @param {{ id: number, frame?: any, ms?: number, work?: number, error?: string }} message
+   *   work: the multiply-adds a computation on the page took (FrameSource.work)
    * @param {string} [where]
    */
-  finish({ id, frame, ms, error }, where = "worker") {
+  finish({ id, frame, ms, work, error }, where = "worker") {
     const request = this.running;
     this.running = null;
-    if (request && frame && Number.isFinite(ms)) {
-      this.msPerWork = Number(ms) / this.work(request.params);
+    if (where === "page" && frame && Number.isFinite(ms) && Number(work) > 0) {
+      this.measured = [...this.measured, Number(ms) / Number(work)].slice(-MEASURED);
     }
     if (request && id === this.epoch && frame && this.given && this.template) {
       this.timing = { ms: ms ?? NaN, where };
@@ -175,6 +223,7 @@ export class TwinView {
       console.warn(`rnnwidget: the browser could not compute this frame (${error}); the ` +
         "kernel's will come");
     }
+    this.settle();
     this.start();
   }
 
@@ -203,6 +252,7 @@ export class TwinView {
     this.stopWorker();
     this.next = null;
     this.epoch++;
+    this.settle();
   }
 
   stopWorker() {

@@ -1,21 +1,23 @@
 // The twin's computation off the page's main thread (js/explorer/twin-view.js starts it): a
 // frame of 1000 steps of 256 units takes longer than a screen's frame, and the slider under the
 // hand must not wait for it. Messages in: `{ given }` (the weights and input, once per choice of
-// the discrete settings), then `{ id, params }`; out: `{ id, frame }` or `{ id, error }`.
+// the discrete settings), then `{ id, params }`; out: `{ id, frame, ms }` (the milliseconds it
+// took) or `{ id, error }`.
 
-import { computeFrame } from "../twin/frame.js";
+import { FrameSource } from "../twin/frame.js";
 
-/** @type {any} */
-let given = null;
+/** @type {FrameSource | null} the frames of the newest given, with the forward pass it keeps */
+let source = null;
 
 self.onmessage = (/** @type {MessageEvent} */ { data }) => {
   if ("given" in data) {
-    given = data.given;
+    source = data.given ? new FrameSource(data.given) : null;
     return;
   }
   try {
+    if (!source) throw new Error("no given to compute with");
     const started = performance.now();
-    const frame = computeFrame(data.params, given);
+    const frame = source.frame(data.params);
     const ms = performance.now() - started;
     // Hand the arrays over rather than copy them (each buffer once: some share one).
     const buffers = new Set(frame.layers.flatMap((layer) =>

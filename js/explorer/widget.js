@@ -15,7 +15,7 @@ import { composeSnapshot, download, toPng } from "./export.js";
 import { formatNumber, MechanismPanels } from "./mechanism.js";
 import { buildPlaybackControls, momentAt, Player } from "./playback.js";
 import { isStandalone } from "./static-model.js";
-import { CONTINUOUS, TwinView } from "./twin-view.js";
+import { TwinView } from "./twin-view.js";
 import { UnrolledLoop } from "./unrolled.js";
 
 class ExplorerView extends BaseView {
@@ -196,19 +196,23 @@ class ExplorerView extends BaseView {
    * `data-twin="off"` on the view's root turns this off, so that every change waits for the
    * kernel (benchmarks/bench_latency.py times the view both ways).
    * @param {Record<string, unknown>} changes
+   * @returns {Promise<void> | undefined}  where the twin draws it: settled once it has
+   *   (the change goes to the kernel then, js/common/sync.js)
    */
   request(changes) {
-    if (this.root.dataset.twin === "off") return;
-    if (!Object.keys(changes).some((name) => CONTINUOUS.includes(name))) return;
+    if (this.root.dataset.twin === "off") return undefined;
+    const continuous = this.twin.continuous;
+    if (!Object.keys(changes).some((name) => continuous.includes(name))) return undefined;
     const template = this.twin.template?.params;
-    if (!template) return;
+    if (!template) return undefined;
     const params = Object.fromEntries(Object.keys(template).map((name) =>
       [name, this.sender.wanted(name) ?? this.model.get(name)]));
-    if (!this.inRange(params)) return; // the kernel refuses it, in words
-    if (this.twin.show(params, { gradientRange: this.model.get("gradient_range"),
-      normRange: this.model.get("norm_range") })) {
-      this.twinAhead = true;
-    }
+    if (!this.inRange(params)) return undefined; // the kernel refuses it, in words
+    const drawn = this.twin.show(params, { gradientRange: this.model.get("gradient_range"),
+      normRange: this.model.get("norm_range") });
+    if (!drawn) return undefined;
+    this.twinAhead = true;
+    return drawn;
   }
 
   /**
@@ -218,7 +222,7 @@ class ExplorerView extends BaseView {
   inRange(params) {
     const specs = /** @type {import("../common/controls.js").KnobSpec[]} */ (
       this.model.get("_knobs") ?? []);
-    return specs.filter((spec) => CONTINUOUS.includes(spec.name)).every((spec) => {
+    return specs.filter((spec) => this.twin.continuous.includes(spec.name)).every((spec) => {
       const value = params[spec.name];
       return typeof value === "number" && value >= Number(spec.min) && value <= Number(spec.max);
     });
@@ -233,7 +237,7 @@ class ExplorerView extends BaseView {
     const specs = /** @type {import("../common/controls.js").KnobSpec[]} */ (
       this.model.get("_knobs") ?? []);
     // "Sequence length" is a word of the sentence; "W_hh scale" and "tanh gain" are as written.
-    const labels = specs.filter((spec) => CONTINUOUS.includes(spec.name) &&
+    const labels = specs.filter((spec) => this.twin.continuous.includes(spec.name) &&
       !inactive.has(spec.name)).map((spec) => spec.label.replace(/^[A-Z](?=[a-z])/,
       (first) => first.toLowerCase()));
     if (labels.length === 0) return "";
@@ -264,7 +268,7 @@ class ExplorerView extends BaseView {
     super.setDisabled(disabled);
     // A page without a kernel (to_html) turns its knobs on and off itself (standalone.js).
     if (!disabled || !this.twin?.given || isStandalone(this.model)) return;
-    for (const name of CONTINUOUS) {
+    for (const name of this.twin.continuous) {
       for (const control of this.controls.knob(name)?.querySelectorAll("input") ?? []) {
         control.disabled = false;
       }

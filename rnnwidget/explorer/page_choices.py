@@ -33,7 +33,7 @@ import numpy as np
 from .._wire import encode_array
 from ..cells.inputs import make_input
 from .frame import FEATURES, Network, Params, compute_frame
-from .twin import DISCRETE, given
+from .twin import CONTINUOUS, DISCRETE, given
 
 __all__ = [
     "BUDGET", "Choice", "candidates", "choices_for_page", "code_template", "decode_given",
@@ -134,6 +134,7 @@ def choices_for_page(
     - ``discrete``: the settings that choose among the kernel's weights and inputs
       (:data:`.twin.DISCRETE`), and ``chosen_by``: those the page's choices vary (cell,
       layers, input kind); the other discrete settings are the page's own and need a notebook;
+    - ``continuous``: the knobs the twin turns (:data:`.twin.CONTINUOUS`);
     - ``note``: what the page's view says about what is live without a kernel
       (:func:`note`);
     - and, once :func:`.page.page_state` adds it, ``code``: the line that recreates the view
@@ -147,7 +148,8 @@ def choices_for_page(
     library: dict[str, Any] = {
         "timesteps": timesteps, "inputs": {}, "networks": {}, "templates": {},
         "order": {}, "inactive": {}, "offered": [], "left_out": [], "budget": budget, "size": 0,
-        "discrete": list(DISCRETE), "chosen_by": [f.name for f in fields(Choice)], "note": "",
+        "discrete": list(DISCRETE), "continuous": list(CONTINUOUS),
+        "chosen_by": [f.name for f in fields(Choice)], "note": "",
     }  # fmt: skip
     if network is not None:
         library["note"] = note(library, spec)

@@ -10,7 +10,7 @@ twin's frame for them equal to :func:`~rnnwidget.explorer.frame.compute_frame`'s
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 import numpy as np
@@ -27,11 +27,16 @@ from .frame import (
     compute_frame,
 )
 
-__all__ = ["DISCRETE", "given"]
+__all__ = ["CONTINUOUS", "DISCRETE", "given"]
 
 #: The settings that choose among the weights and inputs the kernel makes; the twin turns the
 #: others.
 DISCRETE = ("cell", "units", "seed", "input_kind", "sentence", "layers", "gate_init")
+
+#: The knobs the twin turns itself, from one given: every other setting (the W_hh scale, the
+#: sequence length, the tanh gain and the bias). A view draws a change of only these before
+#: the kernel answers; the kernel sends the list with the given.
+CONTINUOUS = tuple(field.name for field in fields(Params) if field.name not in DISCRETE)
 
 
 def given(params: Params, timesteps: int) -> dict[str, Any]:

@@ -708,12 +708,14 @@ def twin_settings(params: Params) -> dict[str, Any]:
 def twin_payload(params: Params, timesteps: int) -> dict[str, Any]:
     """What the view's twin computes with (``js/twin/frame.js``'s ``Given``), for the discrete
     settings of ``params``: :func:`rnnwidget.explorer.twin.given` with its input ``timesteps``
-    long and every array a float64 buffer, the ``settings`` it was made for, and the words
+    long and every array a float64 buffer, the ``settings`` it was made for, the knobs it turns
+    (``continuous``: :data:`rnnwidget.explorer.twin.CONTINUOUS`), and the words
     of the sentence input (``tokens``, one per step while they last; none for another input)."""
     made = twin.given(params, timesteps)
     layers = [{name: _float64(value) for name, value in layer.items()} for layer in made["layers"]]
     return made | {
         "settings": twin_settings(params),
+        "continuous": list(twin.CONTINUOUS),
         "x": encode_array(made["x"], "float64"),
         "layers": layers,
         # The time axis's words (a frame's ``tokens`` are the first seq_len of them).
