@@ -15,20 +15,23 @@ ratio to it.
 from __future__ import annotations
 
 import argparse
-import base64
 import functools
 import json
 import subprocess
+import sys
 import tempfile
 import timeit
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from _report import ROOT, Table, number, ratio, run_line
 
 from rnnwidget.explorer import twin
 from rnnwidget.explorer.frame import CELLS, Params, compute_frame
+
+sys.path.insert(0, str(ROOT))  # for tests.node: the cases cross as the tests' runners read them
+
+from tests.node import encode
 
 NODE = "node"
 
@@ -36,18 +39,6 @@ NODE = "node"
 #: where its gradient vanishes (the log-space pass at T = 1000).
 SETTINGS: dict[str, dict[str, Any]] = {cell: {"cell": cell} for cell in CELLS}
 SETTINGS["elman, W_hh scale 0.5"] = {"cell": "elman", "w_hh_scale": 0.5}
-
-
-def f8(value: Any) -> Any:
-    """Arrays as base64 of little-endian float64, as benchmarks/bench_twin.mjs reads them."""
-    if isinstance(value, np.ndarray):
-        data = np.ascontiguousarray(value, dtype="<f8")
-        return {"f8": base64.b64encode(data.tobytes()).decode("ascii")}
-    if isinstance(value, dict):
-        return {k: f8(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [f8(v) for v in value]
-    return value
 
 
 def size(text: str) -> tuple[int, int]:
@@ -77,7 +68,7 @@ def main() -> None:
                 knobs |= {k: getattr(params, k) for k in ("w_hh_scale", "saturation", "bias")}
             given = twin.given(params, steps)
             cases.append(
-                {"id": case_id, "params": knobs, "given": f8(given), "warmup": 50,
+                {"id": case_id, "params": knobs, "given": given, "warmup": 50,
                  "seconds": args.seconds, "least": 20}
             )  # fmt: skip
             runs = timeit.repeat(functools.partial(compute_frame, params), number=5, repeat=5)
@@ -85,7 +76,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cases.json"
-        path.write_text(json.dumps(cases), "utf-8")
+        path.write_text(json.dumps(encode(cases)), "utf-8")
         script = ROOT / "benchmarks" / "bench_twin.mjs"
         out = subprocess.run(
             [NODE, str(script), str(path)], check=True, capture_output=True, text=True

@@ -1,7 +1,8 @@
 // Lets Node import the browser's modules as the bundler (esbuild) does, JSON included (the
-// geometry, the colour tables, the sentences' templates, the presets' constants). Import this
-// module first, then the browser's modules with `await import(...)`: a hook registered here
-// applies to the imports that follow it, not to static imports linked before it runs.
+// geometry, the colour tables, the sentences' templates, the presets' constants). Node loads it
+// before the script it runs, `node --import ./tests/import_json.mjs script.mjs` (tests/node.py
+// runs every runner and script so): the hook registered here then applies to every import of
+// the script, static ones included.
 import { register } from "node:module";
 
 register(

@@ -1,6 +1,6 @@
 // Runs the browser twin's presets (js/twin/presets.js) on the inputs tests/test_presets_twin.py
 // writes, and writes the regimes they found:
-// `node tests/presets_runner.mjs cases.json results.json`.
+// `node --import ./tests/import_json.mjs tests/presets_runner.mjs cases.json results.json`.
 //
 // Each case is the Elman cell's given weights and input (rnnwidget/explorer/twin.py) and the
 // lengths and depths to search at, with numpy's states at the settings of the presets whose
@@ -11,11 +11,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
-import "./import_json.mjs"; // so that the browser's modules below import their JSON
+import { buildLayers, frameOfTraces } from "../js/twin/index.js";
+import { PRESETS, findPreset } from "../js/twin/presets.js";
 import { decode } from "./f8.mjs";
-
-const { PRESETS, findPreset } = await import("../js/twin/presets.js");
-const { buildLayers, frameOfTraces } = await import("../js/twin/index.js");
 
 const [casesPath, resultsPath] = process.argv.slice(2);
 

@@ -1,37 +1,26 @@
 // Writes, in the browser's code, the numbers and sentences tests/test_sentences.py asks for:
-// `node tests/sentences_runner.mjs jobs.json results.json`, one result per job, in order.
+// `node --import ./tests/import_json.mjs tests/sentences_runner.mjs jobs.json results.json`, one
+// result per job, in order.
 //
 // Arrays cross as base64 of little-endian float64 ({"f8": "..."}) and numbers as Python's repr
 // ({"num": "-0.0"}, "inf" and "nan" included), so every number arrives bit for bit.
 
-import { Buffer } from "node:buffer";
 import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
-import "./import_json.mjs"; // so that the browser's modules below import their JSON
-
-const { decimals, fill, formatPow10, formatSpec, positional, rangeNote, significant } =
-  await import("../js/common/format.js");
-const { computeFrame } = await import("../js/twin/index.js");
-const { frameWords, presetNote } = await import("../js/twin/words.js");
+import {
+  decimals,
+  fill,
+  formatPow10,
+  formatSpec,
+  positional,
+  rangeNote,
+  significant,
+} from "../js/common/format.js";
+import { computeFrame } from "../js/twin/index.js";
+import { frameWords, presetNote } from "../js/twin/words.js";
+import { decode } from "./f8.mjs";
 
 const [jobsPath, resultsPath] = process.argv.slice(2);
-
-const NUMBERS = { inf: Infinity, "-inf": -Infinity, nan: NaN };
-
-/** Arrays and numbers of the jobs file, decoded wherever they sit. */
-function decode(value) {
-  if (Array.isArray(value)) return value.map(decode);
-  if (value && typeof value === "object" && "f8" in value) {
-    return new Float64Array(Uint8Array.from(Buffer.from(value.f8, "base64")).buffer);
-  }
-  if (value && typeof value === "object" && "num" in value) {
-    return NUMBERS[value.num] ?? Number(value.num);
-  }
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
-  }
-  return value;
-}
 
 const JOBS = {
   spec: ({ value, spec }) => formatSpec(value, spec),

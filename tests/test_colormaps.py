@@ -17,7 +17,7 @@ from rnnwidget.explorer.frame import Params, compute_frame
 from rnnwidget.geometry import GEOMETRY
 
 from .cielab import JUST_NOTICEABLE, delta_e, lab
-from .test_render import JSON_IMPORTS, ROOT, run_js
+from .test_render import ROOT, run_js
 
 WHITE = GEOMETRY.colours.background
 # JupyterLab Dark's panels (--jp-layout-color0) and boxes (--jp-layout-color1), VS Code's and the
@@ -27,9 +27,7 @@ LIGHT = ("#f5f5f5", "#fdf6e3")
 BACKGROUNDS = (WHITE, *DARK, *LIGHT)
 ROLES = ("diverging", "sequential")
 
-TABLES_SCRIPT = (
-    JSON_IMPORTS
-    + """
+TABLES_SCRIPT = """
 const { colourTable, SEQUENTIAL_MIN_DELTA_E } = await import(data.colormaps);
 const { toLab } = await import(data.colour);
 const tables = {};
@@ -45,7 +43,6 @@ print({
   light: colourTable("standard", "diverging") === colourTable("standard", "diverging", "#ffffff"),
 });
 """
-)
 
 RNG_COLOURS = np.random.default_rng(7).integers(0, 256, size=(64, 3))
 

@@ -26,9 +26,7 @@ and the notes on exact zeros (filled on both sides from ``ZERO_WORDS``) over eve
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,10 +38,9 @@ from rnnwidget.explorer.frame import CELLS, Frame, Params, compute_frame
 from rnnwidget.explorer.layout import ZERO_WORDS, shared_rows, view_layout, zero_steps
 from rnnwidget.formatting import format_tick
 
-from .test_twin import _trace, f8, scalar_log_error, state_error, well_conditioned
+from .node import run_runner, run_script
+from .test_twin import _trace, scalar_log_error, state_error, well_conditioned
 
-ROOT = Path(__file__).resolve().parent.parent
-NODE = "node"
 RTOL = 1e-9
 
 # ----------------------------------------------------------------------------------------------
@@ -146,18 +143,14 @@ def _layout(frame: Frame, ranges: int, rows: bool = False) -> dict[str, Any]:
 def _spec(case: Case, frame: Frame, template: dict[str, Any]) -> dict[str, Any]:
     p = case.params
     made = twin.given(p, p.seq_len)
-    layers = [
-        {name: f8(v) if isinstance(v, np.ndarray) else v for name, v in layer.items()}
-        for layer in made["layers"]
-    ]
-    given = {"x": f8(made["x"]), "timesteps": p.seq_len, "features": made["features"]}
+    given = {"x": made["x"], "timesteps": p.seq_len, "features": made["features"]}
     gradient_range, norm_range = RANGES[case.ranges]
     knobs = ("cell", "seq_len", "w_hh_scale", "saturation", "bias", "layers")
     return {
         "kind": "layout",
         "id": case.id,
         "params": {knob: getattr(p, knob) for knob in knobs},
-        "given": given | {"layers": layers},
+        "given": given | {"layers": made["layers"]},
         "traces": [_trace(layer.trace) for layer in frame.layers],
         "template": template,
         "gradient_range": gradient_range,
@@ -216,16 +209,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         specs.append(_spec(case, frames[case.id], template))
         templates[case.id] = source.id
     for name, pattern in ZERO_PATTERNS.items():
-        curves = [{"symbol": s, "logs": f8(logs)} for s, logs in _zero_curves(pattern)]
+        curves = [{"symbol": s, "logs": logs} for s, logs in _zero_curves(pattern)]
         specs.append({"kind": "zeros", "id": name, "curves": curves, "words": ZERO_WORDS})
-    cases, results = folder / "cases.json", folder / "results.json"
-    cases.write_text(json.dumps(specs), "utf-8")
-    subprocess.run(
-        [NODE, str(ROOT / "tests" / "layout_runner.mjs"), str(cases), str(results)],
-        check=True, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+    results = run_runner("layout_runner.mjs", specs, folder)
     conditioned = {name: well_conditioned(frame) for name, frame in frames.items()}
-    return Run(frames, conditioned, templates, json.loads(results.read_text("utf-8")))
+    return Run(frames, conditioned, templates, results)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -336,11 +324,7 @@ def test_the_axes_rules_are_the_kernels() -> None:
       values: data.values.map((value) => formatTick(value)),
     }));
     """
-    result = subprocess.run(
-        [NODE, "--input-type=module", "-e", script],
-        input=json.dumps(data), check=True, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
-    js = json.loads(result.stdout)
+    js = run_script(script, data)
     assert js["T"] == [time_ticks(T) for T in data["T"]]
     assert js["rows"] == [row_ticks(rows) for rows in data["rows"]]
     assert js["decades"] == [[list(t) for t in decade_labels(lo, hi)] for lo, hi in data["decades"]]

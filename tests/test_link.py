@@ -5,9 +5,6 @@ the kernel's words, while the other parts still apply; the sentence survives its
 
 from __future__ import annotations
 
-import json
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,7 +13,8 @@ import traitlets
 
 from rnnwidget import RNNExplorer
 
-ROOT = Path(__file__).resolve().parent.parent
+from .node import ROOT, run_script
+
 LINK = (ROOT / "js" / "explorer" / "link.js").as_uri()
 
 SCRIPT = """
@@ -37,15 +35,8 @@ SPECS = RNNExplorer()._knobs
 
 
 def run(*calls: tuple[str, Any]) -> list[Any]:
-    result = subprocess.run(
-        ["node", "--input-type=module", "-e", SCRIPT, LINK],
-        input=json.dumps({"specs": SPECS, "calls": calls}),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    data = {"specs": SPECS, "calls": calls}
+    return run_script(SCRIPT, data, [LINK])  # type: ignore[no-any-return]
 
 
 def read(fragment: str) -> dict[str, Any]:
@@ -183,13 +174,5 @@ def test_the_page_writes_copy_as_code_in_pythons_own_repr() -> None:
     ]  # fmt: skip
     values = [[float(x), True] for x in floats] + [[200, False], ["lstm", False], [2, False]]
     module = (ROOT / "js" / "explorer" / "python-repr.js").as_uri()
-    result = subprocess.run(
-        ["node", "--input-type=module", "-e", REPR_SCRIPT, module],
-        input=json.dumps({"values": values}),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    written = json.loads(result.stdout)
+    written = run_script(REPR_SCRIPT, {"values": values}, [module])
     assert written == [repr(value) for value, _ in values]

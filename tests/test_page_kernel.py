@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,17 +20,12 @@ from rnnwidget._wire import decode_array
 from rnnwidget.explorer.page import _json_for_script, page_state
 from rnnwidget.explorer.twin import DISCRETE, given
 
-from .test_render import JSON_IMPORTS
+from .node import run_script
 
-ROOT = Path(__file__).resolve().parent.parent
-
-SCRIPT = (
-    JSON_IMPORTS
-    + """
+SCRIPT = """
 import { readFileSync } from "node:fs";
-const root = process.argv[1];
-const { readEmbeddedPage, StaticModel } = await import(`${root}/js/explorer/static-model.js`);
-const { PageKernel } = await import(`${root}/js/explorer/page-kernel.js`);
+import { PageKernel } from "./js/explorer/page-kernel.js";
+import { readEmbeddedPage, StaticModel } from "./js/explorer/static-model.js";
 const { page, steps } = JSON.parse(readFileSync(0, "utf8"));
 const { state, choices } = readEmbeddedPage(page);
 const model = new StaticModel(state);
@@ -68,21 +61,12 @@ for (const step of steps) {
 }
 console.log(JSON.stringify(out));
 """
-)
 
 
 def run_page(w: RNNExplorer, steps: list[dict[str, Any]], budget: int | None = None) -> list[Any]:
     state = page_state(w) if budget is None else page_state(w, budget=budget)
     page = _json_for_script(state)
-    result = subprocess.run(
-        ["node", "--input-type=module", "-e", SCRIPT, ROOT.as_posix()],
-        input=json.dumps({"page": page, "steps": steps}),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return run_script(SCRIPT, {"page": page, "steps": steps})  # type: ignore[no-any-return]
 
 
 def decoded(value: Any) -> Any:

@@ -24,10 +24,7 @@ its frames.
 
 from __future__ import annotations
 
-import json
-import subprocess
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,11 +34,9 @@ from rnnwidget.cells.log_gradients import log10_gradients
 from rnnwidget.explorer import presets, twin
 from rnnwidget.explorer.frame import Measurement, Params, compute_frame, loss_gradient
 
-from .test_render import JSON_IMPORTS
-from .test_twin import _trace, f8, scalar_log_error, state_error, well_conditioned
+from .node import run_runner, run_script
+from .test_twin import _trace, scalar_log_error, state_error, well_conditioned
 
-ROOT = Path(__file__).resolve().parent.parent
-NODE = "node"
 RTOL = 1e-9
 
 INPUTS = ("impulse", "noise", "sine", "sentence")
@@ -126,10 +121,6 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         for units in UNITS:
             for seed in SEEDS:
                 made = twin.given(Params(input_kind=kind, units=units, seed=seed, layers=2), 200)
-                layers = [
-                    {name: f8(v) if isinstance(v, np.ndarray) else v for name, v in layer.items()}
-                    for layer in made["layers"]
-                ]
                 searches = []
                 for T in LENGTHS:
                     for L in (1, 2):
@@ -141,16 +132,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
                             for at in [_at(_params(kind, units, seed, T, L), regime)]
                         }
                         searches.append({"id": key, "seq_len": T, "layers": L, "states": states})
-                given = made | {"x": f8(made["x"]), "layers": layers}
                 timing = kind == "noise" and seed == 0
-                specs.append({"given": given, "searches": searches, "timing": timing})
-    cases, out = folder / "cases.json", folder / "results.json"
-    cases.write_text(json.dumps(specs), "utf-8")
-    subprocess.run(
-        [NODE, str(ROOT / "tests" / "presets_runner.mjs"), str(cases), str(out)],
-        check=True, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
-    return Run(found, rounding, json.loads(out.read_text("utf-8")))
+                specs.append({"given": made, "searches": searches, "timing": timing})
+    return Run(found, rounding, run_runner("presets_runner.mjs", specs, folder))
 
 
 def compare_measured(js: dict[str, str], expected: Measurement) -> None:
@@ -212,18 +196,9 @@ def test_a_full_search_in_node_takes(run: Run, capsys: pytest.CaptureFixture[str
     assert all(float(ms) > 0 for ms in timed.values())
 
 
-def _node(script: str) -> Any:
-    """``script``'s JSON output, the presets' JSON importable as the bundler makes it."""
-    result = subprocess.run(
-        [NODE, "--input-type=module", "-e", JSON_IMPORTS + script],
-        check=True, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
-    return json.loads(result.stdout)
-
-
 def test_a_wrong_name_is_refused_in_the_kernels_words() -> None:
-    message = _node("""
-    const { findPreset } = await import("./js/twin/presets.js");
+    message = run_script("""
+    import { findPreset } from "./js/twin/presets.js";
     try {
       findPreset("chaos", { seq_len: 10 }, {});
     } catch (e) {
@@ -238,8 +213,8 @@ def test_a_wrong_name_is_refused_in_the_kernels_words() -> None:
 def test_the_vanishing_scale_is_the_kernels_at_every_length() -> None:
     """The one preset found by a formula, ``10**(-4 / (T - 1))`` floored to a hundredth: a
     power an ulp off would floor to another hundredth."""
-    scales = _node("""
-    const { vanishingScale } = await import("./js/twin/presets.js");
+    scales = run_script("""
+    import { vanishingScale } from "./js/twin/presets.js";
     console.log(JSON.stringify(Array.from({ length: 5000 }, (_, k) => vanishingScale(k + 1))));
     """)
     assert scales == [presets._vanishing_scale(T) for T in range(1, 5001)]

@@ -40,6 +40,8 @@ from rnnwidget.explorer.words import caption, summary, view_words
 from rnnwidget.formatting import format_decade
 from rnnwidget.geometry import COLOURS, GEOMETRY, opaque
 
+from .node import run_script
+
 ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
 TITLES = (
@@ -717,22 +719,11 @@ def test_the_export_extra_declares_what_the_drawing_imports():
 
 # -- the text agrees with the browser's JavaScript ----------------------------------------------
 
-NODE = shutil.which("node")
-
 
 def run_js(script: str, data: object) -> Any:
-    """Run ``script`` as an ES module with Node after :data:`JS_PRELUDE` (the browser's
-    modules, ``data`` read from stdin as JSON, ``print``); its JSON output."""
-    assert NODE, "Node.js is needed to run the browser's drawing code"
-    result = subprocess.run(
-        [NODE, "--input-type=module", "-e", JS_PRELUDE + script],
-        input=json.dumps(data),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(result.stdout)
+    """Run ``script`` as an ES module with Node after :data:`JS_PRELUDE` (``data`` read from
+    stdin as JSON, ``num``, ``print``); its JSON output (:func:`tests.node.run_script`)."""
+    return run_script(JS_PRELUDE + script, data)
 
 
 def as_js(value: float) -> str:
@@ -751,17 +742,10 @@ const print = (value) => console.log(JSON.stringify(value));
 
 # -- the panels' geometry agrees with the browser's drawing code ---------------------------------
 
-# A loader hook so that the browser's modules can import their JSON (geometry, colour tables),
-# as the bundler lets them: tests/import_json.mjs, as text to put before a script run with -e
-# (from any directory).
-JSON_IMPORTS = (Path(__file__).parent / "import_json.mjs").read_text("utf-8")
-
 # Node has no canvas: a context that records every call with the state it was made in (font,
-# colours, alignment, and the offset and turn of translate/rotate), a minimal document and
-# window, and the JSON imports.
-CANVAS_PRELUDE = (
-    JSON_IMPORTS
-    + """
+# colours, alignment, and the offset and turn of translate/rotate), and a minimal document and
+# window.
+CANVAS_PRELUDE = """
 const calls = [];
 const state = { tx: 0, ty: 0, turn: 0 };
 const saved = [];
@@ -788,7 +772,6 @@ globalThis.window = { devicePixelRatio: 1 };
 globalThis.document = { createElement: () => ({ dataset: {}, style: {}, setAttribute() {},
   getContext: () => ctx }) };
 """
-)
 
 # Every panel of a frame, drawn by the browser's own classes from what the kernel sends, handed
 # to them as js/explorer/mechanism.js does; the calls each panel's drawing made.

@@ -20,10 +20,7 @@ made in Python at test time, Python's text is the reference, and one Node proces
 
 from __future__ import annotations
 
-import base64
-import json
 import math
-import subprocess
 from dataclasses import dataclass, field, replace
 from itertools import product
 from pathlib import Path
@@ -38,33 +35,8 @@ from rnnwidget.explorer.frame import Frame, Measurement, Params, compute_frame
 from rnnwidget.explorer.presets import Regime
 from rnnwidget.explorer.widget import PRESETS
 
+from .node import num, run_runner
 from .test_twin import FrameCase, _expected_frame, well_conditioned
-
-ROOT = Path(__file__).resolve().parent.parent
-NODE = "node"
-
-
-def num(value: float) -> dict[str, str]:
-    """A number, exactly, as the runner reads it."""
-    return {"num": repr(float(value))}
-
-
-def f8(array: Any) -> dict[str, str]:
-    """A float64 array, bit for bit, as the runner reads it."""
-    data = np.ascontiguousarray(array, dtype="<f8")
-    return {"f8": base64.b64encode(data.tobytes()).decode("ascii")}
-
-
-def run_node(jobs: list[dict[str, Any]], folder: Path) -> list[Any]:
-    """What the browser's code writes for each job, in order."""
-    path, results = folder / "jobs.json", folder / "results.json"
-    path.write_text(json.dumps(jobs), "utf-8")
-    subprocess.run(
-        [NODE, str(ROOT / "tests" / "sentences_runner.mjs"), str(path), str(results)],
-        check=True, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
-    return json.loads(results.read_text("utf-8"))
-
 
 # ----------------------------------------------------------------------------------------------
 # The formats
@@ -144,7 +116,7 @@ def test_the_browser_formats_numbers_as_python_does(tmp_path: Path) -> None:
     for template, fields in FILLS:
         job = {"kind": "fill", "template": template, "fields": encoded(fields)}
         cases.append((job, formatting.fill(template, fields)))
-    results = run_node([job for job, _ in cases], tmp_path)
+    results = run_runner("sentences_runner.mjs", [job for job, _ in cases], tmp_path)
     wrong = [
         (job, python, js) for (job, python), js in zip(cases, results, strict=True) if js != python
     ]
@@ -174,7 +146,7 @@ def test_a_template_refuses_a_float_without_a_spec_on_both_sides(tmp_path: Path)
         {"kind": "fill", "template": "{x}", "fields": {"x": num(1.5)}},
         {"kind": "fill", "template": "{y}", "fields": {}},
     ]
-    float_error, missing = run_node(jobs, tmp_path)
+    float_error, missing = run_runner("sentences_runner.mjs", jobs, tmp_path)
     assert float_error == {"error": 'RangeError: format spec "" is for integers; got 1.5'}
     assert missing == {"error": "RangeError: template field y has no value: {y}"}
 
@@ -240,7 +212,7 @@ def network_cases() -> list[FrameCase]:
 
 
 def matrix(array: Any) -> dict[str, Any]:
-    return {"shape": list(np.shape(array)), "data": f8(array)}
+    return {"shape": list(np.shape(array)), "data": array}
 
 
 def twin_frame(frame: Frame) -> dict[str, Any]:
@@ -263,16 +235,11 @@ def twin_frame(frame: Frame) -> dict[str, Any]:
 
 
 def twin_given(params: Params) -> dict[str, Any]:
-    """What the kernel gives the twin for ``params`` (rnnwidget/explorer/twin.py), encoded."""
+    """What the kernel gives the twin for ``params`` (rnnwidget/explorer/twin.py), its unit
+    radius an exact number."""
     made = twin.given(params, params.seq_len)
-    layers = [
-        {name: f8(v) if isinstance(v, np.ndarray) else v for name, v in layer.items()}
-        for layer in made["layers"]
-    ]
     radius = made["unit_radius"]
-    return made | {
-        "x": f8(made["x"]), "layers": layers, "unit_radius": None if radius is None else num(radius)
-    }  # fmt: skip
+    return made | {"unit_radius": None if radius is None else num(radius)}
 
 
 @dataclass
@@ -318,7 +285,7 @@ def sentences(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             )  # fmt: skip
             note = words.preset_note(regime, label, params)
             expected.append((f"{label} {regime} {params}", note))
-    results = run_node(jobs, tmp_path_factory.mktemp("sentences"))
+    results = run_runner("sentences_runner.mjs", jobs, tmp_path_factory.mktemp("sentences"))
     return {"expected": expected, "results": results, "filled": filled.templates}
 
 

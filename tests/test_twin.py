@@ -32,12 +32,8 @@ derived from the states, the exploding ones included.
 
 from __future__ import annotations
 
-import base64
-import json
 import math
-import subprocess
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,8 +45,8 @@ from rnnwidget.cells.log_gradients import log10_gradients
 from rnnwidget.explorer import twin
 from rnnwidget.explorer.frame import FEATURES, Frame, Network, Params, compute_frame, measure
 
-ROOT = Path(__file__).resolve().parent.parent
-NODE = "node"
+from .node import run_runner, run_script
+
 RTOL = 1e-9
 LN10 = math.log(10.0)
 
@@ -203,26 +199,16 @@ def _measure_id(params: Params) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
-def f8(array: Any) -> dict[str, str]:
-    """A float64 array, bit for bit, as the runner reads it."""
-    data = np.ascontiguousarray(array, dtype="<f8")
-    return {"f8": base64.b64encode(data.tobytes()).decode("ascii")}
-
-
-def from_f8(value: dict[str, str]) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(value["f8"]), dtype="<f8")
-
-
 def _weights(model: Any) -> dict[str, Any]:
     names = ("W_xh", "W_hh", "b_xh", "b_hh") if isinstance(model, GRU) else ("W_xh", "W_hh", "b")
-    weights = {name: f8(getattr(model, name)) for name in names}
+    weights = {name: getattr(model, name) for name in names}
     return {**weights, "units": model.units, "features": model.features}
 
 
 def _trace(trace: Any) -> dict[str, Any]:
     """A trace's arrays of the one sequence, by their names (the twin's traces have the same)."""
     names = ("x", "h0", "c0", "h", "c", "i", "f", "g", "o", "tanh_c", "r", "z", "n")
-    arrays = {name: f8(getattr(trace, name)[0]) for name in names if hasattr(trace, name)}
+    arrays = {name: getattr(trace, name)[0] for name in names if hasattr(trace, name)}
     return {**arrays, "timesteps": trace.timesteps}
 
 
@@ -275,15 +261,11 @@ def _frame_case(case: FrameCase) -> tuple[dict[str, Any], Frame]:
         layers = [_weights(frame.model)]
         knobs.update(w_hh_scale=1.0, bias=0.0, seq_len=len(x))
         if p.cell == "elman":
-            layers[0]["bias_signs"] = f8(np.ones(p.units))  # bias 0: the signs do not count
+            layers[0]["bias_signs"] = np.ones(p.units)  # bias 0: the signs do not count
     else:  # what the explorer gives the twin: the discrete settings' weights and input
         made = twin.given(p, case.given_length)
-        x = made["x"]
-        layers = [
-            {name: f8(v) if isinstance(v, np.ndarray) else v for name, v in layer.items()}
-            for layer in made["layers"]
-        ]
-    given = {"x": f8(x), "timesteps": len(x), "features": FEATURES, "layers": layers}
+        x, layers = made["x"], made["layers"]
+    given = {"x": x, "timesteps": len(x), "features": FEATURES, "layers": layers}
     spec = {
         "kind": "frame",
         "id": case.id,
@@ -297,17 +279,13 @@ def _frame_case(case: FrameCase) -> tuple[dict[str, Any], Frame]:
 def _measure_case(params: Params) -> dict[str, Any]:
     """What the twin is given to measure ``params``: the explorer's given, as a frame's."""
     made = twin.given(params, params.seq_len)
-    layers = [
-        {name: f8(v) if isinstance(v, np.ndarray) else v for name, v in layer.items()}
-        for layer in made["layers"]
-    ]
     knobs = {k: getattr(params, k) for k in ("cell", "seq_len", "w_hh_scale", "saturation")}
     knobs.update(bias=params.bias, layers=params.layers)
     given = {
-        "x": f8(made["x"]),
+        "x": made["x"],
         "timesteps": params.seq_len,
         "features": FEATURES,
-        "layers": layers,
+        "layers": made["layers"],
     }
     return {"kind": "measure", "id": _measure_id(params), "params": knobs, "given": given}
 
@@ -347,16 +325,16 @@ def _recursion_case(case: RecursionCase) -> tuple[dict[str, Any], Any]:
         weights["saturation"] = model.saturation
     options: dict[str, Any] = {"inputGradient": True, "logSpace": case.log_space}
     if dc is not None:
-        options["dc"] = f8(dc[0])
+        options["dc"] = dc[0]
     if scale is not None:
-        options["dhLog10Scale"] = f8(scale)
+        options["dhLog10Scale"] = scale
     spec = {
         "kind": "recursion",
         "id": case.id,
         "cell": case.cell,
         "weights": weights,
         "trace": _trace(trace),
-        "dh": f8(dh[0]),
+        "dh": dh[0],
         "options": options,
     }
     return spec, logs
@@ -390,14 +368,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         specs.append(spec)
         recursions[rcase.id] = logs
     specs += [_measure_case(params) for params in MEASURE_CASES]
-    cases, results = folder / "cases.json", folder / "results.json"
-    cases.write_text(json.dumps(specs), "utf-8")
-    subprocess.run(
-        [NODE, str(ROOT / "tests" / "twin_runner.mjs"), str(cases), str(results)],
-        check=True, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+    results = run_runner("twin_runner.mjs", specs, folder)
     conditioned = {name: well_conditioned(frame) for name, frame in frames.items()}
-    return Run(frames, conditioned, recursions, json.loads(results.read_text("utf-8")))
+    return Run(frames, conditioned, recursions, results)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -467,7 +440,7 @@ def compare_frame(js: dict[str, Any], frame: Frame, own_forward: bool) -> None:
         for name, py in expected.items():
             how, width = LAYER_ARRAYS[name]
             width = units if width == "units" else 1
-            js_array, py_array = from_f8(js_layer[name]), np.asarray(py).ravel()
+            js_array, py_array = js_layer[name], np.asarray(py).ravel()
             if how == "state":
                 error = state_error(js_array, py_array)
             else:
@@ -571,15 +544,15 @@ def test_the_twins_log10_gradients_equal_pythons(run: Run, case: RecursionCase) 
         if py is None:
             assert js[name] is None
             continue
-        assert record(f"log10_gradients: {name}", log_error(from_f8(js[name]), py, 1)) <= RTOL
+        assert record(f"log10_gradients: {name}", log_error(js[name], py, 1)) <= RTOL
     for name in ("log10_abs", "log10_abs_c"):
         py = getattr(logs, name)
         if py is None:
             assert js[name] is None
             continue
-        error = log_error(from_f8(js[name]), py[0].ravel(), units)
+        error = log_error(js[name], py[0].ravel(), units)
         assert record(f"log10_gradients: {name}", error) <= RTOL
-    error = state_error(from_f8(js["x_scaled"]), logs.x_scaled[0].ravel())
+    error = state_error(js["x_scaled"], logs.x_scaled[0].ravel())
     assert record("log10_gradients: x_scaled", error) <= RTOL
 
 
@@ -659,11 +632,7 @@ def test_the_twin_says_what_it_expected() -> None:
     attempt(() => measure({ cell: "gru", seq_len: 3 }, given));
     console.log(JSON.stringify(messages));
     """
-    result = subprocess.run(
-        [NODE, "--input-type=module", "-e", script],
-        check=True, cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
-    lstm, too_long, cell, gain, good, gated = json.loads(result.stdout)
+    lstm, too_long, cell, gain, good, gated = run_script(script)
     assert lstm == "RangeError: W_xh must be a Float64Array of shape (8, 4); got 8 numbers"
     assert too_long == "RangeError: seq_len must be 1 ... 3; got 4"
     assert cell == "RangeError: cell must be one of elman, lstm, gru; got rnn"
