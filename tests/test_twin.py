@@ -290,6 +290,36 @@ def _measure_case(params: Params) -> dict[str, Any]:
     return {"kind": "measure", "id": _measure_id(params), "params": knobs, "given": given}
 
 
+#: Runs of settings through one FrameSource (js/twin/frame.js), by cell: each step's knobs, and
+#: whether the source holds the forward pass that step needs. A gated cell's first frame runs
+#: the whole given input (300 steps here); the Elman cell's runs as long as asked, for its knobs.
+SOURCE_RUNS: dict[str, list[tuple[dict[str, Any], bool]]] = {
+    "lstm": [({"seq_len": 200}, False), ({"seq_len": 201}, True), ({"seq_len": 300}, True),
+             ({"seq_len": 1}, True)],
+    "gru": [({"seq_len": 50}, False), ({"seq_len": 299}, True), ({"seq_len": 7}, True)],
+    "elman": [
+        ({"seq_len": 100}, False), ({"seq_len": 60}, True),  # shorter: its first steps
+        ({"seq_len": 120}, False),  # longer than the run kept
+        ({"seq_len": 120, "w_hh_scale": 1.3}, False), ({"seq_len": 40, "w_hh_scale": 1.3}, True),
+        ({"seq_len": 40, "w_hh_scale": 1.3, "saturation": 2.0}, False),
+        ({"seq_len": 40, "w_hh_scale": 1.3, "saturation": 2.0, "bias": 0.5}, False),
+        ({"seq_len": 30, "w_hh_scale": 1.3, "saturation": 2.0, "bias": 0.5, "layers": 2}, False),
+        ({"seq_len": 20, "w_hh_scale": 1.3, "saturation": 2.0, "bias": 0.5, "layers": 2}, True),
+        ({"seq_len": 20, "w_hh_scale": 0.0}, False), ({"seq_len": 10, "w_hh_scale": -0.0}, False),
+    ],
+}  # fmt: skip
+
+
+def _source_case(cell: str) -> dict[str, Any]:
+    layers = 2 if cell == "elman" else 1
+    params = Params(cell=cell, units=8, seed=3, input_kind="noise", layers=layers)
+    made = twin.given(params, 300)
+    base = {"cell": cell, "w_hh_scale": 1.0, "saturation": 1.0, "bias": 0.0, "layers": 1}
+    sequence = [base | knobs for knobs, _ in SOURCE_RUNS[cell]]
+    given = {"x": made["x"], "timesteps": 300, "features": FEATURES, "layers": made["layers"]}
+    return {"kind": "source", "id": f"source-{cell}", "sequence": sequence, "given": given}
+
+
 def _recursion_model(case: RecursionCase) -> tuple[Any, Any]:
     rng = np.random.default_rng(7)
     units = 6
@@ -368,6 +398,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         specs.append(spec)
         recursions[rcase.id] = logs
     specs += [_measure_case(params) for params in MEASURE_CASES]
+    specs += [_source_case(cell) for cell in SOURCE_RUNS]
     results = run_runner("twin_runner.mjs", specs, folder)
     conditioned = {name: well_conditioned(frame) for name, frame in frames.items()}
     return Run(frames, conditioned, recursions, results)
@@ -570,6 +601,19 @@ def test_the_twins_measure_equals_pythons_and_its_own_frame(run: Run, params: Pa
     error = state_error(np.array([slope]), np.array([py.mean_tanh_slope]))
     assert record("measure: mean_tanh_slope", error) <= RTOL
     assert js["measure"] == {name: js["frame"][name] for name in py._fields}
+
+
+@pytest.mark.parametrize("cell", SOURCE_RUNS)
+def test_a_frame_source_gives_the_frames_of_computeFrame_and_keeps_the_forward_pass(
+    run: Run, cell: str
+) -> None:
+    """The view's FrameSource computes a frame from the forward pass the one before left
+    where its knobs allow (the first steps of a longer run are the shorter run): every frame is
+    ``computeFrame``'s, bit for bit, and the forward pass is kept exactly where it can be (a
+    new W_hh scale, gain, bias or layer count runs it anew, -0.0 as well as 0.0)."""
+    steps = run.results[f"source-{cell}"]
+    assert [step["same"] for step in steps] == [True] * len(steps)
+    assert [step["held"] for step in steps] == [held for _, held in SOURCE_RUNS[cell]]
 
 
 def test_the_cases_reach_past_float64_both_ways_and_exact_zeros(run: Run) -> None:

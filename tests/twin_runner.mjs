@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { decode } from "./f8.mjs";
 import {
+  FrameSource,
   GRU,
   LSTM,
   SimpleRNN,
@@ -50,6 +51,19 @@ function frameValues(frame) {
   return { ...frame, layers };
 }
 
+/** Whether two frames are the same, every number bit for bit (NaN equal to NaN). */
+function sameFrame(a, b) {
+  if (ArrayBuffer.isView(a) || ArrayBuffer.isView(b)) {
+    return ArrayBuffer.isView(a) && ArrayBuffer.isView(b) && a.length === b.length &&
+      a.every((value, k) => Object.is(value, b[k]));
+  }
+  if (a && b && typeof a === "object" && typeof b === "object") {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => sameFrame(a[key], b[key]));
+  }
+  return Object.is(a, b);
+}
+
 const cases = decode(JSON.parse(readFileSync(casesPath, "utf8")));
 const results = {};
 for (const c of cases) {
@@ -59,6 +73,13 @@ for (const c of cases) {
       frame: frameValues(computeFrame(c.params, c.given)),
       from_traces: frameValues(frameOfTraces(c.params, cells, c.traces)),
     };
+  } else if (c.kind === "source") {
+    // One FrameSource through a run of settings, each frame beside computeFrame's afresh.
+    const source = new FrameSource(c.given);
+    results[c.id] = c.sequence.map((params) => {
+      const held = source.holds(params);
+      return { held, same: sameFrame(source.frame(params), computeFrame(params, c.given)) };
+    });
   } else if (c.kind === "measure") {
     const frame = computeFrame(c.params, c.given);
     const { gradient_ratio_log10, saturated_fraction, mean_tanh_slope } = frame;

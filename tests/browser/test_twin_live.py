@@ -106,3 +106,42 @@ def test_the_picture_follows_the_keys_while_the_kernel_is_busy(nb: NotebookPage)
     assert all(d["source"] == "kernel" and d["w_hh_scale"] == final for d in after)
     assert nb.console_errors == []
     assert nb.external_requests == []
+
+
+# Every message the page sends on a kernel's websocket that changes the W_hh scale, by time.
+RECORD_SENT_JS = """
+window.__sent = [];
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  const bytes = typeof data === "string" ? null : new Uint8Array(data.buffer ?? data);
+  const text = bytes ? new TextDecoder().decode(bytes) : data;
+  if (text.includes('"w_hh_scale"')) window.__sent.push(performance.now());
+  return send.call(this, data);
+};
+document.addEventListener("rnnwidget:drawn", (event) => {
+  if (event.detail.source === "twin") window.__twinAt = performance.now();
+});
+"""
+
+
+def test_a_change_the_twin_draws_goes_to_the_kernel_once_drawn(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    """On a machine of few cores the kernel's computation of the same frame would slow the
+    browser's: the view draws the twin's frame first, then sends the change."""
+    nb = open_notebook(
+        lab_server,
+        write_notebook(tmp_path / "order.ipynb", SETUP),
+        init_script=RECORD_DRAWN_JS + RECORD_SENT_JS,
+    )
+    page, root = nb.page, explorer(nb)
+    expect(root).to_have_attribute("data-revision", str(nb.python_value("w._frame['revision']")))
+    page.evaluate("window.__sent = []")
+    root.locator("input[data-trait='w_hh_scale']").focus()
+    page.keyboard.press("ArrowRight")
+    nb.wait_for_python_value("w.w_hh_scale", 1.01)
+    twin_at, sent = page.evaluate("[window.__twinAt, window.__sent]")
+    assert twin_at is not None
+    assert sent
+    assert twin_at < sent[0]
+    assert nb.console_errors == []
