@@ -69,16 +69,18 @@ export class Heatmap {
     if (unchanged) return;
     this.version++;
     const { values, timesteps, rows, vmin, vmax, table } = data;
-    this.cells.width = timesteps;
-    this.cells.height = rows;
+    // (a canvas's size is written only when it changes: that reallocates its bitmap)
+    if (this.cells.width !== timesteps) this.cells.width = timesteps;
+    if (this.cells.height !== rows) this.cells.height = rows;
     const ctx = /** @type {CanvasRenderingContext2D} */ (this.cells.getContext("2d"));
     const image = ctx.createImageData(timesteps, rows);
     const pixels = new Uint32Array(image.data.buffer);
     const packed = packTable(table);
-    for (let t = 0; t < timesteps; t++) {
-      for (let row = 0; row < rows; row++) {
-        const i = colourIndex(values[t * rows + row], vmin, vmax, table.length);
-        pixels[row * timesteps + t] = packed[i];
+    // Row by row, so that the pixels are written in order (the values are time-major).
+    for (let row = 0; row < rows; row++) {
+      const line = row * timesteps;
+      for (let t = 0; t < timesteps; t++) {
+        pixels[line + t] = packed[colourIndex(values[t * rows + row], vmin, vmax, table.length)];
       }
     }
     ctx.putImageData(image, 0, 0);
@@ -186,11 +188,23 @@ export class Heatmap {
   }
 }
 
-/** A colour table as 32-bit RGBA pixels in the platform's byte order, for ImageData. */
+/** @type {WeakMap<number[][], Uint32Array>} */
+const packedTables = new WeakMap();
+
+/**
+ * A colour table as 32-bit RGBA pixels in the platform's byte order, for ImageData (made once
+ * per table: the tables are the kernel's, shared by every frame).
+ * @param {number[][]} table
+ */
 function packTable(table) {
-  const bytes = new Uint8ClampedArray(table.length * 4);
-  table.forEach(([r, g, b], i) => bytes.set([r, g, b, 255], i * 4));
-  return new Uint32Array(bytes.buffer);
+  let packed = packedTables.get(table);
+  if (!packed) {
+    const bytes = new Uint8ClampedArray(table.length * 4);
+    table.forEach(([r, g, b], i) => bytes.set([r, g, b, 255], i * 4));
+    packed = new Uint32Array(bytes.buffer);
+    packedTables.set(table, packed);
+  }
+  return packed;
 }
 
 /** @type {WeakMap<number[][], HTMLCanvasElement>} */
