@@ -95,17 +95,30 @@ def test_the_given_is_sent_when_a_discrete_setting_changes_and_only_then() -> No
     assert [given["settings"]["seed"] for given in sent] == [11]
 
 
-def test_the_sentence_input_has_no_twin() -> None:
-    """With the sentence input "Why order matters" runs the shuffled words too, which the view's
-    twin does not: the view waits for the kernel, and the twin is back with another input."""
-    w = RNNExplorer(seq_len=20, units=4, input_kind="sentence")
-    assert w._twin is None
-    w.w_hh_scale = 1.4
-    assert w._twin is None
-    w.input_kind = "noise"
+def test_the_sentence_inputs_twin_also_holds_the_shuffled_words() -> None:
+    """With the sentence input "Why order matters" runs the shuffled words too: the given holds
+    their input and the dense model's outputs (``order``), float64 bit for bit, and none of the
+    twin's knobs sends them again."""
+    w = RNNExplorer(seq_len=20, units=4, input_kind="sentence", sentence="the dog ran home")
     assert_given_exactly(w._twin, w)
-    w.input_kind = "sentence"
-    assert w._twin is None
+    order = twin.order_given(w.params, MAX_SEQ_LEN)
+    for name, value in order.items():
+        sent = w._twin["order"][name]
+        assert sent["dtype"] == "float64"
+        assert np.array_equal(decode_array(sent), value)
+    # The shuffled words' input is the words of the frame's shuffle, in that order.
+    shuffled = RNNExplorer(**(w.config | {"seq_len": MAX_SEQ_LEN})).frame.order
+    assert shuffled is not None
+    expected = RNNExplorer(
+        **(w.config | {"seq_len": MAX_SEQ_LEN, "sentence": " ".join(shuffled.shuffled)})
+    ).frame.x
+    assert np.array_equal(order["x"], expected)
+    sent = twin_sends(w)
+    w.w_hh_scale = 1.4
+    w.seq_len = 12
+    assert sent == []
+    w.input_kind = "noise"
+    assert "order" not in w._twin
 
 
 def test_a_trained_network_has_no_twin() -> None:

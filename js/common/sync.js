@@ -23,6 +23,7 @@ export class ChangeSender {
     this.requests = new Set();
     /** Whether a change waits for the browser's own drawing of it before it goes out. */
     this.holding = false;
+    this.disposed = false;
     this.silent = false;
     /** @type {Record<string, unknown> | null} */
     this.pending = null;
@@ -93,7 +94,7 @@ export class ChangeSender {
     Promise.race([drawn, waited]).then(() => {
       window.clearTimeout(timer);
       this.holding = false;
-      if (!this.inFlight) this.flush();
+      if (!this.inFlight && !this.disposed) this.flush();
     });
   }
 
@@ -110,6 +111,7 @@ export class ChangeSender {
   }
 
   dispose() {
+    this.disposed = true; // a change still held is not sent
     window.clearTimeout(this.timer);
     this.listeners.clear();
     this.requests.clear();

@@ -16,7 +16,7 @@ import { twinPayload } from "../twin/payload.js";
 import { findPreset } from "../twin/presets.js";
 import { presetNote } from "../twin/words.js";
 import { parseValue } from "./link.js";
-import { orderDemo } from "./page-order.js";
+import { withOrder } from "./page-order.js";
 import { pythonRepr } from "./python-repr.js";
 
 /** @typedef {import("../common/controls.js").KnobSpec} KnobSpec */
@@ -206,10 +206,7 @@ export class PageKernel {
     this.model.set("_twin", this.wire(params));
     if (template.order) {
       const held = decodeArrays(this.choices.order.sentence);
-      const demo = orderDemo(params, given, twin, template.order,
-        { x: held.x.data, dense_output: held.dense_output.data });
-      payload.arrays.order = demo.arrays;
-      payload.words = { ...payload.words, order: demo.words };
+      withOrder(payload, given, twin, { x: held.x.data, dense_output: held.dense_output.data });
     }
     this.model.set("_frame", encodeFrame({ ...payload, revision: ++this.revision }));
   }

@@ -1,9 +1,9 @@
-// "Why order matters" on a page without a kernel: the sentence against its shuffled words, run
-// through the twin's network as the kernel runs it (rnnwidget/explorer/frame.py's
-// `_order_demo`), and worded from the kernel's templates (rnnwidget/explorer/sentences.json, as
-// words.py's `view_words` fills them). The shuffled words' input and the order-blind dense
-// model's outputs, which no knob the page turns changes, are the page's
-// (rnnwidget/explorer/page_choices.py).
+// "Why order matters" computed in the browser, on a page without a kernel and in a notebook
+// view's twin: the sentence against its shuffled words, run through the twin's network as the
+// kernel runs it (rnnwidget/explorer/frame.py's `_order_demo`), and worded from the kernel's
+// templates (rnnwidget/explorer/sentences.json, as words.py's `view_words` fills them). The
+// shuffled words' input and the order-blind dense model's outputs, which no knob the twin turns
+// changes, come with the given (rnnwidget/explorer/twin.py's `order_given`).
 
 import SENTENCES from "../../rnnwidget/explorer/sentences.json";
 import { fill } from "../common/format.js";
@@ -48,4 +48,21 @@ export function orderDemo(params, given, frame, order, held) {
         shuffled: order.shuffled.join(" "), rnn: r, dense: d }),
     },
   };
+}
+
+/**
+ * `payload` (a twin frame's, js/twin/payload.js) with "Why order matters" where its template
+ * has it: the order panel's arrays and words, in place.
+ * @param {Record<string, any>} payload
+ * @param {Record<string, any>} given
+ * @param {import("../twin/frame.js").TwinFrame} frame
+ * @param {{ x: Float64Array, dense_output: Float64Array }} held  `order_given`'s arrays
+ * @returns {Record<string, any>}
+ */
+export function withOrder(payload, given, frame, held) {
+  if (!payload.order) return payload;
+  const demo = orderDemo(payload.params, given, frame, payload.order, held);
+  payload.arrays.order = demo.arrays;
+  payload.words = { ...payload.words, order: demo.words };
+  return payload;
 }

@@ -16,6 +16,7 @@
 
 import { FrameSource } from "../twin/frame.js";
 import { framePayload } from "../twin/payload.js";
+import { withOrder } from "./page-order.js";
 import WORKER_SOURCE from "./twin-worker.js?worker";
 
 /** A screen's frame, ms: what a computation on the page may take. */
@@ -217,8 +218,11 @@ export class TwinView {
     }
     if (request && id === this.epoch && frame && this.given && this.template) {
       this.timing = { ms: ms ?? NaN, where };
-      this.draw(framePayload(frame, request.params, this.given, this.template,
-        request.options));
+      const payload = framePayload(frame, request.params, this.given, this.template,
+        request.options);
+      // The sentence input's "Why order matters": the shuffled words, through the same network.
+      const { order } = this.given;
+      this.draw(order ? withOrder(payload, this.given, frame, order) : payload);
     } else if (error) {
       console.warn(`rnnwidget: the browser could not compute this frame (${error}); the ` +
         "kernel's will come");
@@ -297,5 +301,7 @@ function givenOf(wire) {
   const flat = (/** @type {any} */ value) => (value && value.data instanceof Float64Array
     ? value.data : value);
   return { ...wire, x: flat(wire.x), layers: wire.layers.map((/** @type {any} */ layer) =>
-    Object.fromEntries(Object.entries(layer).map(([name, value]) => [name, flat(value)]))) };
+    Object.fromEntries(Object.entries(layer).map(([name, value]) => [name, flat(value)]))),
+  order: wire.order ? { x: flat(wire.order.x), dense_output: flat(wire.order.dense_output) }
+    : null };
 }

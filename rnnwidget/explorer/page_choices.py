@@ -31,9 +31,8 @@ from typing import Any
 import numpy as np
 
 from .._wire import encode_array
-from ..cells.inputs import make_input
-from .frame import FEATURES, Network, Params, compute_frame
-from .twin import CONTINUOUS, DISCRETE, given
+from .frame import Network, Params
+from .twin import CONTINUOUS, DISCRETE, given, order_given
 
 __all__ = [
     "BUDGET", "Choice", "candidates", "choices_for_page", "code_template", "decode_given",
@@ -263,12 +262,7 @@ def decode_given(library: Mapping[str, Any], choice: Choice) -> dict[str, Any]:
 
 
 def _order_part(page: Params, timesteps: int) -> dict[str, Any]:
-    # The shuffle and the dense model depend on the seed, the units and the sentence alone.
-    demo = compute_frame(replace(page, input_kind="sentence", cell="elman", seq_len=1)).order
-    assert demo is not None
-    text = " ".join(demo.shuffled)
-    x = make_input("sentence", timesteps, FEATURES, seed=page.seed, text=text)
-    return {"x": encode(x[0]), "dense_output": encode(demo.dense_output)}
+    return {name: encode(array) for name, array in order_given(page, timesteps).items()}
 
 
 #: The parts of a given that depend on the input alone; the rest is the network's.

@@ -27,7 +27,7 @@ from .frame import (
     compute_frame,
 )
 
-__all__ = ["CONTINUOUS", "DISCRETE", "given"]
+__all__ = ["CONTINUOUS", "DISCRETE", "given", "order_given"]
 
 #: The settings that choose among the weights and inputs the kernel makes; the twin turns the
 #: others.
@@ -78,3 +78,16 @@ def _weights(model: Any) -> dict[str, Any]:
     names = ("W_xh", "W_hh", "b_xh", "b_hh") if isinstance(model, GRU) else ("W_xh", "W_hh", "b")
     arrays = {name: np.asarray(getattr(model, name), dtype=np.float64) for name in names}
     return arrays | {"units": model.units, "features": model.features}
+
+
+def order_given(params: Params, timesteps: int) -> dict[str, Any]:
+    """What "Why order matters" adds to the twin's given for the sentence input
+    (``js/explorer/page-order.js`` runs it): ``x``, the shuffled words' input, ``(timesteps,
+    FEATURES)``, and ``dense_output``, the order-blind dense model's outputs for the sentence
+    and its shuffle, ``(2, units)``. Both depend on the seed, the units and the sentence alone,
+    so no knob the twin turns changes them."""
+    demo = compute_frame(replace(params, input_kind="sentence", cell="elman", seq_len=1)).order
+    assert demo is not None
+    text = " ".join(demo.shuffled)
+    x = make_input("sentence", timesteps, FEATURES, seed=params.seed, text=text)
+    return {"x": x[0], "dense_output": np.asarray(demo.dense_output, dtype=np.float64)}

@@ -507,11 +507,6 @@ class RNNExplorer(BaseWidget, Companion):
         if self._network is not None:
             return  # the twin does not do a task's loss: this view keeps the round trip
         params = self.params
-        if params.input_kind == "sentence":
-            # "Why order matters" runs the shuffled words too, which the view's twin does not
-            # (a page computes it itself, js/explorer/page-order.js): the round trip it is.
-            self.set_trait("_twin", None)
-            return
         if self._twin is None or self._twin["settings"] != twin_settings(params):
             seq_len = self.class_traits()["seq_len"]
             assert isinstance(seq_len, BoundedInt)  # the knob's range: its one source
@@ -710,9 +705,14 @@ def twin_payload(params: Params, timesteps: int) -> dict[str, Any]:
     settings of ``params``: :func:`rnnwidget.explorer.twin.given` with its input ``timesteps``
     long and every array a float64 buffer, the ``settings`` it was made for, the knobs it turns
     (``continuous``: :data:`rnnwidget.explorer.twin.CONTINUOUS`), and the words
-    of the sentence input (``tokens``, one per step while they last; none for another input)."""
+    of the sentence input (``tokens``, one per step while they last; none for another input),
+    with its shuffled words' input and the dense model's outputs (``order``:
+    :func:`rnnwidget.explorer.twin.order_given`)."""
     made = twin.given(params, timesteps)
     layers = [{name: _float64(value) for name, value in layer.items()} for layer in made["layers"]]
+    if params.input_kind == "sentence":  # "Why order matters" runs the shuffled words too
+        order = twin.order_given(params, timesteps)
+        made["order"] = {name: _float64(value) for name, value in order.items()}
     return made | {
         "settings": twin_settings(params),
         "continuous": list(twin.CONTINUOUS),

@@ -145,3 +145,39 @@ def test_a_change_the_twin_draws_goes_to_the_kernel_once_drawn(
     assert sent
     assert twin_at < sent[0]
     assert nb.console_errors == []
+
+
+SENTENCE = {"seq_len": 12, "units": 8, "input_kind": "sentence", "w_hh_scale": 1.0}
+
+
+def test_why_order_matters_follows_the_keys_while_the_kernel_is_busy(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    """The sentence input's "Why order matters" (its shuffled words through the same network)
+    is the twin's too: with the kernel busy, the order panel says what Python says for the
+    W_hh scale the keys reached."""
+    setup = f"from rnnwidget import RNNExplorer\n\nw = RNNExplorer(**{SENTENCE!r})\nw"
+    nb = open_notebook(
+        lab_server, write_notebook(tmp_path / "order.ipynb", setup), init_script=RECORD_DRAWN_JS
+    )
+    page, root = nb.page, explorer(nb)
+    expect(root).to_have_attribute("data-revision", str(nb.python_value("w._frame['revision']")))
+    page.evaluate(BLOCK_JS, nb.path)
+    wait_for(page, "(path) => !notebookHarness.isIdle(path)", nb.path, what="a busy kernel")
+    root.locator("input[data-trait='w_hh_scale']").focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    value = round(SENTENCE["w_hh_scale"] + 3 / 100, 2)
+    wait_for(
+        page,
+        "(value) => window.__drawn.some((d) => d.source === 'twin' && d.w_hh_scale === value)",
+        value,
+        what=f"the twin's frame for W_hh scale {value}",
+    )
+    expected = RNNExplorer(**(SENTENCE | {"w_hh_scale": value}))._frame["words"]["order"]
+    expect(root.locator("canvas[data-panel='order']")).to_have_attribute(
+        "aria-label", expected["description"]
+    )
+    page.evaluate(INTERRUPT_JS, nb.path)
+    nb.wait_for_python_value("w.w_hh_scale", value)
+    assert nb.console_errors == []
