@@ -610,9 +610,12 @@ def test_a_frame_source_gives_the_frames_of_computeFrame_and_keeps_the_forward_p
     """The view's FrameSource computes a frame from the forward pass the one before left
     where its knobs allow (the first steps of a longer run are the shorter run): every frame is
     ``computeFrame``'s, bit for bit, and the forward pass is kept exactly where it can be (a
-    new W_hh scale, gain, bias or layer count runs it anew, -0.0 as well as 0.0)."""
+    new W_hh scale, gain, bias or layer count runs it anew, -0.0 as well as 0.0), in the
+    source that ran it and in one it is handed to."""
     steps = run.results[f"source-{cell}"]
     assert [step["same"] for step in steps] == [True] * len(steps)
+    # A forward pass handed over (from a Worker, FrameSource.adopt) serves the same frames.
+    assert [step["adopted"] for step in steps] == [True] * len(steps)
     assert [step["held"] for step in steps] == [held for _, held in SOURCE_RUNS[cell]]
 
 

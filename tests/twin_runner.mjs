@@ -74,11 +74,18 @@ for (const c of cases) {
       from_traces: frameValues(frameOfTraces(c.params, cells, c.traces)),
     };
   } else if (c.kind === "source") {
-    // One FrameSource through a run of settings, each frame beside computeFrame's afresh.
+    // One FrameSource through a run of settings, each frame beside computeFrame's afresh; and
+    // after each, a new FrameSource given the forward pass kept as a Worker hands it over
+    // (FrameSource.adopt: the traces without their input, copied).
     const source = new FrameSource(c.given);
     results[c.id] = c.sequence.map((params) => {
       const held = source.holds(params);
-      return { held, same: sameFrame(source.frame(params), computeFrame(params, c.given)) };
+      const expected = computeFrame(params, c.given);
+      const same = sameFrame(source.frame(params), expected);
+      const other = new FrameSource(c.given);
+      other.adopt(params, structuredClone(source.kept.traces.map(({ x, ...trace }) => trace)));
+      const adopted = other.holds(params) && sameFrame(other.frame(params), expected);
+      return { held, same, adopted };
     });
   } else if (c.kind === "measure") {
     const frame = computeFrame(c.params, c.given);

@@ -11,8 +11,8 @@
 // under the hand never waits. A Worker shares the machine with the browser's own drawing of
 // the moved slider, which on two cores makes it two to three times slower than the page: the
 // page computes whatever fits. A gated cell's frames keep one forward pass over the whole input
-// (js/twin/frame.js's FrameSource), which the page runs when it is idle after the kernel sends
-// the weights, where that is short enough not to be felt.
+// (js/twin/frame.js's FrameSource): the Worker runs it with the first frame and hands the page
+// a copy, so that the page goes back only.
 
 import { FrameSource } from "../twin/frame.js";
 import { framePayload } from "../twin/payload.js";
@@ -24,9 +24,6 @@ const FRAME_MS = 1000 / 60;
 
 /** ms per multiply-add until the page measures one: about Chromium's at 64 units. */
 const FIRST_MS_PER_WORK = 3e-6;
-
-/** The longest an idle page spends on a gated cell's forward pass before a knob moves, ms. */
-const PREPARE_MS = 100;
 
 /** How many of the page's last computations estimate the next one's time (the fastest). */
 const MEASURED = 5;
@@ -49,6 +46,8 @@ export class TwinView {
     this.given = null;
     /** @type {FrameSource | null} the page's frames of the given */
     this.source = null;
+    /** Counts the givens: a forward pass the Worker hands over must be of the newest. */
+    this.givenVersion = 0;
     /** @type {Record<string, any> | null} the kernel's latest frame, decoded */
     this.template = null;
     /** @type {Request | null} the newest setting asked for and not yet started */
@@ -78,25 +77,18 @@ export class TwinView {
   setGiven(wire) {
     this.given = wire ? givenOf(wire) : null;
     this.source = this.given ? new FrameSource(/** @type {any} */ (this.given)) : null;
+    this.givenVersion++;
     this.drop();
     this.worker?.postMessage({ given: this.given });
-    this.prepareWhenIdle();
   }
 
   /**
-   * A gated cell's numbers depend on no knob but the sequence length: run its forward pass over
-   * the whole input while the page is idle, so that a moved knob only goes back (where that is
-   * short: a longer one is the Worker's, on the first move).
+   * The Worker's forward pass for the page's FrameSource (`prepare` in twin-worker.js), if it
+   * is still of the given the page holds.
+   * @param {{ prepared: Record<string, any>, version: number, traces: any[] }} message
    */
-  prepareWhenIdle() {
-    const { source } = this;
-    const cell = this.given?.settings?.cell;
-    if (!source || cell === "elman" || typeof requestIdleCallback === "undefined") return;
-    const params = { cell, seq_len: 1 };
-    if (this.msPerWork * source.work(params) > PREPARE_MS) return;
-    requestIdleCallback(() => {
-      if (this.source === source) source.forward(/** @type {any} */ (params));
-    }, { timeout: 1000 });
+  adopt({ prepared, version, traces }) {
+    if (version === this.givenVersion && this.source) this.source.adopt(/** @type {any} */ (prepared), traces);
   }
 
   /**
@@ -190,6 +182,11 @@ export class TwinView {
     const worker = this.msPerWork * work > FRAME_MS ? this.startWorker() : null;
     if (worker) {
       worker.postMessage({ id, params: request.params });
+      // A gated cell's forward pass, which the Worker runs for this frame, is the page's too:
+      // its next frames only go back, and may then fit on the page.
+      if (params.cell !== "elman" && !source.holds(params)) {
+        worker.postMessage({ prepare: params, version: this.givenVersion });
+      }
       return;
     }
     // On the page: after this event's handlers, so a key's own work is not held up.
@@ -235,7 +232,9 @@ export class TwinView {
   startWorker() {
     if (this.worker || !this.mayStartWorker) return this.worker;
     this.mayStartWorker = false; // one attempt
-    const started = startWorker((message) => this.finish(message), () => this.workerFailed());
+    const started = startWorker(
+      (message) => ("prepared" in message ? this.adopt(message) : this.finish(message)),
+      () => this.workerFailed());
     if (!started) return null;
     ({ worker: this.worker, url: this.workerUrl } = started);
     this.worker.postMessage({ given: this.given });

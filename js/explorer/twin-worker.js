@@ -2,7 +2,9 @@
 // frame of 1000 steps of 256 units takes longer than a screen's frame, and the slider under the
 // hand must not wait for it. Messages in: `{ given }` (the weights and input, once per choice of
 // the discrete settings), then `{ id, params }`; out: `{ id, frame, ms }` (the milliseconds it
-// took) or `{ id, error }`.
+// took) or `{ id, error }`. And `{ prepare: params, version }`: the forward pass kept for
+// `params`, handed to the page (`{ prepared: params, version, traces }`, FrameSource.adopt), so
+// that the page computes the next frames itself where they then fit.
 
 import { FrameSource } from "../twin/frame.js";
 
@@ -12,6 +14,19 @@ let source = null;
 self.onmessage = (/** @type {MessageEvent} */ { data }) => {
   if ("given" in data) {
     source = data.given ? new FrameSource(data.given) : null;
+    return;
+  }
+  if ("prepare" in data) {
+    if (!source) return;
+    // Copies of the traces, handed over (the Worker keeps its own), without the input, which
+    // the page has.
+    const traces = source.forward(data.prepare).traces.map(({ x, ...trace }) =>
+      Object.fromEntries(Object.entries(trace).map(([name, value]) =>
+        [name, value instanceof Float64Array ? value.slice() : value])));
+    const buffers = traces.flatMap((trace) => Object.values(trace)
+      .filter((value) => ArrayBuffer.isView(value)).map((array) => array.buffer));
+    self.postMessage({ prepared: data.prepare, version: data.version, traces },
+      { transfer: buffers });
     return;
   }
   try {

@@ -163,6 +163,23 @@ export class FrameSource {
   }
 
   /**
+   * Keep a forward pass for `params` computed elsewhere (by another FrameSource of the same
+   * given, in a Worker): its traces without their input, which is the given's.
+   * @param {TwinParams} params
+   * @param {Record<string, any>[]} traces  input layer first, each without `x`
+   */
+  adopt(params, traces) {
+    const cells = buildLayers(params, this.given);
+    let x = firstSteps(this.given, traces[0].timesteps);
+    const kept = traces.map((trace) => {
+      const whole = { ...trace, x };
+      x = trace.h; // the next layer reads this one's states
+      return whole;
+    });
+    this.kept = { knobs: forwardKnobs(params), cells, traces: kept };
+  }
+
+  /**
    * The forward pass kept for `params`, run where it is not.
    * @param {TwinParams} params
    */
