@@ -6,8 +6,8 @@
 //
 // One computation at a time, always of the newest setting: a drag of many steps computes the
 // first, then the newest when that is done, never a queue. It runs on the page where it takes
-// less than a screen's frame (estimated from the page's last computation, per multiply-add),
-// and in a Worker where it would take longer (1000 steps of 256 units do), so that the slider
+// less than a screen's frame (estimated from the page's last few computations, per
+// multiply-add), and in a Worker where it would take longer (1000 steps of 256 units do), so that the slider
 // under the hand never waits. A Worker shares the machine with the browser's own drawing of
 // the moved slider, which on two cores makes it two to three times slower than the page: the
 // page computes whatever fits. A gated cell's frames keep one forward pass over the whole input
@@ -48,6 +48,8 @@ export class TwinView {
     this.source = null;
     /** Counts the givens: a forward pass the Worker hands over must be of the newest. */
     this.givenVersion = 0;
+    /** The given whose forward pass the Worker was asked for (once per given). */
+    this.askedVersion = 0;
     /** @type {Record<string, any> | null} the kernel's latest frame, decoded */
     this.template = null;
     /** @type {Request | null} the newest setting asked for and not yet started */
@@ -88,7 +90,8 @@ export class TwinView {
    * @param {{ prepared: Record<string, any>, version: number, traces: any[] }} message
    */
   adopt({ prepared, version, traces }) {
-    if (version === this.givenVersion && this.source) this.source.adopt(/** @type {any} */ (prepared), traces);
+    if (version !== this.givenVersion || !this.source) return;
+    this.source.adopt(/** @type {any} */ (prepared), traces);
   }
 
   /**
@@ -184,7 +187,8 @@ export class TwinView {
       worker.postMessage({ id, params: request.params });
       // A gated cell's forward pass, which the Worker runs for this frame, is the page's too:
       // its next frames only go back, and may then fit on the page.
-      if (params.cell !== "elman" && !source.holds(params)) {
+      if (params.cell !== "elman" && this.askedVersion !== this.givenVersion) {
+        this.askedVersion = this.givenVersion;
         worker.postMessage({ prepare: params, version: this.givenVersion });
       }
       return;

@@ -493,9 +493,9 @@ function layerOf(cell, trace, log) {
   const units = trace.h.length / timesteps;
   const grid = (/** @type {Float64Array} */ data) => ({ shape: [timesteps, units], data });
   const series = (/** @type {Float64Array} */ data) => ({ shape: [timesteps], data });
-  /** @type {TwinLayer} */
   // A frame owns its arrays (a Worker hands them over), apart from a forward pass kept for
   // the next frame (FrameSource): what it shows of the states is copied.
+  /** @type {TwinLayer} */
   const layer = {
     h: grid(trace.h.slice()),
     log10_abs_grad: grid(log.log10_abs),
