@@ -157,12 +157,14 @@ class ExplorerView extends BaseView {
     this.mechanism.show(frame, String(this.model.get("palette")), this.layout.theme.background);
     this.current = this.mechanism.current;
     this.player.setTimesteps(this.current.T);
+    this.showPlayhead(); // draws the panels whose data changed
+    // The words after the canvases: a canvas's font is resolved against the page's styles,
+    // which a changed text would make the browser recompute on the spot.
     this.setHeadline(frame.words.summary);
     setText(this.shapes, frame.words.shapes);
     setText(this.network, frame.words.network ?? "");
     setHidden(this.network, !frame.words.network);
     setText(this.stats, frame.words.stats);
-    this.showPlayhead(); // draws the panels whose data changed
     const twin = frame.twin ? { gradient_ratio_log10: frame.twin.gradient_ratio_log10,
       compute_ms: this.twin.timing.ms, computed_in: this.twin.timing.where } : {};
     this.root.dataset.source = frame.twin ? "twin" : "kernel";
@@ -301,9 +303,9 @@ class ExplorerView extends BaseView {
     const T = this.current.T;
     const position = this.player.position;
     this.mechanism.setPlayback(position === null ? null : momentAt(position, T));
+    this.redraw(); // first: see `draw`
     this.playback.update(T);
     this.showStep();
-    this.redraw();
   }
 
   /** The unrolled loop around the step in focus: under the pointer, else the play head. */
