@@ -6,11 +6,11 @@
 //
 // One computation at a time, always of the newest setting: a drag of many steps computes the
 // first, then the newest when that is done, never a queue. It runs on the page where it takes
-// less than a screen's frame (estimated from the page's last few computations, per
-// multiply-add), and in a Worker where it would take longer (1000 steps of 256 units do), so that the slider
-// under the hand never waits. A Worker shares the machine with the browser's own drawing of
-// the moved slider, which on two cores makes it two to three times slower than the page: the
-// page computes whatever fits. A gated cell's frames keep one forward pass over the whole input
+// less than a screen's frame (estimated from the page's recent computations, per
+// multiply-add), and in a Worker where it would take longer (1000 steps of 256 units do), so
+// that the slider under the hand never waits. A Worker shares the machine with the browser's
+// own drawing of the moved slider, which on two cores makes it two to three times slower than
+// the page: the page computes whatever fits. A gated cell's frames keep one forward pass over the whole input
 // (js/twin/frame.js's FrameSource): the Worker runs it with the first frame and hands the page
 // a copy, so that the page goes back only.
 
@@ -27,6 +27,12 @@ const FIRST_MS_PER_WORK = 3e-6;
 
 /** How many of the page's last computations estimate the next one's time (the fastest). */
 const MEASURED = 5;
+
+/**
+ * How long a measurement counts, ms: a page slowed for a moment (the kernel or the browser
+ * busy) sends frames to the Worker, and then has no computation of its own to say otherwise.
+ */
+const MEASURED_FOR_MS = 2000;
 
 /**
  * @typedef {import("../twin/payload.js").PayloadOptions} PayloadOptions
@@ -62,7 +68,7 @@ export class TwinView {
     this.waiting = [];
     /** The milliseconds the last frame took to compute, and where ("worker" or "page"). */
     this.timing = { ms: NaN, where: "" };
-    /** @type {number[]} the page's last computations' milliseconds per multiply-add */
+    /** @type {{ rate: number, at: number }[]} the page's last computations: ms per multiply-add */
     this.measured = [];
     /** Whether a Worker may be started (the first computation too long for the page does). */
     this.mayStartWorker = worker;
@@ -156,13 +162,15 @@ export class TwinView {
   }
 
   /**
-   * The page's milliseconds per multiply-add: the fastest of its last MEASURED computations (one
-   * slowed by the first compilation of the code, or by a garbage collection, is not the rule),
-   * and no slower than the first guess until there are that many.
+   * The page's milliseconds per multiply-add: the fastest of its last MEASURED computations of
+   * the last MEASURED_FOR_MS (one slowed by the first compilation of the code, or by a garbage
+   * collection, is not the rule), and no slower than the first guess until there are that many.
    */
   get msPerWork() {
-    const first = this.measured.length < MEASURED ? [FIRST_MS_PER_WORK] : [];
-    return Math.min(...first, ...this.measured);
+    const since = performance.now() - MEASURED_FOR_MS;
+    const rates = this.measured.filter(({ at }) => at >= since).map(({ rate }) => rate);
+    const first = rates.length < MEASURED ? [FIRST_MS_PER_WORK] : [];
+    return Math.min(...first, ...rates);
   }
 
   /** Forget the computations in flight and asked for: the kernel's frame answers them. */
@@ -215,7 +223,8 @@ export class TwinView {
     const request = this.running;
     this.running = null;
     if (where === "page" && frame && Number.isFinite(ms) && Number(work) > 0) {
-      this.measured = [...this.measured, Number(ms) / Number(work)].slice(-MEASURED);
+      const rate = Number(ms) / Number(work);
+      this.measured = [...this.measured, { rate, at: performance.now() }].slice(-MEASURED);
     }
     if (request && id === this.epoch && frame && this.given && this.template) {
       this.timing = { ms: ms ?? NaN, where };
