@@ -52,3 +52,18 @@ export function decodeArrays(value) {
   }
   return value;
 }
+
+/**
+ * js/twin/frame.js's `Given` (flat Float64Arrays) from the kernel's `_twin` or a page's choice
+ * (js/explorer/page-kernel.js), its arrays decoded.
+ * @param {Record<string, any>} wire
+ * @returns {Record<string, any>}
+ */
+export function givenOf(wire) {
+  const flat = (/** @type {any} */ value) => (value && value.data instanceof Float64Array
+    ? value.data : value);
+  return { ...wire, x: flat(wire.x), layers: wire.layers.map((/** @type {any} */ layer) =>
+    Object.fromEntries(Object.entries(layer).map(([name, value]) => [name, flat(value)]))),
+  order: wire.order ? { x: flat(wire.order.x), dense_output: flat(wire.order.dense_output) }
+    : null };
+}

@@ -11,7 +11,7 @@
 // the page's budget, every knob of a trained network's page), and a view option that needs the
 // kernel's numbers (holding the scales). Those are turned off and say so.
 
-import { decodeArrays } from "../common/decode.js";
+import { decodeArrays, givenOf } from "../common/decode.js";
 import { twinPayload } from "../twin/payload.js";
 import { findPreset } from "../twin/presets.js";
 import { presetNote } from "../twin/words.js";
@@ -247,11 +247,7 @@ export class PageKernel {
     if (!this.givens.has(key)) {
       const network = this.choices.networks[`${params.cell}/${layersOf(params)}`];
       const wire = decodeArrays({ ...this.choices.inputs[params.input_kind], ...network });
-      const flat = (/** @type {any} */ value) => (value?.data instanceof Float64Array
-        ? value.data : value);
-      this.givens.set(key, { ...wire, x: flat(wire.x), layers: wire.layers.map(
-        (/** @type {any} */ layer) => Object.fromEntries(Object.entries(layer).map(
-          ([name, value]) => [name, flat(value)]))) });
+      this.givens.set(key, givenOf(wire));
     }
     return this.givens.get(key);
   }

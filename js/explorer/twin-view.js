@@ -14,6 +14,7 @@
 // (js/twin/frame.js's FrameSource): the Worker runs it with the first frame and hands the page
 // a copy, so that the page goes back only.
 
+import { givenOf } from "../common/decode.js";
 import { FrameSource } from "../twin/frame.js";
 import { framePayload } from "../twin/payload.js";
 import { withOrder } from "./page-order.js";
@@ -302,18 +303,4 @@ function startWorker(onResult, onFailure) {
     if (url) URL.revokeObjectURL(url);
     return null;
   }
-}
-
-/**
- * js/twin/frame.js's `Given` (flat Float64Arrays) from the kernel's `_twin`, decoded.
- * @param {Record<string, any>} wire
- * @returns {Record<string, any>}
- */
-function givenOf(wire) {
-  const flat = (/** @type {any} */ value) => (value && value.data instanceof Float64Array
-    ? value.data : value);
-  return { ...wire, x: flat(wire.x), layers: wire.layers.map((/** @type {any} */ layer) =>
-    Object.fromEntries(Object.entries(layer).map(([name, value]) => [name, flat(value)]))),
-  order: wire.order ? { x: flat(wire.order.x), dense_output: flat(wire.order.dense_output) }
-    : null };
 }
