@@ -95,9 +95,6 @@ export function computeFrame(params, given) {
   return frameOfTraces(params, cells, run(cells, x, params.seq_len));
 }
 
-/** The gate blocks of each cell's weight matrices. */
-const GATES = { elman: 1, lstm: 4, gru: 3 };
-
 /**
  * The frames of one given, each computed with what the one before left: the numbers are
  * `computeFrame`'s, bit for bit. The forward pass at step t reads only the steps up to t, so
@@ -106,15 +103,18 @@ const GATES = { elman: 1, lstm: 4, gru: 3 };
  * at the last step, and so are new for every length). A gated cell's numbers depend on no knob
  * but the length: its first frame runs the forward pass over the whole given input, and every
  * length after that goes back only. The Elman cell's forward pass is new for every W_hh scale,
- * gain and bias: it runs as long as asked.
+ * gain and bias: it runs as long as asked. The local slopes of every step, which the way back
+ * reads, are kept with the forward pass likewise.
  */
 export class FrameSource {
   /** @param {Given} given */
   constructor(given) {
     this.given = given;
     /**
-     * The forward pass kept: the knobs it was run for, its layers and traces.
-     * @type {{ knobs: unknown[], cells: import("./base.js").Cell[], traces: any[] } | null}
+     * The forward pass kept: the knobs it was run for, its layers and traces, and each layer's
+     * slopes once a frame has needed them.
+     * @type {{ knobs: unknown[], cells: import("./base.js").Cell[], traces: any[],
+     *   slopes: any[] | null } | null}
      */
     this.kept = null;
   }
@@ -125,9 +125,13 @@ export class FrameSource {
    * @returns {TwinFrame}
    */
   frame(params) {
-    const { cells, traces } = this.forward(params);
+    const kept = this.forward(params);
+    const { cells, traces } = kept;
+    kept.slopes ??= cells.map((cell, depth) => cell.slopes(traces[depth]));
+    const whole = traces[0].timesteps;
     return frameOfTraces(params, cells,
-      traces.map((trace) => firstStepsOf(trace, params.seq_len)));
+      traces.map((trace) => firstStepsOf(trace, params.seq_len)),
+      kept.slopes.map((slopes) => firstStepsOfSlopes(slopes, whole, params.seq_len)));
   }
 
   /**
@@ -137,9 +141,10 @@ export class FrameSource {
    */
   work(params) {
     const { given } = this;
-    const units = Number(given.layers[0]?.units ?? 0);
+    // a step of a layer multiplies each of its weights once: W_hh h_{t-1} and W_xh x_t
+    const [first] = given.layers;
     const layers = params.cell === "elman" ? Number(params.layers ?? 1) : 1;
-    const perStep = layers * GATES[params.cell] * units * (units + given.features);
+    const perStep = layers * ((first?.W_hh.length ?? 0) + (first?.W_xh.length ?? 0));
     const forward = this.holds(params) ? 0 : this.forwardSteps(params);
     return Math.max(1, (params.seq_len + forward) * perStep);
   }
@@ -176,7 +181,7 @@ export class FrameSource {
       x = trace.h; // the next layer reads this one's states
       return whole;
     });
-    this.kept = { knobs: forwardKnobs(params), cells, traces: kept };
+    this.kept = { knobs: forwardKnobs(params), cells, traces: kept, slopes: null };
   }
 
   /**
@@ -189,7 +194,7 @@ export class FrameSource {
       const steps = this.forwardSteps(params);
       const cells = buildLayers(params, this.given);
       this.kept = { knobs: forwardKnobs(params), cells,
-        traces: run(cells, firstSteps(this.given, steps), steps) };
+        traces: run(cells, firstSteps(this.given, steps), steps), slopes: null };
     }
     return /** @type {NonNullable<FrameSource["kept"]>} */ (this.kept);
   }
@@ -224,15 +229,29 @@ function firstStepsOf(trace, timesteps) {
 }
 
 /**
+ * The first `timesteps` steps of a cell's slopes for `whole` steps, as views: every array of
+ * a cell's slopes holds the same numbers for each step (js/twin/base.js's layout).
+ * @param {Record<string, Float64Array>} slopes
+ * @param {number} whole
+ * @param {number} timesteps
+ */
+function firstStepsOfSlopes(slopes, whole, timesteps) {
+  if (whole === timesteps) return slopes;
+  return Object.fromEntries(Object.entries(slopes).map(([name, value]) =>
+    [name, value.subarray(0, (value.length / whole) * timesteps)]));
+}
+
+/**
  * The frame of traces already computed (the kernel's, field for field, or `run`'s): the
  * gradients and every number the picture shows.
  * @param {TwinParams} params
  * @param {import("./base.js").Cell[]} cells  `buildLayers(params, given)`
  * @param {any[]} traces  one per layer, input layer first
+ * @param {any[]} [slopes]  each layer's `cell.slopes(trace)`, where they are at hand
  * @returns {TwinFrame}
  */
-export function frameOfTraces(params, cells, traces) {
-  const logs = backThroughStack(cells, traces);
+export function frameOfTraces(params, cells, traces, slopes = undefined) {
+  const logs = backThroughStack(cells, traces, slopes);
   const layers = traces.map((trace, depth) => layerOf(params.cell, trace, logs[depth]));
   const norms = layers[0].log10_grad_norm.data;
   const last = norms[norms.length - 1];
@@ -457,8 +476,9 @@ export function lossGradient(timesteps, units) {
  * (the backward half of Python's `_forward_and_back`).
  * @param {import("./base.js").Cell[]} cells
  * @param {any[]} traces
+ * @param {any[]} [slopes]  each layer's `cell.slopes(trace)`, where they are at hand
  */
-function backThroughStack(cells, traces) {
+function backThroughStack(cells, traces, slopes = undefined) {
   const top = traces[traces.length - 1];
   /** @type {Float64Array} */
   let dh = lossGradient(top.timesteps, cells[cells.length - 1].units);
@@ -469,6 +489,7 @@ function backThroughStack(cells, traces) {
     const log = log10Gradients(cells[depth], traces[depth], dh, {
       dhLog10Scale: scale,
       inputGradient: depth > 0,
+      slopes: slopes?.[depth],
     });
     logs.push(log);
     const x_scaled = log.x_scaled;

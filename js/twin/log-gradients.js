@@ -121,11 +121,12 @@ export class LogGradients {
  * @param {boolean} [options.inputGradient]  also return dL/dx_t (`x_scaled`)
  * @param {boolean | null} [options.logSpace]  true forces the log-space pass; false the plain
  *   one, which throws where it cannot be trusted; null takes the plain pass and falls back
+ * @param {any} [options.slopes]  `cell.slopes(trace)`, where the caller has them already
  * @returns {LogGradients}
  */
 export function log10Gradients(cell, trace, dh, options = {}) {
   const { dc = null, dhLog10Scale = null, inputGradient = true, logSpace = null } = options;
-  const slopes = cell.slopes(trace);
+  const slopes = options.slopes ?? cell.slopes(trace);
   const { timesteps } = trace;
   const size = timesteps * cell.units;
   const direct = [directGradient("dh", dh, size)];
