@@ -46,7 +46,10 @@ export class Heatmap {
     this.colourLabel = colourLabel;
     this.height = height;
     this.canvas = panelCanvas(name, titles[0]);
-    this.cells = document.createElement("canvas"); // one pixel per cell, scaled up when drawn
+    // One pixel per cell, scaled up when drawn, from its top-left corner: the canvas only grows,
+    // since a new size reallocates its bitmap, and a sequence-length slider changes the width
+    // at every step.
+    this.cells = document.createElement("canvas");
     /** @type {HeatmapData | null} */
     this.data = null;
     this.rect = plotRect(1, height);
@@ -69,9 +72,8 @@ export class Heatmap {
     if (unchanged) return;
     this.version++;
     const { values, timesteps, rows, vmin, vmax, table } = data;
-    // (a canvas's size is written only when it changes: that reallocates its bitmap)
-    if (this.cells.width !== timesteps) this.cells.width = timesteps;
-    if (this.cells.height !== rows) this.cells.height = rows;
+    if (this.cells.width < timesteps) this.cells.width = timesteps;
+    if (this.cells.height < rows) this.cells.height = rows;
     const ctx = /** @type {CanvasRenderingContext2D} */ (this.cells.getContext("2d"));
     const image = ctx.createImageData(timesteps, rows);
     const pixels = new Uint32Array(image.data.buffer);
@@ -131,7 +133,7 @@ export class Heatmap {
     if (!this.data) return;
     const { timesteps, rows, tokens } = this.data;
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.cells, rect.x, rect.y, rect.width, rect.height);
+    ctx.drawImage(this.cells, 0, 0, timesteps, rows, rect.x, rect.y, rect.width, rect.height);
     drawMarks(ctx, theme, rect, timesteps, this.data.marks ?? []);
     drawPlayback(ctx, theme, rect, timesteps, this.reveal, this.marker);
     drawTimeAxis(ctx, theme, rect, timesteps, this.data.timeTicks, tokens);
