@@ -17,6 +17,7 @@ from rnnwidget.explorer.frame import Params, compute_frame
 from rnnwidget.geometry import GEOMETRY
 
 from .cielab import JUST_NOTICEABLE, delta_e, lab
+from .node import run_script
 from .test_render import ROOT, run_js
 
 WHITE = GEOMETRY.colours.background
@@ -179,3 +180,32 @@ def test_a_fading_memory_leaves_view_at_the_same_step_in_every_theme(made, palet
             colours = rows(made, palette, "diverging", background)[index]
             here = last_visible_step(colours, background, threshold)
             assert abs(here - on_white) <= 1, (background, threshold, here, on_white)
+
+
+INDEX_SCRIPT = """
+import { readFileSync } from "node:fs";
+import { colourIndex } from "./js/common/colormaps.js";
+import { decode } from "./tests/f8.mjs";
+const { values, scales } = JSON.parse(readFileSync(0, "utf8"));
+const v = decode(values);
+console.log(JSON.stringify(scales.map(([vmin, vmax, n]) =>
+  Array.from(v, (value) => colourIndex(value, vmin, vmax, n)))));
+"""
+
+
+def test_the_browsers_colour_index_is_the_kernels_for_every_value():
+    """A heatmap's cell in the browser takes the table row Python's ``colour_index`` gives its
+    value (an exported PNG's): on the scale, at the rounding ties, past both ends, and for
+    infinities and NaN."""
+    rng = np.random.default_rng(3)
+    ties = (np.arange(-1, 257) + 0.5) / 255 * 2 - 1  # where (v + 1) / 2 * 255 + 0.5 is whole
+    values = np.concatenate([
+        rng.uniform(-3, 3, 2000), ties, np.nextafter(ties, np.inf), np.nextafter(ties, -np.inf),
+        [0.0, -0.0, 1.0, -1.0, 1e300, -1e300, 3e9, -3e9, np.inf, -np.inf, np.nan],
+    ])  # fmt: skip
+    scales = [(-1.0, 1.0, 256), (-7.5, -1.25, 256), (0.0, 1.0, 7), (2.0, 2.0, 256), (3.0, 1.0, 64)]
+    got = run_script(INDEX_SCRIPT, {"values": values, "scales": scales})
+    for (vmin, vmax, n), rows_of in zip(scales, got, strict=True):
+        np.testing.assert_array_equal(
+            rows_of, colour_index(values, vmin, vmax, n), str((vmin, vmax))
+        )

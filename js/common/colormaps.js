@@ -162,10 +162,11 @@ function sequentialOn(rgb, background) {
  * -Infinity takes the first row and +Infinity the last, like NaN-free numpy.
  */
 export function colourIndex(value, vmin, vmax, n = 256) {
-  const span = vmax > vmin ? vmax - vmin : 1;
-  const i = Math.floor(((value - vmin) / span) * (n - 1) + 0.5);
-  if (Number.isNaN(i)) return 0;
-  return i < 0 ? 0 : i > n - 1 ? n - 1 : i;
+  const top = n - 1;
+  const at = ((value - vmin) / (vmax > vmin ? vmax - vmin : 1)) * top + 0.5;
+  // floor(at) clipped to [0, top], in comparisons a heatmap's every cell can afford: at is
+  // below 2**31 where `at | 0` truncates it, and NaN fails both tests
+  return at >= top ? top : at >= 0 ? at | 0 : 0;
 }
 
 /** CSS colour of a value. */
