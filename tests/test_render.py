@@ -993,8 +993,8 @@ def view_panels(drawn: dict[str, Any], width: float) -> Drawn:
                 strips.setdefault((args[1], args[3]), []).append(args[0])
             elif op == "fillRect":
                 kinds["rectangles"].append((*args, call["fillStyle"]))
-            elif op == "drawImage":
-                kinds["images"].append(args[1:])
+            elif op == "drawImage":  # where: the last four numbers (a source's part before them)
+                kinds["images"].append(args[-4:])
         for (y, height), lefts in strips.items():
             right = lefts[-1] + (lefts[-1] - lefts[-2])  # the last cell as wide as the others
             kinds["images"].append((lefts[0], y, right - lefts[0], height))
