@@ -9,9 +9,10 @@ and run the browser's modules on them in one Node process, in one of two ways:
 - a script, a test's own ES module text run with ``node --input-type=module -e``, reads its data
   as JSON on stdin and prints its answer as JSON (:func:`run_script`).
 
-Either way Node loads tests/import_json.mjs first (``node --import``), so that the browser's
-modules import their JSON (geometry, colour tables, templates) as the bundler lets them; a run
-that fails raises an AssertionError carrying the command and what Node wrote to stderr.
+Either way Node loads tests/import_hooks.mjs first (``node --import``), so that the browser's
+modules import their JSON (geometry, colour tables, templates) and their WebAssembly (the twin's
+matrix-vector product) as the bundler lets them; a run that fails raises an AssertionError
+carrying the command and what Node wrote to stderr.
 
 The wire: a numpy array crosses as ``{"f8": base64}`` of its float64 little-endian bytes in C
 order, both ways (:func:`encode` here, ``decode`` of tests/f8.mjs in Node; a runner's
@@ -33,8 +34,9 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The loader hook every run starts with: the browser's modules import their JSON through it.
-JSON_HOOK = ROOT / "tests" / "import_json.mjs"
+#: The loader hooks every run starts with: the browser's modules import their JSON and their
+#: WebAssembly through them.
+IMPORT_HOOKS = ROOT / "tests" / "import_hooks.mjs"
 
 
 def encode(value: Any) -> Any:
@@ -87,13 +89,13 @@ def run_script(script: str, data: Any = None, argv: Sequence[str] = ()) -> Any:
 
 
 def _node(args: list[str], stdin: str | None = None, script: str | None = None) -> str:
-    """Node's stdout for ``node --import tests/import_json.mjs *args`` (with ``script``:
+    """Node's stdout for ``node --import tests/import_hooks.mjs *args`` (with ``script``:
     ``... --input-type=module -e script *args``), run in the checkout's root."""
     node = shutil.which("node")
     assert node, "Node.js is needed to run the browser's code"
     module = [] if script is None else ["--input-type=module", "-e", script]
     result = subprocess.run(
-        [node, "--import", JSON_HOOK.as_uri(), *module, *args],
+        [node, "--import", IMPORT_HOOKS.as_uri(), *module, *args],
         input=stdin,
         stdin=subprocess.DEVNULL if stdin is None else None,
         capture_output=True,
@@ -103,7 +105,7 @@ def _node(args: list[str], stdin: str | None = None, script: str | None = None) 
     )
     if result.returncode != 0:
         shown = [*module[:2], "<script>"] if module else []  # the script's text is the test's
-        command = " ".join(["node --import tests/import_json.mjs", *shown, *args])
+        command = " ".join(["node --import tests/import_hooks.mjs", *shown, *args])
         raise AssertionError(
             f"{command} (in {ROOT}) exited with status {result.returncode}; "
             f"Node's stderr:\n{result.stderr}"

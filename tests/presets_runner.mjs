@@ -1,6 +1,6 @@
 // Runs the browser twin's presets (js/twin/presets.js) on the inputs tests/test_presets_twin.py
 // writes, and writes the regimes they found:
-// `node --import ./tests/import_json.mjs tests/presets_runner.mjs cases.json results.json`.
+// `node --import ./tests/import_hooks.mjs tests/presets_runner.mjs cases.json results.json`.
 //
 // Each case is the Elman cell's given weights and input (rnnwidget/explorer/twin.py) and the
 // lengths and depths to search at, with numpy's states at the settings of the presets whose

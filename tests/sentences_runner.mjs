@@ -1,5 +1,5 @@
 // Writes, in the browser's code, the numbers and sentences tests/test_sentences.py asks for:
-// `node --import ./tests/import_json.mjs tests/sentences_runner.mjs jobs.json results.json`, one
+// `node --import ./tests/import_hooks.mjs tests/sentences_runner.mjs jobs.json results.json`, one
 // result per job, in order.
 //
 // Arrays cross as base64 of little-endian float64 ({"f8": "..."}) and numbers as Python's repr
