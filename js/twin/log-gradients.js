@@ -190,7 +190,10 @@ function plainPass(cell, slopes, timesteps, direct, scale, inputGradient) {
   for (let t = timesteps - 1; t >= 0; t--) {
     const d = totals.map((total) => total.subarray(t * units, (t + 1) * units));
     for (let k = 0; k < d.length; k++) {
-      for (let j = 0; j < units; j++) d[k][j] += back[k][j]; // directly, and through step t+1
+      // (each array read once, outside the loop: Chromium pays for every fresh one)
+      const total = d[k];
+      const through = back[k];
+      for (let j = 0; j < units; j++) total[j] += through[j]; // directly, and through step t+1
     }
     const dz_t = inputGradient ? dz.subarray(t * dzSize, (t + 1) * dzSize) : dz;
     cell.stepBack(slopes, t, d, dz_t, back);
