@@ -18,6 +18,18 @@ function svg(tag, attributes = {}, text) {
   return el;
 }
 
+/**
+ * A node's name at step k (1-based): the input x_k (row -1), or the state h_k of layer row
+ * (h2_k and so on where there are more layers than one).
+ * @param {number} k
+ * @param {number} row
+ * @param {number} rows
+ */
+function nodeName(k, row, rows) {
+  if (row < 0) return `x_${k}`;
+  return rows === 1 ? `h_${k}` : `h${row + 1}_${k}`;
+}
+
 export class UnrolledLoop {
   constructor() {
     this.el = document.createElement("figure");
@@ -30,8 +42,11 @@ export class UnrolledLoop {
      * times the scale, so its text is as large as the rest of the view's. */
     this.fit = { steps: 3, scale: 1 };
     this.el.append(this.svg, this.caption);
-    /** What the diagram shows (steps, focus, layers): rebuilt only when that changes. */
-    this.shown = "";
+    /** The diagram's shape (how many steps, which in focus, layers, the ends): rebuilt only
+     * when that changes; a new step in focus of the same shape renames the nodes. */
+    this.shape = "";
+    /** Each step's node labels, x_t first, then h_t of each layer. @type {Element[][]} */
+    this.names = [];
     /** The recurrent arrow's labels, the kernel's: above the arrow, and (optional) below it. */
     this.recurrentLabels = ["W_hh"];
   }
@@ -48,12 +63,15 @@ export class UnrolledLoop {
     const steps = [];
     for (let k = first; k <= Math.min(T, first + count - 1); k++) steps.push(k);
     const rows = layers.length;
-    const shown = `${t}/${T}/${rows}/${word === undefined}/${count}/${this.fit.scale}/` +
-      recurrentLabels.join("/");
-    if (shown !== this.shown) {
-      this.shown = shown;
+    const shape = [steps.length, steps.indexOf(t), first === 1, steps[steps.length - 1] < T, rows,
+      this.fit.scale, ...recurrentLabels].join("/");
+    if (shape !== this.shape) {
+      this.shape = shape;
       this.recurrentLabels = recurrentLabels;
-      this.drawDiagram(t, T, steps, rows, word);
+      this.drawDiagram(t, T, steps, rows);
+    } else {
+      steps.forEach((k, i) => this.names[i].forEach((label, row) =>
+        setText(label, nodeName(k, row - 1, rows))));
     }
     const parts = layers.map((numbers, i) => `${rows === 1 ? "" : `layer ${i + 1}: `}` +
       numbers.join(", "));
@@ -61,7 +79,7 @@ export class UnrolledLoop {
   }
 
   /** The nodes and arrows of `steps` (1-based), step `t` in focus, for `rows` layers. */
-  drawDiagram(t, T, steps, rows, word) {
+  drawDiagram(t, T, steps, rows) {
     const height = 60 + rows * 70;
     const left = 120; // room for the arrow coming in from h_0 or the steps before
     const width = left + steps.length * STEP;
@@ -73,15 +91,14 @@ export class UnrolledLoop {
     const xOf = (i) => left + i * STEP;
     const inputY = height - 26;
     const stateY = (row) => height - 26 - 70 * (row + 1);
-    steps.forEach((k, i) => {
+    this.names = steps.map((k, i) => {
       const focus = k === t;
-      this.node(xOf(i), inputY, k === 1 && word === undefined ? "x_1" : `x_${k}`, focus);
+      const names = [this.node(xOf(i), inputY, nodeName(k, -1, rows), focus)];
       for (let row = 0; row < rows; row++) {
         const below = row === 0 ? inputY : stateY(row - 1);
         this.arrow(xOf(i), below - NODE.height / 2, xOf(i), stateY(row) + NODE.height / 2,
           row === 0 ? "W_xh" : `W_xh${row + 1}`, "vertical");
-        const name = rows === 1 ? `h_${k}` : `h${row + 1}_${k}`;
-        this.node(xOf(i), stateY(row), name, focus);
+        names.push(this.node(xOf(i), stateY(row), nodeName(k, row, rows), focus));
         const previous = i === 0 ? (k === 1 ? "h_0" : "…") : null;
         if (previous !== null) {
           this.svg.append(svg("text", { x: xOf(i) - STEP + 48, y: stateY(row) + 4,
@@ -90,6 +107,7 @@ export class UnrolledLoop {
         this.arrow(xOf(i) - STEP + 66, stateY(row), xOf(i) - NODE.width / 2, stateY(row),
           this.recurrentLabels, "horizontal");
       }
+      return names;
     });
     if (steps[steps.length - 1] < T) {
       for (let row = 0; row < rows; row++) {
@@ -108,14 +126,17 @@ export class UnrolledLoop {
     this.fit = { steps, scale };
   }
 
+  /** A node with its label; returns the label's element. */
   node(x, y, label, focus) {
     const group = svg("g", { class: focus ? "rnnwidget-node rnnwidget-node-focus" : "rnnwidget-node" });
+    const text = svg("text", { x, y: y + 4, "text-anchor": "middle" }, label);
     group.append(
       svg("rect", { x: x - NODE.width / 2, y: y - NODE.height / 2, width: NODE.width,
         height: NODE.height, rx: 6 }),
-      svg("text", { x, y: y + 4, "text-anchor": "middle" }, label),
+      text,
     );
     this.svg.append(group);
+    return text;
   }
 
   /**
