@@ -34,7 +34,15 @@ self.onmessage = (/** @type {MessageEvent} */ { data }) => {
     const started = performance.now();
     const frame = source.frame(data.params);
     const ms = performance.now() - started;
-    // Hand the arrays over rather than copy them (each buffer once: some share one).
+    // Hand the arrays over rather than copy them (each buffer once: some share one), but for
+    // the states, which share the forward pass the source keeps: those go as copies.
+    const kept = new Set((source.kept?.traces ?? []).flatMap((trace) => Object.values(trace)
+      .filter((value) => ArrayBuffer.isView(value)).map((array) => array.buffer)));
+    for (const layer of frame.layers) {
+      for (const matrix of Object.values(layer)) {
+        if (kept.has(matrix.data.buffer)) matrix.data = matrix.data.slice();
+      }
+    }
     const buffers = new Set(frame.layers.flatMap((layer) =>
       Object.values(layer).map((matrix) => matrix.data.buffer)));
     self.postMessage({ id: data.id, frame, ms }, { transfer: [...buffers] });

@@ -514,11 +514,11 @@ function layerOf(cell, trace, log) {
   const units = trace.h.length / timesteps;
   const grid = (/** @type {Float64Array} */ data) => ({ shape: [timesteps, units], data });
   const series = (/** @type {Float64Array} */ data) => ({ shape: [timesteps], data });
-  // A frame owns its arrays (a Worker hands them over), apart from a forward pass kept for
-  // the next frame (FrameSource): what it shows of the states is copied.
+  // The states are the forward pass's own arrays, or views of them (FrameSource keeps them
+  // for the next frame): whoever hands a frame over copies them (js/explorer/twin-worker.js).
   /** @type {TwinLayer} */
   const layer = {
-    h: grid(trace.h.slice()),
+    h: grid(trace.h),
     log10_abs_grad: grid(log.log10_abs),
     log10_grad_norm: series(log.log10_norm),
     h_norm: series(rowNorms(trace.h, timesteps, units)),
@@ -527,11 +527,11 @@ function layerOf(cell, trace, log) {
     layer.tanh_slope = series(rowMeans(tanhSlopes(trace.h), timesteps, units));
     return layer;
   }
-  const gate = cell === "lstm" ? trace.f.slice() : trace.z.slice();
+  const gate = cell === "lstm" ? trace.f : trace.z;
   layer.gate = grid(gate);
   layer.gate_mean = series(rowMeans(gate, timesteps, units));
   if (cell === "lstm") {
-    layer.c = grid(trace.c.slice());
+    layer.c = grid(trace.c);
     layer.log10_abs_grad_c = grid(log.log10_abs_c);
     layer.log10_grad_norm_c = series(log.log10_norm_c);
     layer.c_norm = series(rowNorms(trace.c, timesteps, units));

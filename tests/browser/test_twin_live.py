@@ -181,3 +181,48 @@ def test_why_order_matters_follows_the_keys_while_the_kernel_is_busy(
     page.evaluate(INTERRUPT_JS, nb.path)
     nb.wait_for_python_value("w.w_hh_scale", value)
     assert nb.console_errors == []
+
+
+LARGE = {"cell": "lstm", "seq_len": 600, "units": 128, "input_kind": "noise"}
+# Every twin frame the view draws, with where it was computed and its sequence length.
+RECORD_WHERE_JS = """
+window.__drawn = [];
+document.addEventListener("rnnwidget:drawn", (event) => {
+  const { source, params, gradient_ratio_log10, computed_in } = event.detail;
+  window.__drawn.push({ source, seq_len: params.seq_len, gradient_ratio_log10, computed_in });
+});
+"""
+
+
+def test_a_frame_too_large_for_the_page_comes_from_the_worker_move_after_move(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    """An LSTM of 600 steps of 128 units costs more than a screen's frame to go back through:
+    its frames come from the Worker, which keeps the forward pass for the next length, and hands
+    each frame over without giving away the arrays it keeps (a frame whose arrays were handed
+    over would leave the next one without its states). With the kernel busy, every length the
+    keys reach has Python's gradient ratio."""
+    setup = f"from rnnwidget import RNNExplorer\n\nw = RNNExplorer(**{LARGE!r})\nw"
+    nb = open_notebook(
+        lab_server, write_notebook(tmp_path / "large.ipynb", setup), init_script=RECORD_WHERE_JS
+    )
+    page, root = nb.page, explorer(nb)
+    expect(root).to_have_attribute("data-revision", str(nb.python_value("w._frame['revision']")))
+    page.evaluate(BLOCK_JS, nb.path)
+    wait_for(page, "(path) => !notebookHarness.isIdle(path)", nb.path, what="a busy kernel")
+    root.locator("input[data-trait='seq_len']").focus()
+    for length in (599, 598, 597):
+        page.keyboard.press("ArrowLeft")
+        wait_for(
+            page,
+            "(n) => window.__drawn.some((d) => d.source === 'twin' && d.seq_len === n)",
+            length,
+            what=f"the twin's frame for seq_len {length}",
+        )
+        drawn = page.evaluate("window.__drawn.at(-1)")
+        expected = RNNExplorer(**(LARGE | {"seq_len": length})).gradient_ratio_log10
+        assert drawn["computed_in"] == "worker"
+        assert math.isclose(drawn["gradient_ratio_log10"], expected, rel_tol=1e-9, abs_tol=1e-9)
+    page.evaluate(INTERRUPT_JS, nb.path)
+    nb.wait_for_python_value("w.seq_len", 597)
+    assert nb.console_errors == []
