@@ -162,8 +162,26 @@ function sequentialOn(rgb, background) {
  * -Infinity takes the first row and +Infinity the last, like NaN-free numpy.
  */
 export function colourIndex(value, vmin, vmax, n = 256) {
-  const top = n - 1;
-  const at = ((value - vmin) / (vmax > vmin ? vmax - vmin : 1)) * top + 0.5;
+  return scaledIndex(value, colourScale(vmin, vmax, n));
+}
+
+/**
+ * What colourIndex computes once per scale, for a heatmap that colours many values on it.
+ * @param {number} vmin
+ * @param {number} vmax
+ * @param {number} n  the table's rows
+ */
+export function colourScale(vmin, vmax, n = 256) {
+  return { vmin, span: vmax > vmin ? vmax - vmin : 1, top: n - 1 };
+}
+
+/**
+ * colourIndex on a scale made by colourScale.
+ * @param {number} value
+ * @param {{ vmin: number, span: number, top: number }} scale
+ */
+export function scaledIndex(value, { vmin, span, top }) {
+  const at = ((value - vmin) / span) * top + 0.5;
   // floor(at) clipped to [0, top], in comparisons a heatmap's every cell can afford: at is
   // below 2**31 where `at | 0` truncates it, and NaN fails both tests
   return at >= top ? top : at >= 0 ? at | 0 : 0;

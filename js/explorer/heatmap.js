@@ -14,7 +14,7 @@ import {
   sameRange,
   setFont,
 } from "../common/axes.js";
-import { colourIndex } from "../common/colormaps.js";
+import { colourScale, scaledIndex } from "../common/colormaps.js";
 import { setDataset } from "../common/dom.js";
 import { GEOMETRY } from "../common/geometry.js";
 
@@ -78,11 +78,12 @@ export class Heatmap {
     const image = ctx.createImageData(timesteps, rows);
     const pixels = new Uint32Array(image.data.buffer);
     const packed = packTable(table);
+    const scale = colourScale(vmin, vmax, table.length);
     // Row by row, so that the pixels are written in order (the values are time-major).
     for (let row = 0; row < rows; row++) {
       const line = row * timesteps;
       for (let t = 0; t < timesteps; t++) {
-        pixels[line + t] = packed[colourIndex(values[t * rows + row], vmin, vmax, table.length)];
+        pixels[line + t] = packed[scaledIndex(values[t * rows + row], scale)];
       }
     }
     ctx.putImageData(image, 0, 0);
