@@ -62,6 +62,9 @@ export function timeTicks(T, count = 5) {
   return ticks;
 }
 
+/** rowTicks by row count: a frame asks for every heatmap's, and writing the numbers is slow. */
+const ROW_TICKS = new Map();
+
 /**
  * Row ticks (feature or unit numbers, 0-based) for a heatmap of `rows` rows (Python's
  * `row_ticks`).
@@ -69,7 +72,12 @@ export function timeTicks(T, count = 5) {
  * @returns {number[]}
  */
 export function rowTicks(rows) {
-  return niceTicks(0, rows - 1, Math.min(6, rows)).filter((r) => Number.isInteger(r));
+  let ticks = ROW_TICKS.get(rows);
+  if (!ticks) {
+    ticks = niceTicks(0, rows - 1, Math.min(6, rows)).filter((r) => Number.isInteger(r));
+    ROW_TICKS.set(rows, ticks);
+  }
+  return [...ticks];
 }
 
 /**
