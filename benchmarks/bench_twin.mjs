@@ -1,16 +1,19 @@
 // Times the browser twin's computeFrame (js/twin/frame.js) on the cases
-// benchmarks/bench_twin.py writes: `node benchmarks/bench_twin.mjs cases.json`.
+// benchmarks/bench_twin.py writes:
+// `node --import ./tests/import_hooks.mjs benchmarks/bench_twin.mjs cases.json`.
 //
 // Each case is one cell at one size: after a warm-up (V8 optimises the hot loops on their first
 // few hundred calls), computeFrame runs until `seconds` have passed, and the median of those
-// runs' times is printed, in milliseconds, as one JSON object by case id: `[afresh, kept]`, the
-// second a FrameSource's frame with the forward pass kept (what a move of the sequence length
-// alone costs the view, forward pass aside).
+// runs' times is printed, in milliseconds, as one JSON object by case id: `[afresh, kept,
+// loop]`, the second a FrameSource's frame with the forward pass kept (what a move of the
+// sequence length alone costs the view, forward pass aside), the third `afresh` with the
+// matrix-vector products in JavaScript's loop rather than WebAssembly (js/twin/kernel.js).
 
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { FrameSource, computeFrame } from "../js/twin/index.js";
+import { useWebAssembly } from "../js/twin/kernel.js";
 import { decode } from "../tests/f8.mjs";
 
 const [casesPath] = process.argv.slice(2);
@@ -35,8 +38,11 @@ function median({ warmup, seconds, least }, compute) {
 const cases = decode(JSON.parse(readFileSync(casesPath, "utf8")));
 const medians = {};
 for (const c of cases) {
+  if (!useWebAssembly(true)) throw new Error("this Node runs no WebAssembly with SIMD");
   const source = new FrameSource(c.given);
-  medians[c.id] = [median(c, () => computeFrame(c.params, c.given)),
+  const timed = [median(c, () => computeFrame(c.params, c.given)),
     median(c, () => source.frame(c.params))];
+  useWebAssembly(false);
+  medians[c.id] = [...timed, median(c, () => computeFrame(c.params, c.given))];
 }
 process.stdout.write(JSON.stringify(medians));

@@ -9,8 +9,12 @@ Each row is ``computeFrame`` (js/twin/frame.js) for the explorer's default setti
 gradient vanishes past 1e-150 at T = 1000 and so takes the log-space pass: the median over the
 runs that fit in ``--seconds``, after a warm-up. Beside it, the kernel's ``compute_frame`` for
 the same setting (the best of several repeats, numpy in the same run), the twin's time as a
-ratio to it, and a ``FrameSource``'s frame of the same setting when it holds the forward pass
-(what the view pays for a move of the sequence length alone).
+ratio to it, a ``FrameSource``'s frame of the same setting when it holds the forward pass
+(what the view pays for a move of the sequence length alone), and ``computeFrame`` again with
+its matrix-vector products in JavaScript's loop rather than WebAssembly (js/twin/kernel.js; what
+a browser without WebAssembly SIMD pays). Node times the twin in its own V8, which reads typed
+arrays faster than Chromium's (whose memory sandbox checks every read): the browser's own times
+are bench_latency.py's.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from rnnwidget.explorer.frame import CELLS, Params, compute_frame
 
 sys.path.insert(0, str(ROOT))  # for tests.node: the cases cross as the tests' runners read them
 
-from tests.node import encode
+from tests.node import IMPORT_HOOKS, encode
 
 NODE = "node"
 
@@ -80,8 +84,9 @@ def main() -> None:
         path.write_text(json.dumps(encode(cases)), "utf-8")
         script = ROOT / "benchmarks" / "bench_twin.mjs"
         out = subprocess.run(
-            [NODE, str(script), str(path)], check=True, capture_output=True, text=True
-        )
+            [NODE, "--import", IMPORT_HOOKS.as_uri(), str(script), str(path)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
     medians = json.loads(out.stdout)
     node = subprocess.run([NODE, "--version"], check=True, capture_output=True, text=True)
 
@@ -91,17 +96,26 @@ def main() -> None:
         "The twin's computeFrame in Node, per setting (the explorer's defaults otherwise, seed "
         f"{args.seed}): median ms; the kernel's compute_frame in numpy for the same setting; "
         "ratio: the twin's time over the kernel's; forward kept: a FrameSource's frame when it "
-        "holds the forward pass (a move of the sequence length alone).",
-        ["setting", "T x units", "twin ms", "kernel ms", "ratio", "forward kept ms"],
+        "holds the forward pass (a move of the sequence length alone); JavaScript loop: the "
+        "twin's time with its matrix-vector products in JavaScript rather than WebAssembly.",
+        [
+            "setting",
+            "T x units",
+            "twin ms",
+            "kernel ms",
+            "ratio",
+            "forward kept ms",
+            "JavaScript loop ms",
+        ],
         text_columns=2,
     )
     for steps, units in sizes:
         for label in SETTINGS:
             case_id = f"{label} {steps}x{units}"
-            (twin_ms, kept_ms), kernel_ms = medians[case_id], kernel[case_id]
+            (twin_ms, kept_ms, loop_ms), kernel_ms = medians[case_id], kernel[case_id]
             table.add(
                 label, f"{steps} x {units}", number(twin_ms), number(kernel_ms),
-                ratio(twin_ms, kernel_ms), number(kept_ms),
+                ratio(twin_ms, kernel_ms), number(kept_ms), number(loop_ms),
             )  # fmt: skip
     print(table)
 
