@@ -126,8 +126,12 @@ class WebAssemblyProduct {
 /** The module where WebAssembly with SIMD runs here, else null. */
 function instantiate() {
   if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return null;
-  // (a module of a few hundred bytes compiles at once, on any thread)
-  return new WebAssemblyProduct(new WebAssembly.Instance(new WebAssembly.Module(bytes)));
+  try {
+    // (a module of a few hundred bytes compiles at once, on any thread)
+    return new WebAssemblyProduct(new WebAssembly.Instance(new WebAssembly.Module(bytes)));
+  } catch {
+    return null; // a page whose Content-Security-Policy forbids compiling WebAssembly
+  }
 }
 
 /** @type {WebAssemblyProduct | null} */

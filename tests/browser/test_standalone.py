@@ -370,3 +370,51 @@ def test_choices_the_page_left_out_need_a_notebook(open_page, tmp_path: Path) ->
     )
     layers = root(page).locator("select[data-trait='layers']")
     expect(layers.locator("option[value='2']")).to_be_disabled()
+
+
+# A page served with a Content-Security-Policy that lets its scripts and its Worker run but
+# compiles no WebAssembly (no 'wasm-unsafe-eval').
+NO_WEBASSEMBLY = (
+    '<meta http-equiv="Content-Security-Policy" '
+    "content=\"default-src 'none'; script-src 'unsafe-inline' blob:; worker-src blob:; "
+    "style-src 'unsafe-inline'; img-src data: blob:\">"
+)
+
+
+COMPILE_EMPTY_MODULE_JS = """() => {
+  try {
+    new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    return "compiled";
+  } catch (error) {
+    return String(error);
+  }
+}"""
+
+
+def test_a_page_that_compiles_no_webassembly_computes_in_javascript(
+    chromium: BrowserContext, tmp_path: Path
+) -> None:
+    """Where the page's policy forbids WebAssembly, the twin's products take JavaScript's loop:
+    the knobs stay live, with the kernel's numbers and words."""
+    path = tmp_path / "strict.html"
+    w = RNNExplorer(seq_len=T, units=UNITS, seed=3, input_kind="noise")
+    w.to_html(path)
+    path.write_text(path.read_text("utf-8").replace("<head>", "<head>" + NO_WEBASSEMBLY, 1))
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(path.as_uri())
+        expect(root(page)).to_have_attribute("data-revision", re.compile(r"^\d+$"))
+        slider = root(page).locator("input[type=range][data-trait='w_hh_scale']")
+        press(page, slider, "ArrowRight", 3)
+        settings = {"seq_len": T, "units": UNITS, "seed": 3, "input_kind": "noise"}
+        shows(page, settings | {"w_hh_scale": round(w.w_hh_scale + 0.03, 2)})
+        expect(root(page)).to_have_attribute("data-source", "twin")
+        assert errors == []
+        # and the page did forbid it: compiling even the empty module fails there
+        refused = page.evaluate(COMPILE_EMPTY_MODULE_JS)
+        assert "Content Security" in refused, refused
+    finally:
+        page.close()
