@@ -418,3 +418,22 @@ def test_a_page_that_compiles_no_webassembly_computes_in_javascript(
         assert "Content Security" in refused, refused
     finally:
         page.close()
+
+
+def test_the_unrolled_loop_names_the_steps_of_each_length(open_page, tmp_path: Path) -> None:
+    """The diagram under the panels shows the last steps of the sequence, named for the length
+    the slider reaches (the diagram is renamed in place while its shape stays the same)."""
+    page = open_page(RNNExplorer(seq_len=T, units=UNITS, seed=3), tmp_path / "steps.html")
+    names = root(page).locator(".rnnwidget-unrolled svg .rnnwidget-node text")
+    expect(names).to_have_text([f"x_{T - 2}", f"h_{T - 2}", f"x_{T - 1}", f"h_{T - 1}",
+                                f"x_{T}", f"h_{T}"])  # fmt: skip
+    slider = root(page).locator("input[type=range][data-trait='seq_len']")
+    for length in (T - 1, T - 2):
+        press(page, slider, "ArrowLeft", 1)
+        expect(names).to_have_text([f"x_{length - 2}", f"h_{length - 2}", f"x_{length - 1}",
+                                    f"h_{length - 1}", f"x_{length}", f"h_{length}"])  # fmt: skip
+        focus = root(page).locator(".rnnwidget-unrolled svg .rnnwidget-node-focus text")
+        expect(focus).to_have_text([f"x_{length}", f"h_{length}"])
+        expect(root(page).locator(".rnnwidget-unrolled-caption")).to_contain_text(
+            f"Step t={length}:"
+        )
