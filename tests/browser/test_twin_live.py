@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator, Page, expect
 
 from rnnwidget import RNNExplorer
 
@@ -29,8 +29,9 @@ KEYS = 4  # ArrowRight presses while the kernel is busy: W_hh scale 1.00 -> 1.04
 RECORD_DRAWN_JS = """
 window.__drawn = [];
 document.addEventListener("rnnwidget:drawn", (event) => {
-  const { revision, source, params, gradient_ratio_log10 } = event.detail;
-  window.__drawn.push({ revision, source, w_hh_scale: params.w_hh_scale, gradient_ratio_log10 });
+  const { revision, source, params, gradient_ratio_log10, computed_in } = event.detail;
+  window.__drawn.push({ revision, source, w_hh_scale: params.w_hh_scale, seq_len: params.seq_len,
+    gradient_ratio_log10, computed_in });
 });
 """
 
@@ -45,6 +46,17 @@ INTERRUPT_JS = """(path) =>
 
 def explorer(nb: NotebookPage) -> Locator:
     return nb.page.locator(".rnnwidget").first
+
+
+def twin_frame(page: Page, knob: str, value: float) -> dict:
+    """The newest frame drawn, once the twin has drawn one with ``knob`` at ``value``."""
+    wait_for(
+        page,
+        "([knob, value]) => window.__drawn.some((d) => d.source === 'twin' && d[knob] === value)",
+        [knob, value],
+        what=f"the twin's frame for {knob} {value}",
+    )
+    return page.evaluate("window.__drawn.at(-1)")  # type: ignore[no-any-return]
 
 
 def digest(canvas: Locator) -> str:
@@ -72,13 +84,7 @@ def test_the_picture_follows_the_keys_while_the_kernel_is_busy(nb: NotebookPage)
     for key in range(1, KEYS + 1):
         page.keyboard.press("ArrowRight")
         value = round(SETTINGS["w_hh_scale"] + key / 100, 2)
-        wait_for(
-            page,
-            "(value) => window.__drawn.some((d) => d.source === 'twin' && d.w_hh_scale === value)",
-            value,
-            what=f"the twin's frame for W_hh scale {value}",
-        )
-        drawn = page.evaluate("window.__drawn.at(-1)")
+        drawn = twin_frame(page, "w_hh_scale", value)
         expected = RNNExplorer(**(SETTINGS | {"w_hh_scale": value})).gradient_ratio_log10
         assert drawn["source"] == "twin"
         assert drawn["w_hh_scale"] == value
@@ -150,30 +156,34 @@ def test_a_change_the_twin_draws_goes_to_the_kernel_once_drawn(
 SENTENCE = {"seq_len": 12, "units": 8, "input_kind": "sentence", "w_hh_scale": 1.0}
 
 
+def busy_explorer(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, path: Path, settings: dict
+) -> NotebookPage:
+    """A notebook showing ``RNNExplorer(**settings)`` (its frames recorded), with its kernel
+    busy from then on."""
+    setup = f"from rnnwidget import RNNExplorer\n\nw = RNNExplorer(**{settings!r})\nw"
+    nb = open_notebook(lab_server, write_notebook(path, setup), init_script=RECORD_DRAWN_JS)
+    expect(explorer(nb)).to_have_attribute(
+        "data-revision", str(nb.python_value("w._frame['revision']"))
+    )
+    nb.page.evaluate(BLOCK_JS, nb.path)
+    wait_for(nb.page, "(path) => !notebookHarness.isIdle(path)", nb.path, what="a busy kernel")
+    return nb
+
+
 def test_why_order_matters_follows_the_keys_while_the_kernel_is_busy(
     lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
 ) -> None:
     """The sentence input's "Why order matters" (its shuffled words through the same network)
     is the twin's too: with the kernel busy, the order panel says what Python says for the
     W_hh scale the keys reached."""
-    setup = f"from rnnwidget import RNNExplorer\n\nw = RNNExplorer(**{SENTENCE!r})\nw"
-    nb = open_notebook(
-        lab_server, write_notebook(tmp_path / "order.ipynb", setup), init_script=RECORD_DRAWN_JS
-    )
+    nb = busy_explorer(lab_server, open_notebook, tmp_path / "order.ipynb", SENTENCE)
     page, root = nb.page, explorer(nb)
-    expect(root).to_have_attribute("data-revision", str(nb.python_value("w._frame['revision']")))
-    page.evaluate(BLOCK_JS, nb.path)
-    wait_for(page, "(path) => !notebookHarness.isIdle(path)", nb.path, what="a busy kernel")
     root.locator("input[data-trait='w_hh_scale']").focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
     value = round(SENTENCE["w_hh_scale"] + 3 / 100, 2)
-    wait_for(
-        page,
-        "(value) => window.__drawn.some((d) => d.source === 'twin' && d.w_hh_scale === value)",
-        value,
-        what=f"the twin's frame for W_hh scale {value}",
-    )
+    twin_frame(page, "w_hh_scale", value)
     expected = RNNExplorer(**(SENTENCE | {"w_hh_scale": value}))._frame["words"]["order"]
     expect(root.locator("canvas[data-panel='order']")).to_have_attribute(
         "aria-label", expected["description"]
@@ -184,14 +194,6 @@ def test_why_order_matters_follows_the_keys_while_the_kernel_is_busy(
 
 
 LARGE = {"cell": "lstm", "seq_len": 600, "units": 128, "input_kind": "noise"}
-# Every twin frame the view draws, with where it was computed and its sequence length.
-RECORD_WHERE_JS = """
-window.__drawn = [];
-document.addEventListener("rnnwidget:drawn", (event) => {
-  const { source, params, gradient_ratio_log10, computed_in } = event.detail;
-  window.__drawn.push({ source, seq_len: params.seq_len, gradient_ratio_log10, computed_in });
-});
-"""
 
 
 def test_a_frame_too_large_for_the_page_comes_from_the_worker_move_after_move(
@@ -202,24 +204,12 @@ def test_a_frame_too_large_for_the_page_comes_from_the_worker_move_after_move(
     each frame over without giving away the arrays it keeps (a frame whose arrays were handed
     over would leave the next one without its states). With the kernel busy, every length the
     keys reach has Python's gradient ratio."""
-    setup = f"from rnnwidget import RNNExplorer\n\nw = RNNExplorer(**{LARGE!r})\nw"
-    nb = open_notebook(
-        lab_server, write_notebook(tmp_path / "large.ipynb", setup), init_script=RECORD_WHERE_JS
-    )
+    nb = busy_explorer(lab_server, open_notebook, tmp_path / "large.ipynb", LARGE)
     page, root = nb.page, explorer(nb)
-    expect(root).to_have_attribute("data-revision", str(nb.python_value("w._frame['revision']")))
-    page.evaluate(BLOCK_JS, nb.path)
-    wait_for(page, "(path) => !notebookHarness.isIdle(path)", nb.path, what="a busy kernel")
     root.locator("input[data-trait='seq_len']").focus()
     for length in (599, 598, 597):
         page.keyboard.press("ArrowLeft")
-        wait_for(
-            page,
-            "(n) => window.__drawn.some((d) => d.source === 'twin' && d.seq_len === n)",
-            length,
-            what=f"the twin's frame for seq_len {length}",
-        )
-        drawn = page.evaluate("window.__drawn.at(-1)")
+        drawn = twin_frame(page, "seq_len", length)
         expected = RNNExplorer(**(LARGE | {"seq_len": length})).gradient_ratio_log10
         assert drawn["computed_in"] == "worker"
         assert math.isclose(drawn["gradient_ratio_log10"], expected, rel_tol=1e-9, abs_tol=1e-9)
