@@ -9,8 +9,8 @@
 // less than a screen's frame (estimated from the page's recent computations, per
 // multiply-add), and in a Worker where it would take longer (1000 steps of 256 units do), so
 // that the slider under the hand never waits. A Worker shares the machine with the browser's
-// own drawing of the moved slider, which on two cores makes it two to three times slower than
-// the page: the page computes whatever fits. A gated cell's frames keep one forward pass over the whole input
+// own drawing of the moved slider, which on two cores makes it slower than the page: the page
+// computes whatever fits. A gated cell's frames keep one forward pass over the whole input
 // (js/twin/frame.js's FrameSource): the Worker runs it with the first frame and hands the page
 // a copy, so that the page goes back only.
 

@@ -118,8 +118,8 @@ export function tanhOfSigmoid(z) {
  * each sum taken over j in order. The forward passes take it with W itself, as the Python
  * writes `h @ W.T`; the backward steps with `W^T` (`transpose`), for `W^T dz`.
  *
- * Where WebAssembly with SIMD runs, ./kernel.js takes the product, the same bits five times as
- * fast; else the loop here does, eight rows at a time: each v[j] read serves eight sums, and the
+ * Where WebAssembly with SIMD runs, ./kernel.js takes the product, faster and with the same
+ * bits; else the loop here does, eight rows at a time: each v[j] read serves eight sums, and the
  * eight are independent chains of additions the processor overlaps, where one row at a time
  * waits on every addition in turn (each sum, and so every bit of `out`, is the same).
  * @param {Float64Array} W  (rows, cols)

@@ -1,6 +1,7 @@
 // `W v` in WebAssembly (./matvec.wat), where the browser or Node runs 128-bit SIMD: the product
-// every step of every cell takes, forward and back, five times as fast as the plain loop in
-// Chromium (whose typed arrays pay for its memory sandbox on every read), and the same bits.
+// every step of every cell takes, forward and back, several times as fast as the plain loop in
+// Chromium (whose typed arrays pay for its memory sandbox on every read; docs/benchmarks.md),
+// and the same bits.
 // js/twin/base.js's `matVec` hands its products here and keeps its own loop where WebAssembly
 // is missing (or turned off, as tests and benchmarks do to compare the two).
 //
