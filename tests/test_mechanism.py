@@ -301,6 +301,49 @@ def test_a_thinned_film_moves_the_scrubber_to_a_kept_step() -> None:
         widget.close()
 
 
+def test_a_step_thinned_out_before_the_request_is_answered_with_a_kept_step_that_way() -> None:
+    """The view asks for a step of the film it last heard of; if the film has thinned out
+    since, the answer shows the nearest kept step on the side the scrubber moved to (so an
+    arrow key always moves), and names the step asked, so the view knows it is the answer."""
+    widget = RNNTrainer(task="recall", lag=3, units=4, batch_size=2)
+    try:
+        film = widget.trainer.snapshots
+        film.limit = 8
+        widget.run(7)
+        seen = widget._progress["film"]["steps"]
+        assert seen == list(range(8))  # what the view holds
+        with widget._loop.locked() as trainer:
+            film.limit = 4
+            trainer.step()  # training goes on, unpublished: the film keeps 0, 4, 8 only
+        assert film.steps == [0, 4, 8]
+
+        def show(step: int | None) -> dict:
+            revision = widget._mechanism["revision"]
+            widget._on_custom({"command": "show", "step": step}, [])
+            assert not widget.error
+            assert widget._mechanism["revision"] == revision + 1  # answered
+            assert widget._mechanism["asked"] == step
+            return widget._mechanism
+
+        assert show(0)["shown"] == 0
+        assert show(1)["shown"] == 4  # forward from 0 (as the arrow key went): the next kept
+        assert show(5)["shown"] == 8
+        assert show(7)["shown"] == 4  # back from 8: the last kept before
+        assert show(3)["shown"] == 0
+        assert show(None)["shown"] is None
+        assert show(6)["shown"] == 4  # back from now
+        assert show(4)["shown"] == 4  # kept: itself, answered again
+        widget.shown_step = None
+        assert "asked" not in widget._mechanism  # not an answer
+        # A step the run has not reached, or before its start, is still refused.
+        for nonsense in (9, -1):
+            widget._on_custom({"command": "show", "step": nonsense}, [])
+            assert f"no snapshot at step {nonsense}" in widget.error
+            assert widget.shown_step is None
+    finally:
+        widget.close()
+
+
 def test_the_mechanism_can_be_turned_off(trainer: RNNTrainer) -> None:
     trainer.mechanism = False
     assert trainer._mechanism == {}

@@ -88,11 +88,16 @@ export class FilmScrubber {
 
   /**
    * A mechanism from the kernel, showing `shown` (null: now): the answer to a request, a
-   * refresh while training, or another view's choice (taken when nothing is on its way).
+   * refresh while training, or another view's choice (taken when nothing is on its way). An
+   * answer names the step it answers (`asked`): a step the film has thinned out since is
+   * answered with a kept one.
    * @param {Position} shown
+   * @param {Position} [asked] the step asked for, when this is an answer
    */
-  arrived(shown) {
-    if (this.asked !== undefined && shown !== this.asked) return; // a refresh, not the answer
+  arrived(shown, asked) {
+    if (this.asked !== undefined && asked !== this.asked && shown !== this.asked) {
+      return; // a refresh, not the answer
+    }
     this.asked = undefined;
     clearTimeout(this.giveUp);
     if (this.waiting !== undefined) {
@@ -103,10 +108,8 @@ export class FilmScrubber {
         return;
       }
     }
-    if (!this.playing) {
-      this.place(shown);
-      return;
-    }
+    this.place(shown);
+    if (!this.playing) return;
     if (shown === null) this.stop(); // the film ends at "now"
     else this.timer = window.setTimeout(() => this.advance(), PLAY_PAUSE);
   }

@@ -12,7 +12,8 @@ import { FilmScrubber } from "./film.js";
 
 /**
  * @typedef {{ revision: number, frame: any, step: number, shown: number | null,
- *   title: string }} Mechanism  the kernel's `_mechanism` (the frame's arrays decoded)
+ *   title: string, asked?: number | null }} Mechanism  the kernel's `_mechanism` (the
+ *   frame's arrays decoded; `asked`: the film's request it answers, if it does)
  */
 
 export class MechanismSection {
@@ -61,7 +62,7 @@ export class MechanismSection {
     this.el.dataset.step = String(mechanism.step);
     this.el.dataset.shown = mechanism.shown === null ? "now" : String(mechanism.shown);
     this.el.dataset.revision = String(mechanism.revision);
-    this.film.arrived(mechanism.shown);
+    this.film.arrived(mechanism.shown, mechanism.asked);
   }
 
   dispose() {

@@ -300,6 +300,7 @@ class RNNTrainer(BaseWidget, TextSettings, Companion):
         self._mechanism_shown: tuple[Any, ...] = ()  # (trainer, step, shown) of _mechanism
         self._mechanism_at = -math.inf  # the clock's reading at its last refresh
         self._mechanism_revision = 0
+        self._asked: tuple[int | None, ...] = ()  # (step,): the film's request being answered
         #: The run whose film the scales hold, its gradient colour scale and chart decades.
         self._scales: tuple[Trainer, tuple[float, float], tuple[int, int]] | None = None
         self._latest: Progress | None = None
@@ -627,11 +628,12 @@ class RNNTrainer(BaseWidget, TextSettings, Companion):
                         raise traitlets.TraitError(f"shown_step: {error}") from None
         return step  # type: ignore[no-any-return]
 
-    def _refresh_mechanism(self, progress: Progress, *, answer: bool = False) -> None:
+    def _refresh_mechanism(self, progress: Progress) -> None:
         """Send the mechanism panels' frame for the step shown, if it changed: the network now
         (at most every :data:`MECHANISM_INTERVAL` seconds while training runs), or the
-        snapshot at :attr:`shown_step`. Nothing for a text, or with ``mechanism`` off.
-        ``answer``: the view asked for the step shown; send it even if it has not changed."""
+        snapshot at :attr:`shown_step`. Nothing for a text, or with ``mechanism`` off. While
+        the film's request is answered (:meth:`_answer_film`), it is sent even if unchanged."""
+        answer = bool(self._asked)
         trainer = self._loop.trainer
         if not self.mechanism or isinstance(progress.task, NextCharacter):
             self._mechanism_shown = ()
@@ -641,10 +643,17 @@ class RNNTrainer(BaseWidget, TextSettings, Companion):
         if trainer.task is not progress.task:
             return  # a snapshot of a run replaced since: a newer one follows
         shown = self.shown_step
-        if shown is not None and shown not in progress.film:
-            # The film was thinned out: show the nearest snapshot before the step shown.
-            self.set_trait("shown_step", max(s for s in progress.film if s <= shown))
-            return  # observed: refreshes
+        weights = progress.weights
+        if shown is not None:
+            # The film as it is now, which may be newer than `progress`'s.
+            with self._loop.locked() as locked:
+                kept = max((s for s in locked.snapshots.steps if s <= shown), default=0)
+                if kept == shown:
+                    weights = locked.weights_at(shown)
+            if kept != shown:
+                # The film was thinned out: show the nearest snapshot before the step shown.
+                self.set_trait("shown_step", kept)
+                return  # observed: refreshes
         step = progress.steps if shown is None else shown
         if self._mechanism_shown == (trainer, step, shown) and not answer:
             return
@@ -652,11 +661,6 @@ class RNNTrainer(BaseWidget, TextSettings, Companion):
         running = shown is None and progress.status == "running"
         if running and now - self._mechanism_at < MECHANISM_INTERVAL and not answer:
             return  # a later snapshot brings it
-        if shown is None:
-            weights = progress.weights
-        else:
-            with self._loop.locked() as locked:
-                weights = locked.weights_at(shown)
         with single_threaded_blas():
             frame = frame_of(network_of(trainer, step, weights=weights))
         gradient_range, norm_range = self._film_scales(trainer, frame)
@@ -670,6 +674,8 @@ class RNNTrainer(BaseWidget, TextSettings, Companion):
             "shown": shown,
             "title": words.mechanism_title(step, shown),
         }
+        if self._asked:  # the answer to the film's request
+            self._mechanism["asked"] = self._asked[0]
 
     def _film_scales(
         self, trainer: Trainer, frame: Frame
@@ -702,18 +708,8 @@ class RNNTrainer(BaseWidget, TextSettings, Companion):
         if command not in COMMANDS:
             return
         if command == "show":
-            step = content.get("step")
-            if step is not None and (not isinstance(step, int) or isinstance(step, bool)):
-                self.error = f"the film's step must be a whole number or null; got {step!r}"
-                return
-            try:
-                if step == self.shown_step and self._latest is not None:
-                    # Shown already: answer all the same, so the view knows it has it.
-                    self._refresh_mechanism(self._latest, answer=True)
-                else:
-                    self.shown_step = step
-            except traitlets.TraitError as error:
-                self.error = str(error)
+            with self._sync_lock:
+                self._answer_film(content.get("step"))
             return
         actions: dict[str, Callable[[], object]] = {
             "start": self.start,
@@ -727,6 +723,46 @@ class RNNTrainer(BaseWidget, TextSettings, Companion):
             actions[command]()
         except Exception as error:  # a diverged or failed run: the view shows why
             self.error = str(error)
+
+    def _answer_film(self, asked: object) -> None:
+        """Show the step the film's scrubber asked for (None: now) and answer the view, whose
+        answer names the step ``asked`` (``_mechanism["asked"]``) so that the view knows it.
+
+        A step the run has reached but the film no longer keeps (it thinned out after the view
+        last heard of it) gets the nearest kept step on the side the scrubber moved to from the
+        step shown, so that an arrow key always moves the film (see :meth:`_kept_step`)."""
+        if asked is not None and (not isinstance(asked, int) or isinstance(asked, bool)):
+            self.error = f"the film's step must be a whole number or null; got {asked!r}"
+            return
+        self._asked = (asked,)
+        try:
+            step = asked if asked is None else self._kept_step(asked)
+            if step == self.shown_step and self._latest is not None:
+                # Shown already: answer all the same, so the view knows it has it.
+                self._refresh_mechanism(self._latest)
+            else:
+                self.shown_step = step  # its validator refuses a step the run has not kept
+        except traitlets.TraitError as error:
+            self.error = str(error)
+        finally:
+            self._asked = ()
+
+    def _kept_step(self, asked: int) -> int:
+        """``asked`` if the film keeps it or the run has not reached it (the validator says
+        why not); else the nearest kept step beyond it, seen from the step shown (the first
+        kept step after it when the scrubber moved forward, the last one before it when it
+        moved back, or towards "now"), or the nearest on the other side if there is none."""
+        with self._loop.locked() as trainer:
+            kept, reached = trainer.snapshots.steps, trainer.steps
+        if asked in kept or not 0 <= asked <= reached:
+            return asked
+        before = [s for s in kept if s < asked]
+        after = [s for s in kept if s > asked]
+        shown = self.shown_step
+        forward = shown is not None and asked > shown
+        if (forward and after) or not before:
+            return after[0]
+        return before[-1]
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in SETTINGS)

@@ -149,6 +149,33 @@ def test_the_panels_follow_training_and_the_film_moves_by_keyboard(nb: NotebookP
     assert nb.console_errors == []
 
 
+def test_an_arrow_moves_the_film_on_though_the_step_it_asked_for_was_thinned_out(
+    nb: NotebookPage,
+) -> None:
+    """While training runs, the film the view holds can be older than the kernel's: a step it
+    asks for may have been thinned out since. The arrow still moves the film, to the next step
+    kept, and the scrubber says which."""
+    film = nb.page.locator(".rnnwidget-trainer").first.get_by_role(
+        "slider", name=re.compile("training step")
+    )
+    nb.run_code("w.trainer.snapshots.limit = 8\nw.run(7)")
+    wait_for_shown(nb, "now")
+    expect(film).to_have_attribute("max", "8")  # steps 0 to 7, then now
+    # One more step that the view does not hear of: the film now keeps 0, 4 and 8 only.
+    nb.run_code("with w._loop.locked() as t:\n    t.snapshots.limit = 4\n    t.step()")
+    assert nb.python_value("w.trainer.snapshots.steps") == [0, 4, 8]
+    film.focus()
+    film.press("Home")
+    wait_for_shown(nb, "0")
+    film.press("ArrowRight")  # step 1, thinned out
+    wait_for_shown(nb, "4")
+    expect(film).to_have_attribute("aria-valuetext", "training step 4")
+    expect(film).to_have_js_property("value", "4")
+    assert nb.python_value("w.shown_step") == 4
+    assert nb.python_value("w.error") == ""
+    assert nb.console_errors == []
+
+
 def test_each_widget_opens_the_other_below_it(nb: NotebookPage) -> None:
     root = nb.page.locator(".rnnwidget-trainer").first
     nb.run_code("w.run(30)")
