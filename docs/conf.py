@@ -8,6 +8,7 @@ no CDN), and links are plain ``page.html`` files.
 from __future__ import annotations
 
 import os
+import platform
 import sys
 from pathlib import Path
 
@@ -17,6 +18,14 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).parent / "_ext")]
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
 )
+
+# The lessons' training runs on one BLAS kernel on every x86-64 machine that builds the site.
+# numpy's OpenBLAS picks its matrix kernels by processor, and an AVX-512 kernel adds in another
+# order than the AVX2 one: the last bits differ, and the moment a run leaves chance amplifies
+# them (lesson 07 is a different run after step 150). The lessons' prose describes the runs of
+# the AVX2 kernel ("Haswell"), which every x86-64 processor of the last decade runs.
+if platform.machine().lower() in ("x86_64", "amd64"):
+    os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
 
 import rnnwidget  # noqa: E402
 

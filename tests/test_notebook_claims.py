@@ -16,7 +16,9 @@ notebook's own constructor call (:meth:`Lesson.built`) rather than running the n
 The recall runs are deterministic on one machine (one BLAS thread, as the widget trains), but the
 moment a run leaves chance amplifies the smallest rounding difference: the checks of what follows
 that moment hold the shape of the story (phases, orders of magnitude, "part of the symbols"), not
-its digits.
+its digits. The story itself is that of the runs on OpenBLAS's AVX2 kernel, which the site's build
+uses on every x86-64 machine (docs/conf.py; an AVX-512 kernel adds in another order, and lesson
+07's Elman run is another run after step 150).
 """
 
 from __future__ import annotations
