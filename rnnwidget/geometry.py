@@ -24,8 +24,11 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
 - ``heights``: each panel's height (the kernel sends the explorer's with every frame;
   ``trainer_chart`` is each chart of the trainer).
 - ``panel``: the ``margin`` around every plot (the same for every panel, so time lines up), the
-  title's baseline above the plot (``title_offset``), the room kept at its end, and the
-  distance between its lines where a narrow view wraps it (``title_line``).
+  title's baseline above the plot (``title_offset``), the room kept at its end, the
+  distance between its lines where a narrow view wraps it (``title_line``), and the ``halo``
+  of a text drawn over curves (the marks' labels, the trainer's reference levels): an outline
+  of that width in the background's colour, drawn under the text, so that a curve passing under
+  it leaves it readable and is hidden only next to its letters.
 - ``axis``: tick marks and their labels: ``tick_length``, the labels' distance below
   (``bottom_text``) or left of (``left_text``) the plot, the axis labels' places
   (``bottom_label`` below the plot, ``left_label`` from the panel's left edge), the least gap
@@ -41,9 +44,8 @@ by. The sections, as :data:`GEOMETRY`'s attributes:
 - ``marks``: the steps that matter to a trained network's task (``layout.marks``): a dashed
   line (``line_width``, ``dash``) across every heatmap and the norm chart, and on the chart each
   mark's label at the top of the plot, ``label_inset`` right of its line (left of it where the
-  plot ends) and ``label_top`` below the plot's top, on a box of the background's colour
-  ``label_pad`` larger than the text all round; a label that would come within ``label_gap`` of
-  the one before moves ``label_row`` lower.
+  plot ends) and ``label_top`` below the plot's top, over the curves (see ``panel.halo``); a
+  label that would come within ``label_gap`` of the one before moves ``label_row`` lower.
 - ``order``: "Why order matters": where its strips start right of the plots' left edge
   (``labels``), its title's baseline, each group's title line, the rows (a strip and a
   ``strip_gap``), the sentences' baselines and the gaps; the browser puts each sentence above

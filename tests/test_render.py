@@ -846,7 +846,7 @@ def drawn_frame(case: str) -> Frame:
     return frame_of(network_of(trainer))
 
 
-KINDS = ("texts", "lines", "rectangles", "images", "curves")
+KINDS = ("texts", "halos", "lines", "rectangles", "images", "curves")
 
 # The browser's textBaseline and matplotlib's va for the same vertical anchor.
 BASELINES = {"alphabetic": "baseline", "top": "top", "middle": "center", "bottom": "bottom"}
@@ -915,6 +915,10 @@ def figure_panels(frame: Frame) -> Drawn:
         size, bold = text.get_fontsize() / PX_TO_PT, text.get_fontweight() == "bold"
         record = (text.get_text(), x, y, text.get_ha(), text.get_va(), size, bold)
         found.append(("texts", y, (*record, text.get_color(), text.get_rotation()), (2,)))
+        # A text over the curves: its outline (matplotlib keeps a stroke's settings in `_gc`).
+        for effect in text.get_path_effects():
+            width, colour = effect._gc["linewidth"] / PX_TO_PT, to_hex(effect._gc["foreground"])
+            found.append(("halos", y, (text.get_text(), x, y, width, colour), (2,)))
     for artist in figure.artists:
         if isinstance(artist, LineCollection):
             style = (to_hex(artist.get_colors()[0]), artist.get_linewidths()[0] / PX_TO_PT)
@@ -971,6 +975,10 @@ def view_panels(drawn: dict[str, Any], width: float) -> Drawn:
                 look = (float(size[:-2]), weight == "600", call["fillStyle"])
                 turn = -math.degrees(call["turn"])
                 kinds["texts"].append((text, *place, BASELINES[call["textBaseline"]], *look, turn))
+            elif op == "strokeText":  # a text over the curves: its outline
+                text, x, y = args
+                outline = (call["lineWidth"], call["strokeStyle"])
+                kinds["halos"].append((text, x + call["tx"], y + call["ty"], *outline))
             elif op == "beginPath":
                 path = []
             elif op == "moveTo":
@@ -1052,6 +1060,9 @@ def test_every_panel_is_drawn_by_the_figure_as_the_browser_draws_it(case):
         **({"order": inputs["layout"]["order"]["height"]} if frame.order is not None else {}),
     }
     assert all(view[name]["texts"] for name in view)
+    # A trained network's marks are labelled over the curves, each on its outline.
+    marks = [mark["label"] for mark in inputs["layout"]["marks"]]
+    assert [halo[0] for halo in view["norms"]["halos"]] == sorted(marks)
 
 
 def test_the_order_strips_and_the_curves_have_the_browsers_colours(sentence):

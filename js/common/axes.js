@@ -314,14 +314,25 @@ export function drawMarkLabels(ctx, theme, rect, marks, xs) {
     if (row < 0) row = ends.length;
     ends[row] = left + width;
     const top = rect.y + (MARKS.label_top + row * MARKS.label_row) * s;
-    // On the background's colour, so that a curve passing under it leaves it readable.
-    const pad = MARKS.label_pad * s;
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(left - pad, top - pad, width + 2 * pad, TEXT.note * s + 2 * pad);
-    ctx.fillStyle = theme.muted;
     ctx.textAlign = "left";
-    ctx.fillText(marks[i].label, left, top);
+    fillTextOverCurves(ctx, theme, marks[i].label, left, top);
   }
+}
+
+/**
+ * `text` at (x, y) in the context's font, fill and alignment, over whatever curve runs there:
+ * on an outline of the background's colour (geometry's `panel.halo`), so that the text reads
+ * and the curve is hidden only next to its letters.
+ */
+export function fillTextOverCurves(ctx, theme, text, x, y) {
+  ctx.save();
+  ctx.strokeStyle = theme.background;
+  ctx.lineWidth = PANEL.halo * theme.scale;
+  ctx.lineJoin = "round";
+  ctx.setLineDash([]);
+  ctx.strokeText(text, x, y);
+  ctx.restore();
+  ctx.fillText(text, x, y);
 }
 
 /** Whether two reveal ranges ([from, to] or null) are the same. */

@@ -7,6 +7,7 @@ import {
   drawGridLines,
   drawLeftAxis,
   drawBottomAxis,
+  fillTextOverCurves,
   MARGIN,
   plotRect,
   preparePanel,
@@ -113,11 +114,17 @@ export class StepChart {
       "training step");
 
     ctx.save();
+    // The plot, and a dot's radius around it: a dot at either end, or on the range's edge, is
+    // drawn whole.
+    const spill = STEP.dot_radius * theme.scale;
     ctx.beginPath();
-    ctx.rect(rect.x, rect.y, rect.width, rect.height);
+    ctx.rect(rect.x - spill, rect.y - spill, rect.width + 2 * spill, rect.height + 2 * spill);
     ctx.clip();
-    for (const reference of this.references) this.drawReference(ctx, theme, rect, reference);
+    for (const { value } of this.references) this.drawReference(ctx, theme, rect, value);
     for (const series of this.series) this.drawSeries(ctx, theme, series);
+    // The references' words over the curves: a curve running along "chance" (an untrained or
+    // failing network's) leaves them readable.
+    for (const reference of this.references) this.labelReference(ctx, theme, rect, reference);
     ctx.fillStyle = theme.warn;
     const { mark_width: markWidth, mark_height: markHeight } = STEP;
     for (const { x } of this.marks) {
@@ -143,7 +150,8 @@ export class StepChart {
     ctx.restore();
   }
 
-  drawReference(ctx, theme, rect, { value, label }) {
+  /** A reference level: a dashed line across the plot. */
+  drawReference(ctx, theme, rect, /** @type {number} */ value) {
     const y = this.y(value);
     ctx.save();
     ctx.strokeStyle = theme.muted;
@@ -154,14 +162,20 @@ export class StepChart {
     ctx.lineTo(rect.x + rect.width, y);
     ctx.stroke();
     ctx.restore();
-    setFont(ctx, theme, "note");
-    ctx.fillStyle = theme.muted;
-    ctx.textAlign = "right";
-    // Above the line, or below it where the line runs along the top of the plot.
+  }
+
+  /** A reference level's words at the plot's right end: above the line, or below it where
+   * the line runs along the top of the plot. */
+  labelReference(ctx, theme, rect, /** @type {Reference} */ { value, label }) {
+    const y = this.y(value);
     const below = y - STEP.reference_flip * theme.scale < rect.y;
+    const x = rect.x + rect.width - STEP.reference_inset * theme.scale;
+    const at = below ? y + STEP.reference_below : y - STEP.reference_above;
+    setFont(ctx, theme, "note");
+    ctx.textAlign = "right";
     ctx.textBaseline = below ? "top" : "bottom";
-    ctx.fillText(label, rect.x + rect.width - STEP.reference_inset * theme.scale,
-      below ? y + STEP.reference_below : y - STEP.reference_above);
+    ctx.fillStyle = theme.muted;
+    fillTextOverCurves(ctx, theme, label, x, at);
   }
 
   /** A line (broken where a value is not finite) or dots. */

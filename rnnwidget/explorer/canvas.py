@@ -57,7 +57,16 @@ class Canvas:
         rotation: float = 0.0,
         family: str = FONT,
         zorder: float = 3,
+        over_curves: bool = False,
     ) -> None:
+        """``over_curves``: on an outline of the background's colour (``panel.halo``), as the
+        browser's ``fillTextOverCurves`` draws a text that a curve may pass under."""
+        effects = []
+        if over_curves:
+            from matplotlib.patheffects import withStroke
+
+            halo = GEOMETRY.panel.halo * PX_TO_PT  # points, as the font size
+            effects = [withStroke(linewidth=halo, foreground=BACKGROUND)]
         self.figure.text(
             x,
             y,
@@ -73,6 +82,7 @@ class Canvas:
             rotation_mode="anchor",
             parse_math=False,  # a "$" in a sentence is a dollar sign
             zorder=zorder,
+            path_effects=effects,
         )
 
     def segments(

@@ -379,9 +379,7 @@ def _draw_marks(canvas: Canvas, frame: Frame, rect: Rect, T: int) -> list[float]
 def _draw_mark_labels(canvas: Canvas, frame: Frame, rect: Rect, xs: list[float]) -> None:
     """Each mark's label at the top of the chart, as ``drawMarkLabels`` places it: right of
     its line, or left of it where the plot ends first; a label that would run into the one
-    before it moves a row lower. Each on a box of the background's colour, over the curves."""
-    from matplotlib.patches import Rectangle
-
+    before it moves a row lower. Each over the curves, on its outline of the background."""
     if frame.network is None:
         return
     marks = frame.network.marks
@@ -398,20 +396,9 @@ def _draw_mark_labels(canvas: Canvas, frame: Frame, rect: Rect, xs: list[float])
             ends.append(0.0)
         ends[row] = left + width
         y = rect.y + MARKS.label_top + row * MARKS.label_row
-        pad = MARKS.label_pad  # a box of the background's colour: a curve under it stays behind
-        canvas.figure.add_artist(
-            Rectangle(
-                (left - pad, y - pad),
-                width + 2 * pad,
-                SIZE.note + 2 * pad,
-                transform=canvas.css,
-                facecolor=BACKGROUND,
-                edgecolor="none",
-                linewidth=0,
-                zorder=4,
-            )
+        canvas.text(
+            left, y, label, size=SIZE.note, colour=MUTED, va="top", zorder=5, over_curves=True
         )
-        canvas.text(left, y, label, size=SIZE.note, colour=MUTED, va="top", zorder=5)
 
 
 def _draw_order(

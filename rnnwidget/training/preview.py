@@ -26,6 +26,8 @@ __all__ = ["png_base64", "render_png"]
 
 _WIDTH_INCHES = GEOMETRY.figure.width / 100  # at 100 dpi, as wide as the explorer's picture
 _LINE, _WARN, _MUTED = COLOURS["line"], COLOURS["warn"], COLOURS["muted"]  # the view's light theme
+_BACKGROUND = COLOURS["background"]
+_HALO = GEOMETRY.panel.halo * 0.75  # the outline of a text over curves, in points (1 px = 0.75 pt)
 _SAMPLE_LINES, _SAMPLE_COLUMNS = 12, 110  # what the picture shows of a text's sample
 
 
@@ -42,6 +44,7 @@ def render_png(progress: dict[str, Any], *, dpi: float = 100) -> bytes:
     """The trainer's five charts and its progress line, as PNG bytes; for a language model,
     its loss in bits per character and, below the charts, the sample it writes."""
     from matplotlib.figure import Figure  # the export extra; never pyplot (no global state)
+    from matplotlib.patheffects import withStroke
 
     arrays = {
         name: decode_array(value).astype(np.float64) for name, value in progress["arrays"].items()
@@ -68,8 +71,11 @@ def render_png(progress: dict[str, Any], *, dpi: float = 100) -> bytes:
         for reference in words.get("references", []):
             value = 10.0 ** reference["value"] if log else reference["value"]
             ax.axhline(value, color=_MUTED, linestyle="--", linewidth=1)
+            # Over the curves, on a halo of the background, as the view draws it.
+            halo = [withStroke(linewidth=_HALO, foreground=_BACKGROUND)]
             ax.annotate(reference["label"], (1, value), xycoords=("axes fraction", "data"),
-                        ha="right", va="bottom", fontsize=7, color=_MUTED)  # fmt: skip
+                        ha="right", va="bottom", fontsize=7, color=_MUTED, zorder=4,
+                        path_effects=halo)  # fmt: skip
         # The axes the live view draws: the kernel's range and ticks (rnnwidget._axes).
         lo, hi = words["range"]
         values = [value for value, _ in words["ticks"]]
