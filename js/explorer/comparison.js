@@ -32,6 +32,10 @@ class ComparisonView extends BaseView {
       payload: "_columns", lostText: words.disconnected });
     /** Ends the explorers' views when this view goes. */
     this.views = new AbortController();
+    /** The columns' explorer views, linked to the shared controls (`link`). */
+    this.linked = new Set();
+    /** What the status says while the kernel is silent, where no column computes on its own. */
+    this.kernelOnly = this.status.silentText;
     const refs = /** @type {string[]} */ (model.get("_explorers"));
     this.grid = element("div", "rnnwidget-comparison-grid");
     this.grid.style.setProperty("--rnnwidget-column-min", `${COMPARISON.column_min}px`);
@@ -45,6 +49,8 @@ class ComparisonView extends BaseView {
       this.controls.presets, this.grid);
 
     this.listen();
+    this.grid.addEventListener("rnnwidget:column-view",
+      (event) => this.link(/** @type {CustomEvent} */ (event).detail));
     this.on(["_summary"], () => this.setHeadline(String(this.model.get("_summary"))));
     this.setHeadline(String(model.get("_summary")));
     this.showPayload();
@@ -53,6 +59,39 @@ class ComparisonView extends BaseView {
       const child = await host.getWidget(ref);
       await child.render({ el: this.columns[i].slot, signal: this.views.signal });
     })).then(() => undefined);
+  }
+
+  /**
+   * An explorer's view in a column: it draws each move of a shared control with its browser
+   * twin before the kernel answers, as it draws its own controls' moves, and the kernel's frame
+   * replaces the twin's once the comparison's newest change is answered.
+   * @param {{ view: any, signal: AbortSignal }} detail  the view, and its end
+   */
+  link({ view, signal }) {
+    const request = (/** @type {Record<string, unknown>} */ changes) =>
+      view.request(changes, this.sender);
+    // After every change event of the message: the columns' frames have arrived by then.
+    const answered = () => queueMicrotask(() => view.settleTwin());
+    this.sender.requests.add(request);
+    this.model.on("change:_ack", answered);
+    this.linked.add(view);
+    this.sayWhatIsLive();
+    signal.addEventListener("abort", () => {
+      this.sender.requests.delete(request);
+      this.model.off("change:_ack", answered);
+      this.linked.delete(view);
+      this.sayWhatIsLive();
+    });
+  }
+
+  /**
+   * What the status says while the kernel does not answer: the words of the column whose knobs
+   * still move the most (a gated cell's column does not follow the W_hh scale).
+   */
+  sayWhatIsLive() {
+    const words = [...this.linked].map((view) => view.silentWords("the columns"))
+      .filter(Boolean).sort((a, b) => b.length - a.length);
+    this.status.silentText = words[0] ?? this.kernelOnly;
   }
 
   /** Each column's words: its label, its explorer's summary and shapes. */

@@ -39,7 +39,12 @@ class ExplorerView extends BaseView {
     /** Whether the picture is (or is about to be) the twin's, of a change the kernel has not
      * answered yet: a kernel frame that answers an older change must not replace it. */
     this.twinAhead = false;
+    /** The sender of the changes the twin's frame shows: this view's, or in a column of
+     * compare(), the comparison's (its shared controls). Its answers end `twinAhead`. */
+    this.twinSender = this.sender;
     this.onRequest = (changes) => this.request(changes);
+    /** Ends this view's link to the comparison whose column it is in, if any. */
+    this.columnLink = new AbortController();
 
     this.player = new Player(() => this.showPlayhead());
     this.playback = buildPlaybackControls(this.player, element);
@@ -80,6 +85,11 @@ class ExplorerView extends BaseView {
     this.showNote();
     this.readGiven();
     this.showPayload();
+    if (this.inColumn) {
+      // The comparison draws its shared controls' moves through this view's twin (comparison.js).
+      this.root.dispatchEvent(new CustomEvent("rnnwidget:column-view", { bubbles: true,
+        detail: { view: this, signal: this.columnLink.signal } }));
+    }
     if (this.inColumn || isStandalone(model)) this.companion.button.hidden = true;
     else this.companion.show();
     if (isStandalone(model)) {
@@ -117,6 +127,7 @@ class ExplorerView extends BaseView {
   }
 
   destroy() {
+    this.columnLink.abort();
     this.sender.requests.delete(this.onRequest);
     this.twin.dispose();
     this.companion.dispose();
@@ -143,7 +154,7 @@ class ExplorerView extends BaseView {
     const frame = this.readPayload();
     if (!frame) return; // nothing yet, or it did not decode: keep the last good picture
     this.twin.setTemplate(frame);
-    if (this.twinAhead && !this.sender.answered) return;
+    if (this.twinAhead && !this.twinSender.answered) return;
     this.twinAhead = false;
     this.twin.drop(); // this frame answers what the twin was computing
     this.draw(frame);
@@ -182,7 +193,7 @@ class ExplorerView extends BaseView {
    */
   settleTwin() {
     if (isStandalone(this.model)) return;
-    if (this.twinAhead && this.sender.answered) this.showPayload();
+    if (this.twinAhead && this.twinSender.answered) this.showPayload();
   }
 
   /** The kernel's newest given for the twin (none on a trained network: no twin). */
@@ -198,22 +209,29 @@ class ExplorerView extends BaseView {
    * `data-twin="off"` on the view's root turns this off, so that every change waits for the
    * kernel (benchmarks/bench_latency.py times the view both ways).
    * @param {Record<string, unknown>} changes
+   * @param {import("../common/sync.js").ChangeSender} [sender]  whose changes they are: this
+   *   view's, or the comparison's whose column this view is in
    * @returns {Promise<void> | undefined}  where the twin draws it: settled once it has
    *   (the change goes to the kernel then, js/common/sync.js)
    */
-  request(changes) {
+  request(changes, sender = this.sender) {
     if (this.root.dataset.twin === "off") return undefined;
     const continuous = this.twin.continuous;
-    if (!Object.keys(changes).some((name) => continuous.includes(name))) return undefined;
+    // A knob that does nothing to this network (a gated cell's W_hh scale in compare()).
+    const inactive = new Set(/** @type {string[]} */ (this.model.get("_inactive") ?? []));
+    if (!Object.keys(changes).some((name) => continuous.includes(name) && !inactive.has(name))) {
+      return undefined;
+    }
     const template = this.twin.template?.params;
     if (!template) return undefined;
     const params = Object.fromEntries(Object.keys(template).map((name) =>
-      [name, this.sender.wanted(name) ?? this.model.get(name)]));
+      [name, sender.wanted(name) ?? this.model.get(name)]));
     if (!this.inRange(params)) return undefined; // the kernel refuses it, in words
     const drawn = this.twin.show(params, { gradientRange: this.model.get("gradient_range"),
       normRange: this.model.get("norm_range") });
     if (!drawn) return undefined;
     this.twinAhead = true;
+    this.twinSender = sender;
     return drawn;
   }
 
@@ -248,13 +266,22 @@ class ExplorerView extends BaseView {
     return `the ${list} still ${labels.length > 1 ? "move" : "moves"}`;
   }
 
+  /**
+   * While the kernel does not answer: which knobs still move `what` ("the picture", or a
+   * comparison's "the columns"), computed in the browser; null where none do.
+   * @param {string} what
+   * @returns {string | null}
+   */
+  silentWords(what) {
+    const knobs = this.twin.given ? this.liveKnobs() : "";
+    return knobs ? `No answer from the kernel (busy, or disconnected?): ${knobs} ${what}, ` +
+      "computed in your browser; other changes apply when the kernel answers." : null;
+  }
+
   /** What the status says when the kernel is silent or gone: what still moves the picture. */
   sayWhatIsLive() {
     const knobs = this.twin.given ? this.liveKnobs() : "";
-    this.status.silentText = knobs
-      ? `No answer from the kernel (busy, or disconnected?): ${knobs} the picture, computed ` +
-        "in your browser; other changes apply when the kernel answers."
-      : this.kernelOnly.silent;
+    this.status.silentText = this.silentWords("the picture") ?? this.kernelOnly.silent;
     this.status.lostText = knobs
       ? `Kernel disconnected: ${knobs} the picture, computed in your browser. Run the cell ` +
         "again to reconnect the other settings."

@@ -30,8 +30,11 @@ RECORD_DRAWN_JS = """
 window.__drawn = [];
 document.addEventListener("rnnwidget:drawn", (event) => {
   const { revision, source, params, gradient_ratio_log10, computed_in } = event.detail;
+  // Which column of a comparison drew it (-1: an explorer on its own).
+  const columns = [...document.querySelectorAll("[data-rnnwidget-column]")];
+  const column = columns.indexOf(event.target.closest("[data-rnnwidget-column]"));
   window.__drawn.push({ revision, source, w_hh_scale: params.w_hh_scale, seq_len: params.seq_len,
-    gradient_ratio_log10, computed_in });
+    gradient_ratio_log10, computed_in, column });
 });
 """
 
@@ -215,4 +218,74 @@ def test_a_frame_too_large_for_the_page_comes_from_the_worker_move_after_move(
         assert math.isclose(drawn["gradient_ratio_log10"], expected, rel_tol=1e-9, abs_tol=1e-9)
     page.evaluate(INTERRUPT_JS, nb.path)
     nb.wait_for_python_value("w.seq_len", 597)
+    assert nb.console_errors == []
+
+
+COMPARED = {"seq_len": 100, "units": 16, "input_kind": "noise"}
+SCALES = [0.8, 1.2]
+
+
+def test_compare_moves_every_column_at_once_while_the_kernel_is_busy(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    """compare()'s shared controls draw through each column's twin: with the kernel busy, a key
+    on the shared sequence length redraws every column with the gradient ratio Python computes
+    for its explorer, and once the kernel answers, its frames of the newest length replace
+    them."""
+    setup = (
+        f"from rnnwidget import compare\n\nc = compare(w_hh_scale={SCALES!r}, **{COMPARED!r})\nc"
+    )
+    nb = open_notebook(
+        lab_server, write_notebook(tmp_path / "compare.ipynb", setup), init_script=RECORD_DRAWN_JS
+    )
+    page = nb.page
+    columns = page.locator(".rnnwidget-comparison [data-rnnwidget-column] .rnnwidget")
+    for i in range(len(SCALES)):
+        revision = nb.python_value(f"c[{i}]._frame['revision']")
+        expect(columns.nth(i)).to_have_attribute("data-revision", str(revision))
+    page.evaluate(BLOCK_JS, nb.path)
+    wait_for(page, "(path) => !notebookHarness.isIdle(path)", nb.path, what="a busy kernel")
+
+    shared = page.locator(".rnnwidget-comparison input[data-trait='seq_len'][type='range']")
+    shared.focus()
+    for key in range(1, 4):
+        page.keyboard.press("ArrowLeft")
+        length = COMPARED["seq_len"] - key
+        for i, scale in enumerate(SCALES):
+            wait_for(
+                page,
+                "([i, length]) => window.__drawn.some((d) => d.column === i && "
+                "d.source === 'twin' && d.seq_len === length)",
+                [i, length],
+                what=f"column {i}'s twin frame at length {length}",
+            )
+            drawn = page.evaluate(
+                "([i, length]) => window.__drawn.findLast((d) => d.column === i && "
+                "d.seq_len === length)",
+                [i, length],
+            )
+            explorer = RNNExplorer(**(COMPARED | {"w_hh_scale": scale, "seq_len": length}))
+            expected = explorer.gradient_ratio_log10
+            explorer.close()
+            assert drawn["w_hh_scale"] == scale  # each column its own compared value
+            assert math.isclose(drawn["gradient_ratio_log10"], expected, rel_tol=1e-9)
+    for i in range(len(SCALES)):
+        expect(columns.nth(i)).to_have_attribute("data-source", "twin")
+    # No answer for a while: the comparison says what still moves its columns.
+    status = page.locator(".rnnwidget-comparison > .rnnwidget-disconnected")
+    expect(status).to_contain_text("No answer from the kernel")
+    expect(status).to_contain_text("still move the columns, computed in your browser")
+    twin_frames = page.evaluate("window.__drawn.length")
+
+    page.evaluate(INTERRUPT_JS, nb.path)
+    final = COMPARED["seq_len"] - 3
+    nb.wait_for_python_value("c.seq_len", final)
+    for i in range(len(SCALES)):
+        revision = nb.python_value(f"c[{i}]._frame['revision']")
+        expect(columns.nth(i)).to_have_attribute("data-revision", str(revision))
+        expect(columns.nth(i)).to_have_attribute("data-source", "kernel")
+    # Only the kernel's frames of the newest length replaced the twin's: none of an older one.
+    after = page.evaluate("(n) => window.__drawn.slice(n)", twin_frames)
+    assert after
+    assert all(d["source"] == "kernel" and d["seq_len"] == final for d in after), after
     assert nb.console_errors == []
