@@ -177,7 +177,8 @@ export class BaseView {
   /** Tell tests and tools that `revision` is on screen. */
   announce(revision, detail = {}) {
     this.root.dataset.revision = String(revision);
-    this.root.dispatchEvent(new CustomEvent("rnnwidget:drawn", { bubbles: true,
+    // Composed: out of a host's shadow root too (marimo renders a widget in one).
+    this.root.dispatchEvent(new CustomEvent("rnnwidget:drawn", { bubbles: true, composed: true,
       detail: { revision, ...detail } }));
   }
 

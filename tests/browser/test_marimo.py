@@ -127,6 +127,13 @@ def _(RNNExplorer, mo):
 
 CANVAS_DIGEST_JS = "(canvas) => canvas.toDataURL()"
 
+# Every frame the view draws from now on, as its `rnnwidget:drawn` event tells it.
+RECORD_DRAWN_JS = """() => {
+  window.__drawn = [];
+  document.addEventListener("rnnwidget:drawn", ({ detail }) =>
+    window.__drawn.push({ source: detail.source, w_hh_scale: detail.params.w_hh_scale }));
+}"""
+
 
 def write_app(path: Path, source: str) -> Path:
     path.write_text(source)
@@ -173,6 +180,7 @@ def test_the_explorer_follows_the_keyboard_and_its_reactive_cell_sees_the_value(
     slider = app.page.get_by_role("slider", name="W_hh scale")
     expect(slider).to_have_count(1)
     assert slider.get_attribute("data-trait") == "w_hh_scale"
+    app.page.evaluate(RECORD_DRAWN_JS)
     press(app.page, slider, "ArrowRight", 5)
     expect(slider).to_have_value("1.05")
 
@@ -187,6 +195,20 @@ def test_the_explorer_follows_the_keyboard_and_its_reactive_cell_sees_the_value(
     expect(seen).to_have_attribute("data-attribute", "1.05")
     expect(root.locator("input[data-typed='w_hh_scale']")).to_have_value("1.05")
     assert digest(hidden) != before
+
+    # Every picture drawn on the way: the browser twin's at the keys, the kernel's as it answers,
+    # and never an older scale after a newer one (marimo hands over a message's keys, `_frame`
+    # and `_ack`, one by one: the view must draw the kernel's frame only once it answers the
+    # newest change).
+    app.page.wait_for_function(
+        "() => window.__drawn.some((d) => d.source === 'kernel' && d.w_hh_scale === 1.05)",
+        timeout=TIMEOUT_MS,
+    )
+    drawn = app.page.evaluate("window.__drawn")
+    scales = [d["w_hh_scale"] for d in drawn]
+    assert scales == sorted(scales), drawn
+    assert any(d["source"] == "twin" for d in drawn), drawn
+    assert drawn[-1] == {"source": "kernel", "w_hh_scale": 1.05}
 
     assert app.console_errors == []
     assert app.external_requests == []
