@@ -35,7 +35,7 @@ class ComparisonView extends BaseView {
     /** The columns' explorer views, linked to the shared controls (`link`). */
     this.linked = new Set();
     /** What the status says while the kernel is silent, where no column computes on its own. */
-    this.kernelOnly = this.status.silentText;
+    this.silentWithoutTwin = this.status.silentText;
     const refs = /** @type {string[]} */ (model.get("_explorers"));
     this.grid = element("div", "rnnwidget-comparison-grid");
     this.grid.style.setProperty("--rnnwidget-column-min", `${COMPARISON.column_min}px`);
@@ -91,7 +91,7 @@ class ComparisonView extends BaseView {
   sayWhatIsLive() {
     const words = [...this.linked].map((view) => view.silentWords("the columns"))
       .filter(Boolean).sort((a, b) => b.length - a.length);
-    this.status.silentText = words[0] ?? this.kernelOnly;
+    this.status.silentText = words[0] ?? this.silentWithoutTwin;
   }
 
   /** Each column's words: its label, its explorer's summary and shapes. */
