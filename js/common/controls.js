@@ -360,3 +360,16 @@ export function formatSetting(/** @type {number} */ value) {
   if (value >= 0.01 && value < 1000) return String(Number(value.toPrecision(2)));
   return value.toExponential(0).replace("e+", "e");
 }
+
+/**
+ * Turn the knobs `names` on again (their range and typed field), in controls turned off.
+ * @param {{ knob(name: string): HTMLElement | undefined }} controls
+ * @param {string[]} names
+ */
+export function enableKnobs(controls, names) {
+  for (const name of names) {
+    for (const control of controls.knob(name)?.querySelectorAll("input") ?? []) {
+      control.disabled = false;
+    }
+  }
+}

@@ -8,7 +8,7 @@
 import "../common/style.css";
 
 import { BaseView, widget } from "../common/base.js";
-import { element, uid } from "../common/controls.js";
+import { element, enableKnobs, uid } from "../common/controls.js";
 import { setText } from "../common/dom.js";
 import { GEOMETRY } from "../common/geometry.js";
 
@@ -34,8 +34,8 @@ class ComparisonView extends BaseView {
     this.views = new AbortController();
     /** The columns' explorer views, linked to the shared controls (`link`). */
     this.linked = new Set();
-    /** What the status says while the kernel is silent, where no column computes on its own. */
-    this.silentWithoutTwin = this.status.silentText;
+    /** What the status says of a silent or lost kernel, where no column computes on its own. */
+    this.withoutTwin = { silent: this.status.silentText, lost: this.status.lostText };
     const refs = /** @type {string[]} */ (model.get("_explorers"));
     this.grid = element("div", "rnnwidget-comparison-grid");
     this.grid.style.setProperty("--rnnwidget-column-min", `${COMPARISON.column_min}px`);
@@ -85,13 +85,25 @@ class ComparisonView extends BaseView {
   }
 
   /**
-   * What the status says while the kernel does not answer: the words of the column whose knobs
-   * still move the most (a gated cell's column does not follow the W_hh scale).
+   * What the status says while the kernel does not answer, or once it is gone: the words of
+   * the column whose knobs still move the most (a gated cell's column does not follow the
+   * W_hh scale).
    */
   sayWhatIsLive() {
-    const words = [...this.linked].map((view) => view.silentWords("the columns"))
-      .filter(Boolean).sort((a, b) => b.length - a.length);
-    this.status.silentText = words[0] ?? this.silentWithoutTwin;
+    const most = [...this.linked].sort((a, b) => b.twinKnobs().length - a.twinKnobs().length)[0];
+    this.status.silentText = most?.silentWords("the columns") ?? this.withoutTwin.silent;
+    this.status.lostText = most?.lostWords("the columns") ?? this.withoutTwin.lost;
+  }
+
+  /**
+   * Turn off what needs the kernel; the knobs a column's twin turns stay on, so a kernel that is
+   * gone leaves the columns live.
+   * @param {boolean} disabled
+   */
+  setDisabled(disabled) {
+    super.setDisabled(disabled);
+    if (!disabled) return;
+    enableKnobs(this.controls, [...(this.linked ?? [])].flatMap((view) => view.twinKnobs()));
   }
 
   /** Each column's words: its label, its explorer's summary and shapes. */

@@ -6,7 +6,7 @@ import "../common/style.css";
 
 import { BaseView, widget } from "../common/base.js";
 import { Companion } from "../common/companion.js";
-import { element } from "../common/controls.js";
+import { element, enableKnobs } from "../common/controls.js";
 import { setHidden, setText } from "../common/dom.js";
 import { icon } from "../common/icons.js";
 import { slideTheme } from "../common/theme.js";
@@ -74,7 +74,9 @@ class ExplorerView extends BaseView {
     // in rows of its own, so that no column's words push its panels below another's.
     this.inColumn = el.closest("[data-rnnwidget-column]") !== null;
     this.root.classList.toggle("rnnwidget-in-column", this.inColumn);
-    const top = this.inColumn ? [...this.status.elements]
+    // A column says only its own errors: the comparison says once what the kernel's silence or
+    // loss leaves live, for every column.
+    const top = this.inColumn ? [this.status.errorBar]
       : [this.header, this.network, this.note, this.copyCode.panel, ...this.status.elements, this.controls.el,
         this.controls.presets];
     this.root.append(...top, this.playback.el, ...(this.inColumn ? [] : [this.shapes]),
@@ -278,14 +280,28 @@ class ExplorerView extends BaseView {
       "computed in your browser; other changes apply when the kernel answers." : null;
   }
 
+  /**
+   * Once the kernel is gone: which knobs still move `what`; null where none do.
+   * @param {string} what
+   * @returns {string | null}
+   */
+  lostWords(what) {
+    const knobs = this.twin.given ? this.liveKnobs() : "";
+    return knobs ? `Kernel disconnected: ${knobs} ${what}, computed in your browser. Run the ` +
+      "cell again to reconnect the other settings." : null;
+  }
+
+  /** The knobs this view's twin turns now: the continuous ones that move this network. */
+  twinKnobs() {
+    if (!this.twin.given) return [];
+    const inactive = new Set(/** @type {string[]} */ (this.model.get("_inactive") ?? []));
+    return this.twin.continuous.filter((name) => !inactive.has(name));
+  }
+
   /** What the status says when the kernel is silent or gone: what still moves the picture. */
   sayWhatIsLive() {
-    const knobs = this.twin.given ? this.liveKnobs() : "";
     this.status.silentText = this.silentWords("the picture") ?? this.kernelOnly.silent;
-    this.status.lostText = knobs
-      ? `Kernel disconnected: ${knobs} the picture, computed in your browser. Run the cell ` +
-        "again to reconnect the other settings."
-      : this.kernelOnly.lost;
+    this.status.lostText = this.lostWords("the picture") ?? this.kernelOnly.lost;
   }
 
   /**
@@ -297,11 +313,7 @@ class ExplorerView extends BaseView {
     super.setDisabled(disabled);
     // A page without a kernel (to_html) turns its knobs on and off itself (standalone.js).
     if (!disabled || !this.twin?.given || isStandalone(this.model)) return;
-    for (const name of this.twin.continuous) {
-      for (const control of this.controls.knob(name)?.querySelectorAll("input") ?? []) {
-        control.disabled = false;
-      }
-    }
+    enableKnobs(this.controls, this.twin.continuous);
   }
 
   /**

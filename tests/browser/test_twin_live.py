@@ -289,3 +289,36 @@ def test_compare_moves_every_column_at_once_while_the_kernel_is_busy(
     assert after
     assert all(d["source"] == "kernel" and d["seq_len"] == final for d in after), after
     assert nb.console_errors == []
+
+
+def test_compare_stays_live_once_the_kernel_is_gone(
+    lab_server: JupyterServer, open_notebook: OpenNotebook, tmp_path: Path
+) -> None:
+    """A restarted kernel leaves compare()'s columns live on the knobs their twins turn: those
+    shared controls stay on and redraw every column, the others turn off, and the comparison
+    says which still move."""
+    setup = (
+        f"from rnnwidget import compare\n\nc = compare(w_hh_scale={SCALES!r}, **{COMPARED!r})\nc"
+    )
+    nb = open_notebook(lab_server, write_notebook(tmp_path / "gone.ipynb", setup))
+    page = nb.page
+    comparison = page.locator(".rnnwidget-comparison")
+    columns = comparison.locator("[data-rnnwidget-column] .rnnwidget")
+    for i in range(len(SCALES)):
+        revision = nb.python_value(f"c[{i}]._frame['revision']")
+        expect(columns.nth(i)).to_have_attribute("data-revision", str(revision))
+    page.evaluate(
+        "(path) => notebookHarness.panel(path).sessionContext.session.kernel.restart()", nb.path
+    )
+    status = comparison.locator("> .rnnwidget-disconnected")
+    expect(status).to_contain_text("Kernel disconnected")
+    expect(status).to_contain_text("still move the columns, computed in your browser")
+    expect(columns.locator(".rnnwidget-disconnected")).to_have_count(0)  # said once, above
+    expect(comparison.locator("input[data-trait='units']").first).to_be_disabled()
+    shared = comparison.locator("input[data-trait='seq_len'][type='range']")
+    expect(shared).to_be_enabled()
+    shared.focus()
+    page.keyboard.press("ArrowLeft")
+    for i in range(len(SCALES)):
+        expect(columns.nth(i)).to_have_attribute("data-source", "twin")
+    assert nb.console_errors == []
