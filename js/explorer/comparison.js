@@ -17,7 +17,8 @@ const { comparison: COMPARISON } = GEOMETRY;
 /**
  * @typedef {{ label: string, summary: string, shapes: string }} ColumnWords the kernel's
  * @typedef {{ el: HTMLElement, label: HTMLElement, summary: HTMLElement, shapes: HTMLElement,
- *   slot: HTMLElement }} Column
+ *   slot: HTMLElement, drawn: boolean }} Column  drawn: its explorer has drawn a frame, whose
+ *   words it shows since
  */
 
 class ComparisonView extends BaseView {
@@ -51,6 +52,7 @@ class ComparisonView extends BaseView {
     this.listen();
     this.grid.addEventListener("rnnwidget:column-view",
       (event) => this.link(/** @type {CustomEvent} */ (event).detail));
+    this.grid.addEventListener("rnnwidget:drawn", (event) => this.showWords(event));
     this.on(["_summary"], () => this.setHeadline(String(this.model.get("_summary"))));
     this.setHeadline(String(model.get("_summary")));
     this.showPayload();
@@ -106,16 +108,34 @@ class ComparisonView extends BaseView {
     enableKnobs(this.controls, [...(this.linked ?? [])].flatMap((view) => view.twinKnobs()));
   }
 
-  /** Each column's words: its label, its explorer's summary and shapes. */
+  /**
+   * Each column's words: its label, and its explorer's summary and shapes until the explorer
+   * draws (then those of the frame it draws, `showWords`).
+   */
   showPayload() {
     const words = /** @type {ColumnWords[]} */ (this.model.get("_columns") ?? []);
     words.forEach((word, i) => {
       const target = this.columns[i];
       if (!target) return;
       setText(target.label, word.label);
+      if (target.drawn) return;
       setText(target.summary, word.summary);
       setText(target.shapes, word.shapes);
     });
+  }
+
+  /**
+   * A column's explorer drew a frame, the kernel's or its twin's: the column's summary and
+   * shapes are that frame's, so that the words always say what the column shows.
+   * @param {Event} event  the explorer's `rnnwidget:drawn`
+   */
+  showWords(event) {
+    const { words } = /** @type {CustomEvent} */ (event).detail;
+    const target = this.columns.find((c) => c.el.contains(/** @type {Node} */ (event.target)));
+    if (!target || !words) return;
+    target.drawn = true;
+    setText(target.summary, words.summary);
+    setText(target.shapes, words.shapes);
   }
 
   destroy() {
@@ -143,7 +163,7 @@ function column() {
   words.append(summary, shapes);
   const slot = element("div", "rnnwidget-comparison-slot");
   el.append(label, words, slot);
-  return { el, label, summary, shapes, slot };
+  return { el, label, summary, shapes, slot, drawn: false };
 }
 
 export default widget(ComparisonView);

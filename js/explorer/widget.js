@@ -181,8 +181,10 @@ class ExplorerView extends BaseView {
     const twin = frame.twin ? { gradient_ratio_log10: frame.twin.gradient_ratio_log10,
       compute_ms: this.twin.timing.ms, computed_in: this.twin.timing.where } : {};
     this.root.dataset.source = frame.twin ? "twin" : "kernel";
+    // The words drawn with it: a comparison shows its columns' summary and shapes from these.
+    const { summary, shapes } = frame.words;
     this.announce(frame.revision ?? "twin", { params: frame.params,
-      source: this.root.dataset.source, ...twin });
+      source: this.root.dataset.source, words: { summary, shapes }, ...twin });
   }
 
   // -- the twin ------------------------------------------------------------------------------

@@ -246,6 +246,8 @@ def test_compare_moves_every_column_at_once_while_the_kernel_is_busy(
     page.evaluate(BLOCK_JS, nb.path)
     wait_for(page, "(path) => !notebookHarness.isIdle(path)", nb.path, what="a busy kernel")
 
+    summaries = page.locator(".rnnwidget-comparison-summary")
+    shapes = page.locator(".rnnwidget-comparison-words .rnnwidget-shapes")
     shared = page.locator(".rnnwidget-comparison input[data-trait='seq_len'][type='range']")
     shared.focus()
     for key in range(1, 4):
@@ -265,10 +267,13 @@ def test_compare_moves_every_column_at_once_while_the_kernel_is_busy(
                 [i, length],
             )
             explorer = RNNExplorer(**(COMPARED | {"w_hh_scale": scale, "seq_len": length}))
-            expected = explorer.gradient_ratio_log10
+            expected, summary = explorer.gradient_ratio_log10, explorer.summary
             explorer.close()
             assert drawn["w_hh_scale"] == scale  # each column its own compared value
             assert math.isclose(drawn["gradient_ratio_log10"], expected, rel_tol=1e-9)
+            # The column's words are those of the picture it shows, as Python writes them.
+            expect(summaries.nth(i)).to_have_text(summary)
+            expect(shapes.nth(i)).to_contain_text(f"(1, {length}, 4)")
     for i in range(len(SCALES)):
         expect(columns.nth(i)).to_have_attribute("data-source", "twin")
     # No answer for a while: the comparison says what still moves its columns.
