@@ -220,12 +220,9 @@ class ExplorerView extends BaseView {
    */
   request(changes, sender = this.sender) {
     if (this.root.dataset.twin === "off") return undefined;
-    const continuous = this.twin.continuous;
-    // A knob that does nothing to this network (a gated cell's W_hh scale in compare()).
-    const inactive = new Set(/** @type {string[]} */ (this.model.get("_inactive") ?? []));
-    if (!Object.keys(changes).some((name) => continuous.includes(name) && !inactive.has(name))) {
-      return undefined;
-    }
+    // Not a knob that does nothing to this network (a gated cell's W_hh scale in compare()).
+    const knobs = this.twinKnobs();
+    if (!Object.keys(changes).some((name) => knobs.includes(name))) return undefined;
     const template = this.twin.template?.params;
     if (!template) return undefined;
     const params = Object.fromEntries(Object.keys(template).map((name) =>
@@ -252,18 +249,24 @@ class ExplorerView extends BaseView {
     });
   }
 
+  /** The knobs this view's twin turns now: the continuous ones that move this network. */
+  twinKnobs() {
+    if (!this.twin.given) return [];
+    const inactive = new Set(/** @type {string[]} */ (this.model.get("_inactive") ?? []));
+    return this.twin.continuous.filter((name) => !inactive.has(name));
+  }
+
   /**
    * The knobs the twin turns under the current settings, by their labels in a sentence ("the
    * W_hh scale, sequence length, tanh gain and bias still move"); "" for none.
    */
   liveKnobs() {
-    const inactive = new Set(/** @type {string[]} */ (this.model.get("_inactive") ?? []));
+    const knobs = this.twinKnobs();
     const specs = /** @type {import("../common/controls.js").KnobSpec[]} */ (
       this.model.get("_knobs") ?? []);
     // "Sequence length" is a word of the sentence; "W_hh scale" and "tanh gain" are as written.
-    const labels = specs.filter((spec) => this.twin.continuous.includes(spec.name) &&
-      !inactive.has(spec.name)).map((spec) => spec.label.replace(/^[A-Z](?=[a-z])/,
-      (first) => first.toLowerCase()));
+    const labels = specs.filter((spec) => knobs.includes(spec.name)).map((spec) =>
+      spec.label.replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase()));
     if (labels.length === 0) return "";
     const list = labels.length > 1 ? `${labels.slice(0, -1).join(", ")} and ${labels.at(-1)}`
       : labels[0];
@@ -277,7 +280,7 @@ class ExplorerView extends BaseView {
    * @returns {string | null}
    */
   silentWords(what) {
-    const knobs = this.twin.given ? this.liveKnobs() : "";
+    const knobs = this.liveKnobs();
     return knobs ? `No answer from the kernel (busy, or disconnected?): ${knobs} ${what}, ` +
       "computed in your browser; other changes apply when the kernel answers." : null;
   }
@@ -288,16 +291,9 @@ class ExplorerView extends BaseView {
    * @returns {string | null}
    */
   lostWords(what) {
-    const knobs = this.twin.given ? this.liveKnobs() : "";
+    const knobs = this.liveKnobs();
     return knobs ? `Kernel disconnected: ${knobs} ${what}, computed in your browser. Run the ` +
       "cell again to reconnect the other settings." : null;
-  }
-
-  /** The knobs this view's twin turns now: the continuous ones that move this network. */
-  twinKnobs() {
-    if (!this.twin.given) return [];
-    const inactive = new Set(/** @type {string[]} */ (this.model.get("_inactive") ?? []));
-    return this.twin.continuous.filter((name) => !inactive.has(name));
   }
 
   /** What the status says when the kernel is silent or gone: what still moves the picture. */

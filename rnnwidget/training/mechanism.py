@@ -49,7 +49,7 @@ def network_of(
         step: the snapshot to show (:attr:`Trainer.snapshots`); None for the weights as they
             are now.
         weights: the trainer's weights by name, already read (a copy taken under a training
-            loop's lock): then ``step`` only names them.
+            loop's lock, or a snapshot's read-only views): then ``step`` only names them.
     """
     if isinstance(trainer.task, NextCharacter):
         raise ValueError(

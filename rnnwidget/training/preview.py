@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .._wire import decode_array
+from ..explorer.figure_layout import PX_TO_PT
 from ..geometry import COLOURS, GEOMETRY
 
 __all__ = ["png_base64", "render_png"]
@@ -27,7 +28,7 @@ __all__ = ["png_base64", "render_png"]
 _WIDTH_INCHES = GEOMETRY.figure.width / 100  # at 100 dpi, as wide as the explorer's picture
 _LINE, _WARN, _MUTED = COLOURS["line"], COLOURS["warn"], COLOURS["muted"]  # the view's light theme
 _BACKGROUND = COLOURS["background"]
-_HALO = GEOMETRY.panel.halo * 0.75  # the outline of a text over curves, in points (1 px = 0.75 pt)
+_HALO = GEOMETRY.panel.halo * PX_TO_PT  # the outline of a text over curves, in points
 _SAMPLE_LINES, _SAMPLE_COLUMNS = 12, 110  # what the picture shows of a text's sample
 
 

@@ -649,7 +649,9 @@ class RNNTrainer(BaseWidget, TextSettings, Companion):
             with self._loop.locked() as locked:
                 kept = max((s for s in locked.snapshots.steps if s <= shown), default=0)
                 if kept == shown:
-                    weights = locked.weights_at(shown)
+                    # Read-only views, no copy: a snapshot never changes, and network_of
+                    # copies them (to float64) only when a frame is made.
+                    weights = locked.snapshots.at(shown)
             if kept != shown:
                 # The film was thinned out: show the nearest snapshot before the step shown.
                 self.set_trait("shown_step", kept)
