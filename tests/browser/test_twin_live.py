@@ -223,6 +223,17 @@ def test_a_frame_too_large_for_the_page_comes_from_the_worker_move_after_move(
 
 COMPARED = {"seq_len": 100, "units": 16, "input_kind": "noise"}
 SCALES = [0.8, 1.2]
+COMPARE = f"from rnnwidget import compare\n\nc = compare(w_hh_scale={SCALES!r}, **{COMPARED!r})\nc"
+COLUMNS = ".rnnwidget-comparison [data-rnnwidget-column] .rnnwidget"
+
+
+def wait_for_kernel_frames(nb: NotebookPage) -> None:
+    """Wait until every column of ``c`` shows its explorer's newest frame from the kernel."""
+    columns = nb.page.locator(COLUMNS)
+    for i in range(len(SCALES)):
+        revision = nb.python_value(f"c[{i}]._frame['revision']")
+        expect(columns.nth(i)).to_have_attribute("data-revision", str(revision))
+        expect(columns.nth(i)).to_have_attribute("data-source", "kernel")
 
 
 def test_compare_moves_every_column_at_once_while_the_kernel_is_busy(
@@ -232,17 +243,12 @@ def test_compare_moves_every_column_at_once_while_the_kernel_is_busy(
     on the shared sequence length redraws every column with the gradient ratio Python computes
     for its explorer, and once the kernel answers, its frames of the newest length replace
     them."""
-    setup = (
-        f"from rnnwidget import compare\n\nc = compare(w_hh_scale={SCALES!r}, **{COMPARED!r})\nc"
-    )
     nb = open_notebook(
-        lab_server, write_notebook(tmp_path / "compare.ipynb", setup), init_script=RECORD_DRAWN_JS
+        lab_server, write_notebook(tmp_path / "compare.ipynb", COMPARE), init_script=RECORD_DRAWN_JS
     )
     page = nb.page
-    columns = page.locator(".rnnwidget-comparison [data-rnnwidget-column] .rnnwidget")
-    for i in range(len(SCALES)):
-        revision = nb.python_value(f"c[{i}]._frame['revision']")
-        expect(columns.nth(i)).to_have_attribute("data-revision", str(revision))
+    columns = page.locator(COLUMNS)
+    wait_for_kernel_frames(nb)
     page.evaluate(BLOCK_JS, nb.path)
     wait_for(page, "(path) => !notebookHarness.isIdle(path)", nb.path, what="a busy kernel")
 
@@ -285,10 +291,7 @@ def test_compare_moves_every_column_at_once_while_the_kernel_is_busy(
     page.evaluate(INTERRUPT_JS, nb.path)
     final = COMPARED["seq_len"] - 3
     nb.wait_for_python_value("c.seq_len", final)
-    for i in range(len(SCALES)):
-        revision = nb.python_value(f"c[{i}]._frame['revision']")
-        expect(columns.nth(i)).to_have_attribute("data-revision", str(revision))
-        expect(columns.nth(i)).to_have_attribute("data-source", "kernel")
+    wait_for_kernel_frames(nb)
     # Only the kernel's frames of the newest length replaced the twin's: none of an older one.
     after = page.evaluate("(n) => window.__drawn.slice(n)", twin_frames)
     assert after
@@ -302,16 +305,11 @@ def test_compare_stays_live_once_the_kernel_is_gone(
     """A restarted kernel leaves compare()'s columns live on the knobs their twins turn: those
     shared controls stay on and redraw every column, the others turn off, and the comparison
     says which still move."""
-    setup = (
-        f"from rnnwidget import compare\n\nc = compare(w_hh_scale={SCALES!r}, **{COMPARED!r})\nc"
-    )
-    nb = open_notebook(lab_server, write_notebook(tmp_path / "gone.ipynb", setup))
+    nb = open_notebook(lab_server, write_notebook(tmp_path / "gone.ipynb", COMPARE))
     page = nb.page
     comparison = page.locator(".rnnwidget-comparison")
-    columns = comparison.locator("[data-rnnwidget-column] .rnnwidget")
-    for i in range(len(SCALES)):
-        revision = nb.python_value(f"c[{i}]._frame['revision']")
-        expect(columns.nth(i)).to_have_attribute("data-revision", str(revision))
+    columns = page.locator(COLUMNS)
+    wait_for_kernel_frames(nb)
     page.evaluate(
         "(path) => notebookHarness.panel(path).sessionContext.session.kernel.restart()", nb.path
     )
